@@ -1,0 +1,210 @@
+"""Load content from YAML: strict schema, located errors, then the graph checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from knowledge.library import KnowledgeBase, Origin
+from knowledge.model import DecisionTree, FaqEntry, Meta, Organisation, Source
+from knowledge.problems import ContentError, Location, Problem
+from knowledge.validator import check_graph
+from knowledge.yamldoc import Path_, YamlDocument, read_yaml
+
+__all__ = ["DEFAULT_CONTENT", "load_knowledge"]
+
+DEFAULT_CONTENT = Path(__file__).parent / "content"
+
+
+@dataclass(frozen=True)
+class _Section:
+    """One kind of file: where it lives, its top-level key and its model."""
+
+    kind: str
+    pattern: str
+    key: str | None
+    model: type[BaseModel]
+
+
+_SECTIONS = (
+    _Section("source", "sources.yaml", "sources", Source),
+    _Section("tree", "trees/*.yaml", None, DecisionTree),
+    _Section("faq", "faq/*.yaml", "faq", FaqEntry),
+    _Section("organisation", "directory/*.yaml", "organisations", Organisation),
+)
+
+
+def load_knowledge(root: Path = DEFAULT_CONTENT) -> KnowledgeBase:
+    """Load and validate all content under ``root``; raise ContentError listing every problem."""
+    problems: list[Problem] = []
+    meta = _load_meta(root, problems)
+    found: dict[str, dict[str, Any]] = {s.kind: {} for s in _SECTIONS}
+    origins: dict[tuple[str, str], Origin] = {}
+    for section in _SECTIONS:
+        for document in _documents(root, section.pattern, problems):
+            for path, item in _items(document, section, problems):
+                _add(found[section.kind], origins, section.kind, document, path, item, problems)
+    if meta is None or problems:
+        raise ContentError(problems)
+    knowledge = KnowledgeBase(
+        meta=meta,
+        sources=found["source"],
+        trees=found["tree"],
+        faq=found["faq"],
+        organisations=found["organisation"],
+        origins=origins,
+    )
+    problems.extend(check_graph(knowledge))
+    if problems:
+        raise ContentError(problems)
+    return knowledge
+
+
+def _load_meta(root: Path, problems: list[Problem]) -> Meta | None:
+    file = root / "meta.yaml"
+    if not file.is_file():
+        problems.append(Problem(Location("meta.yaml", 1), "-", "bestand ontbreekt"))
+        return None
+    try:
+        document = read_yaml(file, display_name=_display(root, file))
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        return None
+    value = _validate(document, (), document.data, Meta, problems)
+    return value if isinstance(value, Meta) else None
+
+
+def _documents(root: Path, pattern: str, problems: list[Problem]) -> Iterator[YamlDocument]:
+    for file in sorted(root.glob(pattern)):
+        try:
+            yield read_yaml(file, display_name=_display(root, file))
+        except ContentError as exc:
+            problems.extend(exc.problems)
+
+
+def _items(
+    document: YamlDocument, section: _Section, problems: list[Problem]
+) -> Iterator[tuple[Path_, BaseModel]]:
+    if section.key is None:
+        entries: list[tuple[Path_, Any]] = [((), document.data)]
+    else:
+        data = document.data
+        if not isinstance(data, dict) or set(data) != {section.key}:
+            message = f"het bestand moet precies één sleutel '{section.key}' hebben met een lijst"
+            problems.append(document.problem((), message))
+            return
+        if not isinstance(data[section.key], list):
+            problems.append(document.problem((section.key,), "moet een lijst zijn"))
+            return
+        entries = [((section.key, i), item) for i, item in enumerate(data[section.key])]
+    for path, raw in entries:
+        value = _validate(document, path, raw, section.model, problems)
+        if value is not None:
+            yield path, value
+
+
+def _add(
+    into: dict[str, Any],
+    origins: dict[tuple[str, str], Origin],
+    kind: str,
+    document: YamlDocument,
+    path: Path_,
+    item: Any,
+    problems: list[Problem],
+) -> None:
+    if item.id in into:
+        first = origins[(kind, item.id)]
+        where = first.document.location(first.path)
+        problems.append(document.problem(path, f"id '{item.id}' bestaat al ({where})"))
+        return
+    into[item.id] = item
+    origins[(kind, item.id)] = Origin(document, path)
+
+
+def _validate(
+    document: YamlDocument,
+    path: Path_,
+    raw: Any,
+    model: type[BaseModel],
+    problems: list[Problem],
+) -> BaseModel | None:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        errors = exc.errors()
+        for error in errors:
+            if _follows_from_item_errors(error, errors):
+                continue
+            loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("<")))
+            problems.append(document.problem((*path, *loc), _message(error)))
+        return None
+
+
+def _follows_from_item_errors(error: ErrorDetails, errors: list[ErrorDetails]) -> bool:
+    """A list reported "too short" only because its bad items were left out says nothing new."""
+    if error["type"] != "too_short":
+        return False
+    loc = error["loc"]
+    return any(len(e["loc"]) > len(loc) and e["loc"][: len(loc)] == loc for e in errors)
+
+
+def _display(root: Path, file: Path) -> str:
+    return file.relative_to(root).as_posix()
+
+
+def _field_name(error: ErrorDetails) -> str:
+    names = [p for p in error["loc"] if isinstance(p, str) and not p.startswith("<")]
+    return names[-1] if names else "-"
+
+
+_MESSAGES: dict[str, Callable[[ErrorDetails], str]] = {
+    "extra_forbidden": lambda e: f"onbekende sleutel '{_field_name(e)}'",
+    "missing": lambda e: f"verplichte sleutel '{_field_name(e)}' ontbreekt",
+    "string_type": lambda e: f"'{_field_name(e)}' moet tekst zijn",
+    "string_too_short": lambda e: f"'{_field_name(e)}' mag niet leeg zijn",
+    "string_too_long": lambda e: (
+        f"'{_field_name(e)}' is te lang (hoogstens {e.get('ctx', {}).get('max_length')} tekens)"
+    ),
+    "string_pattern_mismatch": lambda e: _pattern_message(_field_name(e)),
+    "date_type": lambda e: f"'{_field_name(e)}' moet een datum zijn (JJJJ-MM-DD)",
+    "date_parsing": lambda e: f"'{_field_name(e)}' moet een datum zijn (JJJJ-MM-DD)",
+    "date_from_datetime_parsing": lambda e: f"'{_field_name(e)}' moet een datum zijn (JJJJ-MM-DD)",
+    "bool_type": lambda e: f"'{_field_name(e)}' moet true of false zijn",
+    "bool_parsing": lambda e: f"'{_field_name(e)}' moet true of false zijn",
+    "int_type": lambda e: f"'{_field_name(e)}' moet een geheel getal zijn",
+    "int_parsing": lambda e: f"'{_field_name(e)}' moet een geheel getal zijn",
+    "literal_error": lambda e: (
+        f"'{_field_name(e)}' moet een van deze zijn: {e.get('ctx', {}).get('expected')}"
+    ),
+    "tuple_type": lambda e: f"'{_field_name(e)}' moet een lijst zijn",
+    "list_type": lambda e: f"'{_field_name(e)}' moet een lijst zijn",
+    "too_short": lambda e: (
+        f"'{_field_name(e)}' moet minstens {e.get('ctx', {}).get('min_length')} item(s) hebben"
+    ),
+    "model_type": lambda e: "moet een mapping (sleutel: waarde) zijn",
+    "model_attributes_type": lambda e: "moet een mapping (sleutel: waarde) zijn",
+    "dict_type": lambda e: "moet een mapping (sleutel: waarde) zijn",
+    "greater_than_equal": lambda e: f"'{_field_name(e)}' is te klein",
+    "less_than_equal": lambda e: f"'{_field_name(e)}' is te groot",
+}
+
+_PATTERNS = {
+    "url": "moet een https-adres zijn",
+    "phone": "ongeldig telefoonnummer (alleen cijfers, spaties, '-' en '+')",
+    "email": "ongeldig e-mailadres",
+}
+
+
+def _pattern_message(field_name: str) -> str:
+    default = f"'{field_name}' is geen geldig id: alleen kleine letters, cijfers en '-'"
+    return _PATTERNS.get(field_name, default)
+
+
+def _message(error: ErrorDetails) -> str:
+    render = _MESSAGES.get(error["type"])
+    return render(error) if render else error["msg"]

@@ -1,0 +1,204 @@
+"""The content model: decision trees, FAQ entries, organisations, sources and meta data.
+
+Models are frozen and strict about keys (an unknown key is an error, never ignored); the
+loader turns their validation errors into located problems.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag
+
+from knowledge.normalise import slug
+
+__all__ = [
+    "AdviceNode",
+    "Choice",
+    "DecisionTree",
+    "FaqEntry",
+    "Meta",
+    "Node",
+    "Option",
+    "Organisation",
+    "Outcome",
+    "QuestionNode",
+    "Source",
+]
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+Label = Annotated[str, Field(min_length=1, max_length=75)]
+Url = Annotated[str, Field(pattern=r"^https://\S+$")]
+
+Outcome = Literal["melden", "hulp", "afsluiten", "contact"]
+"""What an advice node ends in; the diagrams colour outcomes by this kind."""
+
+CONTINUE_ID = "verder"
+CONTINUE_LABEL = "Verder"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Meta(_Strict):
+    """The content version in force and when it was last reviewed."""
+
+    version: Annotated[str, Field(min_length=1, max_length=40)]
+    reviewed: date
+    review_months: Annotated[int, Field(ge=1, le=36)] = 12
+
+
+class Source(_Strict):
+    """A citable source: every advice names at least one."""
+
+    id: Id
+    title: Text
+    url: Url
+    checked: date
+
+
+class Organisation(_Strict):
+    """A contact point; unconfirmed data is shown as "te bevestigen"."""
+
+    id: Id
+    name: Text
+    role: Text
+    phone: Annotated[str, Field(pattern=r"^[0-9+][0-9 -]{2,19}$")] | None = None
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")] | None = None
+    url: Url | None = None
+    hours: Text | None = None
+    note: Text | None = None
+    confirmed: bool
+    verified: date
+    sources: Annotated[tuple[Id, ...], Field(min_length=1)]
+
+
+class Choice(_Strict):
+    """One answer to a question, leading to the node ``next``."""
+
+    label: Label
+    next: Id
+    id: Id | None = None
+    cycle: bool = False
+    """Marks a deliberate edge back to an earlier node, so the cycle check accepts it."""
+
+    @property
+    def key(self) -> str:
+        """The choice id carried in button payloads (derived from the label if not set)."""
+        return self.id or slug(self.label)
+
+
+class Option(BaseModel):
+    """An answer offered at a node: a question's choice, or "Verder" after an advice."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    label: str
+    next: str
+    cycle: bool
+
+
+class QuestionNode(_Strict):
+    """A question with two or more answers."""
+
+    id: Id
+    question: Text
+    short: Annotated[str, Field(min_length=1, max_length=60)] | None = None
+    """A few words for the route summary ("Vermoeden?"); defaults to the question."""
+    info: Text | None = None
+    choices: Annotated[tuple[Choice, ...], Field(min_length=1)]
+    sources: tuple[Id, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.question
+
+    @property
+    def options(self) -> tuple[Option, ...]:
+        return tuple(
+            Option(key=c.key, label=c.label, next=c.next, cycle=c.cycle) for c in self.choices
+        )
+
+
+class AdviceNode(_Strict):
+    """Advice: either an outcome (end of a path) or a step with ``next`` to go on."""
+
+    id: Id
+    advice: Text
+    outcome: Outcome | None = None
+    next: Id | None = None
+    cycle: bool = False
+    sources: tuple[Id, ...] = ()
+    contacts: tuple[Id, ...] = ()
+    related: tuple[Id, ...] = ()
+    """Trees offered as the next step after this advice."""
+
+    @property
+    def text(self) -> str:
+        return self.advice
+
+    @property
+    def options(self) -> tuple[Option, ...]:
+        if self.next is None:
+            return ()
+        return (Option(key=CONTINUE_ID, label=CONTINUE_LABEL, next=self.next, cycle=self.cycle),)
+
+
+def _node_kind(value: Any) -> str | None:
+    if isinstance(value, BaseModel):
+        return "<question>" if isinstance(value, QuestionNode) else "<advice>"
+    if not isinstance(value, dict):
+        return None
+    kinds = [k for k in ("question", "advice") if k in value]
+    return f"<{kinds[0]}>" if len(kinds) == 1 else None
+
+
+Node = Annotated[
+    Annotated[QuestionNode, Tag("<question>")] | Annotated[AdviceNode, Tag("<advice>")],
+    Discriminator(
+        _node_kind,
+        custom_error_type="node_kind",
+        custom_error_message="een knoop heeft precies één van 'question' of 'advice'",
+    ),
+]
+
+
+class DecisionTree(_Strict):
+    """A decision tree: questions leading to advice, walked by the engine."""
+
+    id: Id
+    title: Annotated[str, Field(min_length=1, max_length=75)]
+    summary: Text
+    start: Id
+    triggers: tuple[Annotated[str, Field(min_length=2, max_length=200)], ...] = ()
+    menu: bool = True
+    order: int = 100
+    nodes: Annotated[tuple[Node, ...], Field(min_length=1)]
+
+    _by_id: dict[str, QuestionNode | AdviceNode] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._by_id.update((n.id, n) for n in reversed(self.nodes))
+
+    def node(self, node_id: str) -> QuestionNode | AdviceNode:
+        """The node with ``node_id``; KeyError if there is none."""
+        return self._by_id[node_id]
+
+    def has_node(self, node_id: str) -> bool:
+        return node_id in self._by_id
+
+
+class FaqEntry(_Strict):
+    """A frequently asked question with natural phrasings and a sourced answer."""
+
+    id: Id
+    question: Text
+    phrasings: tuple[Annotated[str, Field(min_length=2, max_length=200)], ...] = ()
+    answer: Text
+    sources: Annotated[tuple[Id, ...], Field(min_length=1)]
+    contacts: tuple[Id, ...] = ()
+    related: tuple[Id, ...] = ()

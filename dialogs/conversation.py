@@ -1,0 +1,375 @@
+"""The conversation core: one turn in, neutral replies out.
+
+The flow of a turn: load the session, apply a button or a global command, match typed text to
+the answers on offer, otherwise route free text; step the pure engine; save the session
+(compare-and-set) and return replies. No channel code and no I/O but the session store.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from dialogs import phrases
+from dialogs.commands import Command, parse_command
+from dialogs.matching import match_choice
+from dialogs.router import Router
+from dialogs.session import Offer, Session, SessionConflictError, SessionStore
+from dialogs.turn import Button, ContactCard, Payload, Reply, SourceNote, Turn
+from knowledge.engine import Position, StepError, Walk, back, step, walk
+from knowledge.library import KnowledgeBase
+from knowledge.model import CONTINUE_ID, AdviceNode, DecisionTree
+from knowledge.normalise import normalise
+from knowledge.search import PhraseSearch
+
+__all__ = ["MAX_TEXT_LENGTH", "Conversation", "clean_text"]
+
+MAX_TEXT_LENGTH = 1000
+"""Longer messages are refused with a helpful reply (and never stored)."""
+
+_log = logging.getLogger("verbind.conversation")
+
+_MENU = "_menu"
+_CHOOSE = "_kies"
+_END = "_einde"
+_FAQ = "_faq"
+_CMD = "_cmd"
+_RESUME = "_verder"
+_LABEL_LIMIT = 75
+
+
+@dataclass(frozen=True)
+class _Here:
+    """The tree and walk of a session that is inside a tree."""
+
+    tree: DecisionTree
+    walk: Walk
+
+
+@dataclass(frozen=True)
+class _Result:
+    """What a turn decided: the next session (None: forget it) and the replies."""
+
+    session: Session | None
+    replies: list[Reply]
+    action: str
+
+
+def clean_text(text: str) -> str:
+    """Control characters become spaces; surrounding white space goes."""
+    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in text).strip()
+
+
+class Conversation:
+    """Handles turns for every channel alike."""
+
+    def __init__(
+        self,
+        knowledge: KnowledgeBase,
+        *,
+        sessions: SessionStore,
+        router: Router | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._knowledge = knowledge
+        self._sessions = sessions
+        self._router = router if router is not None else PhraseSearch(knowledge)
+        self._clock = clock
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        """The content in force."""
+        return self._knowledge
+
+    async def handle(self, turn: Turn) -> list[Reply]:
+        """Handle one turn and return the replies to show, in order."""
+        started = time.perf_counter()
+        stored = await self._sessions.load(turn.key)
+        session = stored.session if stored is not None else None
+        result = self._decide(session, turn)
+        try:
+            if result.session is None:
+                await self._sessions.delete(turn.key)
+            else:
+                etag = stored.etag if stored is not None else None
+                await self._sessions.save(
+                    turn.key, result.session.touched(self._clock()), etag=etag
+                )
+        except SessionConflictError:
+            _log.info("turn conflict channel=%s", turn.channel)
+            return [Reply(phrases.CONFLICT)]
+        elapsed = (time.perf_counter() - started) * 1000
+        _log.info("turn channel=%s action=%s ms=%.1f", turn.channel, result.action, elapsed)
+        return result.replies
+
+    # -- deciding ------------------------------------------------------------------------------
+
+    def _decide(self, session: Session | None, turn: Turn) -> _Result:
+        current = session or Session()
+        try:
+            here = self._here(current)
+        except (KeyError, StepError):
+            menu = self._menu(welcome=False)
+            warning = Reply(phrases.CONTENT_CHANGED, kind="warning")
+            return _Result(menu.session, [warning, *menu.replies], "content-changed")
+        if turn.payload is not None:
+            return self._on_payload(current, here, turn.payload)
+        text = clean_text(turn.text)
+        if len(text) > MAX_TEXT_LENGTH:
+            notice = Reply(phrases.TOO_LONG.format(limit=MAX_TEXT_LENGTH), kind="warning")
+            return _Result(current, [notice, *self._prompt(current, here)], "too-long")
+        if not text:
+            if session is None:
+                return self._menu(welcome=True)
+            return _Result(current, [Reply(phrases.EMPTY), *self._prompt(current, here)], "empty")
+        return self._on_text(current, here, text, new=session is None)
+
+    def _on_text(self, session: Session, here: _Here | None, text: str, *, new: bool) -> _Result:
+        buttons = self._buttons(session, here)
+        index = match_choice(text, [b.label for b in buttons])
+        command = parse_command(text)
+        exact = index is not None and normalise(text) == normalise(buttons[index].label)
+        if command is not None and not exact:
+            return self._on_command(session, here, command, new=new)
+        if index is not None:
+            return self._on_payload(session, here, buttons[index].payload)
+        return self._on_free_text(session, here, text)
+
+    def _on_payload(self, session: Session, here: _Here | None, payload: Payload) -> _Result:
+        command = next((c for c in Command if c.value == payload.choice), None)
+        if payload.node == _CMD and command is not None:
+            return self._on_command(session, here, command, new=False)
+        if payload.node == _MENU and payload.choice in self._menu_targets():
+            return self._open(session, here, payload.choice)
+        offer = session.offer
+        if offer and payload.node == offer.node and payload.choice in offer.targets:
+            return self._open(session, here, payload.choice)
+        if here is not None and _offers(here, payload):
+            position = step(here.tree, self._position(session), payload.choice)
+            return self._show(here.tree, position.answers, action="step")
+        stale = Reply(phrases.STALE_BUTTON, kind="warning")
+        return _Result(session, [stale, *self._prompt(session, here)], "stale-button")
+
+    def _on_command(
+        self, session: Session, here: _Here | None, command: Command, *, new: bool
+    ) -> _Result:
+        action = f"command-{command.value}"
+        if command is Command.STOP:
+            return _Result(None, [Reply(phrases.STOPPED)], action)
+        if command is Command.MENU:
+            return self._menu(welcome=new)
+        if command is Command.HELP:
+            meta = self._knowledge.meta
+            text = phrases.HELP.format(version=meta.version, reviewed=meta.reviewed.isoformat())
+            help_reply = Reply(f"{text}\n{phrases.SAFETY_LINE}")
+            return _Result(session, [help_reply, *self._prompt(session, here)], action)
+        if here is None:
+            if command is Command.BACK:
+                menu = self._menu(welcome=False)
+                return _Result(menu.session, [Reply(phrases.NO_PREVIOUS), *menu.replies], action)
+            return self._menu(welcome=False)
+        if command is Command.RESTART:
+            return self._show(here.tree, (), action=action)
+        if session.offer is not None and session.offer.node == _FAQ:
+            return self._show(here.tree, session.answers, action=action)
+        if not session.answers:
+            shown = self._show(here.tree, (), action=action)
+            return _Result(shown.session, [Reply(phrases.BACK_AT_START), *shown.replies], action)
+        return self._show(here.tree, back(self._position(session)).answers, action=action)
+
+    def _on_free_text(self, session: Session, here: _Here | None, text: str) -> _Result:
+        targets = tuple(t for t in self._router.route(text) if self._known(t))
+        if len(targets) == 1:
+            return self._open(session, here, targets[0])
+        if targets:
+            offer = Offer(_CHOOSE, targets)
+            reply = Reply(
+                phrases.AMBIGUOUS, kind="question", buttons=self._offer_buttons(offer, here)
+            )
+            kept = Session(session.tree_id, session.answers, offer)
+            return _Result(kept, [reply], "ambiguous")
+        fallback = Reply(f"{phrases.FALLBACK}\n{phrases.SAFETY_LINE}", kind="warning")
+        if here is not None and not here.walk.finished:
+            shown = self._show(here.tree, session.answers, action="not-understood")
+            return _Result(shown.session, [fallback, *shown.replies], "not-understood")
+        menu = self._menu(welcome=False)
+        return _Result(menu.session, [fallback, *menu.replies], "fallback")
+
+    # -- targets -------------------------------------------------------------------------------
+
+    def _known(self, target: str) -> bool:
+        kind, _, ident = target.partition(":")
+        if kind == "tree":
+            return ident in self._knowledge.trees
+        if kind == "faq":
+            return ident in self._knowledge.faq
+        return False
+
+    def _open(self, session: Session, here: _Here | None, target: str) -> _Result:
+        kind, _, ident = target.partition(":")
+        if kind == _CMD:
+            command = next((c for c in Command if c.value == ident), Command.MENU)
+            return self._on_command(session, here, command, new=False)
+        if kind == "tree" and ident in self._knowledge.trees:
+            tree = self._knowledge.trees[ident]
+            shown = self._show(tree, (), action="open-tree")
+            intro = Reply(f"{tree.title}: {tree.summary}")
+            return _Result(shown.session, [intro, *shown.replies], "open-tree")
+        if kind == "faq" and ident in self._knowledge.faq:
+            return self._faq(session, here, ident)
+        if target == _RESUME and here is not None:
+            return self._show(here.tree, session.answers, action="resume")
+        return self._menu(welcome=False)
+
+    def _faq(self, session: Session, here: _Here | None, faq_id: str) -> _Result:
+        entry = self._knowledge.faq[faq_id]
+        targets = [f"tree:{t}" for t in entry.related]
+        if here is not None and not here.walk.finished:
+            targets.append(_RESUME)
+        targets.append(f"{_CMD}:{Command.MENU.value}")
+        offer = Offer(_FAQ, tuple(targets))
+        reply = Reply(
+            entry.answer,
+            kind="advice",
+            buttons=self._offer_buttons(offer, here),
+            contacts=self._contacts(entry.contacts),
+            sources=self._sources(entry.sources),
+        )
+        return _Result(Session(session.tree_id, session.answers, offer), [reply], "faq")
+
+    def _menu_targets(self) -> tuple[str, ...]:
+        return tuple(f"tree:{t.id}" for t in self._knowledge.menu_trees)
+
+    def _menu(self, *, welcome: bool) -> _Result:
+        offer = Offer(_MENU, self._menu_targets())
+        text = f"{phrases.WELCOME}\n{phrases.MENU_PROMPT}" if welcome else phrases.MENU_PROMPT
+        reply = Reply(text, kind="question", buttons=self._offer_buttons(offer, None))
+        return _Result(Session(offer=offer), [reply], "menu")
+
+    # -- showing -------------------------------------------------------------------------------
+
+    def _here(self, session: Session) -> _Here | None:
+        if session.tree_id is None:
+            return None
+        tree = self._knowledge.trees[session.tree_id]
+        return _Here(tree, walk(tree, self._position(session)))
+
+    @staticmethod
+    def _position(session: Session) -> Position:
+        assert session.tree_id is not None
+        return Position(session.tree_id, session.answers)
+
+    def _show(self, tree: DecisionTree, answers: tuple[str, ...], *, action: str) -> _Result:
+        current = walk(tree, Position(tree.id, answers))
+        node = current.node
+        if isinstance(node, AdviceNode):
+            return self._advice(tree, answers, current, node, action)
+        text = f"{node.question}\n\n{node.info}" if node.info else node.question
+        buttons = tuple(Button(o.label, Payload(node.id, o.key)) for o in node.options)
+        reply = Reply(text, kind="question", buttons=buttons)
+        return _Result(Session(tree.id, answers), [reply], action)
+
+    def _advice(
+        self,
+        tree: DecisionTree,
+        answers: tuple[str, ...],
+        current: Walk,
+        node: AdviceNode,
+        action: str,
+    ) -> _Result:
+        offer: Offer | None = None
+        text = node.advice
+        if current.finished:
+            offer = Offer(
+                _END, (*(f"tree:{t}" for t in node.related), f"{_CMD}:opnieuw", f"{_CMD}:menu")
+            )
+            text = f"{text}\n\n{self._route_summary(tree, current)}"
+            buttons = self._offer_buttons(offer, None)
+        else:
+            buttons = tuple(Button(o.label, Payload(node.id, o.key)) for o in node.options)
+        reply = Reply(
+            text,
+            kind="advice",
+            buttons=buttons,
+            contacts=self._contacts(node.contacts),
+            sources=self._sources(node.sources),
+            outcome=node.outcome,
+        )
+        return _Result(Session(tree.id, answers, offer), [reply], action)
+
+    def _route_summary(self, tree: DecisionTree, current: Walk) -> str:
+        lines = [phrases.ROUTE_HEADER]
+        for route_step in current.route:
+            if route_step.answer_key == CONTINUE_ID:
+                continue
+            node = tree.node(route_step.node_id)
+            short = getattr(node, "short", None) or route_step.question
+            lines.append(f"- {short} {route_step.answer_label}")
+        return "\n".join(lines)
+
+    def _prompt(self, session: Session, here: _Here | None) -> list[Reply]:
+        """Show again where the user is, so the next step is one tap away."""
+        if session.offer is not None:
+            buttons = self._offer_buttons(session.offer, here)
+            return [Reply(phrases.MENU_PROMPT, kind="question", buttons=buttons)]
+        if here is not None:
+            return self._show(here.tree, session.answers, action="prompt").replies
+        return self._menu(welcome=False).replies
+
+    def _buttons(self, session: Session, here: _Here | None) -> tuple[Button, ...]:
+        if session.offer is not None:
+            return self._offer_buttons(session.offer, here)
+        if here is not None:
+            node = here.walk.node
+            return tuple(Button(o.label, Payload(node.id, o.key)) for o in node.options)
+        return ()
+
+    def _offer_buttons(self, offer: Offer, here: _Here | None) -> tuple[Button, ...]:
+        return tuple(Button(self._label(t, here), Payload(offer.node, t)) for t in offer.targets)
+
+    def _label(self, target: str, here: _Here | None) -> str:
+        kind, _, ident = target.partition(":")
+        if kind == "tree" and ident in self._knowledge.trees:
+            return self._knowledge.trees[ident].title
+        if kind == "faq" and ident in self._knowledge.faq:
+            return _shorten(self._knowledge.faq[ident].question)
+        if target == _RESUME and here is not None:
+            return _shorten(phrases.FAQ_RESUME.format(title=here.tree.title))
+        if kind == _CMD:
+            return phrases.RESTART_LABEL if ident == Command.RESTART.value else phrases.MENU_LABEL
+        return target
+
+    def _contacts(self, ids: Sequence[str]) -> tuple[ContactCard, ...]:
+        organisations = self._knowledge.organisations
+        return tuple(
+            ContactCard(
+                name=o.name,
+                role=o.role,
+                phone=o.phone,
+                email=o.email,
+                url=o.url,
+                hours=o.hours,
+                note=o.note,
+                confirmed=o.confirmed,
+                verified=o.verified,
+            )
+            for o in (organisations[i] for i in ids)
+        )
+
+    def _sources(self, ids: Sequence[str]) -> tuple[SourceNote, ...]:
+        return tuple(
+            SourceNote(s.title, s.url, s.checked) for s in (self._knowledge.sources[i] for i in ids)
+        )
+
+
+def _offers(here: _Here, payload: Payload) -> bool:
+    """True when ``payload`` answers the current node of ``here``."""
+    node = here.walk.node
+    return payload.node == node.id and any(o.key == payload.choice for o in node.options)
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _LABEL_LIMIT else text[: _LABEL_LIMIT - 1].rstrip() + "…"

@@ -1,0 +1,76 @@
+"""Channel-neutral turns in and replies out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+__all__ = ["Button", "ContactCard", "Payload", "Reply", "ReplyKind", "SourceNote", "Turn"]
+
+ReplyKind = Literal["question", "advice", "info", "warning"]
+
+
+@dataclass(frozen=True)
+class Payload:
+    """What a button carries: the node it belongs to and the choice made."""
+
+    node: str
+    choice: str
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One user message or button click, stripped of everything channel-specific.
+
+    ``key`` is an opaque conversation key chosen by the channel (never a name).
+    """
+
+    key: str
+    channel: str
+    text: str = ""
+    payload: Payload | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    """An answer the user can tap (or type: its number or label)."""
+
+    label: str
+    payload: Payload
+
+
+@dataclass(frozen=True)
+class ContactCard:
+    """A contact point to show; ``confirmed`` false means "te bevestigen"."""
+
+    name: str
+    role: str
+    phone: str | None
+    email: str | None
+    url: str | None
+    hours: str | None
+    note: str | None
+    confirmed: bool
+    verified: date
+
+
+@dataclass(frozen=True)
+class SourceNote:
+    """A cited source, shown as a small footer."""
+
+    title: str
+    url: str
+    checked: date
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message from the bot; channels render it, always with a plain-text fallback."""
+
+    text: str
+    kind: ReplyKind = "info"
+    buttons: tuple[Button, ...] = ()
+    contacts: tuple[ContactCard, ...] = ()
+    sources: tuple[SourceNote, ...] = ()
+    outcome: str | None = None

@@ -1,0 +1,104 @@
+"""The ``verbind`` command line (DESIGN.md: the command-line contract)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.settings import Settings
+from bot.terminal import TerminalChannel, replies_json, replies_text
+from dialogs.conversation import Conversation
+from dialogs.session import MemorySessionStore
+from knowledge.library import KnowledgeBase
+from knowledge.loader import load_knowledge
+from knowledge.problems import ContentError
+
+__all__ = ["main"]
+
+EXIT_CONTENT = 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one ``verbind`` command; returns the exit code."""
+    try:
+        return _run(_parser().parse_args(argv))
+    except BrokenPipeError:
+        # The reader went away (``verbind chat --json | head``): stop quietly.
+        sys.stderr.close()
+        return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    logging.basicConfig(
+        level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s %(message)s"
+    )
+    settings = Settings.from_env()
+    content_dir: Path = args.content or settings.content_dir
+    try:
+        knowledge = load_knowledge(content_dir)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} probleem/problemen in {content_dir}", file=sys.stderr)
+        return EXIT_CONTENT
+    if args.command == "check":
+        print(_summary(knowledge))
+        return 0
+    conversation = Conversation(
+        knowledge, sessions=MemorySessionStore(idle_seconds=settings.session_idle_seconds)
+    )
+    channel = TerminalChannel(conversation)
+    if args.command == "ask":
+        replies = asyncio.run(channel.say(" ".join(args.text)))
+        print(replies_json(replies) if args.json else replies_text(replies))
+        return 0
+    _configure_streams()
+    if args.json:
+        asyncio.run(channel.run_json(sys.stdin, _print_flushed))
+    else:
+        asyncio.run(channel.run_interactive(input, _print_flushed))
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="verbind", description="Verbind: meldcode en contacten.")
+    parser.add_argument("--content", type=Path, help="map met de inhoud (standaard: ingebouwd)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    chat = commands.add_parser("chat", help="gesprek in de terminal")
+    chat.add_argument("--json", action="store_true", help="één JSON-object per invoerregel")
+    ask = commands.add_parser("ask", help="één vraag, één antwoord")
+    ask.add_argument("--json", action="store_true", help="antwoord als JSON")
+    ask.add_argument("text", nargs="+", help="de vraag")
+    commands.add_parser("check", help="controleer alle inhoud")
+    return parser
+
+
+def _summary(knowledge: KnowledgeBase) -> str:
+    nodes = sum(len(t.nodes) for t in knowledge.trees.values())
+    outcomes = sum(1 for t in knowledge.trees.values() for n in t.nodes if not n.options)
+    unconfirmed = len(knowledge.unconfirmed())
+    return (
+        f"Inhoud {knowledge.meta.version} in orde: {len(knowledge.trees)} bomen, {nodes} knopen, "
+        f"{outcomes} uitkomsten, {len(knowledge.faq)} vragen (FAQ), "
+        f"{len(knowledge.organisations)} organisaties ({unconfirmed} te bevestigen), "
+        f"{len(knowledge.sources)} bronnen."
+    )
+
+
+def _configure_streams() -> None:
+    for stream in (sys.stdin, sys.stdout):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
+
+
+def _print_flushed(text: str) -> None:
+    print(text, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

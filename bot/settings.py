@@ -1,0 +1,34 @@
+"""Settings from the environment, with embedded defaults that need nothing set up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dialogs.session import DEFAULT_IDLE_SECONDS
+from knowledge.loader import DEFAULT_CONTENT
+
+__all__ = ["Settings"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run-time settings. ``data_dir`` holds every file Verbind writes."""
+
+    content_dir: Path = DEFAULT_CONTENT
+    data_dir: Path = Path("var")
+    session_idle_seconds: float = DEFAULT_IDLE_SECONDS
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Settings from ``VERBIND_*`` variables; unset ones keep their defaults."""
+        values = os.environ if env is None else env
+        return cls(
+            content_dir=Path(values.get("VERBIND_CONTENT_DIR", str(DEFAULT_CONTENT))),
+            data_dir=Path(values.get("VERBIND_DATA_DIR", "var")),
+            session_idle_seconds=float(
+                values.get("VERBIND_SESSION_IDLE_SECONDS", DEFAULT_IDLE_SECONDS)
+            ),
+        )

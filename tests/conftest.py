@@ -1,0 +1,75 @@
+"""Shared fixtures: the shipped knowledge, the example content and a scripted chat."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dialogs import Conversation, MemorySessionStore, Payload, Reply, Turn
+from knowledge import KnowledgeBase, load_knowledge
+
+TESTS = Path(__file__).parent
+EXAMPLES = TESTS / "content" / "examples"
+BROKEN = TESTS / "content" / "broken"
+
+
+@pytest.fixture(scope="session")
+def shipped() -> KnowledgeBase:
+    """The content that ships with Verbind."""
+    return load_knowledge()
+
+
+@pytest.fixture(scope="session")
+def examples() -> KnowledgeBase:
+    """The small example content under tests/content/examples."""
+    return load_knowledge(EXAMPLES)
+
+
+class Chat:
+    """Drives one conversation the way a channel would, keeping the last replies."""
+
+    def __init__(self, conversation: Conversation, key: str = "test:1") -> None:
+        self.conversation = conversation
+        self.key = key
+        self.replies: list[Reply] = []
+
+    async def say(self, text: str) -> list[Reply]:
+        """Type ``text``."""
+        return await self._turn(Turn(key=self.key, channel="test", text=text))
+
+    async def click(self, label: str) -> list[Reply]:
+        """Tap the button labelled ``label`` in the last replies."""
+        buttons = [b for r in self.replies for b in r.buttons if b.label == label]
+        assert buttons, f"no button {label!r} in {self.labels}"
+        return await self.press(buttons[-1].payload)
+
+    async def press(self, payload: Payload) -> list[Reply]:
+        """Send a button payload as is (also stale or forged ones)."""
+        return await self._turn(Turn(key=self.key, channel="test", payload=payload))
+
+    @property
+    def labels(self) -> list[str]:
+        """The button labels on offer in the last replies."""
+        return [b.label for r in self.replies for b in r.buttons]
+
+    @property
+    def text(self) -> str:
+        """All text of the last replies."""
+        return "\n".join(r.text for r in self.replies)
+
+    async def _turn(self, turn: Turn) -> list[Reply]:
+        self.replies = await self.conversation.handle(turn)
+        return self.replies
+
+
+@pytest.fixture
+def make_chat() -> Callable[[KnowledgeBase], Chat]:
+    """Build a chat over some knowledge with a fresh in-memory session store."""
+
+    def build(knowledge: KnowledgeBase, store: MemorySessionStore | None = None) -> Chat:
+        sessions = store if store is not None else MemorySessionStore()
+        return Chat(Conversation(knowledge, sessions=sessions))
+
+    return build

@@ -1,0 +1,99 @@
+"""The command-line contract: `verbind chat --json` and `verbind ask`, driven as scripts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from tests.test_shipped_trees import AFWEGINGSKADER
+
+
+def run_verbind(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Run the real command line in a child process."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        timeout=60,
+    )
+
+
+def chat_json(lines: list[str]) -> list[dict[str, Any]]:
+    """Send ``lines`` to `verbind chat --json`; one parsed JSON object per line comes back."""
+    result = run_verbind("chat", "--json", stdin="".join(f"{line}\n" for line in lines))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.splitlines()
+    assert len(out) == len(lines), "exactly one JSON object per input line"
+    return [json.loads(line) for line in out]
+
+
+def test_scripted_chat_walks_every_afwegingskader_outcome() -> None:
+    """One scripted session reaches each outcome, using `opnieuw` between walks."""
+    script = ["afwegingskader"]
+    for answers in AFWEGINGSKADER:
+        script += [*answers, "opnieuw"]
+    objects = chat_json(script)
+    texts = [" ".join(r["text"] for r in o["replies"]) for o in objects]
+    for phrase in (
+        "Sluit de meldcode af",
+        "Bij acute of structurele onveiligheid",
+        "Sluit de hulp af",
+    ):
+        assert any(phrase in t for t in texts), phrase
+    outcomes = [
+        r["text"] for o in objects for r in o["replies"] if "Zo kwam u bij dit advies" in r["text"]
+    ]
+    assert len(outcomes) == len(AFWEGINGSKADER)
+    assert sum(t.startswith("Meld") for t in outcomes) == 4
+    assert all(o["replies"] and set(o) == {"replies"} for o in objects)
+    assert all(set(r) == {"text", "choices"} for o in objects for r in o["replies"])
+
+
+def test_scripted_chat_goes_back_with_terug() -> None:
+    """`terug` after an outcome returns to the question before it."""
+    objects = chat_json(["afwegingskader", "ja", "ja", "terug", "nee"])
+    assert objects[2]["replies"][0]["choices"] == ["Opnieuw", "Menu"]
+    assert objects[3]["replies"][-1]["text"].startswith("Vraag 2 van 5")
+    assert objects[3]["replies"][-1]["choices"] == ["Ja", "Nee"]
+    assert objects[4]["replies"][-1]["text"].startswith("Vraag 3 van 5")
+
+
+def test_chat_json_survives_odd_lines() -> None:
+    """Empty lines, control characters and invalid UTF-8-ish text each get one JSON reply."""
+    objects = chat_json(["", "\x1b[2J", "🙂" * 2000, "menu"])
+    assert [len(o["replies"]) >= 1 for o in objects] == [True] * 4
+
+
+@pytest.mark.parametrize("flag", [[], ["--json"]])
+def test_ask_answers_one_question(flag: list[str]) -> None:
+    """`verbind ask` answers a single message in a fresh conversation."""
+    result = run_verbind("ask", *flag, "moet", "ik", "melden")
+    assert result.returncode == 0, result.stderr
+    if flag:
+        replies = json.loads(result.stdout)["replies"]
+        assert replies[-1]["choices"] == ["Ja", "Nee"]
+    else:
+        assert "1. Ja\n2. Nee" in result.stdout
+
+
+def test_interactive_chat_welcomes_and_ends_on_eof() -> None:
+    """`verbind chat` greets with the menu and ends cleanly at end of input."""
+    result = run_verbind("chat", stdin="1\n")
+    assert result.returncode == 0, result.stderr
+    assert "Welkom bij Verbind" in result.stdout
+    assert "Vraag 1 van 5" in result.stdout
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    """An unknown verb exits 2 with a usage message, not a traceback."""
+    result = run_verbind("frobnicate")
+    assert result.returncode == 2
+    assert "usage" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,271 @@
+"""The conversation core: commands, typed answers, buttons, fallbacks and bad input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from dialogs import MAX_TEXT_LENGTH, MemorySessionStore, Payload, Session, SessionConflictError
+from knowledge import KnowledgeBase
+from tests.conftest import Chat
+
+MakeChat = Callable[..., Chat]
+
+
+async def test_first_message_gets_welcome_and_menu(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """A greeting starts with the welcome, the privacy hint and the menu of trees."""
+    chat = make_chat(shipped)
+    await chat.say("hallo")
+    assert "Welkom bij Verbind" in chat.text
+    assert "geen namen" in chat.text
+    assert chat.labels == [t.title for t in shipped.menu_trees]
+
+
+async def test_typed_number_label_and_typo_pick_a_choice(
+    examples: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """At the menu a number, a label or a small typo opens that tree."""
+    for typed in ("1", "advice then continue", "Advice thne continue"):
+        chat = make_chat(examples)
+        await chat.say("menu")
+        assert chat.labels[0] == "Advice then continue"
+        await chat.say(typed)
+        assert chat.replies[-1].text == "Do this first.", typed
+
+
+async def test_buttons_walk_a_tree_to_an_outcome_with_route_and_sources(
+    examples: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """Clicking through reaches an outcome that says why, cites sources and offers next steps."""
+    chat = make_chat(examples)
+    await chat.say("menu")
+    await chat.click("Basic question")
+    await chat.click("Ja")
+    outcome = chat.replies[-1]
+    assert outcome.kind == "advice"
+    assert outcome.outcome == "melden"
+    assert outcome.text.startswith("It is so.")
+    assert "- So? Ja" in outcome.text
+    assert [s.url for s in outcome.sources] == ["https://example.org/source"]
+    assert [c.name for c in outcome.contacts] == ["Example partner"]
+    assert chat.labels == ["Opnieuw", "Menu"]
+
+
+async def test_unconfirmed_contact_is_marked(examples: KnowledgeBase, make_chat: MakeChat) -> None:
+    """A contact that is not confirmed carries that flag and its last-verified date."""
+    chat = make_chat(examples)
+    await chat.say("basic question")
+    await chat.say("ja")
+    card = chat.replies[-1].contacts[0]
+    assert card.confirmed is False
+    assert card.verified.isoformat() == "2026-11-01"
+
+
+async def test_back_and_restart_commands(examples: KnowledgeBase, make_chat: MakeChat) -> None:
+    """`terug` undoes one answer, at the start it says so; `opnieuw` goes to the start."""
+    chat = make_chat(examples)
+    await chat.say("advice then continue")
+    await chat.say("terug")
+    assert "al bij de eerste vraag" in chat.text
+    await chat.say("verder")
+    await chat.say("1")
+    assert chat.replies[-1].text.startswith("Done.")
+    await chat.say("terug")
+    assert chat.replies[-1].text == "Did it work?"
+    await chat.say("opnieuw")
+    assert chat.replies[-1].text == "Do this first."
+
+
+async def test_related_tree_is_offered_after_an_outcome(
+    examples: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """An outcome with related trees offers them as buttons that open them."""
+    chat = make_chat(examples)
+    await chat.say("marked cycle")
+    assert "Is it better now?" in chat.text
+    await chat.say("ja")
+    assert chat.labels == ["Basic question", "Opnieuw", "Menu"]
+    await chat.click("Basic question")
+    assert chat.replies[-1].text == "Is it so?"
+
+
+async def test_faq_answer_keeps_the_place_in_the_tree(
+    examples: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """A side question mid-tree is answered, and one tap brings the user back."""
+    chat = make_chat(examples)
+    await chat.say("advice then continue")
+    await chat.say("verder")
+    await chat.say("what is the example")
+    assert chat.replies[-1].text == "The example says this."
+    assert chat.labels == ["Basic question", "Verder met Advice then continue", "Menu"]
+    await chat.click("Verder met Advice then continue")
+    assert chat.replies[-1].text == "Did it work?"
+    await chat.say("what is the example")
+    await chat.say("terug")
+    assert chat.replies[-1].text == "Did it work?"
+
+
+async def test_out_of_scope_gets_honest_fallback(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """An unrelated question gets the menu, Veilig Thuis 0800-2000 and 112, never a random tree."""
+    chat = make_chat(shipped)
+    await chat.say("wat voor weer wordt het morgen")
+    assert "0800-2000" in chat.text
+    assert "112" in chat.text
+    assert chat.labels == [t.title for t in shipped.menu_trees]
+
+
+async def test_unclear_answer_mid_tree_keeps_the_question(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """Text that is no answer and no question repeats the current question."""
+    chat = make_chat(shipped)
+    await chat.say("afwegingskader")
+    await chat.say("xyzzy")
+    assert "0800-2000" in chat.text
+    assert chat.replies[-1].text.startswith("Vraag 1 van 5")
+    await chat.say("ja")
+    assert chat.replies[-1].text.startswith("Vraag 2 van 5")
+
+
+async def test_ambiguous_question_is_asked_not_guessed(
+    examples: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """Two equally good matches are offered as "Bedoelt u…" buttons."""
+    chat = make_chat(examples)
+    await chat.say("example basic question")
+    assert chat.replies[-1].text == "Bedoelt u een van deze?"
+    assert sorted(chat.labels) == ["Basic question", "What does the example say?"]
+    await chat.click("What does the example say?")
+    assert chat.replies[-1].text == "The example says this."
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["", "   ", "\x00\x07\x1b[31m", "x" * (MAX_TEXT_LENGTH + 1), "\u202e\u200b"],
+    ids=["empty", "blank", "control", "too-long", "format-chars"],
+)
+async def test_bad_input_gets_help_and_keeps_the_session(
+    examples: KnowledgeBase, make_chat: MakeChat, bad: str
+) -> None:
+    """Empty, control-only or too long input gets a helpful reply; the next answer still works."""
+    chat = make_chat(examples)
+    await chat.say("basic question")
+    await chat.say(bad)
+    assert chat.replies[0].text
+    assert chat.replies[-1].text == "Is it so?"
+    await chat.say("nee")
+    assert chat.replies[-1].text.startswith("It is not so.")
+
+
+async def test_help_shows_commands_and_content_version(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """`help` lists the commands and the content version and review date in force."""
+    chat = make_chat(shipped)
+    await chat.say("help")
+    assert "terug" in chat.text
+    assert "opnieuw" in chat.text
+    assert shipped.meta.version in chat.text
+    assert shipped.meta.reviewed.isoformat() in chat.text
+
+
+async def test_stop_forgets_the_session(examples: KnowledgeBase, make_chat: MakeChat) -> None:
+    """`stop` deletes the session; a new message starts fresh."""
+    store = MemorySessionStore()
+    chat = make_chat(examples, store)
+    await chat.say("basic question")
+    assert len(store) == 1
+    await chat.say("stop")
+    assert len(store) == 0
+    assert "gewist" in chat.text
+
+
+async def test_stale_button_is_refused_politely(
+    examples: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """A button from an earlier question does not move the conversation."""
+    chat = make_chat(examples)
+    await chat.say("advice then continue")
+    await chat.say("verder")
+    await chat.press(Payload("first-advice", "verder"))
+    assert "eerdere vraag" in chat.replies[0].text
+    assert chat.replies[-1].text == "Did it work?"
+    await chat.press(Payload("then-ask", "no-such-choice"))
+    assert "eerdere vraag" in chat.replies[0].text
+
+
+async def test_session_stores_ids_never_typed_text(
+    examples: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """After free text the stored session holds ids only, none of the words typed."""
+    store = MemorySessionStore()
+    chat = make_chat(examples, store)
+    await chat.say("basic question")
+    await chat.say("Jan de Vries 12-03-2019 zegt iets")
+    stored = await store.load(chat.key)
+    assert stored is not None
+    document = stored.session.to_json()
+    for word in ("Vries", "12-03-2019", "zegt"):
+        assert word not in document
+    assert '"tree":"question-basic"' in document
+
+
+async def test_idle_session_expires(examples: KnowledgeBase, make_chat: MakeChat) -> None:
+    """After 30 idle minutes the conversation starts again from the menu."""
+    now = [1_000.0]
+    store = MemorySessionStore(clock=lambda: now[0])
+    chat = make_chat(examples, store)
+    await chat.say("basic question")
+    now[0] += 29 * 60
+    assert await store.load(chat.key) is not None
+    now[0] += 31 * 60
+    await chat.say("ja")
+    assert chat.replies[-1].text != "It is so."
+    assert store.purge() == 0
+
+
+async def test_concurrent_save_is_a_conflict(examples: KnowledgeBase, make_chat: MakeChat) -> None:
+    """A save with an outdated etag fails; the conversation answers "al verwerkt"."""
+    store = MemorySessionStore()
+    chat = make_chat(examples, store)
+    await chat.say("basic question")
+    stored = await store.load(chat.key)
+    assert stored is not None
+    await store.save(chat.key, stored.session, etag=stored.etag)
+    with pytest.raises(SessionConflictError):
+        await store.save(chat.key, stored.session, etag=stored.etag)
+    with pytest.raises(SessionConflictError):
+        await store.save("new", Session(), etag="made-up")
+
+
+async def test_lost_race_answers_already_handled(
+    examples: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """When another turn saved first, the user gets a short "al verwerkt" reply."""
+
+    class RacingStore(MemorySessionStore):
+        async def save(self, key: str, session: Session, *, etag: str | None) -> str:
+            await super().save(key, session, etag=etag)  # the other turn wins
+            return await super().save(key, session, etag=etag)
+
+    chat = make_chat(examples, RacingStore())
+    await chat.say("basic question")
+    assert chat.text == "Dit was al verwerkt."
+
+
+async def test_session_in_a_removed_tree_restarts_at_menu(
+    examples: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """After a content change that removed the tree, the user is told and sees the menu."""
+    store = MemorySessionStore()
+    await store.save("test:1", Session(tree_id="gone", answers=("x",)), etag=None)
+    chat = make_chat(examples, store)
+    await chat.say("ja")
+    assert "bijgewerkt" in chat.replies[0].text
+    assert chat.labels == [t.title for t in examples.menu_trees]

@@ -1,0 +1,49 @@
+"""The layering rule: bot -> dialogs -> knowledge; no channel SDK below bot/."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+CHANNEL_SDKS = {"botbuilder", "slack_bolt", "slack_sdk", "aiohttp"}
+FORBIDDEN = {
+    "knowledge": CHANNEL_SDKS | {"dialogs", "bot"},
+    "dialogs": CHANNEL_SDKS | {"bot"},
+}
+
+
+def imported_roots(path: Path) -> set[str]:
+    """The top-level package of every import in ``path``."""
+    roots: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_package_imports_point_down_only(package: str) -> None:
+    """`dialogs` and `knowledge` import no channel SDK, no aiohttp and no higher layer."""
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(imported_roots(path) & FORBIDDEN[package])
+        for path in (ROOT / package).rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_botbuilder_lives_in_one_module_at_most() -> None:
+    """Every botbuilder import sits in a single module, so an SDK move touches only that one."""
+    users = [p for p in (ROOT / "bot").rglob("*.py") if "botbuilder" in imported_roots(p)]
+    assert len(users) <= 1, users
+
+
+def test_the_rule_detects_a_forbidden_import(tmp_path: Path) -> None:
+    """The import scan sees plain and from-imports (so the rule above can fail)."""
+    sample = tmp_path / "sample.py"
+    sample.write_text("import aiohttp.web\nfrom slack_bolt import App\nfrom . import x\n")
+    assert imported_roots(sample) == {"aiohttp", "slack_bolt"}

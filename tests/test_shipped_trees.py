@@ -1,0 +1,85 @@
+"""Every path of every shipped tree reaches its outcome through the conversation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from knowledge import AdviceNode, DecisionTree, KnowledgeBase, load_knowledge
+from tests.conftest import Chat
+
+SHIPPED = load_knowledge()
+
+# The afwegingskader's branches as DOMAIN.md §2 states them: answers -> outcome node.
+AFWEGINGSKADER = {
+    ("nee",): "afsluiten-geen-vermoeden",
+    ("ja", "ja"): "melden-onveilig",
+    ("ja", "nee", "nee"): "melden-geen-hulp",
+    ("ja", "nee", "ja", "nee"): "melden-hulp-geweigerd",
+    ("ja", "nee", "ja", "ja", "verder", "ja"): "hulp-afsluiten",
+    ("ja", "nee", "ja", "ja", "verder", "nee"): "opnieuw-melden",
+}
+
+
+def paths(tree: DecisionTree) -> Iterator[tuple[tuple[str, ...], str]]:
+    """Every (answers, outcome id) from the start, not following marked cycle edges."""
+    stack: list[tuple[str, tuple[str, ...]]] = [(tree.start, ())]
+    while stack:
+        node_id, answers = stack.pop()
+        options = tree.node(node_id).options
+        if not options:
+            yield answers, node_id
+        stack.extend((o.next, (*answers, o.key)) for o in options if not o.cycle)
+
+
+ALL_PATHS = [
+    (tree.id, answers, outcome)
+    for tree in SHIPPED.trees.values()
+    for answers, outcome in paths(tree)
+]
+
+
+def test_afwegingskader_branches_follow_the_domain_table() -> None:
+    """The shipped afwegingskader has exactly the branches of the meldcode's five questions."""
+    found = dict(paths(SHIPPED.trees["afwegingskader"]))
+    assert found == AFWEGINGSKADER
+    kinds = {o: SHIPPED.trees["afwegingskader"].node(o) for o in found.values()}
+    melden = {o for o, n in kinds.items() if isinstance(n, AdviceNode) and n.outcome == "melden"}
+    assert melden == {
+        "melden-onveilig",
+        "melden-geen-hulp",
+        "melden-hulp-geweigerd",
+        "opnieuw-melden",
+    }
+
+
+def test_every_shipped_outcome_is_on_some_path() -> None:
+    """Each end node of each shipped tree is reached by at least one path below."""
+    for tree in SHIPPED.trees.values():
+        ends = {n.id for n in tree.nodes if not n.options}
+        assert ends == {outcome for t, _, outcome in ALL_PATHS if t == tree.id}, tree.id
+
+
+@pytest.mark.parametrize(
+    ("tree_id", "answers", "outcome"),
+    ALL_PATHS,
+    ids=[f"{t}:{'/'.join(a) or 'start'}" for t, a, _ in ALL_PATHS],
+)
+async def test_path_reaches_outcome_by_clicking(
+    make_chat: Callable[[KnowledgeBase], Chat], tree_id: str, answers: tuple[str, ...], outcome: str
+) -> None:
+    """Clicking the buttons of this path ends at its outcome, with sources and the route."""
+    tree = SHIPPED.trees[tree_id]
+    chat = make_chat(SHIPPED)
+    await chat.say(tree.title)
+    for key in answers:
+        node = tree.node(chat.replies[-1].buttons[0].payload.node)
+        label = next(o.label for o in node.options if o.key == key)
+        await chat.click(label)
+    end = tree.node(outcome)
+    assert isinstance(end, AdviceNode)
+    final = chat.replies[-1]
+    assert final.text.startswith(end.advice)
+    assert final.sources, "an outcome always cites its sources"
+    assert final.outcome == end.outcome

@@ -3,7 +3,14 @@
 from dialogs.commands import Command, parse_command
 from dialogs.conversation import MAX_TEXT_LENGTH, Conversation, clean_text
 from dialogs.matching import match_choice
-from dialogs.plaintext import contact_text, numbered_choices, reply_text, source_text
+from dialogs.plaintext import (
+    contact_fields,
+    contact_text,
+    numbered_choices,
+    reply_text,
+    source_text,
+    verified_text,
+)
 from dialogs.router import Router
 from dialogs.session import (
     DEFAULT_IDLE_SECONDS,
@@ -35,10 +42,12 @@ __all__ = [
     "StoredSession",
     "Turn",
     "clean_text",
+    "contact_fields",
     "contact_text",
     "match_choice",
     "numbered_choices",
     "parse_command",
     "reply_text",
     "source_text",
+    "verified_text",
 ]

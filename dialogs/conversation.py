@@ -11,7 +11,7 @@ import logging
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dialogs import phrases
 from dialogs.commands import Command, parse_command
@@ -112,7 +112,7 @@ class Conversation:
         try:
             here = self._here(current)
         except (KeyError, StepError):
-            menu = self._menu(welcome=False)
+            menu = self._menu(current, welcome=False)
             warning = Reply(phrases.CONTENT_CHANGED, kind="warning")
             return _Result(menu.session, [warning, *menu.replies], "content-changed")
         if turn.payload is not None:
@@ -123,7 +123,7 @@ class Conversation:
             return _Result(current, [notice, *self._prompt(current, here)], "too-long")
         if not text:
             if session is None:
-                return self._menu(welcome=True)
+                return self._menu(current, welcome=True)
             return _Result(current, [Reply(phrases.EMPTY), *self._prompt(current, here)], "empty")
         return self._on_text(current, here, text, new=session is None)
 
@@ -149,7 +149,7 @@ class Conversation:
             return self._open(session, here, payload.choice)
         if here is not None and _offers(here, payload):
             position = step(here.tree, self._position(session), payload.choice)
-            return self._show(here.tree, position.answers, action="step")
+            return self._show(session, here.tree, position.answers, action="step")
         stale = Reply(phrases.STALE_BUTTON, kind="warning")
         return _Result(session, [stale, *self._prompt(session, here)], "stale-button")
 
@@ -160,7 +160,7 @@ class Conversation:
         if command is Command.STOP:
             return _Result(None, [Reply(phrases.STOPPED)], action)
         if command is Command.MENU:
-            return self._menu(welcome=new)
+            return self._menu(session, welcome=new)
         if command is Command.HELP:
             meta = self._knowledge.meta
             text = phrases.HELP.format(version=meta.version, reviewed=meta.reviewed.isoformat())
@@ -168,17 +168,17 @@ class Conversation:
             return _Result(session, [help_reply, *self._prompt(session, here)], action)
         if here is None:
             if command is Command.BACK:
-                menu = self._menu(welcome=False)
+                menu = self._menu(session, welcome=False)
                 return _Result(menu.session, [Reply(phrases.NO_PREVIOUS), *menu.replies], action)
-            return self._menu(welcome=False)
+            return self._menu(session, welcome=False)
         if command is Command.RESTART:
-            return self._show(here.tree, (), action=action)
+            return self._show(session, here.tree, (), action=action)
         if session.offer is not None and session.offer.node == _FAQ:
-            return self._show(here.tree, session.answers, action=action)
+            return self._show(session, here.tree, session.answers, action=action)
         if not session.answers:
-            shown = self._show(here.tree, (), action=action)
+            shown = self._show(session, here.tree, (), action=action)
             return _Result(shown.session, [Reply(phrases.BACK_AT_START), *shown.replies], action)
-        return self._show(here.tree, back(self._position(session)).answers, action=action)
+        return self._show(session, here.tree, back(self._position(session)).answers, action=action)
 
     def _on_free_text(self, session: Session, here: _Here | None, text: str) -> _Result:
         targets = tuple(t for t in self._router.route(text) if self._known(t))
@@ -189,13 +189,13 @@ class Conversation:
             reply = Reply(
                 phrases.AMBIGUOUS, kind="question", buttons=self._offer_buttons(offer, here)
             )
-            kept = Session(session.tree_id, session.answers, offer)
+            kept = replace(session, offer=offer)
             return _Result(kept, [reply], "ambiguous")
         fallback = Reply(f"{phrases.FALLBACK}\n{phrases.SAFETY_LINE}", kind="warning")
         if here is not None and not here.walk.finished:
-            shown = self._show(here.tree, session.answers, action="not-understood")
+            shown = self._show(session, here.tree, session.answers, action="not-understood")
             return _Result(shown.session, [fallback, *shown.replies], "not-understood")
-        menu = self._menu(welcome=False)
+        menu = self._menu(session, welcome=False)
         return _Result(menu.session, [fallback, *menu.replies], "fallback")
 
     # -- targets -------------------------------------------------------------------------------
@@ -206,6 +206,8 @@ class Conversation:
             return ident in self._knowledge.trees
         if kind == "faq":
             return ident in self._knowledge.faq
+        if kind == "org":
+            return ident in self._knowledge.organisations
         return False
 
     def _open(self, session: Session, here: _Here | None, target: str) -> _Result:
@@ -215,14 +217,16 @@ class Conversation:
             return self._on_command(session, here, command, new=False)
         if kind == "tree" and ident in self._knowledge.trees:
             tree = self._knowledge.trees[ident]
-            shown = self._show(tree, (), action="open-tree")
+            shown = self._show(session, tree, (), action="open-tree")
             intro = Reply(f"{tree.title}: {tree.summary}")
             return _Result(shown.session, [intro, *shown.replies], "open-tree")
         if kind == "faq" and ident in self._knowledge.faq:
             return self._faq(session, here, ident)
+        if kind == "org" and ident in self._knowledge.organisations:
+            return self._organisation(session, here, ident)
         if target == _RESUME and here is not None:
-            return self._show(here.tree, session.answers, action="resume")
-        return self._menu(welcome=False)
+            return self._show(session, here.tree, session.answers, action="resume")
+        return self._menu(session, welcome=False)
 
     def _faq(self, session: Session, here: _Here | None, faq_id: str) -> _Result:
         entry = self._knowledge.faq[faq_id]
@@ -238,16 +242,36 @@ class Conversation:
             contacts=self._contacts(entry.contacts),
             sources=self._sources(entry.sources),
         )
-        return _Result(Session(session.tree_id, session.answers, offer), [reply], "faq")
+        return _Result(replace(session, offer=offer), [reply], "faq")
+
+    def _organisation(self, session: Session, here: _Here | None, org_id: str) -> _Result:
+        organisation = self._knowledge.organisations[org_id]
+        targets = [_RESUME] if here is not None and not here.walk.finished else []
+        offer = Offer(_FAQ, (*targets, f"{_CMD}:{Command.MENU.value}"))
+        reply = Reply(
+            phrases.CONTACT_HEADER,
+            kind="advice",
+            buttons=self._offer_buttons(offer, here),
+            contacts=self._contacts((org_id,)),
+            sources=self._sources(organisation.sources),
+            outcome="contact",
+        )
+        return _Result(replace(session, offer=offer), [reply], "contact")
+
+    def contacts_for(self, text: str, *, limit: int = 5) -> tuple[ContactCard, ...]:
+        """Contact cards for a search such as a partner's name (the compose-box search)."""
+        targets = self._router.route(clean_text(text)[:MAX_TEXT_LENGTH])
+        ids = [t.partition(":")[2] for t in targets if t.startswith("org:") and self._known(t)]
+        return self._contacts(ids[:limit])
 
     def _menu_targets(self) -> tuple[str, ...]:
         return tuple(f"tree:{t.id}" for t in self._knowledge.menu_trees)
 
-    def _menu(self, *, welcome: bool) -> _Result:
+    def _menu(self, session: Session, *, welcome: bool) -> _Result:
         offer = Offer(_MENU, self._menu_targets())
         text = f"{phrases.WELCOME}\n{phrases.MENU_PROMPT}" if welcome else phrases.MENU_PROMPT
         reply = Reply(text, kind="question", buttons=self._offer_buttons(offer, None))
-        return _Result(Session(offer=offer), [reply], "menu")
+        return _Result(replace(session, tree_id=None, answers=(), offer=offer), [reply], "menu")
 
     # -- showing -------------------------------------------------------------------------------
 
@@ -262,18 +286,23 @@ class Conversation:
         assert session.tree_id is not None
         return Position(session.tree_id, session.answers)
 
-    def _show(self, tree: DecisionTree, answers: tuple[str, ...], *, action: str) -> _Result:
+    def _show(
+        self, session: Session, tree: DecisionTree, answers: tuple[str, ...], *, action: str
+    ) -> _Result:
         current = walk(tree, Position(tree.id, answers))
         node = current.node
         if isinstance(node, AdviceNode):
-            return self._advice(tree, answers, current, node, action)
+            return self._advice(session, tree, answers, current, node, action)
         text = f"{node.question}\n\n{node.info}" if node.info else node.question
         buttons = tuple(Button(o.label, Payload(node.id, o.key)) for o in node.options)
         reply = Reply(text, kind="question", buttons=buttons)
-        return _Result(Session(tree.id, answers), [reply], action)
+        return _Result(
+            replace(session, tree_id=tree.id, answers=answers, offer=None), [reply], action
+        )
 
     def _advice(
         self,
+        session: Session,
         tree: DecisionTree,
         answers: tuple[str, ...],
         current: Walk,
@@ -298,7 +327,9 @@ class Conversation:
             sources=self._sources(node.sources),
             outcome=node.outcome,
         )
-        return _Result(Session(tree.id, answers, offer), [reply], action)
+        return _Result(
+            replace(session, tree_id=tree.id, answers=answers, offer=offer), [reply], action
+        )
 
     def _route_summary(self, tree: DecisionTree, current: Walk) -> str:
         lines = [phrases.ROUTE_HEADER]
@@ -316,8 +347,8 @@ class Conversation:
             buttons = self._offer_buttons(session.offer, here)
             return [Reply(phrases.MENU_PROMPT, kind="question", buttons=buttons)]
         if here is not None:
-            return self._show(here.tree, session.answers, action="prompt").replies
-        return self._menu(welcome=False).replies
+            return self._show(session, here.tree, session.answers, action="prompt").replies
+        return self._menu(session, welcome=False).replies
 
     def _buttons(self, session: Session, here: _Here | None) -> tuple[Button, ...]:
         if session.offer is not None:
@@ -336,6 +367,8 @@ class Conversation:
             return self._knowledge.trees[ident].title
         if kind == "faq" and ident in self._knowledge.faq:
             return _shorten(self._knowledge.faq[ident].question)
+        if kind == "org" and ident in self._knowledge.organisations:
+            return _shorten(self._knowledge.organisations[ident].name)
         if target == _RESUME and here is not None:
             return _shorten(phrases.FAQ_RESUME.format(title=here.tree.title))
         if kind == _CMD:
@@ -353,7 +386,7 @@ class Conversation:
                 url=o.url,
                 hours=o.hours,
                 note=o.note,
-                confirmed=o.confirmed,
+                unconfirmed=o.unconfirmed,
                 verified=o.verified,
             )
             for o in (organisations[i] for i in ids)

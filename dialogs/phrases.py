@@ -6,6 +6,7 @@ __all__ = [
     "AMBIGUOUS",
     "BACK_AT_START",
     "CONFLICT",
+    "CONTACT_HEADER",
     "CONTENT_CHANGED",
     "EMPTY",
     "FALLBACK",
@@ -57,5 +58,6 @@ STOPPED = (
 )
 CONTENT_CHANGED = "De inhoud is intussen bijgewerkt. We beginnen opnieuw bij het menu."
 CONFLICT = "Dit was al verwerkt."
+CONTACT_HEADER = "Contactgegevens:"
 ROUTE_HEADER = "Zo kwam u bij dit advies:"
 FAQ_RESUME = "Verder met {title}"

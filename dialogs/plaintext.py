@@ -4,18 +4,58 @@ from __future__ import annotations
 
 from dialogs.turn import ContactCard, Reply, SourceNote
 
-__all__ = ["contact_text", "numbered_choices", "reply_text", "source_text"]
+__all__ = [
+    "UNCONFIRMED",
+    "contact_fields",
+    "contact_text",
+    "numbered_choices",
+    "reply_text",
+    "source_text",
+    "verified_text",
+]
 
 UNCONFIRMED = "te bevestigen"
+_FIELD_LABELS = {
+    "name": "Naam",
+    "phone": "Telefoon",
+    "role": "Rol",
+    "hours": "Bereikbaarheid",
+    "note": "Let op",
+    "email": "E-mail",
+    "url": "Website",
+}
+
+
+def contact_fields(card: ContactCard) -> list[tuple[str, str]]:
+    """The card's (field, text) pairs in display order; unconfirmed ones say "te bevestigen"."""
+    fields = [
+        ("name", card.name),
+        ("phone", card.phone),
+        ("role", card.role),
+        ("hours", card.hours),
+        ("note", card.note),
+        ("email", card.email),
+        ("url", card.url),
+    ]
+    shown: list[tuple[str, str]] = []
+    for name, value in fields:
+        if value:
+            shown.append((name, f"{value} ({UNCONFIRMED})" if name in card.unconfirmed else value))
+        elif name in card.unconfirmed:
+            shown.append((name, f"{_FIELD_LABELS[name]}: {UNCONFIRMED}"))
+    return shown
+
+
+def verified_text(card: ContactCard) -> str:
+    """The last-verified line shown under a card with unconfirmed data."""
+    return f"Gegevens {UNCONFIRMED}; laatst gecontroleerd {card.verified.isoformat()}."
 
 
 def contact_text(card: ContactCard) -> str:
     """A contact as a few lines; unconfirmed data says so with its last-verified date."""
-    head = " — ".join(part for part in (card.name, card.phone) if part)
-    lines = [head, card.role]
-    lines += [part for part in (card.hours, card.note, card.email, card.url) if part]
+    lines = [value for _, value in contact_fields(card)]
     if not card.confirmed:
-        lines.append(f"({UNCONFIRMED}; laatst gecontroleerd {card.verified.isoformat()})")
+        lines.append(verified_text(card))
     return "\n".join(lines)
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any, Protocol
 
 __all__ = [
@@ -20,6 +22,18 @@ __all__ = [
 ]
 
 DEFAULT_IDLE_SECONDS = 30 * 60
+
+_FACT = re.compile(r"^[a-z0-9][a-z0-9:_-]{0,63}$")
+"""Facts are ids (a profession, a chosen kind), never free text: the pattern enforces it."""
+
+
+def _checked_facts(facts: Mapping[str, str]) -> Mapping[str, str]:
+    for key, value in facts.items():
+        if not (isinstance(key, str) and isinstance(value, str)):
+            raise ValueError("session facts are strings")
+        if not (_FACT.match(key) and _FACT.match(value)):
+            raise ValueError("session facts are ids, never free text")
+    return MappingProxyType(dict(facts))
 
 
 @dataclass(frozen=True)
@@ -37,8 +51,20 @@ class Session:
     tree_id: str | None = None
     answers: tuple[str, ...] = ()
     offer: Offer | None = None
+    facts: Mapping[str, str] = field(default_factory=dict)
+    """Id-valued facts kept for the session, such as ``{"beroep": "jeugdarts"}``."""
     created: float = 0.0
     updated: float = 0.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "facts", _checked_facts(self.facts))
+
+    def with_fact(self, key: str, value: str | None) -> Session:
+        """This session with ``key`` set to ``value`` (None removes it)."""
+        facts = {k: v for k, v in self.facts.items() if k != key}
+        if value is not None:
+            facts[key] = value
+        return replace(self, facts=facts)
 
     def to_json(self) -> str:
         """The session as a JSON document."""
@@ -49,6 +75,7 @@ class Session:
             "offer": None
             if self.offer is None
             else {"node": self.offer.node, "targets": list(self.offer.targets)},
+            "facts": dict(self.facts),
             "created": self.created,
             "updated": self.updated,
         }
@@ -67,6 +94,7 @@ class Session:
             offer=None
             if offer is None
             else Offer(str(offer["node"]), tuple(str(t) for t in offer["targets"])),
+            facts=dict(data.get("facts") or {}),
             created=float(data["created"]),
             updated=float(data["updated"]),
         )

@@ -42,7 +42,7 @@ class Button:
 
 @dataclass(frozen=True)
 class ContactCard:
-    """A contact point to show; ``confirmed`` false means "te bevestigen"."""
+    """A contact point to show; fields named in ``unconfirmed`` are "te bevestigen"."""
 
     name: str
     role: str
@@ -51,8 +51,13 @@ class ContactCard:
     url: str | None
     hours: str | None
     note: str | None
-    confirmed: bool
+    unconfirmed: tuple[str, ...]
     verified: date
+
+    @property
+    def confirmed(self) -> bool:
+        """True when every field is confirmed."""
+        return not self.unconfirmed
 
 
 @dataclass(frozen=True)

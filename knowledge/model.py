@@ -32,6 +32,8 @@ Text = Annotated[str, Field(min_length=1, max_length=4000)]
 Label = Annotated[str, Field(min_length=1, max_length=75)]
 Url = Annotated[str, Field(pattern=r"^https://\S+$")]
 
+ContactField = Literal["name", "role", "phone", "email", "url", "hours", "note"]
+
 Outcome = Literal["melden", "hulp", "afsluiten", "contact"]
 """What an advice node ends in; the diagrams colour outcomes by this kind."""
 
@@ -61,19 +63,28 @@ class Source(_Strict):
 
 
 class Organisation(_Strict):
-    """A contact point; unconfirmed data is shown as "te bevestigen"."""
+    """A contact point. Fields listed in ``unconfirmed`` are shown as "te bevestigen"."""
 
     id: Id
     name: Text
+    aliases: tuple[Annotated[str, Field(min_length=2, max_length=80)], ...] = ()
+    """Other names people type for it ("VT Utrecht", "SAVE")."""
     role: Text
     phone: Annotated[str, Field(pattern=r"^[0-9+][0-9 -]{2,19}$")] | None = None
     email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")] | None = None
     url: Url | None = None
     hours: Text | None = None
     note: Text | None = None
-    confirmed: bool
+    unconfirmed: tuple[ContactField, ...] = ()
+    """Fields not yet confirmed by the organisation; shown with "te bevestigen"."""
     verified: date
+    """When the contact data was last verified."""
     sources: Annotated[tuple[Id, ...], Field(min_length=1)]
+
+    @property
+    def confirmed(self) -> bool:
+        """True when every field shown is confirmed."""
+        return not self.unconfirmed
 
 
 class Choice(_Strict):

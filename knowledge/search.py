@@ -1,4 +1,4 @@
-"""Free-text search over tree titles and triggers and FAQ phrasings."""
+"""Free-text search over tree titles and triggers, FAQ phrasings and organisation names."""
 
 from __future__ import annotations
 
@@ -23,6 +23,10 @@ class PhraseSearch:
             phrases += [(f"tree:{tree.id}", p) for p in (tree.title, *tree.triggers)]
         for entry in knowledge.faq.values():
             phrases += [(f"faq:{entry.id}", p) for p in (entry.question, *entry.phrasings)]
+        for organisation in knowledge.organisations.values():
+            phrases += [
+                (f"org:{organisation.id}", p) for p in (organisation.name, *organisation.aliases)
+            ]
         self._targets = [target for target, _ in phrases]
         self._phrases = [normalise(phrase) for _, phrase in phrases]
 

@@ -6,7 +6,15 @@ from collections.abc import Callable
 
 import pytest
 
-from dialogs import MAX_TEXT_LENGTH, MemorySessionStore, Payload, Session, SessionConflictError
+from dialogs import (
+    MAX_TEXT_LENGTH,
+    Conversation,
+    MemorySessionStore,
+    Payload,
+    Session,
+    SessionConflictError,
+    contact_text,
+)
 from knowledge import KnowledgeBase
 from tests.conftest import Chat
 
@@ -55,13 +63,17 @@ async def test_buttons_walk_a_tree_to_an_outcome_with_route_and_sources(
 
 
 async def test_unconfirmed_contact_is_marked(examples: KnowledgeBase, make_chat: MakeChat) -> None:
-    """A contact that is not confirmed carries that flag and its last-verified date."""
+    """Unconfirmed contact data is marked per field, with the last-verified date."""
     chat = make_chat(examples)
     await chat.say("basic question")
     await chat.say("ja")
     card = chat.replies[-1].contacts[0]
     assert card.confirmed is False
-    assert card.verified.isoformat() == "2026-11-01"
+    assert card.unconfirmed == ("phone",)
+    text = contact_text(card)
+    assert "030 123 45 67 (te bevestigen)" in text
+    assert "Example partner (te bevestigen)" not in text
+    assert "laatst gecontroleerd 2026-11-01" in text
 
 
 async def test_back_and_restart_commands(examples: KnowledgeBase, make_chat: MakeChat) -> None:
@@ -269,3 +281,38 @@ async def test_session_in_a_removed_tree_restarts_at_menu(
     await chat.say("ja")
     assert "bijgewerkt" in chat.replies[0].text
     assert chat.labels == [t.title for t in examples.menu_trees]
+
+
+async def test_organisation_name_gives_its_contact_card(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """Typing a partner's name or alias shows its card, with unconfirmed fields marked."""
+    chat = make_chat(shipped)
+    await chat.say("SAVE team")
+    card = chat.replies[-1].contacts[0]
+    assert card.name.startswith("SAVE")
+    assert "Telefoon: te bevestigen" in contact_text(card)
+    assert chat.replies[-1].sources
+
+
+def test_contacts_for_finds_partner_cards(shipped: KnowledgeBase) -> None:
+    """The compose-box search returns contact cards for a partner query and none for nonsense."""
+    conversation = Conversation(shipped, sessions=MemorySessionStore())
+    assert [c.name for c in conversation.contacts_for("LECK")][:1] == [
+        "LECK (Landelijk Expertise Centrum Kindermishandeling)"
+    ]
+    assert conversation.contacts_for("qqqq zzzz") == ()
+
+
+def test_session_facts_are_ids_only() -> None:
+    """Session facts refuse free text, so a name or date can never be stored there."""
+    session = Session().with_fact("beroep", "jeugdarts")
+    assert Session.from_json(session.to_json()).facts == {"beroep": "jeugdarts"}
+    for value in ("Jan de Vries", "12-03-2019 ", "a" * 65, "Jeugdarts"):
+        with pytest.raises(ValueError, match="free text"):
+            Session().with_fact("beroep", value)
+    with pytest.raises(ValueError, match="free text"):
+        Session.from_json(
+            '{"v":1,"tree":null,"answers":[],"offer":null,'
+            '"facts":{"naam":"Jan de Vries"},"created":0,"updated":0}'
+        )

@@ -16,6 +16,14 @@ from dataclasses import dataclass, replace
 from dialogs import phrases
 from dialogs.commands import Command, parse_command
 from dialogs.matching import match_choice
+from dialogs.places import (
+    PLACE_KINDS,
+    PLACE_SOURCES,
+    place_contact_ids,
+    place_label,
+    place_text,
+    resolve_place,
+)
 from dialogs.router import Router
 from dialogs.session import Offer, Session, SessionConflictError, SessionStore
 from dialogs.turn import Button, ContactCard, Payload, Reply, SourceNote, Turn
@@ -23,7 +31,7 @@ from knowledge.engine import Position, StepError, Walk, back, step, walk
 from knowledge.library import KnowledgeBase
 from knowledge.model import CONTINUE_ID, AdviceNode, DecisionTree
 from knowledge.normalise import normalise
-from knowledge.search import PhraseSearch
+from knowledge.search import SearchIndex
 
 __all__ = ["MAX_TEXT_LENGTH", "Conversation", "clean_text"]
 
@@ -76,7 +84,7 @@ class Conversation:
     ) -> None:
         self._knowledge = knowledge
         self._sessions = sessions
-        self._router = router if router is not None else PhraseSearch(knowledge)
+        self._router = router if router is not None else SearchIndex(knowledge)
         self._clock = clock
 
     @property
@@ -208,6 +216,8 @@ class Conversation:
             return ident in self._knowledge.faq
         if kind == "org":
             return ident in self._knowledge.organisations
+        if kind in PLACE_KINDS:
+            return resolve_place(self._knowledge, target) is not None
         return False
 
     def _open(self, session: Session, here: _Here | None, target: str) -> _Result:
@@ -224,6 +234,8 @@ class Conversation:
             return self._faq(session, here, ident)
         if kind == "org" and ident in self._knowledge.organisations:
             return self._organisation(session, here, ident)
+        if kind in PLACE_KINDS and self._known(target):
+            return self._place(session, here, target)
         if target == _RESUME and here is not None:
             return self._show(session, here.tree, session.answers, action="resume")
         return self._menu(session, welcome=False)
@@ -258,11 +270,32 @@ class Conversation:
         )
         return _Result(replace(session, offer=offer), [reply], "contact")
 
+    def _place(self, session: Session, here: _Here | None, target: str) -> _Result:
+        place = resolve_place(self._knowledge, target)
+        assert place is not None
+        targets = [_RESUME] if here is not None and not here.walk.finished else []
+        offer = Offer(_FAQ, (*targets, f"{_CMD}:{Command.MENU.value}"))
+        reply = Reply(
+            place_text(self._knowledge, place),
+            kind="advice",
+            buttons=self._offer_buttons(offer, here),
+            contacts=self._contacts(place_contact_ids(self._knowledge, place)),
+            sources=self._sources([s for s in PLACE_SOURCES if s in self._knowledge.sources]),
+            outcome="contact",
+        )
+        return _Result(replace(session, offer=offer), [reply], "place")
+
     def contacts_for(self, text: str, *, limit: int = 5) -> tuple[ContactCard, ...]:
-        """Contact cards for a search such as a partner's name (the compose-box search)."""
-        targets = self._router.route(clean_text(text)[:MAX_TEXT_LENGTH])
-        ids = [t.partition(":")[2] for t in targets if t.startswith("org:") and self._known(t)]
-        return self._contacts(ids[:limit])
+        """Contact cards for a partner or a place (the compose-box search), best first."""
+        ids: list[str] = []
+        for target in self._router.route(clean_text(text)[:MAX_TEXT_LENGTH]):
+            kind, _, ident = target.partition(":")
+            if kind == "org" and ident in self._knowledge.organisations:
+                ids.append(ident)
+            place = resolve_place(self._knowledge, target) if kind in PLACE_KINDS else None
+            if place is not None:
+                ids += place_contact_ids(self._knowledge, place)
+        return self._contacts(list(dict.fromkeys(ids))[:limit])
 
     def _menu_targets(self) -> tuple[str, ...]:
         return tuple(f"tree:{t.id}" for t in self._knowledge.menu_trees)
@@ -369,6 +402,9 @@ class Conversation:
             return _shorten(self._knowledge.faq[ident].question)
         if kind == "org" and ident in self._knowledge.organisations:
             return _shorten(self._knowledge.organisations[ident].name)
+        place = resolve_place(self._knowledge, target) if kind in PLACE_KINDS else None
+        if place is not None:
+            return _shorten(place_label(place))
         if target == _RESUME and here is not None:
             return _shorten(phrases.FAQ_RESUME.format(title=here.tree.title))
         if kind == _CMD:

@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from knowledge.model import DecisionTree, FaqEntry, Meta, Organisation, Source
+from knowledge.model import (
+    Alias,
+    Coverage,
+    DecisionTree,
+    FaqEntry,
+    Gemeente,
+    Meta,
+    Organisation,
+    Region,
+    Source,
+)
 from knowledge.yamldoc import Path_, YamlDocument
 
 __all__ = ["KnowledgeBase", "Origin"]
@@ -28,6 +38,13 @@ class KnowledgeBase:
     trees: Mapping[str, DecisionTree]
     faq: Mapping[str, FaqEntry]
     organisations: Mapping[str, Organisation]
+    regions: Mapping[str, Region] = field(default_factory=dict)
+    """Veilig Thuis regions by code (``VT20``)."""
+    gemeenten: Mapping[str, Gemeente] = field(default_factory=dict)
+    """Municipalities by CBS code (``GM0344``)."""
+    aliases: Mapping[str, Alias] = field(default_factory=dict)
+    coverage: Mapping[str, Coverage] = field(default_factory=dict)
+    """Who serves a municipality, by CBS code."""
     origins: Mapping[tuple[str, str], Origin] = field(default_factory=dict, repr=False)
 
     @property
@@ -35,6 +52,9 @@ class KnowledgeBase:
         """The trees offered in the main menu, in menu order."""
         return sorted((t for t in self.trees.values() if t.menu), key=lambda t: (t.order, t.title))
 
-    def unconfirmed(self) -> list[Organisation]:
-        """Organisations whose contact data still needs confirmation ("te bevestigen")."""
-        return [o for o in self.organisations.values() if not o.confirmed]
+    def unconfirmed(self) -> list[Organisation | Coverage]:
+        """Directory entries with data still to confirm ("te bevestigen")."""
+        organisations: list[Organisation | Coverage] = [
+            o for o in self.organisations.values() if not o.confirmed
+        ]
+        return organisations + [c for c in self.coverage.values() if c.unconfirmed]

@@ -10,8 +10,19 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from knowledge.directory_checks import check_directory
 from knowledge.library import KnowledgeBase, Origin
-from knowledge.model import DecisionTree, FaqEntry, Meta, Organisation, Source
+from knowledge.model import (
+    Alias,
+    Coverage,
+    DecisionTree,
+    FaqEntry,
+    Gemeente,
+    Meta,
+    Organisation,
+    Region,
+    Source,
+)
 from knowledge.problems import ContentError, Location, Problem
 from knowledge.validator import check_graph
 from knowledge.yamldoc import Path_, YamlDocument, read_yaml
@@ -23,32 +34,44 @@ DEFAULT_CONTENT = Path(__file__).parent / "content"
 
 @dataclass(frozen=True)
 class _Section:
-    """One kind of file: where it lives, its top-level key and its model."""
+    """One kind of file: where it lives and, per top-level key, the kind and model of its items.
 
-    kind: str
+    ``keys`` None means the whole file is one item of ``model`` (a tree).
+    """
+
     pattern: str
-    key: str | None
-    model: type[BaseModel]
+    keys: dict[str, tuple[str, type[BaseModel]]] | None = None
+    model: tuple[str, type[BaseModel]] | None = None
 
 
 _SECTIONS = (
-    _Section("source", "sources.yaml", "sources", Source),
-    _Section("tree", "trees/*.yaml", None, DecisionTree),
-    _Section("faq", "faq/*.yaml", "faq", FaqEntry),
-    _Section("organisation", "directory/*.yaml", "organisations", Organisation),
+    _Section("sources.yaml", {"sources": ("source", Source)}),
+    _Section("trees/*.yaml", model=("tree", DecisionTree)),
+    _Section("faq/*.yaml", {"faq": ("faq", FaqEntry)}),
+    _Section(
+        "directory/*.yaml",
+        {
+            "organisations": ("organisation", Organisation),
+            "regions": ("region", Region),
+            "gemeenten": ("gemeente", Gemeente),
+            "aliases": ("alias", Alias),
+            "coverage": ("coverage", Coverage),
+        },
+    ),
 )
+_KINDS = ("source", "tree", "faq", "organisation", "region", "gemeente", "alias", "coverage")
 
 
 def load_knowledge(root: Path = DEFAULT_CONTENT) -> KnowledgeBase:
     """Load and validate all content under ``root``; raise ContentError listing every problem."""
     problems: list[Problem] = []
     meta = _load_meta(root, problems)
-    found: dict[str, dict[str, Any]] = {s.kind: {} for s in _SECTIONS}
+    found: dict[str, dict[str, Any]] = {kind: {} for kind in _KINDS}
     origins: dict[tuple[str, str], Origin] = {}
     for section in _SECTIONS:
         for document in _documents(root, section.pattern, problems):
-            for path, item in _items(document, section, problems):
-                _add(found[section.kind], origins, section.kind, document, path, item, problems)
+            for kind, path, item in _items(document, section, problems):
+                _add(found[kind], origins, kind, document, path, item, problems)
     if meta is None or problems:
         raise ContentError(problems)
     knowledge = KnowledgeBase(
@@ -57,9 +80,14 @@ def load_knowledge(root: Path = DEFAULT_CONTENT) -> KnowledgeBase:
         trees=found["tree"],
         faq=found["faq"],
         organisations=found["organisation"],
+        regions=found["region"],
+        gemeenten=found["gemeente"],
+        aliases=found["alias"],
+        coverage=found["coverage"],
         origins=origins,
     )
     problems.extend(check_graph(knowledge))
+    problems.extend(check_directory(knowledge))
     if problems:
         raise ContentError(problems)
     return knowledge
@@ -89,23 +117,33 @@ def _documents(root: Path, pattern: str, problems: list[Problem]) -> Iterator[Ya
 
 def _items(
     document: YamlDocument, section: _Section, problems: list[Problem]
-) -> Iterator[tuple[Path_, BaseModel]]:
-    if section.key is None:
-        entries: list[tuple[Path_, Any]] = [((), document.data)]
-    else:
-        data = document.data
-        if not isinstance(data, dict) or set(data) != {section.key}:
-            message = f"het bestand moet precies één sleutel '{section.key}' hebben met een lijst"
-            problems.append(document.problem((), message))
-            return
-        if not isinstance(data[section.key], list):
-            problems.append(document.problem((section.key,), "moet een lijst zijn"))
-            return
-        entries = [((section.key, i), item) for i, item in enumerate(data[section.key])]
-    for path, raw in entries:
-        value = _validate(document, path, raw, section.model, problems)
+) -> Iterator[tuple[str, Path_, BaseModel]]:
+    if section.model is not None:
+        kind, model = section.model
+        value = _validate(document, (), document.data, model, problems)
         if value is not None:
-            yield path, value
+            yield kind, (), value
+        return
+    assert section.keys is not None
+    data = document.data
+    allowed = ", ".join(f"'{k}'" for k in section.keys)
+    if not isinstance(data, dict) or not data:
+        problems.append(document.problem((), f"het bestand moet een lijst hebben onder {allowed}"))
+        return
+    for key, entries in data.items():
+        if key not in section.keys:
+            problems.append(
+                document.problem((key,), f"onbekende sleutel '{key}'; verwacht: {allowed}")
+            )
+            continue
+        if not isinstance(entries, list):
+            problems.append(document.problem((key,), f"'{key}' moet een lijst zijn"))
+            continue
+        kind, model = section.keys[key]
+        for i, raw in enumerate(entries):
+            value = _validate(document, (key, i), raw, model, problems)
+            if value is not None:
+                yield kind, (key, i), value
 
 
 def _add(

@@ -15,15 +15,19 @@ from knowledge.normalise import slug
 
 __all__ = [
     "AdviceNode",
+    "Alias",
     "Choice",
+    "Coverage",
     "DecisionTree",
     "FaqEntry",
+    "Gemeente",
     "Meta",
     "Node",
     "Option",
     "Organisation",
     "Outcome",
     "QuestionNode",
+    "Region",
     "Source",
 ]
 
@@ -213,3 +217,65 @@ class FaqEntry(_Strict):
     sources: Annotated[tuple[Id, ...], Field(min_length=1)]
     contacts: tuple[Id, ...] = ()
     related: tuple[Id, ...] = ()
+
+
+RegionCode = Annotated[str, Field(pattern=r"^VT[0-9]{2}$")]
+GemeenteCode = Annotated[str, Field(pattern=r"^GM[0-9]{4}$")]
+PlaceName = Annotated[str, Field(min_length=1, max_length=80)]
+
+
+class Region(_Strict):
+    """A Veilig Thuis region (CBS classification); 0800-2000 routes callers to it."""
+
+    code: RegionCode
+    name: PlaceName
+    cbs_name: PlaceName
+    organisation: Id | None = None
+    """The regional Veilig Thuis organisation in the directory, where one is listed."""
+    sources: Annotated[tuple[Id, ...], Field(min_length=1)]
+
+    @property
+    def id(self) -> str:
+        return self.code
+
+
+class Gemeente(_Strict):
+    """A municipality, its Veilig Thuis region and its woonplaatsen as (CBS code, name)."""
+
+    code: GemeenteCode
+    name: PlaceName
+    region: RegionCode
+    places: tuple[tuple[Annotated[int, Field(ge=1)], PlaceName], ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.code
+
+
+class Alias(_Strict):
+    """A name people use for a municipality: a former one, or a common short name."""
+
+    name: PlaceName
+    gemeente: GemeenteCode
+    note: Text | None = None
+
+    @property
+    def id(self) -> str:
+        return slug(self.name)
+
+
+CoverageField = Literal["jgz", "local_team"]
+
+
+class Coverage(_Strict):
+    """Which JGZ organisation and which local team serve a municipality."""
+
+    gemeente: GemeenteCode
+    jgz: Id
+    local_team: Id
+    unconfirmed: tuple[CoverageField, ...] = ()
+    verified: date
+
+    @property
+    def id(self) -> str:
+        return self.gemeente

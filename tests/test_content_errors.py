@@ -35,7 +35,10 @@ def test_broken_example_gives_its_located_errors(tmp_path: Path, example: Path) 
     assert expected, f"{example.name} declares no '# expect:' line"
     with pytest.raises(ContentError) as caught:
         load_knowledge(_with_broken(tmp_path, example))
-    assert [str(p) for p in caught.value.problems] == expected
+    found = [str(p) for p in caught.value.problems]
+    assert len(found) == len(expected), found
+    for line, want in zip(found, expected, strict=True):
+        assert line.startswith(want[:-1]) if want.endswith("*") else line == want
 
 
 def test_every_error_kind_has_a_broken_example() -> None:
@@ -64,7 +67,7 @@ def test_every_error_kind_has_a_broken_example() -> None:
         "minstens 1 item",
         "ongeldig telefoonnummer",
         "geen geldig id",
-        "precies één sleutel",
+        "verwacht: 'faq'",
     ):
         assert fragment in messages, fragment
 

@@ -1,0 +1,116 @@
+"""Place answers: the Veilig Thuis region for where a child lives, and who serves that place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knowledge.library import KnowledgeBase
+from knowledge.model import Gemeente, Region
+
+__all__ = ["Place", "place_contact_ids", "place_label", "place_text", "resolve_place"]
+
+PLACE_KINDS = ("gemeente", "woonplaats", "region")
+NATIONAL_VEILIG_THUIS = "veilig-thuis"
+VERTROUWENSARTS = "vertrouwensarts"
+ALARM = "alarmnummer"
+_REGION_SAVE = {"VT20": "save"}
+"""SAVE works in the Utrecht region (DOMAIN.md §6)."""
+PLACE_SOURCES = ("cbs-veiligthuisregio", "augeo-veilig-thuis", "veilig-thuis-utrecht")
+
+_UNCONFIRMED = "te bevestigen"
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved place target: the name typed for, its gemeente (if any) and its region."""
+
+    name: str
+    gemeente: Gemeente | None
+    region: Region
+
+
+def resolve_place(knowledge: KnowledgeBase, target: str) -> Place | None:
+    """The place a ``gemeente:``, ``woonplaats:`` or ``region:`` target names, or None."""
+    kind, _, ident = target.partition(":")
+    if kind == "gemeente" and ident in knowledge.gemeenten:
+        gemeente = knowledge.gemeenten[ident]
+        return Place(gemeente.name, gemeente, knowledge.regions[gemeente.region])
+    if kind == "region" and ident in knowledge.regions:
+        region = knowledge.regions[ident]
+        return Place(region.name, None, region)
+    if kind == "woonplaats" and ident.isdigit():
+        code = int(ident)
+        for gemeente in knowledge.gemeenten.values():
+            name = next((n for c, n in gemeente.places if c == code), None)
+            if name is not None:
+                return Place(name, gemeente, knowledge.regions[gemeente.region])
+    return None
+
+
+def place_label(place: Place) -> str:
+    """A button label that tells same-named places apart."""
+    if place.gemeente is None:
+        return f"Veilig Thuis-regio {place.region.name}"
+    if place.name == place.gemeente.name:
+        return f"Gemeente {place.name}"
+    return f"{place.name} (gemeente {place.gemeente.name})"
+
+
+def place_text(knowledge: KnowledgeBase, place: Place) -> str:
+    """What to do for a child living at ``place``: region, 0800-2000, what to say, who serves."""
+    region = place.region.name
+    if place.gemeente is None:
+        where = f"Veilig Thuis-regio {region}."
+        say = "Noem de woonplaats van het kind; u komt dan bij de regio waar het kind woont."
+    else:
+        where = _where(place)
+        say = (
+            f"Noem de woonplaats van het kind: {place.name}. U komt dan bij Veilig Thuis {region}."
+        )
+    lines = [
+        where,
+        f"Bel Veilig Thuis: 0800-2000 (gratis, 24/7). {say}",
+        "De regio hangt af van waar het kind woont, niet van waar u werkt.",
+        "Overleg van arts tot arts: vraag naar de vertrouwensarts (normaal tijdens kantooruren).",
+        "Direct gevaar? Bel 112.",
+    ]
+    lines += _coverage_lines(knowledge, place)
+    return "\n".join(lines)
+
+
+def _where(place: Place) -> str:
+    assert place.gemeente is not None
+    if place.name == place.gemeente.name:
+        return f"Gemeente {place.name} valt onder Veilig Thuis-regio {place.region.name}."
+    return (
+        f"{place.name} ligt in de gemeente {place.gemeente.name}, "
+        f"Veilig Thuis-regio {place.region.name}."
+    )
+
+
+def _coverage_lines(knowledge: KnowledgeBase, place: Place) -> list[str]:
+    if place.gemeente is None or place.gemeente.code not in knowledge.coverage:
+        return []
+    entry = knowledge.coverage[place.gemeente.code]
+    jgz = knowledge.organisations[entry.jgz].name
+    team = knowledge.organisations[entry.local_team].name
+    mark = {
+        field: f" ({_UNCONFIRMED})" if field in entry.unconfirmed else ""
+        for field in ("jgz", "local_team")
+    }
+    return [
+        f"JGZ in {place.gemeente.name}: {jgz}{mark['jgz']}.",
+        f"Lokaal team: {team}{mark['local_team']}.",
+    ]
+
+
+def place_contact_ids(knowledge: KnowledgeBase, place: Place) -> list[str]:
+    """Organisation ids to show as cards for ``place``, most useful first."""
+    ids = [place.region.organisation or NATIONAL_VEILIG_THUIS, VERTROUWENSARTS]
+    if place.gemeente is not None and place.gemeente.code in knowledge.coverage:
+        entry = knowledge.coverage[place.gemeente.code]
+        ids += [entry.jgz, entry.local_team]
+    save = _REGION_SAVE.get(place.region.code)
+    if save is not None:
+        ids.append(save)
+    return [i for i in ids if i in knowledge.organisations]

@@ -62,8 +62,9 @@ _SECTIONS = (
 _KINDS = ("source", "tree", "faq", "organisation", "region", "gemeente", "alias", "coverage")
 
 
-def load_knowledge(root: Path = DEFAULT_CONTENT) -> KnowledgeBase:
+def load_knowledge(root: Path | str = DEFAULT_CONTENT) -> KnowledgeBase:
     """Load and validate all content under ``root``; raise ContentError listing every problem."""
+    root = Path(root)
     problems: list[Problem] = []
     meta = _load_meta(root, problems)
     found: dict[str, dict[str, Any]] = {kind: {} for kind in _KINDS}
@@ -235,6 +236,9 @@ _PATTERNS = {
     "url": "moet een https-adres zijn",
     "phone": "ongeldig telefoonnummer (alleen cijfers, spaties, '-' en '+')",
     "email": "ongeldig e-mailadres",
+    "code": "ongeldige CBS-code (zoals GM0344 of VT20)",
+    "gemeente": "ongeldige CBS-code (zoals GM0344)",
+    "region": "ongeldige CBS-code (zoals VT20)",
 }
 
 

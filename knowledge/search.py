@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -59,7 +60,8 @@ CONTACT_WORDS = frozenset(
 )
 
 _TOPIC_SURE = 90.0
-_TOPIC_CUTOFF = 75.0
+_TOPIC_CUTOFF = 80.0
+_TIE_MARGIN = 10.0
 _CLOSE = 5.0
 _MAX_CANDIDATES = 3
 _MAX_NGRAM = 4
@@ -105,6 +107,7 @@ class SearchIndex:
             self._by_length[len(key)].append(key)
         self._topics = list(self._build_topics(knowledge))
         self._topic_words = [t.words for t in self._topics]
+        self._vocabulary = {word for t in self._topics for word in t.words.split()}
         self._exact = {t.exact: t.target for t in self._topics}
 
     # -- building ------------------------------------------------------------------------------
@@ -179,9 +182,11 @@ class SearchIndex:
         topics = self._score_topics(rest if places else tokens)
         if places:
             return self._with_place(places, rest, topics)
-        if topics and topics[0][1] >= _TOPIC_SURE:
+        sure = bool(topics) and topics[0][1] >= _TOPIC_SURE
+        unknown = [t for t in tokens if t not in self._vocabulary and t not in STOPWORDS]
+        if sure and not (unknown and any(t in CONTACT_WORDS or t in PLACE_WORDS for t in tokens)):
             return self._close(topics)
-        fuzzy = self._fuzzy_places(tokens)
+        fuzzy = self._fuzzy_places(unknown if topics else tokens)
         if fuzzy:
             return fuzzy
         return self._close(topics) if topics and topics[0][1] >= _TOPIC_CUTOFF else ()
@@ -216,9 +221,13 @@ class SearchIndex:
         return places[:_MAX_CANDIDATES] if len(places) > 1 else places
 
     def _score_topics(self, tokens: list[str]) -> list[tuple[str, float]]:
-        words = " ".join(t for t in tokens if t not in STOPWORDS)
-        if not words:
+        """Targets by their best phrase: token-set ratio, ties broken by how much is covered."""
+        content = [t for t in tokens if t not in STOPWORDS]
+        if not content:
             return []
+        # "vertrouwens arts" also tries "vertrouwensarts".
+        joined = [a + b for a, b in pairwise(content)]
+        words = " ".join(content + joined)
         hits = process.extract(
             words,
             self._topic_words,
@@ -227,11 +236,21 @@ class SearchIndex:
             score_cutoff=_TOPIC_CUTOFF,
             limit=None,
         )
-        best: dict[str, float] = {}
-        for _, score, index in hits:
+        query = " ".join(content)
+        best: dict[str, tuple[float, float]] = {}
+        for phrase, score, index in hits:
             target = self._topics[index].target
-            best[target] = max(best.get(target, 0.0), score)
-        return sorted(best.items(), key=lambda item: -item[1])
+            cover = fuzz.token_sort_ratio(query, phrase, processor=None)
+            best[target] = max(best.get(target, (0.0, 0.0)), (score, cover))
+        ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)
+        if not ranked:
+            return []
+        top_score, top_cover = ranked[0][1]
+        return [
+            (target, score)
+            for target, (score, cover) in ranked
+            if top_score - score > _CLOSE or top_cover - cover <= _TIE_MARGIN
+        ]
 
     @staticmethod
     def _close(ranked: list[tuple[str, float]]) -> tuple[str, ...]:
@@ -240,7 +259,7 @@ class SearchIndex:
 
     def _fuzzy_places(self, tokens: list[str]) -> tuple[str, ...]:
         """Place names with a typo: same first letter, at most 1 edit (2 for long names)."""
-        if not self._wants_place(tokens):
+        if not tokens or not self._wants_place(tokens):
             return ()
         found: set[str] = set()
         for size in range(min(3, len(tokens)), 0, -1):
@@ -256,7 +275,7 @@ class SearchIndex:
     @staticmethod
     def _wants_place(tokens: list[str]) -> bool:
         content = [t for t in tokens if t not in STOPWORDS]
-        return len(content) <= 2 or any(t in CONTACT_WORDS or t in PLACE_WORDS for t in tokens)
+        return len(content) == 1 or any(t in CONTACT_WORDS or t in PLACE_WORDS for t in tokens)
 
     def _near(self, gram: str) -> set[str]:
         limit = 1 if len(gram) < 9 else 2
@@ -271,5 +290,6 @@ class SearchIndex:
                 score_cutoff=limit,
                 limit=None,
             ):
-                targets |= set(self._places[key])
+                if key not in WORDLIKE_PLACES:  # "beste" is no typo of Best
+                    targets |= set(self._places[key])
         return targets

@@ -36,7 +36,7 @@ class YamlDocument:
         """The identity of the innermost mapping along ``path`` that has one, else ``-``.
 
         The identity is its ``id`` (trees, nodes, sources, organisations) or, for directory
-        entries, its ``code``, ``gemeente`` or ``name``.
+        entries, its ``code``, ``name`` or ``gemeente``.
         """
         found = _identity(self.data) or "-"
         value = self.data
@@ -62,7 +62,7 @@ def _identity(value: Any) -> str | None:
     return None
 
 
-_IDENTITY_KEYS = ("id", "code", "gemeente", "name")
+_IDENTITY_KEYS = ("id", "code", "name", "gemeente")
 
 
 def read_yaml(path: Path, *, display_name: str) -> YamlDocument:

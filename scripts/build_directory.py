@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate the directory YAML (regions, gemeenten, Utrecht coverage) from the CBS tables.
 
-Usage: scripts/build_directory.py DATA_DIR
+Usage: scripts/build_directory.py DATA_DIR [OUT_DIR]
 
 DATA_DIR holds gemeente_veiligthuisregio.csv and woonplaats_gemeente.csv (CBS open data,
 CC BY 4.0). The output under knowledge/content/directory/ is committed; re-run after the yearly
@@ -123,15 +123,16 @@ def utrecht_yaml(gemeenten: list[dict[str, str]]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
+    if len(argv) not in (2, 3):
         print(__doc__, file=sys.stderr)
         return 2
     gemeenten, places = read(Path(argv[1]))
-    (OUT / "regions.yaml").write_text(regions_yaml(gemeenten), encoding="utf-8")
-    (OUT / "gemeenten.yaml").write_text(gemeenten_yaml(gemeenten, places), encoding="utf-8")
-    (OUT / "utrecht-municipalities.yaml").write_text(utrecht_yaml(gemeenten), encoding="utf-8")
+    out = Path(argv[2]) if len(argv) == 3 else OUT
+    (out / "regions.yaml").write_text(regions_yaml(gemeenten), encoding="utf-8")
+    (out / "gemeenten.yaml").write_text(gemeenten_yaml(gemeenten, places), encoding="utf-8")
+    (out / "utrecht-municipalities.yaml").write_text(utrecht_yaml(gemeenten), encoding="utf-8")
     count = sum(map(len, places.values()))
-    print(f"{len(gemeenten)} gemeenten, {count} woonplaatsen written to {OUT.name}/")
+    print(f"{len(gemeenten)} gemeenten, {count} woonplaatsen written to {out.name}/")
     return 0
 
 

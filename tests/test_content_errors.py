@@ -68,6 +68,11 @@ def test_every_error_kind_has_a_broken_example() -> None:
         "ongeldig telefoonnummer",
         "geen geldig id",
         "verwacht: 'faq'",
+        "regio '",
+        "woonplaatscode",
+        "al de naam van een gemeente",
+        "regio zonder gemeenten",
+        "ongeldige CBS-code",
     ):
         assert fragment in messages, fragment
 

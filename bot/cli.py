@@ -81,11 +81,13 @@ def _summary(knowledge: KnowledgeBase) -> str:
     nodes = sum(len(t.nodes) for t in knowledge.trees.values())
     outcomes = sum(1 for t in knowledge.trees.values() for n in t.nodes if not n.options)
     unconfirmed = len(knowledge.unconfirmed())
+    places = sum(len(g.places) for g in knowledge.gemeenten.values())
     return (
         f"Inhoud {knowledge.meta.version} in orde: {len(knowledge.trees)} bomen, {nodes} knopen, "
         f"{outcomes} uitkomsten, {len(knowledge.faq)} vragen (FAQ), "
-        f"{len(knowledge.organisations)} organisaties ({unconfirmed} te bevestigen), "
-        f"{len(knowledge.sources)} bronnen."
+        f"{len(knowledge.organisations)} organisaties, {len(knowledge.sources)} bronnen; "
+        f"{len(knowledge.regions)} regio's, {len(knowledge.gemeenten)} gemeenten, "
+        f"{places} woonplaatsen. Nog te bevestigen: {unconfirmed} adresboekregels."
     )
 
 

@@ -56,9 +56,8 @@ def test_question_set_accuracy(shipped: KnowledgeBase, index: SearchIndex) -> No
         if not _correct(found := _as_places(shipped, index.route(q["q"])), q["expect"])
     ]
     accuracy = 1 - len(misses) / len(questions)
-    print(
-        f"\nquestions: top-1 accuracy {accuracy:.1%} ({len(questions) - len(misses)}/{len(questions)})"
-    )
+    hits = len(questions) - len(misses)
+    print(f"\nquestions: top-1 accuracy {accuracy:.1%} ({hits}/{len(questions)})")
     for miss in misses:
         print("  miss:", miss)
     assert accuracy >= 0.95

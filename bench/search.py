@@ -1,0 +1,84 @@
+"""Search speed: index build time and per-query latency, beside a naive rapidfuzz baseline.
+
+Run: .venv/bin/python bench/search.py
+Prints p50/p99 latency of SearchIndex.route over the labelled query sets (tests/search/) and the
+index build time, and in the same run the same queries through a naive
+``rapidfuzz.process.extractOne`` over every indexed string, with the ratio between them.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from knowledge import load_knowledge
+from knowledge.normalise import normalise
+from knowledge.search import SearchIndex
+
+SETS = Path(__file__).resolve().parent.parent / "tests" / "search"
+ROUNDS = 5
+
+
+def queries() -> list[str]:
+    """Every question and place query of the labelled sets."""
+    questions = yaml.safe_load((SETS / "questions.yaml").read_text(encoding="utf-8"))["questions"]
+    places = yaml.safe_load((SETS / "places.yaml").read_text(encoding="utf-8"))["queries"]
+    return [q["q"] for q in questions] + [q["q"] for q in places]
+
+
+def naive_strings(index_source: SearchIndex) -> list[str]:
+    """All strings the index knows, for the naive baseline."""
+    return list(index_source._places) + index_source._topic_words  # noqa: SLF001 - bench only
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def timed(function: object, texts: list[str]) -> list[float]:
+    assert callable(function)
+    samples = []
+    for _ in range(ROUNDS):
+        for text in texts:
+            started = time.perf_counter()
+            function(text)
+            samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def main() -> None:
+    started = time.perf_counter()
+    knowledge = load_knowledge()
+    load_ms = (time.perf_counter() - started) * 1000
+    builds = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        index = SearchIndex(knowledge)
+        builds.append((time.perf_counter() - started) * 1000)
+    strings = naive_strings(index)
+    texts = queries()
+
+    def naive(text: str) -> object:
+        return process.extractOne(normalise(text), strings, scorer=fuzz.WRatio, processor=None)
+
+    ours = timed(index.route, texts)
+    baseline = timed(naive, texts)
+    print(f"queries: {len(texts)} x {ROUNDS} rounds; indexed strings: {len(strings)}")
+    print(f"content load (all YAML, validated): {load_ms:.0f} ms")
+    print(f"index build: median {statistics.median(builds):.1f} ms (target < 500 ms)")
+    print(f"{'':24}{'p50 ms':>10}{'p99 ms':>10}{'mean ms':>10}")
+    for name, samples in (("SearchIndex.route", ours), ("naive extractOne", baseline)):
+        row = (percentile(samples, 0.5), percentile(samples, 0.99), statistics.mean(samples))
+        print(f"{name:24}" + "".join(f"{value:>10.3f}" for value in row))
+    ratio = statistics.mean(baseline) / statistics.mean(ours)
+    p99_ratio = percentile(baseline, 0.99) / percentile(ours, 0.99)
+    print(f"naive / ours: mean {ratio:.1f}x, p99 {p99_ratio:.1f}x (target: p99 < 2 ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""The shipped directory: CBS facts, the Utrecht chain, place answers in both directions."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dialogs import Conversation, MemorySessionStore, contact_text
+from knowledge import KnowledgeBase
+from tests.conftest import Chat
+
+ROOT = Path(__file__).parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+DIRECTORY = ROOT / "knowledge" / "content" / "directory"
+
+
+def test_cbs_counts(shipped: KnowledgeBase) -> None:
+    """25 regions, 342 gemeenten and 2,501 woonplaatsen, each gemeente in an existing region."""
+    assert len(shipped.regions) == 25
+    assert len(shipped.gemeenten) == 342
+    assert sum(len(g.places) for g in shipped.gemeenten.values()) == 2501
+    assert all(g.region in shipped.regions for g in shipped.gemeenten.values())
+
+
+def test_utrecht_region_is_the_province(shipped: KnowledgeBase) -> None:
+    """All 26 Utrecht municipalities, and only they, are in VT20, each with JGZ and a local team."""
+    utrecht = {g.code for g in shipped.gemeenten.values() if g.region == "VT20"}
+    assert len(utrecht) == 26
+    assert {"GM0344", "GM1961", "GM0355"} <= utrecht
+    assert set(shipped.coverage) == utrecht
+    assert shipped.regions["VT20"].organisation == "veilig-thuis-utrecht"
+
+
+def test_cbs_attribution_is_kept() -> None:
+    """The generated files carry the CBS attribution the licence asks for."""
+    for name in ("regions.yaml", "gemeenten.yaml"):
+        assert "Bron: CBS" in (DIRECTORY / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(
+    not SHARED_DATA.is_dir(), reason="the CBS tables (shared/data) are not beside this checkout"
+)
+def test_generator_reproduces_the_committed_directory(tmp_path: Path) -> None:
+    """scripts/build_directory.py turns the CBS tables into exactly the committed YAML."""
+    script = ROOT / "scripts" / "build_directory.py"
+    subprocess.run([sys.executable, str(script), str(SHARED_DATA), str(tmp_path)], check=True)
+    for generated in sorted(tmp_path.glob("*.yaml")):
+        committed = (DIRECTORY / generated.name).read_text(encoding="utf-8")
+        assert generated.read_text(encoding="utf-8") == committed, generated.name
+
+
+async def test_place_answer_gives_region_number_and_chain(
+    shipped: KnowledgeBase, make_chat: Callable[[KnowledgeBase], Chat]
+) -> None:
+    """A village gives its gemeente, region, 0800-2000, what to say, and who serves it."""
+    chat = make_chat(shipped)
+    await chat.say("vt nummer driebergen")
+    reply = chat.replies[-1]
+    assert "Driebergen-Rijsenburg ligt in de gemeente Utrechtse Heuvelrug" in reply.text
+    assert "Veilig Thuis-regio Utrecht" in reply.text
+    assert "0800-2000" in reply.text
+    assert (
+        "noem de woonplaats van het kind: Driebergen-Rijsenburg".casefold() in reply.text.casefold()
+    )
+    assert "JGZ in Utrechtse Heuvelrug: GGD regio Utrecht (te bevestigen)" in reply.text
+    names = [c.name for c in reply.contacts]
+    assert names[:2] == ["Veilig Thuis Utrecht", "Vertrouwensarts van Veilig Thuis"]
+    assert "SAVE (Samen Veilig Midden-Nederland)" in names
+    assert any("CBS" in s.title for s in reply.sources)
+
+
+async def test_place_outside_utrecht_points_to_national_number(
+    shipped: KnowledgeBase, make_chat: Callable[[KnowledgeBase], Chat]
+) -> None:
+    """Outside the Utrecht chain: the region and the national number, no made-up team."""
+    chat = make_chat(shipped)
+    await chat.say("veilig thuis groningen")
+    reply = chat.replies[-1]
+    assert "Gemeente Groningen valt onder Veilig Thuis-regio Groningen." in reply.text
+    assert [c.name for c in reply.contacts] == [
+        "Veilig Thuis (landelijk nummer)",
+        "Vertrouwensarts van Veilig Thuis",
+    ]
+    assert "JGZ in" not in reply.text
+
+
+async def test_same_named_places_are_asked(
+    shipped: KnowledgeBase, make_chat: Callable[[KnowledgeBase], Chat]
+) -> None:
+    """ "Vianen" exists twice: the bot asks which, and the choice gives the right region."""
+    chat = make_chat(shipped)
+    await chat.say("vianen")
+    assert chat.replies[-1].text == "Bedoelt u een van deze?"
+    assert sorted(chat.labels) == [
+        "Vianen (gemeente Vijfheerenlanden)",
+        "Vianen NB (gemeente Land van Cuijk)",
+    ]
+    await chat.click("Vianen NB (gemeente Land van Cuijk)")
+    assert "Veilig Thuis-regio Oost-Brabant" in chat.replies[-1].text
+
+
+async def test_former_municipality_name_is_understood(
+    shipped: KnowledgeBase, make_chat: Callable[[KnowledgeBase], Chat]
+) -> None:
+    """A merged municipality's old name leads to the current one."""
+    chat = make_chat(shipped)
+    await chat.say("zederik")
+    assert (
+        "Gemeente Vijfheerenlanden valt onder Veilig Thuis-regio Utrecht." in chat.replies[-1].text
+    )
+
+
+def test_partner_finds_jgz_for_a_municipality(shipped: KnowledgeBase) -> None:
+    """A Veilig Thuis or SAVE professional finds the JGZ contact for a municipality."""
+    conversation = Conversation(shipped, sessions=MemorySessionStore())
+    city = [c.name for c in conversation.contacts_for("jgz utrecht")]
+    assert city[0] == "JGZ Utrecht"
+    houten = conversation.contacts_for("jgz gemeente houten")
+    assert "GGD regio Utrecht" in [c.name for c in houten]
+    team = next(c for c in houten if c.name == "Lokaal team Houten")
+    assert "Lokaal team Houten (te bevestigen)" in contact_text(team)
+
+
+def test_check_summary_counts_the_directory() -> None:
+    """`verbind check` reports the directory and how many entries still need confirmation."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "check"], capture_output=True, text=True, check=True
+    )
+    assert "25 regio's, 342 gemeenten, 2501 woonplaatsen" in result.stdout
+    assert "te bevestigen" in result.stdout

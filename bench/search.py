@@ -32,7 +32,7 @@ def queries() -> list[str]:
 
 def naive_strings(index_source: SearchIndex) -> list[str]:
     """All strings the index knows, for the naive baseline."""
-    return list(index_source._places) + index_source._topic_words  # noqa: SLF001 - bench only
+    return list(index_source._places) + index_source._topic_words
 
 
 def percentile(samples: list[float], fraction: float) -> float:

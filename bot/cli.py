@@ -33,6 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "teams-manifest":
+        return _teams_manifest(args)
     logging.basicConfig(
         level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s %(message)s"
     )
@@ -48,6 +50,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "check":
         print(_summary(knowledge))
         return 0
+    if args.command == "serve":
+        return _serve(args, settings, knowledge)
     conversation = Conversation(
         knowledge, sessions=MemorySessionStore(idle_seconds=settings.session_idle_seconds)
     )
@@ -74,7 +78,46 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="antwoord als JSON")
     ask.add_argument("text", nargs="+", help="de vraag")
     commands.add_parser("check", help="controleer alle inhoud")
+    serve = commands.add_parser("serve", help="start de HTTP-server (Teams, status)")
+    serve.add_argument("--host", help="adres (standaard 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="poort (standaard 3978)")
+    manifest = commands.add_parser("teams-manifest", help="maak het Teams-app-pakket")
+    manifest.add_argument("--app-id", required=True, help="de Microsoft App ID van de bot (GUID)")
+    manifest.add_argument("--out", type=Path, default=Path("verbind-teams.zip"))
+    manifest.add_argument(
+        "--website", default="https://github.com", help="https-adres van de uitgever"
+    )
+    manifest.add_argument("--domain", help="domein van de server, bijvoorbeeld verbind.example.nl")
     return parser
+
+
+def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:
+    from aiohttp import web
+
+    from bot.app import create_app
+
+    host = args.host or settings.host
+    port = args.port or settings.port
+    mode = "met MicrosoftAppId" if settings.app_id else "lokaal, zonder MicrosoftAppId"
+    print(f"Verbind luistert op http://{host}:{port} ({mode})", flush=True)
+    print(f"  Teams-bericht-eindpunt: http://{host}:{port}/api/messages", flush=True)
+    print(f"  Status: http://{host}:{port}/healthz", flush=True)
+    # run_app stops gracefully on SIGINT and SIGTERM.
+    web.run_app(create_app(settings, knowledge=knowledge), host=host, port=port, print=None)
+    return 0
+
+
+def _teams_manifest(args: argparse.Namespace) -> int:
+    from bot.teams_manifest import build_manifest, write_package
+
+    try:
+        manifest = build_manifest(app_id=args.app_id, website=args.website, domain=args.domain)
+    except ValueError as exc:
+        print(f"verbind teams-manifest: {exc}", file=sys.stderr)
+        return 2
+    write_package(manifest, args.out)
+    print(f"Teams-app-pakket geschreven: {args.out}")
+    return 0
 
 
 def _summary(knowledge: KnowledgeBase) -> str:

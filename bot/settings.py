@@ -20,6 +20,14 @@ class Settings:
     content_dir: Path = DEFAULT_CONTENT
     data_dir: Path = Path("var")
     session_idle_seconds: float = DEFAULT_IDLE_SECONDS
+    host: str = "127.0.0.1"
+    port: int = 3978
+    max_body_bytes: int = 256 * 1024
+    app_id: str = ""
+    """MicrosoftAppId; empty means local mode (no JWT check)."""
+    app_password: str = ""
+    app_type: str = "MultiTenant"
+    app_tenant_id: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -31,4 +39,10 @@ class Settings:
             session_idle_seconds=float(
                 values.get("VERBIND_SESSION_IDLE_SECONDS", DEFAULT_IDLE_SECONDS)
             ),
+            host=values.get("VERBIND_HOST", "127.0.0.1"),
+            port=int(values.get("VERBIND_PORT", "3978")),
+            app_id=values.get("MicrosoftAppId", ""),
+            app_password=values.get("MicrosoftAppPassword", ""),
+            app_type=values.get("MicrosoftAppType", "MultiTenant"),
+            app_tenant_id=values.get("MicrosoftAppTenantId", ""),
         )

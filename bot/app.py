@@ -1,0 +1,37 @@
+"""The aiohttp application: one factory, nothing built at import time."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot.settings import Settings
+from bot.teams import TeamsEndpoint
+from dialogs.conversation import Conversation
+from dialogs.session import MemorySessionStore
+from knowledge.library import KnowledgeBase
+from knowledge.loader import load_knowledge
+
+__all__ = ["CONVERSATION", "create_app"]
+
+CONVERSATION = web.AppKey("conversation", Conversation)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Liveness and the content version in force."""
+    conversation = request.app[CONVERSATION]
+    return web.json_response({"status": "ok", "content": conversation.knowledge.meta.version})
+
+
+def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) -> web.Application:
+    """The HTTP app: ``/healthz`` and ``/api/messages`` (Teams); more channels mount here."""
+    app = web.Application(client_max_size=settings.max_body_bytes)
+    loaded = knowledge if knowledge is not None else load_knowledge(settings.content_dir)
+    sessions = MemorySessionStore(idle_seconds=settings.session_idle_seconds)
+    conversation = Conversation(loaded, sessions=sessions)
+    app[CONVERSATION] = conversation
+    teams = TeamsEndpoint(conversation, settings)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_post("/api/messages", teams.handle)
+    app.on_startup.append(teams.start)
+    app.on_cleanup.append(teams.stop)
+    return app

@@ -1,0 +1,337 @@
+"""Microsoft Teams over the Bot Framework. The ONLY module that imports the Bot Framework SDK.
+
+botbuilder-core 4.17 is archived; its successor is the Microsoft 365 Agents SDK. Everything the
+rest of Verbind needs from Teams passes through this module, so a move touches only this file.
+
+What we use the SDK for: the Activity model, inbound authentication (JWT when MicrosoftAppId is
+set) through ``CloudAdapter.process_activity``, and outbound tokens. What we route around
+(PLATFORM.md): ``CloudAdapter.process`` (breaks invoke/expectReplies bodies), the per-turn
+construction of ConnectorClient and UserTokenClient (cached here per service URL and audience),
+and msrest on the reply path (replies go out as plain JSON through one pooled aiohttp session).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Awaitable
+from typing import Any
+from urllib.parse import quote
+
+from aiohttp import ClientSession, ClientTimeout, web
+from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity, ActivityTypes
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    BotFrameworkAuthentication,
+    ClaimsIdentity,
+    ConnectorFactory,
+    MicrosoftAppCredentials,
+)
+
+from bot.cards import contact_attachment, reply_activity
+from bot.settings import Settings
+from dialogs.conversation import Conversation
+from dialogs.turn import Payload, Reply, Turn
+
+__all__ = ["TeamsEndpoint"]
+
+_log = logging.getLogger("verbind.teams")
+
+CHANNEL = "teams"
+TYPING_AFTER_SECONDS = 0.8
+SEND_TIMEOUT = ClientTimeout(total=10)
+COMPOSE_RESULTS = 8
+
+
+class _Config:
+    """The attribute names ConfigurationBotFrameworkAuthentication reads."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.APP_ID = settings.app_id
+        self.APP_PASSWORD = settings.app_password
+        self.APP_TYPE = settings.app_type
+        self.APP_TENANTID = settings.app_tenant_id
+
+
+class _CachingConnectorFactory(ConnectorFactory):  # type: ignore[misc]
+    """Reuses one ConnectorClient per (service URL, audience) instead of one per turn."""
+
+    def __init__(self, inner: Any, cache: dict[tuple[str, str], Any]) -> None:
+        self._inner = inner
+        self._cache = cache
+
+    async def create(self, service_url: str, audience: str) -> Any:
+        key = (service_url, audience)
+        if key not in self._cache:
+            self._cache[key] = await self._inner.create(service_url, audience)
+        return self._cache[key]
+
+
+class _CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
+    """Delegates to the SDK's authentication; caches the clients it would build every turn."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self._connectors: dict[tuple[str, str], Any] = {}
+        self._token_clients: dict[str, Any] = {}
+
+    async def authenticate_request(self, activity: Activity, auth_header: str) -> Any:
+        result: AuthenticateRequestResult = await self._inner.authenticate_request(
+            activity, auth_header
+        )
+        if result.connector_factory is not None:
+            result.connector_factory = _CachingConnectorFactory(
+                result.connector_factory, self._connectors
+            )
+        return result
+
+    async def authenticate_streaming_request(self, auth_header: str, channel_id_header: str) -> Any:
+        return await self._inner.authenticate_streaming_request(auth_header, channel_id_header)
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> Any:
+        factory = self._inner.create_connector_factory(claims_identity)
+        return _CachingConnectorFactory(factory, self._connectors)
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> Any:
+        key = json.dumps(claims_identity.claims, sort_keys=True, default=str)
+        if key not in self._token_clients:
+            client = await self._inner.create_user_token_client(claims_identity)
+            self._token_clients[key] = client
+        return self._token_clients[key]
+
+    def create_bot_framework_client(self) -> Any:
+        return self._inner.create_bot_framework_client()
+
+    def get_originating_audience(self) -> str:
+        return str(self._inner.get_originating_audience())
+
+    async def authenticate_channel_request(self, auth_header: str) -> Any:
+        return await self._inner.authenticate_channel_request(auth_header)
+
+
+class BadActivityError(ValueError):
+    """A request body that is not a usable activity."""
+
+
+def parse_activity(body: Any) -> Activity:
+    """An Activity from a JSON body; BadActivityError when fields we rely on are missing."""
+    if not isinstance(body, dict) or not isinstance(body.get("type"), str):
+        raise BadActivityError("an activity is a JSON object with a 'type'")
+    try:
+        activity = Activity().deserialize(body)
+    except Exception as exc:  # msrest raises several kinds for shapes it cannot read
+        raise BadActivityError("not an activity") from exc
+    needs_address = activity.type in (ActivityTypes.message, ActivityTypes.invoke)
+    if needs_address and not (
+        activity.conversation and activity.conversation.id and activity.from_property
+    ):
+        raise BadActivityError("conversation and from are required")
+    if activity.type == ActivityTypes.message and not activity.service_url:
+        raise BadActivityError("serviceUrl is required")
+    return activity
+
+
+def session_key(activity: Activity) -> str:
+    """An opaque key per user within a conversation (channel threads are shared; sessions not)."""
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = (channel_data.get("tenant") or {}).get("id", "")
+    user = activity.from_property
+    user_id = (user.aad_object_id or user.id) if user else ""
+    conversation_id = activity.conversation.id if activity.conversation else ""
+    raw = f"{tenant}\x1f{conversation_id}\x1f{user_id}"
+    return f"{CHANNEL}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+
+
+def _payload(value: Any) -> Payload | None:
+    if isinstance(value, dict) and isinstance(value.get("node"), str):
+        choice = value.get("choice")
+        if isinstance(choice, str):
+            return Payload(value["node"], choice)
+    return None
+
+
+def _welcomes(activity: Activity) -> bool:
+    """Install or the bot being added to a conversation."""
+    if activity.type == ActivityTypes.installation_update:
+        return (activity.action or "").startswith("add")
+    if activity.type == ActivityTypes.conversation_update:
+        bot_id = activity.recipient.id if activity.recipient else None
+        return any(m.id == bot_id for m in activity.members_added or [])
+    return False
+
+
+class ConnectorSender:
+    """Posts replies as plain JSON to the conversation's service URL (one pooled session)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._credentials = (
+            MicrosoftAppCredentials(
+                settings.app_id, settings.app_password, settings.app_tenant_id or None
+            )
+            if settings.app_id
+            else None
+        )
+        self._session: ClientSession | None = None
+
+    async def start(self) -> None:
+        self._session = ClientSession(timeout=SEND_TIMEOUT)
+
+    async def stop(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def send(self, activity: Activity, payloads: list[dict[str, Any]]) -> None:
+        """Send ``payloads`` as replies to ``activity``, in order."""
+        assert self._session is not None, "start() first"
+        conversation = quote(activity.conversation.id, safe="")
+        url = f"{activity.service_url.rstrip('/')}/v3/conversations/{conversation}/activities"
+        if activity.id:
+            url += f"/{quote(activity.id, safe='')}"
+        headers = await self._headers()
+        for payload in payloads:
+            body = {**payload, **_address(activity)}
+            async with self._session.post(url, json=body, headers=headers) as response:
+                if response.status >= 400:
+                    raise ConnectionError(f"connector answered {response.status}")
+
+    async def _headers(self) -> dict[str, str]:
+        if self._credentials is None:
+            return {}
+        # msal caches the token; the first call may do network I/O, so keep it off the loop.
+        token = await asyncio.to_thread(self._credentials.get_access_token)
+        return {"Authorization": f"Bearer {token}"}
+
+
+def _address(activity: Activity) -> dict[str, Any]:
+    """Reply addressing: back to the sender, in the same conversation."""
+    recipient = activity.from_property
+    bot = activity.recipient
+    return {
+        "conversation": {"id": activity.conversation.id},
+        "from": {"id": bot.id, "name": bot.name} if bot else {},
+        "recipient": {"id": recipient.id} if recipient else {},
+        "replyToId": activity.id,
+        "channelId": activity.channel_id,
+        "serviceUrl": activity.service_url,
+    }
+
+
+class TeamsEndpoint:
+    """The aiohttp handler for ``POST /api/messages``."""
+
+    def __init__(self, conversation: Conversation, settings: Settings) -> None:
+        self._conversation = conversation
+        authentication = ConfigurationBotFrameworkAuthentication(_Config(settings))
+        self._adapter = CloudAdapter(_CachingAuthentication(authentication))
+        self._sender = ConnectorSender(settings)
+
+    async def start(self, app: web.Application) -> None:
+        await self._sender.start()
+
+    async def stop(self, app: web.Application) -> None:
+        await self._sender.stop()
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """One activity in; 200/201 with an invoke or expectReplies body, or 4xx for bad input."""
+        started = time.perf_counter()
+        if request.content_type != "application/json":
+            raise web.HTTPUnsupportedMediaType(text="Content-Type moet application/json zijn.")
+        try:
+            body = json.loads(await request.read())
+            activity = parse_activity(body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise web.HTTPBadRequest(text="Ongeldige activity.") from exc
+        auth_header = request.headers.get("Authorization", "")
+        try:
+            response = await self._adapter.process_activity(auth_header, activity, self._on_turn)
+        except PermissionError as exc:
+            raise web.HTTPUnauthorized(text="Niet geautoriseerd.") from exc
+        except ConnectionError as exc:
+            _log.warning("teams delivery failed type=%s", activity.type)
+            raise web.HTTPBadGateway(text="Antwoord kon niet worden bezorgd.") from exc
+        _log.info(
+            "teams activity type=%s ms=%.1f", activity.type, (time.perf_counter() - started) * 1000
+        )
+        return _http_response(response)
+
+    async def _on_turn(self, context: TurnContext) -> None:
+        activity = context.activity
+        if activity.type == ActivityTypes.invoke:
+            await self._invoke(context)
+            return
+        turn = self._turn(activity)
+        if turn is None:
+            return
+        expect_replies = activity.delivery_mode == "expectReplies"
+        replies = await self._with_typing(
+            activity, self._conversation.handle(turn), typing=not expect_replies
+        )
+        payloads = [reply_activity(r) for r in replies]
+        if expect_replies:
+            await context.send_activities([Activity().deserialize(p) for p in payloads])
+        elif payloads:
+            await self._sender.send(activity, payloads)
+
+    def _turn(self, activity: Activity) -> Turn | None:
+        key = session_key(activity)
+        if activity.type == ActivityTypes.message:
+            payload = _payload(activity.value)
+            text = "" if payload else (TurnContext.remove_recipient_mention(activity) or "")
+            return Turn(key=key, channel=CHANNEL, text=text, payload=payload)
+        if _welcomes(activity):
+            return Turn(key=key, channel=CHANNEL, text="menu")
+        return None
+
+    async def _with_typing(
+        self, activity: Activity, work: Awaitable[list[Reply]], *, typing: bool
+    ) -> list[Reply]:
+        task = asyncio.ensure_future(work)
+        if typing:
+            done, _ = await asyncio.wait({task}, timeout=TYPING_AFTER_SECONDS)
+            if not done:
+                await self._sender.send(activity, [{"type": "typing"}])
+        return await task
+
+    async def _invoke(self, context: TurnContext) -> None:
+        activity = context.activity
+        if activity.name == "composeExtension/query":
+            body = self._compose_results(activity.value)
+            status = 200
+        else:
+            body, status = None, 200
+        invoke = Activity(
+            type=ActivityTypes.invoke_response, value=InvokeResponse(status=status, body=body)
+        )
+        await context.send_activity(invoke)
+
+    def _compose_results(self, value: Any) -> dict[str, Any]:
+        query = ""
+        parameters = value.get("parameters") if isinstance(value, dict) else None
+        if isinstance(parameters, list):
+            for parameter in parameters:
+                if isinstance(parameter, dict) and parameter.get("name") != "initialRun":
+                    query = str(parameter.get("value") or "")
+        cards = (
+            self._conversation.contacts_for(query, limit=COMPOSE_RESULTS) if query.strip() else ()
+        )
+        return {
+            "composeExtension": {
+                "type": "result",
+                "attachmentLayout": "list",
+                "attachments": [contact_attachment(card) for card in cards],
+            }
+        }
+
+
+def _http_response(response: Any) -> web.Response:
+    if response is None:
+        return web.Response(status=200)
+    body = response.body
+    if body is None:
+        return web.Response(status=response.status)
+    return web.json_response(body, status=response.status)

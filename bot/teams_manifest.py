@@ -31,7 +31,10 @@ def build_manifest(
     *, app_id: str, website: str, domain: str | None = None, version: str = "1.0.0"
 ) -> dict[str, Any]:
     """The manifest for bot ``app_id``; ValueError for an id that is not a GUID or a bad URL."""
-    uuid.UUID(app_id)
+    try:
+        uuid.UUID(app_id)
+    except ValueError as exc:
+        raise ValueError(f"de app-id moet een GUID zijn, niet {app_id!r}") from exc
     if not website.startswith("https://"):
         raise ValueError("de website moet met https:// beginnen")
     if domain is not None and not _DOMAIN.match(domain):

@@ -1,0 +1,94 @@
+"""Every card the bot can send passes Microsoft's own Adaptive Cards parser (npm adaptivecards)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cards import MAX_CARD_BYTES, card_bytes, contact_attachment, reply_card
+from dialogs import Conversation, MemorySessionStore, Reply
+from knowledge import KnowledgeBase
+from tests.conftest import Chat
+from tests.test_shipped_trees import ALL_PATHS
+
+CARDS = Path(__file__).parent / "cards"
+
+
+def microsoft_parser(cards: list[dict[str, Any]]) -> list[list[str]]:
+    """Problems per card as reported by the adaptivecards library under Node."""
+    if shutil.which("node") is None or not (CARDS / "node_modules" / "adaptivecards").is_dir():
+        pytest.skip(
+            "node or the adaptivecards package is missing: run scripts/test, which installs it"
+        )
+    result = subprocess.run(
+        ["node", str(CARDS / "validate.js")],
+        input=json.dumps(cards),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    problems: list[list[str]] = json.loads(result.stdout)
+    return problems
+
+
+async def every_reply(
+    shipped: KnowledgeBase, make_chat: Callable[[KnowledgeBase], Chat]
+) -> list[Reply]:
+    """Replies for every node of every tree, every FAQ answer and partner, places, fixed texts."""
+    replies: list[Reply] = []
+    for tree_id, answers, _ in ALL_PATHS:
+        tree = shipped.trees[tree_id]
+        chat = make_chat(shipped)
+        replies += await chat.say(tree.title)
+        for key in answers:
+            node = tree.node(chat.replies[-1].buttons[0].payload.node)
+            replies += await chat.click(next(o.label for o in node.options if o.key == key))
+    chat = make_chat(shipped)
+    for text in [
+        "hallo",
+        "help",
+        "wat voor weer wordt het",
+        "vianen",
+        "vt nummer zeist",
+        "stop",
+        "",
+    ]:
+        replies += await chat.say(text)
+    for entry in shipped.faq.values():
+        replies += await chat.say(entry.question)
+    for organisation in shipped.organisations.values():
+        replies += await chat.say(organisation.name)
+    return replies
+
+
+async def test_every_card_passes_the_official_parser(
+    shipped: KnowledgeBase, make_chat: Callable[[KnowledgeBase], Chat]
+) -> None:
+    """All reply cards and contact cards parse without errors, are version 1.5 and under 28 KB."""
+    replies = await every_reply(shipped, make_chat)
+    conversation = Conversation(shipped, sessions=MemorySessionStore())
+    cards = [reply_card(r) for r in replies]
+    contacts = {
+        c.name: c for name in ("zeist", "utrecht", "LECK") for c in conversation.contacts_for(name)
+    }
+    cards += [contact_attachment(c)["content"] for c in contacts.values()]
+    assert len(cards) > 50
+    for card in cards:
+        assert card["version"] == "1.5"
+        assert card_bytes(card) < MAX_CARD_BYTES
+        assert card["fallbackText"]
+    problems = microsoft_parser(cards)
+    assert {i: p for i, p in enumerate(problems) if p} == {}
+
+
+def test_the_parser_check_can_fail() -> None:
+    """A broken card is reported by the official parser (so the test above can fail)."""
+    broken = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "NoSuchElement"}]}
+    assert microsoft_parser([broken])[0]

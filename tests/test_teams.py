@@ -1,0 +1,187 @@
+"""Teams over real HTTP: the aiohttp app, recorded Teams activities, a local fake Bot Connector."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import create_app
+from bot.settings import Settings
+
+FIXTURES = Path(__file__).parent / "fixtures" / "teams"
+ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
+ServerFactory = Callable[..., Awaitable[TestServer]]
+
+
+def activity(name: str, **changes: Any) -> dict[str, Any]:
+    """A recorded, scrubbed Teams activity with some fields changed."""
+    data: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    data.update(changes)
+    return data
+
+
+def expect_replies(data: dict[str, Any]) -> dict[str, Any]:
+    """The activity asking for its replies in the HTTP response (no connector needed)."""
+    return {**copy.deepcopy(data), "deliveryMode": "expectReplies"}
+
+
+@pytest.fixture
+async def client(aiohttp_client: ClientFactory) -> TestClient[Any, Any]:
+    """The real app in local mode (no MicrosoftAppId)."""
+    return await aiohttp_client(create_app(Settings()))
+
+
+async def post(client: TestClient[Any, Any], body: dict[str, Any]) -> Any:
+    """POST an activity; the JSON answer (expectReplies or invoke body)."""
+    response = await client.post("/api/messages", json=body)
+    assert response.status == 200, await response.text()
+    return await response.json()
+
+
+async def test_healthz_reports_content_version(client: TestClient[Any, Any]) -> None:
+    """/healthz answers ok with the content version in force."""
+    response = await client.get("/healthz")
+    assert response.status == 200
+    body = await response.json()
+    assert body["status"] == "ok"
+    assert body["content"]
+
+
+async def test_message_then_card_submit_walks_the_tree(client: TestClient[Any, Any]) -> None:
+    """A typed message opens the tree; the card's Action.Submit data advances it."""
+    body = await post(client, expect_replies(activity("message")))
+    question = body["activities"][-1]
+    card = question["attachments"][0]["content"]
+    assert question["text"].startswith("Vraag 1 van 5")
+    assert card["version"] == "1.5"
+    assert card["actions"][0]["data"] == {"node": "vraag-1", "choice": "ja"}
+    assert question["recipient"]["id"] == "29:1aScrubbedUserId"
+    body = await post(client, expect_replies(activity("card_submit")))
+    assert body["activities"][-1]["text"].startswith("Vraag 2 van 5")
+
+
+async def test_typed_answer_still_works(client: TestClient[Any, Any]) -> None:
+    """Typing "1" answers the question as well as the button does."""
+    await post(client, expect_replies(activity("message")))
+    body = await post(client, expect_replies(activity("message", text="1")))
+    assert body["activities"][-1]["text"].startswith("Vraag 2 van 5")
+
+
+async def test_welcome_on_install(client: TestClient[Any, Any]) -> None:
+    """Adding the bot to a conversation sends the welcome with the menu."""
+    body = await post(client, expect_replies(activity("conversation_update")))
+    welcome = body["activities"][0]
+    assert "Welkom bij Verbind" in welcome["text"]
+    assert welcome["attachments"][0]["content"]["actions"]
+
+
+async def test_mention_is_stripped_and_sessions_are_per_user(client: TestClient[Any, Any]) -> None:
+    """In a channel the @mention is removed; two users in one thread have their own sessions."""
+    body = await post(client, expect_replies(activity("channel_mention")))
+    assert "Gemeente Zeist valt onder Veilig Thuis-regio Utrecht." in body["activities"][-1]["text"]
+    first = activity("channel_mention", text="<at>Verbind</at> afwegingskader")
+    await post(client, expect_replies(first))
+    other = copy.deepcopy(first)
+    other["from"] = {"id": "29:2otherUser", "aadObjectId": "00000000-0000-0000-0000-0000000000a2"}
+    other["text"] = "<at>Verbind</at> ja"
+    body = await post(client, expect_replies(other))
+    assert not body["activities"][-1]["text"].startswith("Vraag 2 van 5")
+
+
+async def test_compose_extension_returns_contact_cards(client: TestClient[Any, Any]) -> None:
+    """composeExtension/query answers with contact cards for a place, each under 28 KB."""
+    body = await post(client, activity("compose_query"))
+    result = body["composeExtension"]
+    assert result["type"] == "result"
+    titles = [a["preview"]["content"]["title"] for a in result["attachments"]]
+    assert titles[:2] == ["Veilig Thuis Utrecht", "Vertrouwensarts van Veilig Thuis"]
+    for attachment in result["attachments"]:
+        assert len(json.dumps(attachment["content"]).encode()) < 28 * 1024
+        assert attachment["content"]["version"] == "1.5"
+
+
+async def test_unknown_activity_types_are_ignored(client: TestClient[Any, Any]) -> None:
+    """An activity type Verbind does not handle gets 200 and no reply."""
+    response = await client.post("/api/messages", json=activity("message", type="messageReaction"))
+    assert response.status == 200
+    assert await response.text() == ""
+
+
+@pytest.mark.parametrize(
+    ("headers", "data", "status"),
+    [
+        ({"Content-Type": "text/plain"}, b"hallo", 415),
+        ({"Content-Type": "application/json"}, b"{not json", 400),
+        ({"Content-Type": "application/json"}, b"[1, 2]", 400),
+        ({"Content-Type": "application/json"}, b'{"type": "message"}', 400),
+        ({"Content-Type": "application/json"}, b"\xff\xfe", 400),
+        ({"Content-Type": "application/json"}, b"{" + b" " * (300 * 1024) + b"}", 413),
+    ],
+    ids=["wrong-type", "malformed", "not-object", "no-conversation", "not-utf8", "too-large"],
+)
+async def test_bad_requests_get_4xx_never_500(
+    client: TestClient[Any, Any], headers: dict[str, str], data: bytes, status: int
+) -> None:
+    """Malformed, wrongly typed and oversized bodies get 400, 415 or 413."""
+    response = await client.post("/api/messages", data=data, headers=headers)
+    assert response.status == status
+
+
+async def test_app_id_without_token_is_unauthorized(aiohttp_client: ClientFactory) -> None:
+    """With MicrosoftAppId set, a request without a valid token gets 401 and no turn."""
+    settings = replace(Settings(), app_id="00000000-0000-0000-0000-0000000000b0", app_password="x")
+    app = create_app(settings)
+    client = await aiohttp_client(app)
+    response = await client.post("/api/messages", json=expect_replies(activity("message")))
+    assert response.status == 401
+
+
+async def test_replies_go_to_the_bot_connector(
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+) -> None:
+    """Without expectReplies the replies are posted to the conversation's service URL."""
+    received: list[tuple[str, dict[str, Any]]] = []
+
+    async def connector(request: web.Request) -> web.Response:
+        received.append((request.path, await request.json()))
+        return web.json_response({"id": f"reply-{len(received)}"})
+
+    fake = web.Application()
+    fake.router.add_post("/v3/conversations/{conversation}/activities/{activity}", connector)
+    server = await aiohttp_server(fake)
+    client = await aiohttp_client(create_app(Settings()))
+    message = activity("message", serviceUrl=str(server.make_url("/")))
+    response = await client.post("/api/messages", json=message)
+    assert response.status == 200
+    paths = {path for path, _ in received}
+    assert paths == {"/v3/conversations/a:1ScrubbedPersonalConversation/activities/1732353165123"}
+    bodies = [body for _, body in received if body["type"] == "message"]
+    assert bodies[-1]["text"].startswith("Vraag 1 van 5")
+    assert bodies[-1]["replyToId"] == "1732353165123"
+    assert bodies[-1]["conversation"]["id"] == "a:1ScrubbedPersonalConversation"
+
+
+async def test_connector_failure_is_a_bad_gateway(
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+) -> None:
+    """When the connector refuses the reply the endpoint says 502, not 500."""
+
+    async def refuse(request: web.Request) -> web.Response:
+        return web.Response(status=503)
+
+    fake = web.Application()
+    fake.router.add_post("/v3/conversations/{conversation}/activities/{activity}", refuse)
+    server = await aiohttp_server(fake)
+    client = await aiohttp_client(create_app(Settings()))
+    response = await client.post(
+        "/api/messages", json=activity("message", serviceUrl=str(server.make_url("/")))
+    )
+    assert response.status == 502

@@ -1,0 +1,193 @@
+"""Teams endpoint speed: Verbind vs a stock botbuilder echo bot vs a bare aiohttp handler.
+
+Run: .venv/bin/python bench/teams.py [--conversations 16] [--turns 40]
+
+Each server runs in its own process on 127.0.0.1; this process drives N concurrent conversations
+walking the afwegingskader over POST /api/messages (no expectReplies: the real reply path) and
+runs the local fake Bot Connector that receives every reply. Same machine, same run, same load.
+Bounded: conversations x turns requests per server, then it stops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import socket
+import statistics
+import time
+from typing import Any
+
+from aiohttp import ClientSession, web
+
+WALK = ["afwegingskader", "ja", "nee", "ja", "ja", "verder", "ja", "opnieuw"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve_verbind(port: int) -> None:
+    from bot.app import create_app
+    from bot.settings import Settings
+
+    web.run_app(create_app(Settings()), host="127.0.0.1", port=port, print=None)
+
+
+def serve_stock_echo(port: int) -> None:
+    """The Bot Framework sample shape: CloudAdapter.process and an ActivityHandler."""
+    from botbuilder.core import ActivityHandler, TurnContext
+    from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+
+    class Config:
+        APP_ID = ""
+        APP_PASSWORD = ""
+        APP_TYPE = "MultiTenant"
+        APP_TENANTID = ""
+
+    class EchoBot(ActivityHandler):  # type: ignore[misc]
+        async def on_message_activity(self, turn_context: TurnContext) -> None:
+            await turn_context.send_activity(f"Echo: {turn_context.activity.text}")
+
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(Config()))
+    bot = EchoBot()
+
+    async def messages(request: web.Request) -> web.Response:
+        return await adapter.process(request, bot)  # type: ignore[no-any-return]
+
+    app = web.Application()
+    app.router.add_post("/api/messages", messages)
+    web.run_app(app, host="127.0.0.1", port=port, print=None)
+
+
+def serve_bare(port: int) -> None:
+    """The same HTTP work with nothing else: parse, post one reply, answer 200."""
+    session: dict[str, ClientSession] = {}
+
+    async def start(app: web.Application) -> None:
+        session["s"] = ClientSession()
+
+    async def stop(app: web.Application) -> None:
+        await session["s"].close()
+
+    async def messages(request: web.Request) -> web.Response:
+        activity = await request.json()
+        base = activity["serviceUrl"].rstrip("/")
+        conversation = activity["conversation"]["id"]
+        url = f"{base}/v3/conversations/{conversation}/activities/{activity['id']}"
+        reply = {
+            "type": "message",
+            "text": f"Echo: {activity.get('text')}",
+            "replyToId": activity["id"],
+        }
+        async with session["s"].post(url, json=reply) as response:
+            await response.read()
+        return web.Response(status=200)
+
+    app = web.Application()
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
+    app.router.add_post("/api/messages", messages)
+    web.run_app(app, host="127.0.0.1", port=port, print=None)
+
+
+async def drive(
+    port: int, connector_url: str, conversations: int, turns: int
+) -> tuple[list[float], float]:
+    latencies: list[float] = []
+
+    async def user(session: ClientSession, index: int) -> None:
+        for turn in range(turns):
+            body = {
+                "type": "message",
+                "id": f"m{index}-{turn}",
+                "channelId": "msteams",
+                "serviceUrl": connector_url,
+                "from": {"id": f"29:user{index}"},
+                "recipient": {"id": "28:bot", "name": "Verbind"},
+                "conversation": {"id": f"a:conv{index}"},
+                "text": WALK[turn % len(WALK)],
+            }
+            started = time.perf_counter()
+            async with session.post(f"http://127.0.0.1:{port}/api/messages", json=body) as response:
+                await response.read()
+                assert response.status < 300, response.status
+            latencies.append((time.perf_counter() - started) * 1000)
+
+    async with ClientSession() as session:
+        started = time.perf_counter()
+        await asyncio.gather(*(user(session, i) for i in range(conversations)))
+        elapsed = time.perf_counter() - started
+    return latencies, elapsed
+
+
+async def wait_until_up(port: int) -> None:
+    for _ in range(200):
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return
+        except OSError:
+            await asyncio.sleep(0.05)
+    raise RuntimeError(f"server on {port} did not start")
+
+
+async def main(conversations: int, turns: int) -> None:
+    received = {"count": 0}
+
+    async def connector(request: web.Request) -> web.Response:
+        await request.read()
+        received["count"] += 1
+        return web.json_response({"id": str(received["count"])})
+
+    fake = web.Application()
+    fake.router.add_post("/v3/conversations/{conversation}/activities/{activity}", connector)
+    runner = web.AppRunner(fake, access_log=None)
+    await runner.setup()
+    connector_port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", connector_port).start()
+    connector_url = f"http://127.0.0.1:{connector_port}/"
+
+    results: dict[str, Any] = {}
+    for name, target in (
+        ("verbind", serve_verbind),
+        ("stock echo", serve_stock_echo),
+        ("bare aiohttp", serve_bare),
+    ):
+        port = free_port()
+        process = multiprocessing.get_context("spawn").Process(
+            target=target, args=(port,), daemon=True
+        )
+        process.start()
+        try:
+            await wait_until_up(port)
+            await drive(port, connector_url, conversations, 2)  # warm-up
+            latencies, elapsed = await drive(port, connector_url, conversations, turns)
+        finally:
+            process.terminate()
+            process.join(10)
+        results[name] = (len(latencies) / elapsed, latencies)
+    await runner.cleanup()
+
+    print(
+        f"{conversations} concurrent conversations x {turns} turns each; "
+        "replies go to a local fake connector"
+    )
+    print(f"{'':16}{'turns/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+    for name, (rate, latencies) in results.items():
+        ordered = sorted(latencies)
+        p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+        print(f"{name:16}{rate:>10.0f}{statistics.median(latencies):>10.1f}{p99:>10.1f}")
+    ours = results["verbind"][0]
+    print(f"verbind / stock echo: {ours / results['stock echo'][0]:.1f}x turns/s (target >= 10x)")
+    print(f"verbind / bare aiohttp ceiling: {ours / results['bare aiohttp'][0]:.2f}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--conversations", type=int, default=16)
+    parser.add_argument("--turns", type=int, default=40)
+    options = parser.parse_args()
+    asyncio.run(main(options.conversations, options.turns))

@@ -23,7 +23,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) -> web.Application:
-    """The HTTP app: ``/healthz`` and ``/api/messages`` (Teams); more channels mount here."""
+    """The HTTP app: ``/healthz``, ``/api/messages`` (Teams), ``/slack/events`` when configured."""
     app = web.Application(client_max_size=settings.max_body_bytes)
     loaded = knowledge if knowledge is not None else load_knowledge(settings.content_dir)
     sessions = MemorySessionStore(idle_seconds=settings.session_idle_seconds)
@@ -34,4 +34,8 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     app.router.add_post("/api/messages", teams.handle)
     app.on_startup.append(teams.start)
     app.on_cleanup.append(teams.stop)
+    if settings.slack_enabled:
+        from bot.slack import mount_slack
+
+        mount_slack(app, settings=settings, conversation=conversation)
     return app

@@ -35,6 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "teams-manifest":
         return _teams_manifest(args)
+    if args.command == "slack-manifest":
+        return _slack_manifest(args)
     logging.basicConfig(
         level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s %(message)s"
     )
@@ -88,7 +90,21 @@ def _parser() -> argparse.ArgumentParser:
         "--website", default="https://github.com", help="https-adres van de uitgever"
     )
     manifest.add_argument("--domain", help="domein van de server, bijvoorbeeld verbind.example.nl")
+    slack = commands.add_parser("slack-manifest", help="print het Slack-app-manifest")
+    slack.add_argument("--url", required=True, help="https-adres van de server")
     return parser
+
+
+def _slack_manifest(args: argparse.Namespace) -> int:
+    import json
+
+    from bot.slack import slack_manifest
+
+    if not args.url.startswith("https://"):
+        print("verbind slack-manifest: --url moet met https:// beginnen", file=sys.stderr)
+        return 2
+    print(json.dumps(slack_manifest(args.url), ensure_ascii=False, indent=2))
+    return 0
 
 
 def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:
@@ -102,6 +118,8 @@ def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBas
     print(f"Verbind luistert op http://{host}:{port} ({mode})", flush=True)
     print(f"  Teams-bericht-eindpunt: http://{host}:{port}/api/messages", flush=True)
     print(f"  Status: http://{host}:{port}/healthz", flush=True)
+    if settings.slack_enabled:
+        print(f"  Slack: http://{host}:{port}/slack/events", flush=True)
     # run_app stops gracefully on SIGINT and SIGTERM.
     web.run_app(create_app(settings, knowledge=knowledge), host=host, port=port, print=None)
     return 0

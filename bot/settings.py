@@ -28,6 +28,15 @@ class Settings:
     app_password: str = ""
     app_type: str = "MultiTenant"
     app_tenant_id: str = ""
+    slack_bot_token: str = ""
+    slack_signing_secret: str = ""
+    slack_api_url: str = "https://slack.com/api/"
+    """The Slack Web API base URL (tests point it at a local fake)."""
+
+    @property
+    def slack_enabled(self) -> bool:
+        """Slack is mounted only when both the token and the signing secret are set."""
+        return bool(self.slack_bot_token and self.slack_signing_secret)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -45,4 +54,7 @@ class Settings:
             app_password=values.get("MicrosoftAppPassword", ""),
             app_type=values.get("MicrosoftAppType", "MultiTenant"),
             app_tenant_id=values.get("MicrosoftAppTenantId", ""),
+            slack_bot_token=values.get("SLACK_BOT_TOKEN", ""),
+            slack_signing_secret=values.get("SLACK_SIGNING_SECRET", ""),
+            slack_api_url=values.get("SLACK_API_URL", "https://slack.com/api/"),
         )

@@ -1,0 +1,63 @@
+"""Block Kit messages for Slack, rendered from neutral replies (no I/O here)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from dialogs.plaintext import contact_fields, reply_text, source_text, verified_text
+from dialogs.turn import ContactCard, Reply
+
+__all__ = ["MAX_BUTTONS_PER_BLOCK", "reply_message"]
+
+MAX_BUTTONS_PER_BLOCK = 25
+MAX_BUTTON_TEXT = 75
+MAX_SECTION_TEXT = 3000
+Json = dict[str, Any]
+
+
+def _section(text: str) -> Json:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_SECTION_TEXT]}}
+
+
+def _contact(card: ContactCard) -> list[Json]:
+    fields = contact_fields(card)
+    lines = [f"*{fields[0][1]}*", *(value for _, value in fields[1:])]
+    blocks = [_section("\n".join(lines))]
+    if not card.confirmed:
+        blocks.append(
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": verified_text(card)}]}
+        )
+    return blocks
+
+
+def _buttons(reply: Reply) -> list[Json]:
+    buttons = [
+        {
+            "type": "button",
+            "text": {"type": "plain_text", "text": button.label[:MAX_BUTTON_TEXT]},
+            "action_id": f"verbind-{i}",
+            "value": json.dumps({"node": button.payload.node, "choice": button.payload.choice}),
+        }
+        for i, button in enumerate(reply.buttons)
+    ]
+    return [
+        {"type": "actions", "elements": buttons[start : start + MAX_BUTTONS_PER_BLOCK]}
+        for start in range(0, len(buttons), MAX_BUTTONS_PER_BLOCK)
+    ]
+
+
+def reply_blocks(reply: Reply) -> list[Json]:
+    """The blocks for one reply: text, contacts, sources (as context), buttons."""
+    blocks = [_section(reply.text)]
+    for card in reply.contacts:
+        blocks += [{"type": "divider"}, *_contact(card)]
+    if reply.sources:
+        elements = [{"type": "mrkdwn", "text": source_text(s)} for s in reply.sources[:10]]
+        blocks.append({"type": "context", "elements": elements})
+    return blocks + _buttons(reply)
+
+
+def reply_message(reply: Reply) -> Json:
+    """``chat.postMessage`` arguments: the blocks and the plain-text fallback."""
+    return {"text": reply_text(reply), "blocks": reply_blocks(reply)}

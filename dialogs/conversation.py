@@ -240,50 +240,70 @@ class Conversation:
             return self._show(session, here.tree, session.answers, action="resume")
         return self._menu(session, welcome=False)
 
-    def _faq(self, session: Session, here: _Here | None, faq_id: str) -> _Result:
-        entry = self._knowledge.faq[faq_id]
-        targets = [f"tree:{t}" for t in entry.related]
+    def _aside(
+        self,
+        session: Session,
+        here: _Here | None,
+        *,
+        action: str,
+        text: str,
+        related: tuple[str, ...] = (),
+        contacts: Sequence[str] = (),
+        sources: Sequence[str] = (),
+        outcome: str | None = None,
+    ) -> _Result:
+        """An answer beside the tree (FAQ, partner, place): the place in the tree is kept,
+        and the follow-ups are the related trees, "Verder met …" and the menu."""
+        targets = [f"tree:{t}" for t in related]
         if here is not None and not here.walk.finished:
             targets.append(_RESUME)
-        targets.append(f"{_CMD}:{Command.MENU.value}")
-        offer = Offer(_FAQ, tuple(targets))
+        offer = Offer(_FAQ, (*targets, f"{_CMD}:{Command.MENU.value}"))
         reply = Reply(
-            entry.answer,
+            text,
             kind="advice",
             buttons=self._offer_buttons(offer, here),
-            contacts=self._contacts(entry.contacts),
-            sources=self._sources(entry.sources),
+            contacts=self._contacts(contacts),
+            sources=self._sources([s for s in sources if s in self._knowledge.sources]),
+            outcome=outcome,
         )
-        return _Result(replace(session, offer=offer), [reply], "faq")
+        return _Result(replace(session, offer=offer), [reply], action)
+
+    def _faq(self, session: Session, here: _Here | None, faq_id: str) -> _Result:
+        entry = self._knowledge.faq[faq_id]
+        return self._aside(
+            session,
+            here,
+            action="faq",
+            text=entry.answer,
+            related=entry.related,
+            contacts=entry.contacts,
+            sources=entry.sources,
+        )
 
     def _organisation(self, session: Session, here: _Here | None, org_id: str) -> _Result:
         organisation = self._knowledge.organisations[org_id]
-        targets = [_RESUME] if here is not None and not here.walk.finished else []
-        offer = Offer(_FAQ, (*targets, f"{_CMD}:{Command.MENU.value}"))
-        reply = Reply(
-            phrases.CONTACT_HEADER,
-            kind="advice",
-            buttons=self._offer_buttons(offer, here),
-            contacts=self._contacts((org_id,)),
-            sources=self._sources(organisation.sources),
+        return self._aside(
+            session,
+            here,
+            action="contact",
+            text=phrases.CONTACT_HEADER,
+            contacts=(org_id,),
+            sources=organisation.sources,
             outcome="contact",
         )
-        return _Result(replace(session, offer=offer), [reply], "contact")
 
     def _place(self, session: Session, here: _Here | None, target: str) -> _Result:
         place = resolve_place(self._knowledge, target)
         assert place is not None
-        targets = [_RESUME] if here is not None and not here.walk.finished else []
-        offer = Offer(_FAQ, (*targets, f"{_CMD}:{Command.MENU.value}"))
-        reply = Reply(
-            place_text(self._knowledge, place),
-            kind="advice",
-            buttons=self._offer_buttons(offer, here),
-            contacts=self._contacts(place_contact_ids(self._knowledge, place)),
-            sources=self._sources([s for s in PLACE_SOURCES if s in self._knowledge.sources]),
+        return self._aside(
+            session,
+            here,
+            action="place",
+            text=place_text(self._knowledge, place),
+            contacts=place_contact_ids(self._knowledge, place),
+            sources=PLACE_SOURCES,
             outcome="contact",
         )
-        return _Result(replace(session, offer=offer), [reply], "place")
 
     def contacts_for(self, text: str, *, limit: int = 5) -> tuple[ContactCard, ...]:
         """Contact cards for a partner or a place (the compose-box search), best first."""

@@ -17,6 +17,7 @@ class Command(Enum):
     STOP = "stop"
     HELP = "help"
     MENU = "menu"
+    PROFESSION = "beroep"
 
 
 _WORDS: dict[str, Command] = {
@@ -39,6 +40,10 @@ _WORDS: dict[str, Command] = {
     "info": Command.HELP,
     "uitleg": Command.HELP,
     "menu": Command.MENU,
+    "beroep": Command.PROFESSION,
+    "ander beroep": Command.PROFESSION,
+    "wijzig beroep": Command.PROFESSION,
+    "beroep wijzigen": Command.PROFESSION,
     "hoofdmenu": Command.MENU,
     "start": Command.MENU,
     "begin": Command.MENU,

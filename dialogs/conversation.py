@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from dialogs import phrases
+from dialogs import phrases, profession
 from dialogs.commands import Command, parse_command
 from dialogs.matching import match_choice
 from dialogs.places import (
@@ -29,7 +29,7 @@ from dialogs.session import Offer, Session, SessionConflictError, SessionStore
 from dialogs.turn import Button, ContactCard, Payload, Reply, SourceNote, Turn
 from knowledge.engine import Position, StepError, Walk, back, step, walk
 from knowledge.library import KnowledgeBase
-from knowledge.model import CONTINUE_ID, AdviceNode, DecisionTree
+from knowledge.model import CONTINUE_ID, PROFESSIONS, AdviceNode, DecisionTree
 from knowledge.normalise import normalise
 from knowledge.search import SearchIndex
 
@@ -169,6 +169,8 @@ class Conversation:
             return _Result(None, [Reply(phrases.STOPPED)], action)
         if command is Command.MENU:
             return self._menu(session, welcome=new)
+        if command is Command.PROFESSION:
+            return self._ask_profession(session, then_open=here.tree.id if here else None)
         if command is Command.HELP:
             meta = self._knowledge.meta
             text = phrases.HELP.format(version=meta.version, reviewed=meta.reviewed.isoformat())
@@ -225,8 +227,12 @@ class Conversation:
         if kind == _CMD:
             command = next((c for c in Command if c.value == ident), Command.MENU)
             return self._on_command(session, here, command, new=False)
+        if kind == profession.PROFESSION_TARGET and ident in PROFESSIONS:
+            return self._profession_chosen(session, ident)
         if kind == "tree" and ident in self._knowledge.trees:
             tree = self._knowledge.trees[ident]
+            if tree.asks_profession and profession.PROFESSION_FACT not in session.facts:
+                return self._ask_profession(session, then_open=tree.id)
             shown = self._show(session, tree, (), action="open-tree")
             intro = Reply(f"{tree.title}: {tree.summary}")
             return _Result(shown.session, [intro, *shown.replies], "open-tree")
@@ -267,6 +273,26 @@ class Conversation:
             outcome=outcome,
         )
         return _Result(replace(session, offer=offer), [reply], action)
+
+    def _ask_profession(self, session: Session, *, then_open: str | None) -> _Result:
+        asked = profession.asking(session, then_open=then_open)
+        assert asked.offer is not None
+        reply = Reply(
+            profession.ASK_PROFESSION,
+            kind="question",
+            buttons=self._offer_buttons(asked.offer, None),
+        )
+        return _Result(asked, [reply], "ask-profession")
+
+    def _profession_chosen(self, session: Session, chosen: str) -> _Result:
+        updated, pending = profession.chosen(session, chosen)
+        notice = Reply(profession.PROFESSION_SET.format(label=profession.label(chosen)))
+        if pending in self._knowledge.trees:
+            opened = self._open(replace(updated, offer=None), None, f"tree:{pending}")
+            return _Result(opened.session, [notice, *opened.replies], "profession")
+        here = self._here(updated) if updated.tree_id else None
+        cleared = replace(updated, offer=None)
+        return _Result(cleared, [notice, *self._prompt(cleared, here)], "profession")
 
     def _faq(self, session: Session, here: _Here | None, faq_id: str) -> _Result:
         entry = self._knowledge.faq[faq_id]
@@ -346,7 +372,8 @@ class Conversation:
         node = current.node
         if isinstance(node, AdviceNode):
             return self._advice(session, tree, answers, current, node, action)
-        text = f"{node.question}\n\n{node.info}" if node.info else node.question
+        question = node.text_for(session.facts.get(profession.PROFESSION_FACT))
+        text = f"{question}\n\n{node.info}" if node.info else question
         buttons = tuple(Button(o.label, Payload(node.id, o.key)) for o in node.options)
         reply = Reply(text, kind="question", buttons=buttons)
         return _Result(
@@ -363,7 +390,7 @@ class Conversation:
         action: str,
     ) -> _Result:
         offer: Offer | None = None
-        text = node.advice
+        text = node.text_for(session.facts.get(profession.PROFESSION_FACT))
         if current.finished:
             offer = Offer(
                 _END, (*(f"tree:{t}" for t in node.related), f"{_CMD}:opnieuw", f"{_CMD}:menu")
@@ -427,6 +454,8 @@ class Conversation:
             return _shorten(place_label(place))
         if target == _RESUME and here is not None:
             return _shorten(phrases.FAQ_RESUME.format(title=here.tree.title))
+        if kind == profession.PROFESSION_TARGET:
+            return profession.label(ident)
         if kind == _CMD:
             return phrases.RESTART_LABEL if ident == Command.RESTART.value else phrases.MENU_LABEL
         return target

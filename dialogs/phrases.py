@@ -39,7 +39,7 @@ RESTART_LABEL = "Opnieuw"
 HELP = (
     "Typ uw vraag of kies een knop. U kunt ook het nummer van een antwoord typen.\n"
     "Altijd mogelijk: 'terug' (vorige vraag), 'opnieuw' (begin van dit onderwerp), "
-    "'menu', 'help' en 'stop' (gesprek wissen).\n"
+    "'menu', 'beroep', 'help' en 'stop' (gesprek wissen).\n"
     "Inhoud versie {version}, laatst beoordeeld op {reviewed}."
 )
 FALLBACK = "Daar heb ik geen antwoord op. Kies een onderwerp uit het menu of stel uw vraag anders."

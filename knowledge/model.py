@@ -38,11 +38,22 @@ Url = Annotated[str, Field(pattern=r"^https://\S+$")]
 
 ContactField = Literal["name", "role", "phone", "email", "url", "hours", "note"]
 
-Outcome = Literal["melden", "hulp", "afsluiten", "contact"]
-"""What an advice node ends in; the diagrams colour outcomes by this kind."""
+Outcome = Literal["melden", "hulp", "afsluiten", "contact", "vervolg"]
+"""What an advice node ends in (``vervolg``: go on in a related tree); diagrams colour by it."""
+
+Profession = Literal["jeugdarts", "jeugdverpleegkundige"]
+"""Professions with their own wording (KNMG for doctors, V&VN for nurses; DOMAIN.md §1)."""
+PROFESSIONS: dict[str, str] = {
+    "jeugdarts": "Jeugdarts",
+    "jeugdverpleegkundige": "Jeugdverpleegkundige",
+}
 
 CONTINUE_ID = "verder"
 CONTINUE_LABEL = "Verder"
+
+
+def _variant(variants: dict[Profession, str], profession: str | None, default: str) -> str:
+    return next((text for key, text in variants.items() if key == profession), default)
 
 
 class _Strict(BaseModel):
@@ -127,10 +138,16 @@ class QuestionNode(_Strict):
     info: Text | None = None
     choices: Annotated[tuple[Choice, ...], Field(min_length=1)]
     sources: tuple[Id, ...] = ()
+    variants: dict[Profession, Text] = Field(default_factory=dict)
+    """The question as a profession's guideline words it, replacing ``question``."""
 
     @property
     def text(self) -> str:
         return self.question
+
+    def text_for(self, profession: str | None) -> str:
+        """The question in the wording for ``profession`` (the general text if it has none)."""
+        return _variant(self.variants, profession, self.question)
 
     @property
     def options(self) -> tuple[Option, ...]:
@@ -148,6 +165,8 @@ class AdviceNode(_Strict):
     next: Id | None = None
     cycle: bool = False
     sources: tuple[Id, ...] = ()
+    variants: dict[Profession, Text] = Field(default_factory=dict)
+    """The advice as a profession's guideline words it, replacing ``advice``."""
     contacts: tuple[Id, ...] = ()
     related: tuple[Id, ...] = ()
     """Trees offered as the next step after this advice."""
@@ -155,6 +174,10 @@ class AdviceNode(_Strict):
     @property
     def text(self) -> str:
         return self.advice
+
+    def text_for(self, profession: str | None) -> str:
+        """The advice in the wording for ``profession`` (the general text if it has none)."""
+        return _variant(self.variants, profession, self.advice)
 
     @property
     def options(self) -> tuple[Option, ...]:
@@ -190,6 +213,8 @@ class DecisionTree(_Strict):
     summary: Text
     start: Id
     triggers: tuple[Annotated[str, Field(min_length=2, max_length=200)], ...] = ()
+    asks_profession: bool = False
+    """Ask the user's profession (once per session) before the first question."""
     menu: bool = True
     order: int = 100
     nodes: Annotated[tuple[Node, ...], Field(min_length=1)]

@@ -34,6 +34,7 @@ class Chat:
         self.conversation = conversation
         self.key = key
         self.replies: list[Reply] = []
+        self.history: list[Reply] = []
 
     async def say(self, text: str) -> list[Reply]:
         """Type ``text``."""
@@ -61,6 +62,7 @@ class Chat:
 
     async def _turn(self, turn: Turn) -> list[Reply]:
         self.replies = await self.conversation.handle(turn)
+        self.history += self.replies
         return self.replies
 
 

@@ -15,7 +15,7 @@ from bot.cards import MAX_CARD_BYTES, card_bytes, contact_attachment, reply_card
 from dialogs import Conversation, MemorySessionStore, Reply
 from knowledge import KnowledgeBase
 from tests.conftest import Chat
-from tests.test_shipped_trees import ALL_PATHS
+from tests.test_shipped_trees import WALKS, open_tree, walk_to
 
 CARDS = Path(__file__).parent / "cards"
 
@@ -43,13 +43,12 @@ async def every_reply(
 ) -> list[Reply]:
     """Replies for every node of every tree, every FAQ answer and partner, places, fixed texts."""
     replies: list[Reply] = []
-    for tree_id, answers, _ in ALL_PATHS:
+    for tree_id, answers, _, profession in WALKS:
         tree = shipped.trees[tree_id]
         chat = make_chat(shipped)
-        replies += await chat.say(tree.title)
-        for key in answers:
-            node = tree.node(chat.replies[-1].buttons[0].payload.node)
-            replies += await chat.click(next(o.label for o in node.options if o.key == key))
+        await open_tree(chat, tree, profession)
+        await walk_to(chat, tree, answers)
+        replies += chat.history
     chat = make_chat(shipped)
     for text in [
         "hallo",

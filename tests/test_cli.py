@@ -85,7 +85,7 @@ def test_ask_answers_one_question(flag: list[str]) -> None:
 
 def test_interactive_chat_welcomes_and_ends_on_eof() -> None:
     """`verbind chat` greets with the menu and ends cleanly at end of input."""
-    result = run_verbind("chat", stdin="1\n")
+    result = run_verbind("chat", stdin="afwegingskader\n")
     assert result.returncode == 0, result.stderr
     assert "Welkom bij Verbind" in result.stdout
     assert "Vraag 1 van 5" in result.stdout

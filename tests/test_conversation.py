@@ -316,3 +316,36 @@ def test_session_facts_are_ids_only() -> None:
             '{"v":1,"tree":null,"answers":[],"offer":null,'
             '"facts":{"naam":"Jan de Vries"},"created":0,"updated":0}'
         )
+
+
+async def test_profession_is_asked_once_and_shapes_the_wording(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """The meldcode asks the profession once per session and then uses that guideline's words."""
+    chat = make_chat(shipped)
+    await chat.say("meldcode")
+    assert chat.replies[-1].text.startswith("Wat is uw beroep?")
+    assert chat.labels == ["Jeugdarts", "Jeugdverpleegkundige"]
+    await chat.click("Jeugdarts")
+    assert chat.replies[0].text.startswith("Genoteerd: Jeugdarts.")
+    assert "(KNMG)" in chat.replies[-1].text
+    await chat.say("verder")
+    assert "vertrouwensarts" in chat.replies[-1].text
+    await chat.say("menu")
+    await chat.say("meldcode")
+    assert not chat.replies[-1].text.startswith("Wat is uw beroep?")
+    assert "(KNMG)" in chat.replies[-1].text
+
+
+async def test_profession_can_be_changed(shipped: KnowledgeBase, make_chat: MakeChat) -> None:
+    """`beroep` asks again and restarts the open tree in the new wording."""
+    chat = make_chat(shipped)
+    await chat.say("meldcode")
+    await chat.click("Jeugdarts")
+    await chat.say("beroep")
+    assert chat.labels == ["Jeugdarts", "Jeugdverpleegkundige"]
+    await chat.click("Jeugdverpleegkundige")
+    assert chat.replies[-1].text.startswith("Stap 1 — Signalen in kaart brengen.")
+    for typed in ("verder", "verder", "nee", "ja", "verder"):
+        await chat.say(typed)
+    assert chat.replies[-1].text.startswith("Stap 4 — Wegen (V&VN).")

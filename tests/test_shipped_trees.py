@@ -38,6 +38,29 @@ ALL_PATHS = [
     for tree in SHIPPED.trees.values()
     for answers, outcome in paths(tree)
 ]
+PROFESSIONS = ["jeugdarts", "jeugdverpleegkundige"]
+# Trees with profession wording are walked once per profession.
+WALKS = [
+    (tree_id, answers, outcome, profession)
+    for tree_id, answers, outcome in ALL_PATHS
+    for profession in (PROFESSIONS if SHIPPED.trees[tree_id].asks_profession else [None])
+]
+
+
+async def open_tree(chat: Chat, tree: DecisionTree, profession: str | None) -> None:
+    """Open ``tree`` by its title, answering the profession question when it is asked."""
+    await chat.say(tree.title)
+    if tree.asks_profession:
+        assert chat.replies[-1].text.startswith("Wat is uw beroep?")
+        assert profession is not None
+        await chat.click(profession.capitalize())
+
+
+async def walk_to(chat: Chat, tree: DecisionTree, answers: tuple[str, ...]) -> None:
+    """Click the buttons for ``answers`` from the current node on."""
+    for key in answers:
+        node = tree.node(chat.replies[-1].buttons[0].payload.node)
+        await chat.click(next(o.label for o in node.options if o.key == key))
 
 
 def test_afwegingskader_branches_follow_the_domain_table() -> None:
@@ -62,24 +85,25 @@ def test_every_shipped_outcome_is_on_some_path() -> None:
 
 
 @pytest.mark.parametrize(
-    ("tree_id", "answers", "outcome"),
-    ALL_PATHS,
-    ids=[f"{t}:{'/'.join(a) or 'start'}" for t, a, _ in ALL_PATHS],
+    ("tree_id", "answers", "outcome", "profession"),
+    WALKS,
+    ids=[f"{t}:{p or '-'}:{'/'.join(a) or 'start'}" for t, a, _, p in WALKS],
 )
 async def test_path_reaches_outcome_by_clicking(
-    make_chat: Callable[[KnowledgeBase], Chat], tree_id: str, answers: tuple[str, ...], outcome: str
+    make_chat: Callable[[KnowledgeBase], Chat],
+    tree_id: str,
+    answers: tuple[str, ...],
+    outcome: str,
+    profession: str | None,
 ) -> None:
-    """Clicking the buttons of this path ends at its outcome, with sources and the route."""
+    """Clicking the buttons of this path ends at its outcome, worded for the profession."""
     tree = SHIPPED.trees[tree_id]
     chat = make_chat(SHIPPED)
-    await chat.say(tree.title)
-    for key in answers:
-        node = tree.node(chat.replies[-1].buttons[0].payload.node)
-        label = next(o.label for o in node.options if o.key == key)
-        await chat.click(label)
+    await open_tree(chat, tree, profession)
+    await walk_to(chat, tree, answers)
     end = tree.node(outcome)
     assert isinstance(end, AdviceNode)
     final = chat.replies[-1]
-    assert final.text.startswith(end.advice)
+    assert final.text.startswith(end.text_for(profession))
     assert final.sources, "an outcome always cites its sources"
     assert final.outcome == end.outcome

@@ -1,0 +1,49 @@
+"""The user's profession, asked once per session for trees with profession wording."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from dialogs.session import Offer, Session
+from knowledge.model import PROFESSIONS
+
+__all__ = [
+    "ASK_PROFESSION",
+    "PROFESSION_FACT",
+    "PROFESSION_NODE",
+    "PROFESSION_SET",
+    "PROFESSION_TARGET",
+    "asking",
+    "chosen",
+    "label",
+]
+
+PROFESSION_FACT = "beroep"
+PENDING_TREE_FACT = "na-beroep"
+PROFESSION_NODE = "_beroep"
+PROFESSION_TARGET = "beroep"
+ASK_PROFESSION = (
+    "Wat is uw beroep? Dan toon ik de stappen zoals uw beroepsgroep ze beschrijft "
+    "(jeugdarts: KNMG-meldcode; jeugdverpleegkundige: V&VN). "
+    "Wijzigen kan altijd met 'beroep'."
+)
+PROFESSION_SET = "Genoteerd: {label}. Wijzigen kan altijd met 'beroep'."
+
+
+def asking(session: Session, *, then_open: str | None) -> Session:
+    """``session`` offering the professions, remembering which tree to open afterwards."""
+    targets = tuple(f"{PROFESSION_TARGET}:{p}" for p in PROFESSIONS)
+    offer = Offer(PROFESSION_NODE, targets)
+    return replace(session.with_fact(PENDING_TREE_FACT, then_open), offer=offer)
+
+
+def chosen(session: Session, profession: str) -> tuple[Session, str | None]:
+    """``session`` with ``profession`` set, and the tree that was waiting for it (if any)."""
+    pending = session.facts.get(PENDING_TREE_FACT)
+    updated = session.with_fact(PROFESSION_FACT, profession).with_fact(PENDING_TREE_FACT, None)
+    return updated, pending
+
+
+def label(profession: str) -> str:
+    """The button label for a profession id."""
+    return PROFESSIONS.get(profession, profession)

@@ -44,7 +44,7 @@ STOPWORDS = frozenset(
     of uit nog wat naar door over ze zo kan wel al u ik je jij mijn we wie waar hoe moet mag
     wil heb hebben ben bent is was wordt worden doe doen kun kunt zou graag even toch welke
     welk dit deze hier daar iets iemand nu mij me onze ons jullie hun hen zij hij zij gaat
-    ga wanneer waarom nummer telefoonnummer bellen bel contact gegevens vraag vragen""".split()
+    ga wanneer waarom gegevens vraag vragen""".split()
 )
 # Place names that are also ordinary Dutch words: a place only when alone or after a place word.
 WORDLIKE_PLACES = frozenset(
@@ -61,11 +61,20 @@ CONTACT_WORDS = frozenset(
 
 _TOPIC_SURE = 90.0
 _TOPIC_CUTOFF = 80.0
-_TIE_MARGIN = 10.0
+_TIE_MARGIN = 8.0
 _CLOSE = 5.0
 _MAX_CANDIDATES = 3
 _MAX_NGRAM = 4
 _FUZZY_MIN_LENGTH = 5
+
+
+def _covers(query: list[str], phrase: list[str]) -> bool:
+    """Enough of the phrase is in the query: half its words (typos allowed), or all of the
+    query's when it has several. Stops "wat is je naam" matching "melden zonder naam"."""
+    matched = sum(
+        1 for word in phrase if any(fuzz.ratio(word, q, processor=None) >= 80 for q in query)
+    )
+    return matched * 2 >= len(phrase) or (len(query) > 1 and matched >= len(query))
 
 
 def normalise_query(text: str) -> list[str]:
@@ -239,6 +248,8 @@ class SearchIndex:
         query = " ".join(content)
         best: dict[str, tuple[float, float]] = {}
         for phrase, score, index in hits:
+            if not _covers(content + joined, phrase.split()):
+                continue
             target = self._topics[index].target
             cover = fuzz.token_sort_ratio(query, phrase, processor=None)
             best[target] = max(best.get(target, (0.0, 0.0)), (score, cover))

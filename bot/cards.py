@@ -21,6 +21,8 @@ ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"
 MAX_CARD_BYTES = 28 * 1024
 """Teams refuses larger cards (message-extension results included)."""
+MAX_ACTIONS = 5
+"""The renderer's default host config allows five actions per action set."""
 
 Json = dict[str, Any]
 
@@ -94,7 +96,14 @@ def reply_card(reply: Reply) -> Json:
         }
         for button in reply.buttons
     ]
-    return _card(body, actions, reply_text(reply))
+    if len(actions) <= MAX_ACTIONS:
+        return _card(body, actions, reply_text(reply))
+    # More answers than one action bar holds: stack them in action sets of five.
+    body += [
+        {"type": "ActionSet", "actions": actions[start : start + MAX_ACTIONS]}
+        for start in range(0, len(actions), MAX_ACTIONS)
+    ]
+    return _card(body, [], reply_text(reply))
 
 
 def reply_activity(reply: Reply) -> Json:

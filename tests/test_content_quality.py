@@ -1,0 +1,76 @@
+"""The shipped content's quality bar: sources, review dates, follow-ups, partners per form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+
+from knowledge import AdviceNode, KnowledgeBase
+from tests.conftest import Chat
+
+MAX_AGE = timedelta(days=365)
+
+
+def test_every_advice_and_faq_cites_a_source(shipped: KnowledgeBase) -> None:
+    """No advice node and no FAQ answer without at least one source with a URL and a date."""
+    for tree in shipped.trees.values():
+        for node in tree.nodes:
+            if isinstance(node, AdviceNode):
+                assert node.sources, f"{tree.id}/{node.id}"
+    for entry in shipped.faq.values():
+        assert entry.sources, entry.id
+    for source in shipped.sources.values():
+        assert source.url.startswith("https://"), source.id
+
+
+def test_review_dates_are_in_force(shipped: KnowledgeBase) -> None:
+    """The content review and every source check are less than 12 months old."""
+    today = date.today()
+    assert today - shipped.meta.reviewed <= MAX_AGE, "content review is older than 12 months"
+    stale = [s.id for s in shipped.sources.values() if today - s.checked > MAX_AGE]
+    assert stale == [], f"sources not checked in 12 months: {stale}"
+    old = [o.id for o in shipped.organisations.values() if today - o.verified > MAX_AGE]
+    assert old == [], f"contact data not verified in 12 months: {old}"
+
+
+def test_every_faq_entry_offers_a_next_step(shipped: KnowledgeBase) -> None:
+    """Each FAQ answer has a follow-up: a related tree or a contact."""
+    assert [e.id for e in shipped.faq.values() if not (e.related or e.contacts)] == []
+
+
+def test_no_closed_partner_is_listed(shipped: KnowledgeBase) -> None:
+    """The FPKM closed in 2017 and is never listed; no text promises a 24/7 vertrouwensarts."""
+    texts = [o.name + o.role + (o.hours or "") for o in shipped.organisations.values()]
+    texts += [e.answer for e in shipped.faq.values()]
+    texts += [n.text for t in shipped.trees.values() for n in t.nodes]
+    assert not any("FPKM" in t for t in texts)
+    both = [t for t in texts if "vertrouwensarts" in t.casefold() and "24/7" in t]
+    assert all("kantooruren" in t for t in both), "24/7 is 0800-2000, not the vertrouwensarts"
+
+
+SPECIAL_FORMS = {
+    "Eergerelateerd geweld": "Veilig Thuis (landelijk nummer)",
+    "Huwelijksdwang of achterlating": "Landelijk Knooppunt Huwelijksdwang en Achterlating",
+    "Meisjesbesnijdenis (VGV)": "Veilig Thuis (landelijk nummer)",
+    "Seksueel misbruik": "Centrum Seksueel Geweld",
+    "Letsel: is het toegebracht?": "LECK (Landelijk Expertise Centrum Kindermishandeling)",
+    "Kinderen van een volwassen cliënt (kindcheck)": (
+        "Aandachtsfunctionaris kindermishandeling (eigen organisatie)"
+    ),
+    "Een zwangere cliënt loopt gevaar": "Veilig Thuis (landelijk nummer)",
+}
+
+
+@pytest.mark.parametrize(("form", "partner"), SPECIAL_FORMS.items())
+async def test_each_special_form_ends_with_its_partner(
+    shipped: KnowledgeBase, make_chat: Callable[[KnowledgeBase], Chat], form: str, partner: str
+) -> None:
+    """Every special form ends with the right partner to consult, and says why."""
+    chat = make_chat(shipped)
+    await chat.say("bijzondere vormen")
+    await chat.click(form)
+    final = chat.replies[-1]
+    assert partner in [c.name for c in final.contacts]
+    assert final.sources

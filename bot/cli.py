@@ -54,6 +54,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "serve":
         return _serve(args, settings, knowledge)
+    if args.command == "show":
+        return _show(args, knowledge)
     conversation = Conversation(
         knowledge, sessions=MemorySessionStore(idle_seconds=settings.session_idle_seconds)
     )
@@ -80,6 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="antwoord als JSON")
     ask.add_argument("text", nargs="+", help="de vraag")
     commands.add_parser("check", help="controleer alle inhoud")
+    show = commands.add_parser("show", help="toon een beslisboom als tekst")
+    show.add_argument("tree", nargs="?", help="id van de boom (zonder: de lijst)")
     serve = commands.add_parser("serve", help="start de HTTP-server (Teams, status)")
     serve.add_argument("--host", help="adres (standaard 127.0.0.1)")
     serve.add_argument("--port", type=int, help="poort (standaard 3978)")
@@ -104,6 +108,19 @@ def _slack_manifest(args: argparse.Namespace) -> int:
         print("verbind slack-manifest: --url moet met https:// beginnen", file=sys.stderr)
         return 2
     print(json.dumps(slack_manifest(args.url), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _show(args: argparse.Namespace, knowledge: KnowledgeBase) -> int:
+    from knowledge.listing import tree_listing
+
+    if args.tree is None or args.tree not in knowledge.trees:
+        if args.tree is not None:
+            print(f"verbind show: boom '{args.tree}' bestaat niet", file=sys.stderr)
+        for tree in knowledge.trees.values():
+            print(f"{tree.id}: {tree.title}")
+        return 0 if args.tree is None else 2
+    print(tree_listing(knowledge, knowledge.trees[args.tree]))
     return 0
 
 

@@ -97,3 +97,23 @@ def test_unknown_command_is_a_usage_error() -> None:
     assert result.returncode == 2
     assert "usage" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_show_lists_a_tree_for_reviewers() -> None:
+    """`verbind show TREE` prints every question, answer, outcome, variant and source as text."""
+    result = run_verbind("show", "meldcode")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "? [bijzonder]" in out
+    assert "UITKOMST CONTACT [bijzonder-direct]" in out
+    assert "(jeugdarts) Stap 2 — Advies vragen (KNMG)." in out
+    assert "bron: KNMG-meldcode" in out
+    assert "- Nee, dan komt iemand in gevaar:" in out
+
+
+def test_show_without_tree_lists_the_trees() -> None:
+    """`verbind show` lists the tree ids; an unknown id exits 2 with a clear message."""
+    assert "afwegingskader: Afwegingskader (stap 4/5)" in run_verbind("show").stdout
+    unknown = run_verbind("show", "geen-boom")
+    assert unknown.returncode == 2
+    assert "bestaat niet" in unknown.stderr

@@ -61,7 +61,7 @@ def test_scripted_chat_goes_back_with_terug() -> None:
     objects = chat_json(["afwegingskader", "ja", "ja", "terug", "nee"])
     assert objects[2]["replies"][0]["choices"] == ["Opnieuw", "Menu"]
     assert objects[3]["replies"][-1]["text"].startswith("Vraag 2 van 5")
-    assert objects[3]["replies"][-1]["choices"] == ["Ja", "Nee"]
+    assert objects[3]["replies"][-1]["choices"] == ["Ja", "Nee", "Wat is acuut of structureel?"]
     assert objects[4]["replies"][-1]["text"].startswith("Vraag 3 van 5")
 
 

@@ -349,3 +349,31 @@ async def test_profession_can_be_changed(shipped: KnowledgeBase, make_chat: Make
     for typed in ("verder", "verder", "nee", "ja", "verder"):
         await chat.say(typed)
     assert chat.replies[-1].text.startswith("Stap 4 — Wegen (V&VN).")
+
+
+async def test_known_profession_words_the_afwegingskader(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """Once the profession is known, the afwegingskader shows that guideline's wording and step."""
+    chat = make_chat(shipped)
+    await chat.say("afwegingskader")
+    assert chat.replies[-1].text.startswith("Vraag 1 van 5 — Vermoeden.")
+    await chat.say("meldcode")
+    await chat.click("Jeugdverpleegkundige")
+    await chat.say("afwegingskader")
+    assert chat.replies[-1].text.startswith("Vraag 1 van 5 (V&VN, stap 4)")
+
+
+async def test_definitions_on_request_return_to_the_question(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """At question 2 the user can ask what acute and structural mean, then answer it."""
+    chat = make_chat(shipped)
+    await chat.say("afwegingskader")
+    await chat.say("ja")
+    await chat.click("Wat is acuut of structureel?")
+    assert "Acuut onveilig" in chat.replies[-1].text
+    await chat.say("verder")
+    assert chat.replies[-1].text.startswith("Vraag 2 van 5")
+    await chat.say("nee")
+    assert chat.replies[-1].text.startswith("Vraag 3 van 5")

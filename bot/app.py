@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+
 from aiohttp import web
 
 from bot.settings import Settings
@@ -11,9 +15,30 @@ from dialogs.session import MemorySessionStore
 from knowledge.library import KnowledgeBase
 from knowledge.loader import load_knowledge
 
-__all__ = ["CONVERSATION", "create_app"]
+__all__ = ["CONVERSATION", "SESSIONS", "create_app"]
 
 CONVERSATION = web.AppKey("conversation", Conversation)
+SESSIONS = web.AppKey("sessions", MemorySessionStore)
+
+
+def _purging(
+    sessions: MemorySessionStore, *, every: float
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    """Drop idle sessions now and then, so a long-running server does not keep them."""
+
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        async def loop() -> None:
+            while True:
+                await asyncio.sleep(every)
+                sessions.purge()
+
+        task = asyncio.create_task(loop())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    return context
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -29,6 +54,8 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     sessions = MemorySessionStore(idle_seconds=settings.session_idle_seconds)
     conversation = Conversation(loaded, sessions=sessions)
     app[CONVERSATION] = conversation
+    app[SESSIONS] = sessions
+    app.cleanup_ctx.append(_purging(sessions, every=settings.session_purge_seconds))
     teams = TeamsEndpoint(conversation, settings)
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/api/messages", teams.handle)

@@ -20,6 +20,7 @@ class Settings:
     content_dir: Path = DEFAULT_CONTENT
     data_dir: Path = Path("var")
     session_idle_seconds: float = DEFAULT_IDLE_SECONDS
+    session_purge_seconds: float = 300.0
     host: str = "127.0.0.1"
     port: int = 3978
     max_body_bytes: int = 256 * 1024

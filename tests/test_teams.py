@@ -185,3 +185,21 @@ async def test_connector_failure_is_a_bad_gateway(
         "/api/messages", json=activity("message", serviceUrl=str(server.make_url("/")))
     )
     assert response.status == 502
+
+
+async def test_idle_sessions_are_purged_while_serving(aiohttp_client: ClientFactory) -> None:
+    """A running server drops idle sessions by itself (no unbounded growth)."""
+    import asyncio
+
+    from bot.app import SESSIONS
+
+    settings = replace(Settings(), session_idle_seconds=0.05, session_purge_seconds=0.02)
+    app = create_app(settings)
+    client = await aiohttp_client(app)
+    await post(client, expect_replies(activity("message")))
+    assert len(app[SESSIONS]) == 1
+    for _ in range(100):
+        if len(app[SESSIONS]) == 0:
+            break
+        await asyncio.sleep(0.02)
+    assert len(app[SESSIONS]) == 0

@@ -1,0 +1,139 @@
+"""The register's tamper evidence: every row is chained to the one before it with an HMAC.
+
+A row's MAC covers its sequence number, every record field and the previous row's MAC, so an
+edited, deleted or reordered row breaks the chain at that row. A purge removes the oldest rows
+and moves the *anchor* (the first kept sequence number and the MAC before it), which is itself
+MAC'd, so rows cannot be dropped from the front without the key either. Dropping the newest rows
+is only visible against a copy of the head, which ``verbind register verify`` prints.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import time
+from collections.abc import Iterable
+from dataclasses import astuple, dataclass
+from pathlib import Path
+
+from dialogs.register import ConsultationRecord
+
+__all__ = [
+    "GENESIS",
+    "Anchor",
+    "ChainedRow",
+    "Verification",
+    "anchor_mac",
+    "load_or_create_key",
+    "record_mac",
+    "verify_chain",
+]
+
+GENESIS = "0" * 64
+"""The "previous MAC" of the very first row."""
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where the chain starts after purges: the first kept row and the MAC before it."""
+
+    first_seq: int = 1
+    prev_mac: str = GENESIS
+    mac: str | None = None
+    """None only for a register that was never purged (the genesis anchor)."""
+
+
+@dataclass(frozen=True)
+class ChainedRow:
+    """A stored row: its sequence number, the record and the chain MACs."""
+
+    seq: int
+    record: ConsultationRecord
+    prev_mac: str
+    mac: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of walking the chain."""
+
+    rows: int
+    problem: str | None
+    """Dutch, naming the first broken record; None when the chain is intact."""
+    head_seq: int | None
+    head_mac: str | None
+
+    @property
+    def ok(self) -> bool:
+        """True when the chain is intact."""
+        return self.problem is None
+
+
+def record_mac(key: bytes, seq: int, record: ConsultationRecord, prev_mac: str) -> str:
+    """The MAC of one row."""
+    message = json.dumps([seq, *astuple(record), prev_mac], separators=(",", ":"))
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def anchor_mac(key: bytes, first_seq: int, prev_mac: str) -> str:
+    """The MAC that protects a moved anchor."""
+    message = json.dumps(["anchor", first_seq, prev_mac], separators=(",", ":"))
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def verify_chain(key: bytes, anchor: Anchor, rows: Iterable[ChainedRow]) -> Verification:
+    """Walk ``rows`` (in sequence order) from ``anchor`` and name the first broken one."""
+    if anchor.mac is not None and not _same(anchor.mac, anchor_mac(key, *_anchor_args(anchor))):
+        return Verification(0, "het beginpunt van de keten is gewijzigd", None, None)
+    if anchor.mac is None and (anchor.first_seq, anchor.prev_mac) != (1, GENESIS):
+        return Verification(0, "het beginpunt van de keten is gewijzigd", None, None)
+    expected, prev, count, last = anchor.first_seq, anchor.prev_mac, 0, None
+    for row in rows:
+        problem = _row_problem(key, row, expected, prev)
+        if problem is not None:
+            return Verification(count, problem, None, None)
+        expected, prev, count, last = row.seq + 1, row.mac, count + 1, row
+    return Verification(count, None, last.seq if last else None, last.mac if last else None)
+
+
+def _row_problem(key: bytes, row: ChainedRow, expected: int, prev: str) -> str | None:
+    name = f"record {row.seq} ({row.record.reference})"
+    if row.seq != expected:
+        return f"record {expected} ontbreekt (het volgende is record {row.seq})"
+    if not _same(row.mac, record_mac(key, row.seq, row.record, row.prev_mac)):
+        return f"{name} is gewijzigd"
+    if not _same(row.prev_mac, prev):
+        return f"{name} sluit niet aan op het vorige record (volgorde gewijzigd?)"
+    return None
+
+
+def _anchor_args(anchor: Anchor) -> tuple[int, str]:
+    return anchor.first_seq, anchor.prev_mac
+
+
+def _same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def load_or_create_key(path: Path) -> bytes:
+    """The register key in ``path``; created (random, readable by the owner only) if absent."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another instance is creating it: read theirs below
+            pass
+        else:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+    for _ in range(100):  # a concurrent creator may not have written it yet
+        text = path.read_text(encoding="ascii").strip()
+        if text:
+            return bytes.fromhex(text)
+        time.sleep(0.01)
+    raise ValueError(f"{path.name} is leeg")

@@ -1,0 +1,130 @@
+"""The consultation register: only *that* a consultation took place, never who or what.
+
+A :class:`ConsultationRecord` is the complete allow-list of what Verbind keeps about a
+consultation. There is no field for a user id, a name or free text, and a test pins the list
+(and the database schemas) so one cannot be added by accident.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from typing import Literal, Protocol, get_args
+
+__all__ = [
+    "DIRECTIONS",
+    "KINDS",
+    "RECORD_FIELDS",
+    "STATUSES",
+    "ConsultationRecord",
+    "ConsultationRegister",
+    "Direction",
+    "Kind",
+    "MemoryRegister",
+    "RegisterUnavailableError",
+    "Status",
+    "minute",
+    "new_reference",
+]
+
+Kind = Literal[
+    "collegiale-consultatie",
+    "advies-veilig-thuis",
+    "vertrouwensarts",
+    "aandachtsfunctionaris",
+    "save",
+    "melding",
+    "procesevaluatie",
+    "overig",
+    "register",
+]
+"""What the consultation was about; ``register`` marks the register's own events (a purge)."""
+
+Direction = Literal["jgz-partner", "partner-jgz", "intern"]
+Status = Literal["vastgelegd", "aangevraagd", "opgepakt", "opgeschoond"]
+
+KINDS: tuple[Kind, ...] = get_args(Kind)
+DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
+STATUSES: tuple[Status, ...] = get_args(Status)
+
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+"""Reference codes avoid look-alikes (0/O, 1/I) so they can be typed into a dossier."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultationRecord:
+    """One register entry. These fields, and only these, are ever stored."""
+
+    reference: str
+    """A random code the professional notes in their own dossier (``VB-7K3M-Q9XT``)."""
+    time: str
+    """UTC, to the minute: ``2026-11-23T14:05Z``."""
+    kind: Kind
+    partner: str
+    """An organisation id from the directory, ``intern`` or ``overig``."""
+    region: str | None
+    """A Veilig Thuis region code (``VT20``) when known."""
+    direction: Direction
+    channel: str
+    """teams, slack, terminal, web or cli."""
+    content_version: str
+    status: Status
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown kind {self.kind!r}")
+        if self.direction not in DIRECTIONS:
+            raise ValueError(f"unknown direction {self.direction!r}")
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown status {self.status!r}")
+        datetime.strptime(self.time, "%Y-%m-%dT%H:%MZ")  # raises on anything else
+
+
+RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(ConsultationRecord))
+
+
+class RegisterUnavailableError(Exception):
+    """The register cannot be written now (a database is down); nothing was recorded."""
+
+
+class ConsultationRegister(Protocol):
+    """Where consultation records go: append-only."""
+
+    async def append(self, record: ConsultationRecord) -> None:
+        """Store ``record`` durably; raises :class:`RegisterUnavailableError` when it cannot."""
+
+    async def status(self, reference: str) -> Status | None:
+        """The latest status recorded for ``reference`` (None when unknown)."""
+
+
+class MemoryRegister:
+    """An in-process register for tests and ``verbind chat`` runs without a data dir."""
+
+    def __init__(self) -> None:
+        self.records: list[ConsultationRecord] = []
+
+    async def append(self, record: ConsultationRecord) -> None:
+        """Keep ``record`` in memory."""
+        self.records.append(record)
+
+    async def status(self, reference: str) -> Status | None:
+        """The latest status recorded for ``reference``."""
+        return _latest_status(self.records, reference)
+
+
+def _latest_status(records: Sequence[ConsultationRecord], reference: str) -> Status | None:
+    statuses = [r.status for r in records if r.reference == reference]
+    return statuses[-1] if statuses else None
+
+
+def new_reference() -> str:
+    """A fresh reference code such as ``VB-7K3M-Q9XT`` (40 random bits)."""
+    chars = "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    return f"VB-{chars[:4]}-{chars[4:]}"
+
+
+def minute(moment: float) -> str:
+    """A POSIX time as UTC to the minute, the register's time format."""
+    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%MZ")

@@ -33,6 +33,14 @@ class Settings:
     slack_signing_secret: str = ""
     slack_api_url: str = "https://slack.com/api/"
     """The Slack Web API base URL (tests point it at a local fake)."""
+    register_key: str = ""
+    """Hex HMAC key of the consultation register; empty: ``register.key`` in the data dir."""
+    register_retention: str = "24m"
+    """How long register records are kept (``verbind register purge``), in months."""
+    intakes_file: Path | None = None
+    """YAML file naming each partner's intake (Teams/Slack channel or webhook)."""
+    public_url: str = ""
+    """The server's public https address, for pick-up links in webhook requests."""
 
     @property
     def slack_enabled(self) -> bool:
@@ -58,4 +66,8 @@ class Settings:
             slack_bot_token=values.get("SLACK_BOT_TOKEN", ""),
             slack_signing_secret=values.get("SLACK_SIGNING_SECRET", ""),
             slack_api_url=values.get("SLACK_API_URL", "https://slack.com/api/"),
+            register_key=values.get("VERBIND_REGISTER_KEY", ""),
+            register_retention=values.get("VERBIND_REGISTER_RETENTION", "24m"),
+            intakes_file=Path(values["VERBIND_INTAKES"]) if values.get("VERBIND_INTAKES") else None,
+            public_url=values.get("VERBIND_PUBLIC_URL", "").rstrip("/"),
         )

@@ -1,0 +1,257 @@
+"""The consultation register: allow-listed fields, the HMAC chain, purges, the command line."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.chain import load_or_create_key
+from bot.cli import main
+from bot.settings import Settings
+from bot.sqliteregister import SqliteRegister
+from bot.storage import REGISTER_FILE, retention_cutoff
+from dialogs.register import RECORD_FIELDS, ConsultationRecord, minute, new_reference
+
+ALLOWED = (
+    "reference",
+    "time",
+    "kind",
+    "partner",
+    "region",
+    "direction",
+    "channel",
+    "content_version",
+    "status",
+)
+KEY = bytes(range(32))
+
+
+def record(n: int = 0, **changes: str | None) -> ConsultationRecord:
+    """A plausible record; ``n`` varies its minute."""
+    base = ConsultationRecord(
+        reference=new_reference(),
+        time=f"2026-03-{1 + n % 28:02d}T10:{n % 60:02d}Z",
+        kind="advies-veilig-thuis",
+        partner="veilig-thuis-utrecht",
+        region="VT20",
+        direction="jgz-partner",
+        channel="teams",
+        content_version="2026.11.3",
+        status="vastgelegd",
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def register(tmp_path: Path) -> SqliteRegister:
+    """A fresh SQLite register with ten records."""
+    reg = SqliteRegister(tmp_path / REGISTER_FILE, key=KEY)
+    for n in range(10):
+        reg.append_now(record(n))
+    return reg
+
+
+def tamper(path: Path, *statements: str) -> None:
+    """Change the database behind the register's back, as someone with file access could."""
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TRIGGER IF EXISTS consultations_append_only")
+        for statement in statements:
+            db.execute(statement)
+
+
+def test_record_fields_are_the_allow_list() -> None:
+    """The record holds exactly the allow-listed fields: no user, name or free text."""
+    assert RECORD_FIELDS == ALLOWED
+
+
+def test_schema_columns_are_the_allow_list_plus_the_chain(register: SqliteRegister) -> None:
+    """The database table has the allow-listed columns, a sequence number and the chain MACs."""
+    with sqlite3.connect(register_path(register)) as db:
+        columns = [row[1] for row in db.execute("PRAGMA table_info(consultations)")]
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert columns == ["seq", *ALLOWED, "prev_mac", "mac"]
+    assert tables == {"consultations", "register_anchor"}
+
+
+def register_path(register: SqliteRegister) -> Path:
+    """The file behind a register."""
+    row = register._db.execute("PRAGMA database_list").fetchone()
+    return Path(row[2])
+
+
+def test_record_rejects_values_outside_the_lists() -> None:
+    """An unknown kind, direction, status or a time with seconds cannot be built."""
+    for changes in (
+        {"kind": "gesprek"},
+        {"direction": "links"},
+        {"status": "klaar"},
+        {"time": "2026-03-01T10:00:05Z"},
+    ):
+        with pytest.raises(ValueError, match=r"unknown|does not match"):
+            record(**changes)
+
+
+def test_reference_codes_are_typeable_and_distinct() -> None:
+    """Reference codes look like VB-XXXX-XXXX, avoid 0/O/1/I and do not repeat."""
+    codes = {new_reference() for _ in range(2000)}
+    assert len(codes) == 2000
+    assert all(len(c) == 12 and c.startswith("VB-") and not set(c) & set("01IO") for c in codes)
+
+
+def test_time_is_utc_to_the_minute() -> None:
+    """Register times are UTC and carry no seconds."""
+    assert minute(1_790_000_045.0) == "2026-09-21T14:14Z"
+
+
+def test_an_intact_chain_verifies(register: SqliteRegister) -> None:
+    """Ten appended records verify, with the head named."""
+    result = register.verify()
+    assert result.ok
+    assert (result.rows, result.head_seq) == (10, 10)
+
+
+@pytest.mark.parametrize(
+    ("statements", "expected"),
+    [
+        (["UPDATE consultations SET partner = 'save' WHERE seq = 4"], "record 4 "),
+        (["UPDATE consultations SET kind = 'onzin' WHERE seq = 6"], "record 6 "),
+        (["DELETE FROM consultations WHERE seq = 5"], "record 5 ontbreekt"),
+        (["DELETE FROM consultations WHERE seq <= 2"], "record 1 ontbreekt"),
+        (
+            [
+                "UPDATE consultations SET seq = 100 WHERE seq = 3",
+                "UPDATE consultations SET seq = 3 WHERE seq = 7",
+                "UPDATE consultations SET seq = 7 WHERE seq = 100",
+            ],
+            "record 3 ",
+        ),
+        (
+            [
+                "INSERT INTO register_anchor VALUES (1, 3, 'ab', 'cd')",
+                "DELETE FROM consultations WHERE seq < 3",
+            ],
+            "beginpunt",
+        ),
+    ],
+    ids=["edit", "edit-to-nonsense", "delete", "delete-oldest", "reorder", "forged-anchor"],
+)
+def test_tampering_is_named(register: SqliteRegister, statements: list[str], expected: str) -> None:
+    """Edited, deleted and reordered rows break the chain at the first changed record."""
+    tamper(register_path(register), *statements)
+    result = register.verify()
+    assert not result.ok
+    assert expected in (result.problem or "")
+
+
+def test_another_key_does_not_verify(register: SqliteRegister) -> None:
+    """Records MAC'd with one key fail under another."""
+    other = SqliteRegister(register_path(register), key=b"x" * 32)
+    assert "record 1 " in (other.verify().problem or "")
+
+
+def test_rows_cannot_be_updated_through_sql(register: SqliteRegister) -> None:
+    """The table refuses UPDATE: the register is append-only."""
+    with sqlite3.connect(register_path(register)) as db, pytest.raises(sqlite3.IntegrityError):
+        db.execute("UPDATE consultations SET partner = 'save'")
+
+
+def test_purge_drops_old_records_and_records_itself(tmp_path: Path) -> None:
+    """A purge removes records before the cutoff, keeps the chain verifiable and leaves a trace."""
+    reg = SqliteRegister(tmp_path / REGISTER_FILE, key=KEY)
+    for n, month in enumerate(("2024-01", "2024-02", "2025-06", "2026-01")):
+        reg.append_now(record(time=f"{month}-10T09:{n:02d}Z"))
+    event = record(kind="register", status="opgeschoond", partner="intern", direction="intern")
+    assert reg.purge("2025-01-01T00:00Z", event=event) == 2
+    kept = reg.records()
+    assert [r.time[:7] for r in kept] == ["2025-06", "2026-01", "2026-03"]
+    assert kept[-1].status == "opgeschoond"
+    assert reg.verify().ok
+    reg.append_now(record(20))
+    assert reg.verify().rows == 4
+    assert reg.verify().ok
+
+
+def test_retention_counts_calendar_months() -> None:
+    """24m before 31 March 2026 is 31 March 2024; nonsense terms are refused."""
+    now = datetime(2026, 3, 31, 8, 30, tzinfo=UTC)
+    assert retention_cutoff("24m", now=now) == "2024-03-31T08:30Z"
+    assert retention_cutoff("1m", now=now) == "2026-02-28T08:30Z"
+    for bad in ("24", "2y", "0m", "-3m"):
+        with pytest.raises(ValueError, match="maanden"):
+            retention_cutoff(bad, now=now)
+
+
+def test_key_file_is_created_private_and_reused(tmp_path: Path) -> None:
+    """The generated key is readable by its owner only and the same on the next start."""
+    path = tmp_path / "data" / "register.key"
+    first = load_or_create_key(path)
+    assert len(first) == 32
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_or_create_key(path) == first
+
+
+def test_cli_verify_and_purge(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`register verify` passes, names a broken register, and `register purge` is recorded."""
+    monkeypatch.setenv("VERBIND_DATA_DIR", str(tmp_path))
+    settings = Settings.from_env()
+    from bot.storage import open_register
+
+    reg = open_register(settings)
+    reg.append_now(record(1, time="2020-01-01T10:00Z"))
+    reg.append_now(record(2))
+    assert main(["register", "verify"]) == 0
+    assert "2 record(s)" in capsys.readouterr().out
+    assert main(["register", "purge", "--older-than", "24m"]) == 0
+    assert "1 record(s)" in capsys.readouterr().out
+    assert [r.status for r in reg.records()] == ["vastgelegd", "opgeschoond"]
+    assert main(["register", "verify"]) == 0
+    capsys.readouterr()
+    tamper(tmp_path / REGISTER_FILE, "UPDATE consultations SET region = 'VT01'")
+    assert main(["register", "verify"]) == 1
+    assert "Register beschadigd" in capsys.readouterr().err
+    assert main(["register", "purge", "--older-than", "twee jaar"]) == 2
+
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from bot.sqliteregister import SqliteRegister
+from dialogs.register import ConsultationRecord, new_reference
+reg = SqliteRegister(Path(sys.argv[1]), key=bytes(range(32)))
+n = 0
+while True:
+    n += 1
+    ref = new_reference()
+    reg.append_now(ConsultationRecord(ref, "2026-03-01T10:00Z", "overig", "intern", None,
+                                      "intern", "cli", "t", "vastgelegd"))
+    print(ref, flush=True)
+"""
+
+
+def test_kill_during_writes_loses_no_acknowledged_record(tmp_path: Path) -> None:
+    """After kill -9 mid-stream, every acknowledged record is there and the chain verifies."""
+    path = tmp_path / REGISTER_FILE
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert writer.stdout is not None
+    acknowledged = [writer.stdout.readline().strip() for _ in range(150)]
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    writer.stdout.close()
+    reg = SqliteRegister(path, key=KEY)
+    stored = {r.reference for r in reg.records()}
+    assert set(acknowledged) <= stored
+    assert reg.verify().ok

@@ -18,6 +18,8 @@ class Command(Enum):
     HELP = "help"
     MENU = "menu"
     PROFESSION = "beroep"
+    RECORD = "vastleggen"
+    REQUEST = "aanvragen"
 
 
 _WORDS: dict[str, Command] = {
@@ -44,6 +46,21 @@ _WORDS: dict[str, Command] = {
     "ander beroep": Command.PROFESSION,
     "wijzig beroep": Command.PROFESSION,
     "beroep wijzigen": Command.PROFESSION,
+    "vastleggen": Command.RECORD,
+    "leg vast": Command.RECORD,
+    "leg vast dat ik overlegd heb": Command.RECORD,
+    "leg vast dat ik heb overlegd": Command.RECORD,
+    "overleg vastleggen": Command.RECORD,
+    "consultatie vastleggen": Command.RECORD,
+    "consult vastleggen": Command.RECORD,
+    "registreer overleg": Command.RECORD,
+    "registreer consultatie": Command.RECORD,
+    "aanvragen": Command.REQUEST,
+    "overleg aanvragen": Command.REQUEST,
+    "consult aanvragen": Command.REQUEST,
+    "consultatie aanvragen": Command.REQUEST,
+    "consultatieverzoek": Command.REQUEST,
+    "vraag overleg aan": Command.REQUEST,
     "hoofdmenu": Command.MENU,
     "start": Command.MENU,
     "begin": Command.MENU,

@@ -7,7 +7,9 @@ the answers on offer, otherwise route free text; step the pure engine; save the 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import secrets
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -15,6 +17,18 @@ from dataclasses import dataclass, replace
 
 from dialogs import phrases, profession
 from dialogs.commands import Command, parse_command
+from dialogs.consultation import (
+    PICKUP_NODE,
+    RECORD_START,
+    SUBMIT,
+    ConsultationFlows,
+    Effect,
+    FlowResult,
+    open_requests,
+    request_target,
+)
+from dialogs.contacts import contact_cards, source_notes
+from dialogs.intake import IntakeDesk, IntakeUnavailableError, NoIntakes, Notifier
 from dialogs.matching import match_choice
 from dialogs.places import (
     PLACE_KINDS,
@@ -24,8 +38,9 @@ from dialogs.places import (
     place_text,
     resolve_place,
 )
+from dialogs.register import ConsultationRegister, MemoryRegister, RegisterUnavailableError
 from dialogs.router import Router
-from dialogs.session import Offer, Session, SessionConflictError, SessionStore
+from dialogs.session import Offer, Session, SessionConflictError, SessionStore, StoredSession
 from dialogs.turn import Button, ContactCard, Payload, Reply, SourceNote, Turn
 from knowledge.engine import Position, StepError, Walk, back, step, walk
 from knowledge.library import KnowledgeBase
@@ -47,6 +62,8 @@ _FAQ = "_faq"
 _CMD = "_cmd"
 _RESUME = "_verder"
 _LABEL_LIMIT = 75
+_CONSULT = ("melden", "hulp", "contact")
+"""Outcomes after which "Overleg vastleggen" is offered."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +81,7 @@ class _Result:
     session: Session | None
     replies: list[Reply]
     action: str
+    effect: Effect | None = None
 
 
 def clean_text(text: str) -> str:
@@ -80,11 +98,23 @@ class Conversation:
         *,
         sessions: SessionStore,
         router: Router | None = None,
+        register: ConsultationRegister | None = None,
+        intakes: IntakeDesk | None = None,
+        notifier: Notifier | None = None,
+        key: bytes = b"",
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._knowledge = knowledge
         self._sessions = sessions
         self._router = router if router is not None else SearchIndex(knowledge)
+        self._register: ConsultationRegister = (
+            register if register is not None else MemoryRegister()
+        )
+        self._intakes: IntakeDesk = intakes if intakes is not None else NoIntakes()
+        self._notifier = notifier
+        self._flows = ConsultationFlows(
+            knowledge, intakes=self._intakes, key=key or secrets.token_bytes(32), clock=clock
+        )
         self._clock = clock
 
     @property
@@ -97,21 +127,61 @@ class Conversation:
         started = time.perf_counter()
         stored = await self._sessions.load(turn.key)
         session = stored.session if stored is not None else None
+        notices, session = await self._notices(session)
         result = self._decide(session, turn)
         try:
+            etag = stored.etag if stored is not None else None
             if result.session is None:
                 await self._sessions.delete(turn.key)
             else:
-                etag = stored.etag if stored is not None else None
-                await self._sessions.save(
+                etag = await self._sessions.save(
                     turn.key, result.session.touched(self._clock()), etag=etag
                 )
         except SessionConflictError:
             _log.info("turn conflict channel=%s", turn.channel)
             return [Reply(phrases.CONFLICT)]
+        replies = result.replies
+        if result.effect is not None:
+            replies = await self._apply(result.effect, turn, stored, etag)
         elapsed = (time.perf_counter() - started) * 1000
         _log.info("turn channel=%s action=%s ms=%.1f", turn.channel, result.action, elapsed)
-        return result.replies
+        return [*notices, *replies]
+
+    async def _notices(self, session: Session | None) -> tuple[list[Reply], Session | None]:
+        """Tell the user about their requests that were picked up since the last turn."""
+        notices: list[Reply] = []
+        for reference in open_requests(session) if session is not None else ():
+            try:
+                status = await self._register.status(reference)
+            except RegisterUnavailableError:
+                return notices, session
+            if status == "opgepakt":
+                assert session is not None
+                session = session.with_fact(f"aanvraag:{reference.lower()}", None)
+                notices.append(Reply(phrases.PICKED_UP.format(reference=reference)))
+        return notices, session
+
+    async def _apply(
+        self, effect: Effect, turn: Turn, before: StoredSession | None, etag: str | None
+    ) -> list[Reply]:
+        """Do what the turn decided, now that its session is saved; on failure, undo the step."""
+        try:
+            pickup = effect.pickup
+            if pickup and await self._register.status(pickup.reference) == "opgepakt":
+                return list(effect.failed)
+            if effect.request is not None:
+                await self._intakes.deliver(effect.request)
+            if effect.record is not None:
+                await self._register.append(effect.record)
+        except (IntakeUnavailableError, RegisterUnavailableError) as exc:
+            _log.warning("effect failed channel=%s error=%s", turn.channel, type(exc).__name__)
+            if before is not None and etag is not None:
+                with contextlib.suppress(SessionConflictError):
+                    await self._sessions.save(turn.key, before.session, etag=etag)
+            return list(effect.failed)
+        if effect.pickup is not None and effect.pickup.address and self._notifier is not None:
+            await self._notifier.notify(effect.pickup.address, effect.notice or "")
+        return list(effect.done)
 
     # -- deciding ------------------------------------------------------------------------------
 
@@ -124,7 +194,7 @@ class Conversation:
             warning = Reply(phrases.CONTENT_CHANGED, kind="warning")
             return _Result(menu.session, [warning, *menu.replies], "content-changed")
         if turn.payload is not None:
-            return self._on_payload(current, here, turn.payload)
+            return self._on_payload(current, here, turn.payload, turn)
         text = clean_text(turn.text)
         if len(text) > MAX_TEXT_LENGTH:
             notice = Reply(phrases.TOO_LONG.format(limit=MAX_TEXT_LENGTH), kind="warning")
@@ -133,9 +203,11 @@ class Conversation:
             if session is None:
                 return self._menu(current, welcome=True)
             return _Result(current, [Reply(phrases.EMPTY), *self._prompt(current, here)], "empty")
-        return self._on_text(current, here, text, new=session is None)
+        return self._on_text(current, here, turn, text, new=session is None)
 
-    def _on_text(self, session: Session, here: _Here | None, text: str, *, new: bool) -> _Result:
+    def _on_text(
+        self, session: Session, here: _Here | None, turn: Turn, text: str, *, new: bool
+    ) -> _Result:
         buttons = self._buttons(session, here)
         index = match_choice(text, [b.label for b in buttons])
         command = parse_command(text)
@@ -143,10 +215,21 @@ class Conversation:
         if command is not None and not exact:
             return self._on_command(session, here, command, new=new)
         if index is not None:
-            return self._on_payload(session, here, buttons[index].payload)
+            return self._on_payload(session, here, buttons[index].payload, turn)
+        if self._flows.wants_form(session):
+            # Typed instead of the form: the text is the question (never echoed or kept).
+            return _flow(self._flows.submit(session, turn, {"vraag": text}))
         return self._on_free_text(session, here, text)
 
-    def _on_payload(self, session: Session, here: _Here | None, payload: Payload) -> _Result:
+    def _on_payload(
+        self, session: Session, here: _Here | None, payload: Payload, turn: Turn | None = None
+    ) -> _Result:
+        if payload.node == PICKUP_NODE:
+            channel = turn.channel if turn is not None else "test"
+            return _flow(self._flows.pick_up(session, payload.choice, channel))
+        offered = session.offer is not None and payload.choice in session.offer.targets
+        if payload.choice == SUBMIT and offered and turn is not None:
+            return _flow(self._flows.submit(session, turn, turn.form or {}))
         command = next((c for c in Command if c.value == payload.choice), None)
         if payload.node == _CMD and command is not None:
             return self._on_command(session, here, command, new=False)
@@ -154,7 +237,8 @@ class Conversation:
             return self._open(session, here, payload.choice)
         offer = session.offer
         if offer and payload.node == offer.node and payload.choice in offer.targets:
-            return self._open(session, here, payload.choice)
+            channel = turn.channel if turn is not None else "test"
+            return self._open(session, here, payload.choice, channel)
         if here is not None and _offers(here, payload):
             position = step(here.tree, self._position(session), payload.choice)
             return self._show(session, here.tree, position.answers, action="step")
@@ -171,6 +255,10 @@ class Conversation:
             return self._menu(session, welcome=new)
         if command is Command.PROFESSION:
             return self._ask_profession(session, then_open=here.tree.id if here else None)
+        if command is Command.RECORD:
+            return _flow(self._flows.start_record(session))
+        if command is Command.REQUEST:
+            return _flow(self._flows.start_request(session))
         if command is Command.HELP:
             meta = self._knowledge.meta
             text = phrases.HELP.format(version=meta.version, reviewed=meta.reviewed.isoformat())
@@ -222,8 +310,19 @@ class Conversation:
             return resolve_place(self._knowledge, target) is not None
         return False
 
-    def _open(self, session: Session, here: _Here | None, target: str) -> _Result:
+    def _open(
+        self, session: Session, here: _Here | None, target: str, channel: str = "test"
+    ) -> _Result:
         kind, _, ident = target.partition(":")
+        step, _, value = ident.partition(":")
+        if kind == "vl":
+            if step == "start":
+                return _flow(self._flows.start_record(session))
+            return _flow(self._flows.on_record(session, step, value, channel))
+        if kind == "av":
+            if step == "start":
+                return _flow(self._flows.start_request(session))
+            return _flow(self._flows.on_request(session, step, value, channel))
         if kind == _CMD:
             command = next((c for c in Command if c.value == ident), Command.MENU)
             return self._on_command(session, here, command, new=False)
@@ -257,10 +356,11 @@ class Conversation:
         contacts: Sequence[str] = (),
         sources: Sequence[str] = (),
         outcome: str | None = None,
+        extra: tuple[str, ...] = (),
     ) -> _Result:
         """An answer beside the tree (FAQ, partner, place): the place in the tree is kept,
-        and the follow-ups are the related trees, "Verder met …" and the menu."""
-        targets = [f"tree:{t}" for t in related]
+        and the follow-ups are the related trees, ``extra``, "Verder met …" and the menu."""
+        targets = [*(f"tree:{t}" for t in related), *extra]
         if here is not None and not here.walk.finished:
             targets.append(_RESUME)
         offer = Offer(_FAQ, (*targets, f"{_CMD}:{Command.MENU.value}"))
@@ -316,11 +416,14 @@ class Conversation:
             contacts=(org_id,),
             sources=organisation.sources,
             outcome="contact",
+            extra=self._consultation_targets((org_id,)),
         )
 
     def _place(self, session: Session, here: _Here | None, target: str) -> _Result:
         place = resolve_place(self._knowledge, target)
         assert place is not None
+        # A coarse region code (one of 25), kept to fill in a later register entry.
+        session = session.with_fact("regio", place.region.code.lower())
         return self._aside(
             session,
             here,
@@ -392,8 +495,15 @@ class Conversation:
         offer: Offer | None = None
         text = node.text_for(session.facts.get(profession.PROFESSION_FACT))
         if current.finished:
+            consult = self._consultation_targets(node.contacts) if node.outcome in _CONSULT else ()
             offer = Offer(
-                _END, (*(f"tree:{t}" for t in node.related), f"{_CMD}:opnieuw", f"{_CMD}:menu")
+                _END,
+                (
+                    *(f"tree:{t}" for t in node.related),
+                    *consult,
+                    f"{_CMD}:opnieuw",
+                    f"{_CMD}:menu",
+                ),
             )
             text = f"{text}\n\n{self._route_summary(tree, current)}"
             buttons = self._offer_buttons(offer, None)
@@ -442,6 +552,9 @@ class Conversation:
         return tuple(Button(self._label(t, here), Payload(offer.node, t)) for t in offer.targets)
 
     def _label(self, target: str, here: _Here | None) -> str:
+        flow_label = self._flows.label(target)
+        if flow_label is not None:
+            return flow_label
         kind, _, ident = target.partition(":")
         if kind == "tree" and ident in self._knowledge.trees:
             return self._knowledge.trees[ident].title
@@ -460,33 +573,26 @@ class Conversation:
             return phrases.RESTART_LABEL if ident == Command.RESTART.value else phrases.MENU_LABEL
         return target
 
+    def _consultation_targets(self, contacts: Sequence[str]) -> tuple[str, ...]:
+        """Follow-ups after advice that involves partners: request one, record the talk."""
+        with_intake = [c for c in contacts if c in self._intakes.partners()]
+        return (*(request_target(c) for c in with_intake[:1]), RECORD_START)
+
     def _contacts(self, ids: Sequence[str]) -> tuple[ContactCard, ...]:
-        organisations = self._knowledge.organisations
-        return tuple(
-            ContactCard(
-                name=o.name,
-                role=o.role,
-                phone=o.phone,
-                email=o.email,
-                url=o.url,
-                hours=o.hours,
-                note=o.note,
-                unconfirmed=o.unconfirmed,
-                verified=o.verified,
-            )
-            for o in (organisations[i] for i in ids)
-        )
+        return contact_cards(self._knowledge, ids)
 
     def _sources(self, ids: Sequence[str]) -> tuple[SourceNote, ...]:
-        return tuple(
-            SourceNote(s.title, s.url, s.checked) for s in (self._knowledge.sources[i] for i in ids)
-        )
+        return source_notes(self._knowledge, ids)
 
 
 def _offers(here: _Here, payload: Payload) -> bool:
     """True when ``payload`` answers the current node of ``here``."""
     node = here.walk.node
     return payload.node == node.id and any(o.key == payload.choice for o in node.options)
+
+
+def _flow(result: FlowResult) -> _Result:
+    return _Result(result.session, result.replies, result.action, result.effect)
 
 
 def _shorten(text: str) -> str:

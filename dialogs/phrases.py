@@ -15,6 +15,7 @@ __all__ = [
     "MENU_LABEL",
     "MENU_PROMPT",
     "NO_PREVIOUS",
+    "PICKED_UP",
     "RESTART_LABEL",
     "ROUTE_HEADER",
     "SAFETY_LINE",
@@ -61,3 +62,4 @@ CONFLICT = "Dit was al verwerkt."
 CONTACT_HEADER = "Contactgegevens:"
 ROUTE_HEADER = "Zo kwam u bij dit advies:"
 FAQ_RESUME = "Verder met {title}"
+PICKED_UP = "Uw consultatieverzoek {reference} is opgepakt. U wordt benaderd zoals u aangaf."

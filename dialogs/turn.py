@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-__all__ = ["Button", "ContactCard", "Payload", "Reply", "ReplyKind", "SourceNote", "Turn"]
+__all__ = [
+    "Button",
+    "ContactCard",
+    "Form",
+    "FormField",
+    "Payload",
+    "Reply",
+    "ReplyKind",
+    "SourceNote",
+    "Turn",
+]
 
 ReplyKind = Literal["question", "advice", "info", "warning"]
 
@@ -30,6 +41,12 @@ class Turn:
     channel: str
     text: str = ""
     payload: Payload | None = None
+    form: Mapping[str, str] | None = None
+    """Values typed into a form, sent with the form's payload. Forwarded, never stored."""
+    sender: str | None = None
+    """How the channel names the user to a partner (Teams name, Slack mention); forwarded only."""
+    address: str | None = None
+    """An opaque channel address to notify the user later (Teams/Slack); forwarded only."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +87,25 @@ class SourceNote:
 
 
 @dataclass(frozen=True)
+class FormField:
+    """One input of a form."""
+
+    name: str
+    label: str
+    required: bool = False
+    max_length: int = 300
+    kind: Literal["text", "tel"] = "text"
+
+
+@dataclass(frozen=True)
+class Form:
+    """Inputs sent together with one submit button (its payload)."""
+
+    fields: tuple[FormField, ...]
+    submit: Button
+
+
+@dataclass(frozen=True)
 class Reply:
     """One message from the bot; channels render it, always with a plain-text fallback."""
 
@@ -79,3 +115,4 @@ class Reply:
     contacts: tuple[ContactCard, ...] = ()
     sources: tuple[SourceNote, ...] = ()
     outcome: str | None = None
+    form: Form | None = None

@@ -59,7 +59,7 @@ def test_scripted_chat_walks_every_afwegingskader_outcome() -> None:
 def test_scripted_chat_goes_back_with_terug() -> None:
     """`terug` after an outcome returns to the question before it."""
     objects = chat_json(["afwegingskader", "ja", "ja", "terug", "nee"])
-    assert objects[2]["replies"][0]["choices"] == ["Opnieuw", "Menu"]
+    assert objects[2]["replies"][0]["choices"] == ["Overleg vastleggen", "Opnieuw", "Menu"]
     assert objects[3]["replies"][-1]["text"].startswith("Vraag 2 van 5")
     assert objects[3]["replies"][-1]["choices"] == ["Ja", "Nee", "Wat is acuut of structureel?"]
     assert objects[4]["replies"][-1]["text"].startswith("Vraag 3 van 5")

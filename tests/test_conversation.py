@@ -59,7 +59,7 @@ async def test_buttons_walk_a_tree_to_an_outcome_with_route_and_sources(
     assert "- So? Ja" in outcome.text
     assert [s.url for s in outcome.sources] == ["https://example.org/source"]
     assert [c.name for c in outcome.contacts] == ["Example partner"]
-    assert chat.labels == ["Opnieuw", "Menu"]
+    assert chat.labels == ["Overleg vastleggen", "Opnieuw", "Menu"]
 
 
 async def test_unconfirmed_contact_is_marked(examples: KnowledgeBase, make_chat: MakeChat) -> None:

@@ -1,0 +1,111 @@
+"""Consultation requests: what is forwarded to a partner's intake, and the ports that carry it.
+
+A request's content (the short question, a callback number, the requester's name) goes to the
+partner and nowhere else: no session, register or log ever holds it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import asdict, dataclass
+from typing import Protocol
+
+__all__ = [
+    "ConsultationRequest",
+    "IntakeDesk",
+    "IntakeUnavailableError",
+    "NoIntakes",
+    "Notifier",
+    "Pickup",
+    "open_pickup",
+    "seal_pickup",
+]
+
+
+@dataclass(frozen=True)
+class Pickup:
+    """What an "Ik pak dit op" button carries, sealed so it cannot be forged."""
+
+    reference: str
+    kind: str
+    partner: str
+    region: str | None
+    direction: str
+    channel: str
+    """The requester's channel."""
+    address: str | None
+    """Where to tell the requester (opaque, channel-specific); None: on their next turn."""
+
+
+@dataclass(frozen=True)
+class ConsultationRequest:
+    """A request as it is forwarded. Never stored."""
+
+    reference: str
+    partner: str
+    partner_name: str
+    urgency: str
+    question: str | None
+    callback: str
+    """How to reach the requester, in words ("via Teams: Jan Jansen", "telefoon 030 …")."""
+    requested_at: str
+    pickup: str
+    """The sealed :class:`Pickup` token for the partner's "Ik pak dit op"."""
+
+
+class IntakeUnavailableError(Exception):
+    """The partner's intake could not be reached; nothing was sent."""
+
+
+class IntakeDesk(Protocol):
+    """Delivers requests to the partners that have an intake configured."""
+
+    def partners(self) -> tuple[str, ...]:
+        """Organisation ids with an intake."""
+
+    async def deliver(self, request: ConsultationRequest) -> None:
+        """Forward ``request``; raises :class:`IntakeUnavailableError` on failure."""
+
+
+class Notifier(Protocol):
+    """Tells a requester, in their own channel, that a partner picked their request up."""
+
+    async def notify(self, address: str, text: str) -> None:
+        """Send ``text`` to ``address``; failures are logged, not raised."""
+
+
+class NoIntakes:
+    """A deployment without any intake: requests go by phone."""
+
+    def partners(self) -> tuple[str, ...]:
+        """None."""
+        return ()
+
+    async def deliver(self, request: ConsultationRequest) -> None:
+        """Never called: no partner has an intake."""
+        raise IntakeUnavailableError(request.partner)
+
+
+def seal_pickup(pickup: Pickup, key: bytes) -> str:
+    """``pickup`` as a URL-safe token with an HMAC."""
+    body = base64.urlsafe_b64encode(json.dumps(asdict(pickup)).encode()).decode().rstrip("=")
+    return f"{body}.{_mac(body, key)}"
+
+
+def open_pickup(token: str, key: bytes) -> Pickup | None:
+    """The pickup sealed in ``token``, or None when it is malformed or forged."""
+    body, _, mac = token.partition(".")
+    if not body or not hmac.compare_digest(mac.encode(), _mac(body, key).encode()):
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+        return Pickup(**data)
+    except (ValueError, TypeError):
+        return None
+
+
+def _mac(body: str, key: bytes) -> str:
+    return hmac.new(key, b"pickup:" + body.encode(), hashlib.sha256).hexdigest()[:32]

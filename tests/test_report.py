@@ -1,0 +1,443 @@
+"""The covenant's figures: counting, small-number masking and the text, CSV and HTML formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Sequence
+from datetime import date
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+
+from bot.report import (
+    CSV_HEADER,
+    EMPTY,
+    MASK,
+    RENDERERS,
+    Breakdown,
+    Report,
+    build_report,
+    format_duration,
+    masked,
+    render_csv,
+    render_html,
+    render_text,
+)
+from dialogs.register import ConsultationRecord, Direction, Kind, Status
+from knowledge import KnowledgeBase
+
+YEAR = (date(2026, 1, 1), date(2026, 12, 31))
+Record = ConsultationRecord
+
+
+def record(
+    reference: str,
+    time: str,
+    *,
+    kind: Kind = "advies-veilig-thuis",
+    partner: str = "veilig-thuis-utrecht",
+    region: str | None = "VT20",
+    direction: Direction = "jgz-partner",
+    status: Status = "vastgelegd",
+) -> ConsultationRecord:
+    """A register record with everyday defaults."""
+    return ConsultationRecord(
+        reference=reference,
+        time=time,
+        kind=kind,
+        partner=partner,
+        region=region,
+        direction=direction,
+        channel="teams",
+        content_version="2026.1",
+        status=status,
+    )
+
+
+def series(prefix: str, count: int, day: str = "2026-02-10", **fields: Any) -> list[Record]:
+    """``count`` recorded consultations on ``day``, one minute apart."""
+    return [record(f"{prefix}{i}", f"{day}T09:{i:02d}Z", **fields) for i in range(count)]
+
+
+def request(reference: str, asked: str, picked: str | None) -> list[ConsultationRecord]:
+    """A consultation request, and its pick-up when ``picked`` is given."""
+    records = [record(reference, asked, status="aangevraagd")]
+    if picked is not None:
+        records.append(record(reference, picked, partner="vertrouwensarts", status="opgepakt"))
+    return records
+
+
+def purge(time: str) -> ConsultationRecord:
+    """The register's own record of a purge."""
+    return record(
+        "VB-PURG-E000", time, kind="register", partner="intern", region=None, status="opgeschoond"
+    )
+
+
+@pytest.fixture
+def build(shipped: KnowledgeBase) -> Callable[..., Report]:
+    """Build a report over the shipped knowledge, for 2026 unless told otherwise."""
+
+    def run(records: Sequence[ConsultationRecord], start: date = YEAR[0], end: date = YEAR[1]):
+        return build_report(records, start=start, end=end, knowledge=shipped)
+
+    return run
+
+
+def counts(breakdown: Breakdown) -> dict[str, int]:
+    """A breakdown as code -> exact count."""
+    return {row.code: row.count for row in breakdown.rows}
+
+
+def section(text: str, title: str) -> list[str]:
+    """The body lines of one section of the text format."""
+    lines = text.splitlines()
+    start = lines.index(title) + 1
+    return lines[start : lines.index("", start)]
+
+
+def svgs(page: str) -> list[ET.Element]:
+    """Every inline SVG of a page, parsed as XML."""
+    return [ET.fromstring(s) for s in re.findall(r"<svg\b.*?</svg>", page, flags=re.DOTALL)]
+
+
+class Page(HTMLParser):
+    """Collects tags, attributes and the title of an HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Remember the tag and whether the title starts."""
+        self.tags.append((tag, dict(attrs)))
+        self._in_title = tag == "title" and len([t for t, _ in self.tags if t == "title"]) == 1
+
+    def handle_endtag(self, tag: str) -> None:
+        """The title ends with its end tag."""
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        """Text inside the first title is the page title."""
+        if self._in_title:
+            self.title += data
+
+
+# -- counting ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("count", "shown"), [(0, "0"), (1, MASK), (3, MASK), (4, MASK), (5, "5"), (12, "12")]
+)
+def test_masked_hides_counts_from_one_to_four(count: int, shown: str) -> None:
+    """Counts 1 to 4 are shown as "<5"; 0 and 5 or more are shown as they are."""
+    assert masked(count) == shown
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [(None, "geen"), (0, "0 min"), (59, "59 min"), (60, "1 uur"), (65, "1 uur 5 min"),
+     (1505, "25 uur 5 min")],
+)  # fmt: skip
+def test_durations_read_as_hours_and_minutes(minutes: int | None, text: str) -> None:
+    """A duration reads "z min" under an hour, "x uur y min" above it, "geen" without one."""
+    assert format_duration(minutes) == text
+
+
+def test_every_month_of_the_period_is_listed_with_zero_months(
+    build: Callable[..., Report],
+) -> None:
+    """Each month from start to end appears once, also across a year end and with no records."""
+    records = series("J", 5, "2026-01-20") + series("M", 6, "2026-03-02")
+    report = build(records, date(2025, 11, 15), date(2026, 4, 10))
+    assert counts(report.by_month) == {
+        "2025-11": 0, "2025-12": 0, "2026-01": 5, "2026-02": 0, "2026-03": 6, "2026-04": 0,
+    }  # fmt: skip
+    assert report.by_month.rows[0].label == "november 2025"
+
+
+def test_period_is_inclusive_in_utc_days(build: Callable[..., Report]) -> None:
+    """Records on the first and the last day count; a minute outside the period does not."""
+    records = [
+        record("A", "2025-12-31T23:59Z"),
+        record("B", "2026-01-01T00:00Z"),
+        record("C", "2026-03-31T23:59Z"),
+        record("D", "2026-04-01T00:00Z"),
+    ]
+    report = build(records, date(2026, 1, 1), date(2026, 3, 31))
+    assert counts(report.by_month) == {"2026-01": 1, "2026-02": 0, "2026-03": 1}
+    assert report.consultations == 2
+
+
+def test_kind_partner_region_and_direction_are_counted(build: Callable[..., Report]) -> None:
+    """Each split counts the consultations by the record's field, labelled from the knowledge."""
+    records = (
+        series("V", 6, kind="vertrouwensarts", partner="vertrouwensarts")
+        + series("I", 5, kind="collegiale-consultatie", partner="intern", direction="intern")
+        + series("S", 7, kind="save", partner="save", region=None, direction="partner-jgz")
+        + series("O", 2, kind="overig", partner="overig", region="VT05")
+    )
+    report = build(records)
+    assert counts(report.by_kind) == {
+        "collegiale-consultatie": 5, "advies-veilig-thuis": 0, "vertrouwensarts": 6,
+        "aandachtsfunctionaris": 0, "save": 7, "melding": 0, "procesevaluatie": 0, "overig": 2,
+    }  # fmt: skip
+    partners = {row.label: row.count for row in report.by_partner.rows}
+    assert partners == {
+        "SAVE (Samen Veilig Midden-Nederland)": 7,
+        "Vertrouwensarts van Veilig Thuis": 6,
+        "Intern (collega)": 5,
+        "Overig": 2,
+    }
+    regions = [(row.label, row.count) for row in report.by_region.rows]
+    assert regions == [("Utrecht", 11), ("Gelderland-Midden", 2), ("Onbekend", 7)]
+    assert counts(report.by_direction) == {"jgz-partner": 8, "partner-jgz": 7, "intern": 5}
+
+
+def test_every_kind_has_a_dutch_label(build: Callable[..., Report]) -> None:
+    """Every consultation kind is listed with a label of its own; the register's kind is not."""
+    rows = build([]).by_kind.rows
+    assert all(row.label != row.code for row in rows)
+    assert "register" not in {row.code for row in rows}
+
+
+def test_a_reference_counts_once_with_its_first_record(build: Callable[..., Report]) -> None:
+    """A request, its pick-up and a later recording of the same reference are one consultation."""
+    records = [
+        *request("R", "2026-05-04T10:00Z", "2026-05-04T10:20Z"),
+        record("R", "2026-05-04T11:00Z", kind="melding"),
+    ]
+    report = build(records)
+    assert (report.consultations, report.requests, report.picked_up) == (1, 1, 1)
+    assert counts(report.by_kind)["advies-veilig-thuis"] == 1
+    assert counts(report.by_partner) == {"veilig-thuis-utrecht": 1}
+
+
+def test_a_purge_is_not_a_consultation_but_is_noted(build: Callable[..., Report]) -> None:
+    """A purge record adds to no figure; the text warns that older data may be missing."""
+    report = build([*series("A", 5), purge("2026-06-01T03:00Z")])
+    assert report.consultations == 5
+    assert sum(row.count for row in report.by_partner.rows) == 5
+    assert "intern" not in counts(report.by_partner)
+    assert report.purges == (date(2026, 6, 1),)
+    assert "opgeschoond op 1 juni 2026" in render_text(report)
+
+
+def test_a_purge_before_the_period_is_not_noted(build: Callable[..., Report]) -> None:
+    """A purge before the period cannot have removed data from it, so it is not mentioned."""
+    report = build([*series("A", 5), purge("2025-06-01T03:00Z")])
+    assert report.purges == ()
+    assert "opgeschoond op" not in render_text(report)
+
+
+# -- pick-up time --------------------------------------------------------------------------------
+
+
+def test_median_pickup_time_of_an_odd_number(build: Callable[..., Report]) -> None:
+    """With three pick-ups the middle wait is the median; an open request is not picked up."""
+    records = [
+        *request("A", "2026-02-01T09:00Z", "2026-02-01T09:10Z"),
+        *request("B", "2026-02-02T09:00Z", "2026-02-02T09:30Z"),
+        *request("C", "2026-02-03T09:00Z", "2026-02-03T11:05Z"),
+        *request("D", "2026-02-04T09:00Z", None),
+        *request("E", "2026-02-05T09:00Z", None),
+    ]
+    report = build(records)
+    assert (report.requests, report.picked_up, report.median_pickup) == (5, 3, 30)
+    assert section(render_text(report), "Totaal")[-1].endswith("Mediane tijd tot oppakken  30 min")
+
+
+@pytest.mark.parametrize(
+    ("waits", "median", "shown"),
+    [(("09:10", "09:30", "10:30", "12:20"), 60, "1 uur"), (("10:05", "11:08"), 97, "1 uur 37 min")],
+)
+def test_median_pickup_time_of_an_even_number(
+    build: Callable[..., Report], waits: tuple[str, ...], median: int, shown: str
+) -> None:
+    """With an even number of pick-ups the median is the mean of the middle two, halves up."""
+    records = [
+        r
+        for i, picked in enumerate(waits)
+        for r in request(f"R{i}", f"2026-02-0{i + 1}T09:00Z", f"2026-02-0{i + 1}T{picked}Z")
+    ]
+    report = build(records)
+    assert report.median_pickup == median
+    assert f"Mediane tijd tot oppakken  {shown}" in render_text(report)
+
+
+def test_pickup_after_the_period_still_counts(build: Callable[..., Report]) -> None:
+    """A request on the last day picked up the next morning is picked up, after 10 hours."""
+    report = build(request("A", "2026-12-31T22:00Z", "2027-01-01T08:00Z"))
+    assert (report.requests, report.picked_up, report.median_pickup) == (1, 1, 600)
+
+
+def test_without_pickups_the_time_is_geen(build: Callable[..., Report]) -> None:
+    """Requests that nobody picked up give no median: the formats say "geen"."""
+    report = build([r for i in range(6) for r in request(f"R{i}", "2026-03-03T09:00Z", None)])
+    assert (report.requests, report.picked_up, report.median_pickup) == (6, 0, None)
+    assert section(render_text(report), "Totaal")[-1].endswith("geen")
+    rows = list(csv.DictReader(io.StringIO(render_csv(report))))
+    assert next(r for r in rows if r["code"] == "mediaan-minuten")["aantal"] == "geen"
+
+
+def test_end_before_start_is_refused(build: Callable[..., Report]) -> None:
+    """A period that ends before it starts is an error with a Dutch message."""
+    with pytest.raises(ValueError, match="einddatum"):
+        build([], date(2026, 2, 1), date(2026, 1, 31))
+
+
+# -- small numbers -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("render", [render_text, render_csv, render_html])
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ({"save": 3, "melding": 2}, {"save": 1, "melding": 4}),  # same total, other small counts
+        ({"save": 3}, {"save": 2}),  # a small total
+    ],
+)
+def test_small_counts_never_show_through(
+    build: Callable[..., Report],
+    render: Callable[[Report], str],
+    first: dict[Kind, int],
+    second: dict[Kind, int],
+) -> None:
+    """Reports differing only in counts from 1 to 4 render to exactly the same output."""
+
+    def report(split: dict[Kind, int]) -> Report:
+        kinds = [kind for kind, n in split.items() for _ in range(n)]
+        return build([record(f"R{i}", f"2026-02-10T09:0{i}Z", kind=k) for i, k in enumerate(kinds)])
+
+    one, other = report(first), report(second)
+    assert one.by_kind != other.by_kind
+    assert render(one) == render(other)
+    assert MASK in render(one).replace("&lt;", "<")
+
+
+def test_a_small_count_is_masked_in_every_format(build: Callable[..., Report]) -> None:
+    """Three SAVE consultations read "<5" in the text, the CSV, the table and the chart."""
+    report = build(series("A", 10) + series("S", 3, kind="save") + series("M", 1, kind="melding"))
+    assert section(render_text(report), "Per soort vraag")[4].split() == ["SAVE", MASK]
+    rows = list(csv.DictReader(io.StringIO(render_csv(report))))
+    assert next(r for r in rows if r["code"] == "save")["aantal"] == MASK
+    page = render_html(report)
+    assert '<th scope="row">SAVE</th><td class="getal">&lt;5</td>' in page
+    kinds_chart = svgs(page)[1]
+    bars = {g.findtext("title"): g.find("rect") for g in kinds_chart.iter("g")}
+    save, melding = bars["SAVE: <5"], bars["Melding: <5"]
+    assert save is not None
+    assert melding is not None
+    assert save.attrib["width"] == melding.attrib["width"]
+    assert save.attrib["stroke-dasharray"]
+
+
+def test_masked_partners_are_listed_by_name(build: Callable[..., Report]) -> None:
+    """Partners with 5 or more come first by count; masked ones follow by name, not by size."""
+    records = (
+        series("A", 5, partner="jgz-utrecht")
+        + series("B", 8)
+        + series("C", 4, partner="save")
+        + series("D", 1, partner="rivas")
+    )
+    codes = [row.code for row in build(records).by_partner.rows]
+    assert codes == ["veilig-thuis-utrecht", "jgz-utrecht", "rivas", "save"]
+
+
+# -- formats -------------------------------------------------------------------------------------
+
+
+def test_text_has_aligned_columns(build: Callable[..., Report]) -> None:
+    """Within a section of the text format every line has the same width, counts right-aligned."""
+    text = render_text(build(series("A", 12) + series("S", 2, kind="save")))
+    for title in ("Per maand", "Per soort vraag", "Per richting"):
+        assert len({len(line) for line in section(text, title)}) == 1
+    assert section(text, "Per maand")[1].endswith(" 14")
+
+
+def test_text_states_how_it_counts(build: Callable[..., Report]) -> None:
+    """The text says what a consultation is and that small counts are masked."""
+    text = " ".join(render_text(build(series("A", 5))).split())
+    assert "een consultatie is een vastgelegde consultatie of een verzoek" in text
+    assert "Aantallen van 1 tot en met 4 staan er als <5." in text
+
+
+def test_csv_parses_back_as_one_tidy_table(build: Callable[..., Report]) -> None:
+    """The CSV reads back with the csv module: a header and one figure per row."""
+    report = build(series("A", 6) + series("S", 5, kind="save", day="2026-07-01"))
+    rows = list(csv.reader(io.StringIO(render_csv(report))))
+    assert tuple(rows[0]) == CSV_HEADER
+    assert all(len(row) == len(CSV_HEADER) for row in rows)
+    by_part = {(r[2], r[3]): r[5] for r in rows[1:]}
+    assert by_part[("totaal", "consultaties")] == "11"
+    assert [code for part, code in by_part if part == "maand"][6] == "2026-07"
+    assert by_part[("maand", "2026-07")] == "5"
+    assert by_part[("soort", "save")] == "5"
+    assert {r[0] for r in rows[1:]} == {"2026-01-01"}
+
+
+def test_html_is_one_standalone_accessible_page(build: Callable[..., Report]) -> None:
+    """The page is Dutch, titled, script-free, without any link out, and every chart is labelled."""
+    page = render_html(build(series("A", 9) + series("B", 2, kind="melding")))
+    parser = Page()
+    parser.feed(page)
+    tags = [tag for tag, _ in parser.tags]
+    assert ("html", {"lang": "nl"}) in parser.tags
+    assert "Consultaties" in parser.title
+    assert "script" not in tags
+    assert "http" not in page.lower()
+    assert not any(key in {"src", "href"} for _, attrs in parser.tags for key in attrs)
+    assert tags.count("svg") == tags.count("table") == 5
+
+
+def test_every_chart_is_well_formed_svg_with_a_text_alternative(
+    build: Callable[..., Report],
+) -> None:
+    """Each chart parses as XML, is an image labelled by its own title and description."""
+    charts = svgs(render_html(build(series("A", 9, region="VT05"))))
+    assert len(charts) == 5
+    for chart in charts:
+        assert chart.attrib["role"] == "img"
+        ids = {element.attrib.get("id") for element in chart}
+        assert set(chart.attrib["aria-labelledby"].split()) <= ids
+        assert chart.findtext("title")
+        assert chart.findtext("desc")
+    assert "Gelderland-Midden: 9" in (charts[3].findtext("desc") or "")
+
+
+def test_chart_bars_are_scaled_to_the_largest_count(build: Callable[..., Report]) -> None:
+    """A bar of 5 is half as long as a bar of 10; a zero has no bar."""
+    report = build(series("A", 10) + series("M", 5, kind="melding"))
+    bars = {g.findtext("title"): g.find("rect") for g in svgs(render_html(report))[1].iter("g")}
+    widths = {
+        title: float(rect.attrib["width"]) for title, rect in bars.items() if rect is not None
+    }
+    assert widths["Melding: 5"] * 2 == widths["Advies Veilig Thuis: 10"]
+    assert bars["Overig: 0"] is None
+
+
+@pytest.mark.parametrize("render", [render_text, render_html])
+def test_an_empty_period_says_so(build: Callable[..., Report], render: Callable[..., str]) -> None:
+    """Without consultations the text and the page say so plainly, without charts."""
+    output = render(build([purge("2026-02-01T00:00Z")]))
+    assert EMPTY in output
+    assert "<svg" not in output
+
+
+def test_an_empty_period_gives_zeros_in_csv(build: Callable[..., Report]) -> None:
+    """Without consultations the CSV still has every row, with zeros."""
+    rows = list(csv.DictReader(io.StringIO(render_csv(build([])))))
+    assert {r["aantal"] for r in rows if r["onderdeel"] != "oppaktijd"} == {"0"}
+    assert len([r for r in rows if r["onderdeel"] == "maand"]) == 12
+
+
+def test_each_format_has_a_renderer() -> None:
+    """The CLI's three --format values each map to their renderer."""
+    assert {"text": render_text, "csv": render_csv, "html": render_html} == RENDERERS

@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
+from bot.pickup import add_pickup_routes
+from bot.services import build_services
 from bot.settings import Settings
 from bot.teams import TeamsEndpoint
 from dialogs.conversation import Conversation
@@ -52,17 +54,21 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     app = web.Application(client_max_size=settings.max_body_bytes)
     loaded = knowledge if knowledge is not None else load_knowledge(settings.content_dir)
     sessions = MemorySessionStore(idle_seconds=settings.session_idle_seconds)
-    conversation = Conversation(loaded, sessions=sessions)
+    services = build_services(settings, loaded, sessions=sessions)
+    conversation = services.conversation
     app[CONVERSATION] = conversation
     app[SESSIONS] = sessions
     app.cleanup_ctx.append(_purging(sessions, every=settings.session_purge_seconds))
     teams = TeamsEndpoint(conversation, settings)
+    services.intakes.add_courier("teams", teams.courier)
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/api/messages", teams.handle)
+    add_pickup_routes(app, conversation)
     app.on_startup.append(teams.start)
     app.on_cleanup.append(teams.stop)
+    app.on_cleanup.append(lambda _: services.close())
     if settings.slack_enabled:
         from bot.slack import mount_slack
 
-        mount_slack(app, settings=settings, conversation=conversation)
+        mount_slack(app, settings=settings, conversation=conversation, intakes=services.intakes)
     return app

@@ -8,7 +8,7 @@ from typing import Any
 from dialogs.plaintext import contact_fields, reply_text, source_text, verified_text
 from dialogs.turn import ContactCard, Reply
 
-__all__ = ["MAX_BUTTONS_PER_BLOCK", "reply_message"]
+__all__ = ["FORM_BLOCK", "MAX_BUTTONS_PER_BLOCK", "reply_message"]
 
 MAX_BUTTONS_PER_BLOCK = 25
 MAX_BUTTON_TEXT = 75
@@ -31,7 +31,32 @@ def _contact(card: ContactCard) -> list[Json]:
     return blocks
 
 
+FORM_BLOCK = "verbind-form-"
+"""Input blocks carry this prefix; their values come back in the button's ``state``."""
+
+
+def _inputs(reply: Reply) -> list[Json]:
+    if reply.form is None:
+        return []
+    return [
+        {
+            "type": "input",
+            "block_id": f"{FORM_BLOCK}{field.name}",
+            "optional": not field.required,
+            "label": {"type": "plain_text", "text": field.label},
+            "element": {
+                "type": "plain_text_input",
+                "action_id": field.name,
+                "multiline": field.kind == "text",
+                "max_length": field.max_length,
+            },
+        }
+        for field in reply.form.fields
+    ]
+
+
 def _buttons(reply: Reply) -> list[Json]:
+    submit = () if reply.form is None else (reply.form.submit,)
     buttons = [
         {
             "type": "button",
@@ -39,7 +64,7 @@ def _buttons(reply: Reply) -> list[Json]:
             "action_id": f"verbind-{i}",
             "value": json.dumps({"node": button.payload.node, "choice": button.payload.choice}),
         }
-        for i, button in enumerate(reply.buttons)
+        for i, button in enumerate((*submit, *reply.buttons))
     ]
     return [
         {"type": "actions", "elements": buttons[start : start + MAX_BUTTONS_PER_BLOCK]}
@@ -55,7 +80,7 @@ def reply_blocks(reply: Reply) -> list[Json]:
     if reply.sources:
         elements = [{"type": "mrkdwn", "text": source_text(s)} for s in reply.sources[:10]]
         blocks.append({"type": "context", "elements": elements})
-    return blocks + _buttons(reply)
+    return blocks + _inputs(reply) + _buttons(reply)
 
 
 def reply_message(reply: Reply) -> Json:

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from dialogs.plaintext import contact_fields, reply_text, verified_text
-from dialogs.turn import ContactCard, Reply, SourceNote
+from dialogs.turn import ContactCard, Form, Reply, SourceNote
 
 __all__ = [
     "ADAPTIVE_CARD",
@@ -88,13 +88,15 @@ def reply_card(reply: Reply) -> Json:
     body = [_text(reply.text, weight="Bolder" if reply.kind == "question" else "Default")]
     body += [contact_block(card) for card in reply.contacts]
     body += _sources(reply.sources)
+    body += _inputs(reply.form)
+    submit = [] if reply.form is None else [reply.form.submit]
     actions = [
         {
             "type": "Action.Submit",
             "title": button.label,
             "data": {"node": button.payload.node, "choice": button.payload.choice},
         }
-        for button in reply.buttons
+        for button in (*submit, *reply.buttons)
     ]
     if len(actions) <= MAX_ACTIONS:
         return _card(body, actions, reply_text(reply))
@@ -104,6 +106,25 @@ def reply_card(reply: Reply) -> Json:
         for start in range(0, len(actions), MAX_ACTIONS)
     ]
     return _card(body, [], reply_text(reply))
+
+
+def _inputs(form: Form | None) -> list[Json]:
+    """Form fields as Input.Text; their values arrive merged into the submit's data."""
+    if form is None:
+        return []
+    return [
+        {
+            "type": "Input.Text",
+            "id": field.name,
+            "label": field.label,
+            "isRequired": field.required,
+            "maxLength": field.max_length,
+            "style": "Tel" if field.kind == "tel" else "Text",
+            "isMultiline": field.kind == "text",
+            **({"errorMessage": f"{field.label} is verplicht"} if field.required else {}),
+        }
+        for field in form.fields
+    ]
 
 
 def reply_activity(reply: Reply) -> Json:

@@ -9,9 +9,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.terminal import TerminalChannel, replies_json, replies_text
-from dialogs.conversation import Conversation
 from dialogs.session import MemorySessionStore
 from knowledge.library import KnowledgeBase
 from knowledge.loader import load_knowledge
@@ -20,6 +20,7 @@ from knowledge.problems import ContentError
 __all__ = ["main"]
 
 EXIT_CONTENT = 1
+EXIT_SETTINGS = 3
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -56,20 +57,41 @@ def _run(args: argparse.Namespace) -> int:
         return _serve(args, settings, knowledge)
     if args.command == "show":
         return _show(args, knowledge)
-    conversation = Conversation(
-        knowledge, sessions=MemorySessionStore(idle_seconds=settings.session_idle_seconds)
-    )
-    channel = TerminalChannel(conversation)
-    if args.command == "ask":
-        replies = asyncio.run(channel.say(" ".join(args.text)))
-        print(replies_json(replies) if args.json else replies_text(replies))
+    if args.command == "register":
+        from bot.registercli import run_register
+
+        return run_register(args, settings, knowledge)
+    if args.command == "report":
+        from bot.registercli import run_report
+
+        return run_report(args, settings, knowledge)
+    try:
+        services = build_services(
+            settings,
+            knowledge,
+            sessions=MemorySessionStore(idle_seconds=settings.session_idle_seconds),
+        )
+    except (ContentError, ValueError) as exc:
+        print(f"verbind: instellingen kloppen niet:\n{exc}", file=sys.stderr)
+        return EXIT_SETTINGS
+    return asyncio.run(_chat(args, services))
+
+
+async def _chat(args: argparse.Namespace, services: Services) -> int:
+    channel = TerminalChannel(services.conversation)
+    try:
+        if args.command == "ask":
+            replies = await channel.say(" ".join(args.text))
+            print(replies_json(replies) if args.json else replies_text(replies))
+            return 0
+        _configure_streams()
+        if args.json:
+            await channel.run_json(sys.stdin, _print_flushed)
+        else:
+            await channel.run_interactive(input, _print_flushed)
         return 0
-    _configure_streams()
-    if args.json:
-        asyncio.run(channel.run_json(sys.stdin, _print_flushed))
-    else:
-        asyncio.run(channel.run_interactive(input, _print_flushed))
-    return 0
+    finally:
+        await services.close()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -84,6 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("check", help="controleer alle inhoud")
     show = commands.add_parser("show", help="toon een beslisboom als tekst")
     show.add_argument("tree", nargs="?", help="id van de boom (zonder: de lijst)")
+    _register_parsers(commands)
     serve = commands.add_parser("serve", help="start de HTTP-server (Teams, status)")
     serve.add_argument("--host", help="adres (standaard 127.0.0.1)")
     serve.add_argument("--port", type=int, help="poort (standaard 3978)")
@@ -97,6 +120,19 @@ def _parser() -> argparse.ArgumentParser:
     slack = commands.add_parser("slack-manifest", help="print het Slack-app-manifest")
     slack.add_argument("--url", required=True, help="https-adres van de server")
     return parser
+
+
+def _register_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    register = commands.add_parser("register", help="het consultatieregister")
+    actions = register.add_subparsers(dest="action", required=True)
+    actions.add_parser("verify", help="controleer de keten van het register")
+    purge = actions.add_parser("purge", help="verwijder oude records (wordt zelf vastgelegd)")
+    purge.add_argument("--older-than", help="termijn in maanden, bv. 24m (standaard: instelling)")
+    report = commands.add_parser("report", help="jaarcijfers van het convenant")
+    report.add_argument("--from", dest="start", required=True, help="begindatum JJJJ-MM-DD")
+    report.add_argument("--to", dest="end", required=True, help="einddatum JJJJ-MM-DD (t/m)")
+    report.add_argument("--format", choices=("text", "csv", "html"), default="text")
+    report.add_argument("--out", type=Path, help="schrijf naar dit bestand")
 
 
 def _slack_manifest(args: argparse.Namespace) -> int:
@@ -137,8 +173,13 @@ def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBas
     print(f"  Status: http://{host}:{port}/healthz", flush=True)
     if settings.slack_enabled:
         print(f"  Slack: http://{host}:{port}/slack/events", flush=True)
+    try:
+        app = create_app(settings, knowledge=knowledge)
+    except (ContentError, ValueError) as exc:
+        print(f"verbind serve: instellingen kloppen niet:\n{exc}", file=sys.stderr)
+        return EXIT_SETTINGS
     # run_app stops gracefully on SIGINT and SIGTERM.
-    web.run_app(create_app(settings, knowledge=knowledge), host=host, port=port, print=None)
+    web.run_app(app, host=host, port=port, print=None)
     return 0
 
 

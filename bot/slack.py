@@ -15,14 +15,17 @@ import re
 from collections import OrderedDict
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientError, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks import reply_message
+from bot.blocks import FORM_BLOCK, reply_message
+from bot.intakes import Intakes, IntakeTarget
 from bot.settings import Settings
 from dialogs.conversation import Conversation
+from dialogs.intake import ConsultationRequest, IntakeUnavailableError, request_reply
 from dialogs.turn import Payload, Reply, Turn
 
 __all__ = ["SLACK_PATH", "mount_slack", "slack_manifest"]
@@ -73,9 +76,54 @@ def _payload(value: str | None) -> Payload | None:
 _MENTION = re.compile(r"<@[A-Z0-9]+>")
 
 
-def build_bolt(settings: Settings, conversation: Conversation) -> AsyncApp:
-    """The Bolt app with Verbind's listeners."""
+def _form(body: dict[str, Any]) -> dict[str, str] | None:
+    """Values typed into the message's input blocks, sent along with a button."""
+    values = ((body.get("state") or {}).get("values")) or {}
+    form: dict[str, str] = {}
+    for block_id, actions in values.items():
+        if (
+            isinstance(block_id, str)
+            and block_id.startswith(FORM_BLOCK)
+            and isinstance(actions, dict)
+        ):
+            for action_id, state in actions.items():
+                value = state.get("value") if isinstance(state, dict) else None
+                if isinstance(value, str):
+                    form[str(action_id)] = value
+    return form or None
+
+
+def _sender(user: str | None) -> str | None:
+    return f"<@{user}>" if user else None
+
+
+class SlackCourier:
+    """Delivers requests to a partner's Slack channel and tells Slack requesters."""
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self._client = client
+
+    async def deliver(self, target: IntakeTarget, request: ConsultationRequest) -> None:
+        """Post the request, with its "Ik pak dit op" button, into the intake channel."""
+        try:
+            await self._client.chat_postMessage(
+                channel=target.address["channel"], **reply_message(request_reply(request))
+            )
+        except (SlackApiError, ClientError, TimeoutError) as exc:
+            raise IntakeUnavailableError(type(exc).__name__) from exc
+
+    async def notify(self, address: str, text: str) -> None:
+        """Post ``text`` into the requester's channel."""
+        await self._client.chat_postMessage(channel=address, text=text)
+
+
+def build_bolt(
+    settings: Settings, conversation: Conversation, intakes: Intakes | None = None
+) -> AsyncApp:
+    """The Bolt app with Verbind's listeners (and, given ``intakes``, its Slack courier)."""
     client = AsyncWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    if intakes is not None:
+        intakes.add_courier("slack", SlackCourier(client))
     # Bolt's debug logging can include request bodies; keep it to warnings, whatever the root level.
     bolt_logger = logging.getLogger("verbind.slack.bolt")
     bolt_logger.setLevel(logging.WARNING)
@@ -102,6 +150,8 @@ def build_bolt(settings: Settings, conversation: Conversation) -> AsyncApp:
             _key(body.get("team_id"), event.get("channel"), event.get("user")),
             CHANNEL,
             event.get("text") or "",
+            sender=_sender(event.get("user")),
+            address=f"{CHANNEL}:{event.get('channel')}",
         )
         await say(event["channel"], await conversation.handle(turn), None)
 
@@ -111,7 +161,11 @@ def build_bolt(settings: Settings, conversation: Conversation) -> AsyncApp:
             return
         text = _MENTION.sub("", event.get("text") or "").strip()
         turn = Turn(
-            _key(body.get("team_id"), event.get("channel"), event.get("user")), CHANNEL, text
+            _key(body.get("team_id"), event.get("channel"), event.get("user")),
+            CHANNEL,
+            text,
+            sender=_sender(event.get("user")),
+            address=f"{CHANNEL}:{event.get('channel')}",
         )
         thread = event.get("thread_ts") or event.get("ts")
         await say(event["channel"], await conversation.handle(turn), thread)
@@ -137,17 +191,29 @@ def build_bolt(settings: Settings, conversation: Conversation) -> AsyncApp:
         team = (body.get("team") or {}).get("id")
         message = body.get("message") or {}
         thread = message.get("thread_ts")
-        replies = await conversation.handle(
-            Turn(_key(team, channel, user), CHANNEL, payload=payload)
+        turn = Turn(
+            _key(team, channel, user),
+            CHANNEL,
+            payload=payload,
+            form=_form(body),
+            sender=_sender(user),
+            address=f"{CHANNEL}:{channel}",
         )
+        replies = await conversation.handle(turn)
         await say(channel, replies, thread)
 
     return bolt
 
 
-def mount_slack(app: web.Application, *, settings: Settings, conversation: Conversation) -> None:
+def mount_slack(
+    app: web.Application,
+    *,
+    settings: Settings,
+    conversation: Conversation,
+    intakes: Intakes | None = None,
+) -> None:
     """Add ``POST /slack/events`` to ``app`` (only call it when Slack is configured)."""
-    bolt = build_bolt(settings, conversation)
+    bolt = build_bolt(settings, conversation, intakes)
 
     async def events(request: web.Request) -> web.Response:
         bolt_request = await to_bolt_request(request)

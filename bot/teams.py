@@ -21,7 +21,7 @@ from collections.abc import Awaitable
 from typing import Any
 from urllib.parse import quote
 
-from aiohttp import ClientSession, ClientTimeout, web
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes
@@ -34,8 +34,10 @@ from botframework.connector.auth import (
 )
 
 from bot.cards import contact_attachment, reply_activity
+from bot.intakes import IntakeTarget
 from bot.settings import Settings
 from dialogs.conversation import Conversation
+from dialogs.intake import ConsultationRequest, IntakeUnavailableError, request_reply
 from dialogs.turn import Payload, Reply, Turn
 
 __all__ = ["TeamsEndpoint"]
@@ -155,6 +157,44 @@ def _payload(value: Any) -> Payload | None:
     return None
 
 
+def _form(value: Any) -> dict[str, str] | None:
+    """Input values that came with a card submit (everything but the button's own data)."""
+    if not isinstance(value, dict):
+        return None
+    fields = {k: v for k, v in value.items() if k not in ("node", "choice") and isinstance(v, str)}
+    return fields or None
+
+
+def requester_address(activity: Activity) -> str:
+    """Where to tell this user later: the conversation they wrote from."""
+    conversation = activity.conversation.id if activity.conversation else ""
+    return f"{CHANNEL}:" + json.dumps({"s": activity.service_url, "c": conversation})
+
+
+class TeamsCourier:
+    """Delivers requests to a partner's Teams channel and tells Teams requesters."""
+
+    def __init__(self, sender: ConnectorSender) -> None:
+        self._sender = sender
+
+    async def deliver(self, target: IntakeTarget, request: ConsultationRequest) -> None:
+        """Post the request card, with its "Ik pak dit op" button, into the intake channel."""
+        activity = reply_activity(request_reply(request))
+        try:
+            await self._sender.post(
+                target.address["service_url"], target.address["conversation"], activity
+            )
+        except (ConnectionError, ClientError, TimeoutError) as exc:
+            raise IntakeUnavailableError(type(exc).__name__) from exc
+
+    async def notify(self, address: str, text: str) -> None:
+        """Post ``text`` into the requester's conversation."""
+        data = json.loads(address)
+        await self._sender.post(
+            data["s"], data["c"], {"type": "message", "text": text, "textFormat": "plain"}
+        )
+
+
 def _welcomes(activity: Activity) -> bool:
     """Install or the bot being added to a conversation."""
     if activity.type == ActivityTypes.installation_update:
@@ -199,6 +239,17 @@ class ConnectorSender:
                 if response.status >= 400:
                     raise ConnectionError(f"connector answered {response.status}")
 
+    async def post(self, service_url: str, conversation_id: str, payload: dict[str, Any]) -> None:
+        """Start a message in a conversation (proactive: an intake channel, a requester)."""
+        assert self._session is not None, "start() first"
+        conversation = quote(conversation_id, safe="")
+        url = f"{service_url.rstrip('/')}/v3/conversations/{conversation}/activities"
+        body = {**payload, "conversation": {"id": conversation_id}}
+        headers = await self._headers()
+        async with self._session.post(url, json=body, headers=headers) as response:
+            if response.status >= 400:
+                raise ConnectionError(f"connector answered {response.status}")
+
     async def _headers(self) -> dict[str, str]:
         if self._credentials is None:
             return {}
@@ -229,6 +280,7 @@ class TeamsEndpoint:
         authentication = ConfigurationBotFrameworkAuthentication(_Config(settings))
         self._adapter = CloudAdapter(_CachingAuthentication(authentication))
         self._sender = ConnectorSender(settings)
+        self.courier = TeamsCourier(self._sender)
 
     async def start(self, app: web.Application) -> None:
         await self._sender.start()
@@ -282,7 +334,16 @@ class TeamsEndpoint:
         if activity.type == ActivityTypes.message:
             payload = _payload(activity.value)
             text = "" if payload else (TurnContext.remove_recipient_mention(activity) or "")
-            return Turn(key=key, channel=CHANNEL, text=text, payload=payload)
+            sender = activity.from_property.name if activity.from_property else None
+            return Turn(
+                key=key,
+                channel=CHANNEL,
+                text=text,
+                payload=payload,
+                form=_form(activity.value) if payload else None,
+                sender=sender or None,
+                address=requester_address(activity),
+            )
         if _welcomes(activity):
             return Turn(key=key, channel=CHANNEL, text="menu")
         return None

@@ -8,11 +8,20 @@ from collections.abc import Callable, Iterable
 
 from dialogs.conversation import Conversation
 from dialogs.plaintext import numbered_choices, reply_text
-from dialogs.turn import Reply, Turn
+from dialogs.turn import Form, FormField, Reply, Turn
+from knowledge.normalise import normalise
 
 __all__ = ["TerminalChannel", "replies_json", "replies_text"]
 
 CHANNEL = "terminal"
+_SKIP = "-"
+_LEAVE_FORM = ("annuleren", "stop", "menu", "terug", "opnieuw")
+"""Words that leave a form instead of filling in the next field."""
+
+
+def _field_prompt(field: FormField) -> Reply:
+    hint = "" if field.required else " (optioneel; typ - om over te slaan)"
+    return Reply(f"{field.label}{hint}:", kind="question")
 
 
 def replies_json(replies: Iterable[Reply]) -> str:
@@ -35,15 +44,41 @@ def replies_text(replies: Iterable[Reply]) -> str:
 
 
 class TerminalChannel:
-    """One terminal conversation: every line is a turn with the same opaque key."""
+    """One terminal conversation: every line is a turn with the same opaque key.
+
+    A form is filled in line by line (one line per field, "-" skips an optional one); the
+    values are sent together with the form's button and then forgotten.
+    """
 
     def __init__(self, conversation: Conversation) -> None:
         self._conversation = conversation
         self._key = f"{CHANNEL}:{uuid.uuid4().hex}"
+        self._form: Form | None = None
+        self._values: dict[str, str] = {}
 
     async def say(self, text: str) -> list[Reply]:
         """Send one user line; return the bot's replies."""
-        return await self._conversation.handle(Turn(key=self._key, channel=CHANNEL, text=text))
+        if self._form is not None and normalise(text) not in _LEAVE_FORM:
+            return await self._fill(self._form, text)
+        self._form = None
+        replies = await self._conversation.handle(Turn(key=self._key, channel=CHANNEL, text=text))
+        return self._capture(replies)
+
+    async def _fill(self, form: Form, text: str) -> list[Reply]:
+        field = form.fields[len(self._values)]
+        self._values[field.name] = "" if text.strip() == _SKIP else text
+        if len(self._values) < len(form.fields):
+            return [_field_prompt(form.fields[len(self._values)])]
+        values, self._form, self._values = self._values, None, {}
+        turn = Turn(key=self._key, channel=CHANNEL, payload=form.submit.payload, form=values)
+        return self._capture(await self._conversation.handle(turn))
+
+    def _capture(self, replies: list[Reply]) -> list[Reply]:
+        forms = [r.form for r in replies if r.form is not None]
+        if not forms:
+            return replies
+        self._form, self._values = forms[-1], {}
+        return [*replies, _field_prompt(forms[-1].fields[0])]
 
     async def run_json(self, lines: Iterable[str], write: Callable[[str], None]) -> None:
         """For each input line write exactly one JSON object line."""

@@ -14,7 +14,14 @@ from dataclasses import dataclass, replace
 
 from dialogs import pii
 from dialogs.contacts import contact_cards, source_notes
-from dialogs.intake import ConsultationRequest, IntakeDesk, Pickup, open_pickup, seal_pickup
+from dialogs.intake import (
+    PICKUP_NODE,
+    ConsultationRequest,
+    IntakeDesk,
+    Pickup,
+    open_pickup,
+    seal_pickup,
+)
 from dialogs.register import ConsultationRecord, Direction, Kind, minute, new_reference
 from dialogs.session import Offer, Session
 from dialogs.turn import Button, Form, FormField, Payload, Reply, Turn
@@ -36,7 +43,6 @@ __all__ = [
 
 RECORD_NODE = "_vl"
 REQUEST_NODE = "_av"
-PICKUP_NODE = "_opgepakt"
 RECORD_START = "vl:start"
 REQUEST_START = "av:start"
 SUBMIT = "av:versturen"

@@ -147,6 +147,14 @@ class Conversation:
         _log.info("turn channel=%s action=%s ms=%.1f", turn.channel, result.action, elapsed)
         return [*notices, *replies]
 
+    async def pick_up(self, token: str, *, channel: str) -> str:
+        """A pick-up from outside a chat (a webhook partner's link); returns what to show."""
+        result = self._flows.pick_up(Session(), token, channel)
+        if result.effect is None:
+            return result.replies[0].text
+        replies = await self._apply(result.effect, Turn(key="", channel=channel), None, None)
+        return replies[0].text
+
     async def _notices(self, session: Session | None) -> tuple[list[Reply], Session | None]:
         """Tell the user about their requests that were picked up since the last turn."""
         notices: list[Reply] = []

@@ -13,7 +13,11 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
+from dialogs.turn import Button, Payload, Reply
+
 __all__ = [
+    "PICKUP_LABEL",
+    "PICKUP_NODE",
     "ConsultationRequest",
     "IntakeDesk",
     "IntakeUnavailableError",
@@ -21,8 +25,12 @@ __all__ = [
     "Notifier",
     "Pickup",
     "open_pickup",
+    "request_reply",
     "seal_pickup",
 ]
+
+PICKUP_NODE = "_opgepakt"
+PICKUP_LABEL = "Ik pak dit op"
 
 
 @dataclass(frozen=True)
@@ -109,3 +117,19 @@ def open_pickup(token: str, key: bytes) -> Pickup | None:
 
 def _mac(body: str, key: bytes) -> str:
     return hmac.new(key, b"pickup:" + body.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def request_reply(request: ConsultationRequest) -> Reply:
+    """The message a partner's intake channel shows, with the "Ik pak dit op" button."""
+    moment = request.requested_at
+    when = f"{moment[8:10]}-{moment[5:7]}-{moment[:4]} {moment[11:16]} UTC"
+    lines = [
+        f"Consultatieverzoek {request.reference} voor {request.partner_name}",
+        f"Urgentie: {request.urgency}",
+        f"Vraag: {request.question or '(geen vraag meegestuurd)'}",
+        f"Bereikbaar: {request.callback}",
+        f"Aangevraagd: {when}",
+        "Verbind bewaart deze gegevens niet; noteer wat u nodig hebt in uw eigen systeem.",
+    ]
+    button = Button(PICKUP_LABEL, Payload(PICKUP_NODE, request.pickup))
+    return Reply("\n".join(lines), kind="info", buttons=(button,))

@@ -1,0 +1,96 @@
+"""``verbind register verify|purge`` and ``verbind report``: the register on the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date
+
+from bot.chain import Verification
+from bot.settings import Settings
+from bot.storage import open_register, retention_cutoff
+from dialogs.register import ConsultationRecord, minute, new_reference
+from knowledge.library import KnowledgeBase
+
+__all__ = ["EXIT_BROKEN", "run_register", "run_report"]
+
+EXIT_BROKEN = 1
+EXIT_USAGE = 2
+
+
+def run_register(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:
+    """Verify the chain, or purge records past the retention period."""
+    try:
+        register = open_register(settings)
+    except ValueError as exc:
+        return _fail(f"verbind register: {exc}", EXIT_USAGE)
+    try:
+        if args.action == "verify":
+            return _verify(register.verify())
+        older_than = args.older_than or settings.register_retention
+        try:
+            before = retention_cutoff(older_than)
+        except ValueError as exc:
+            return _fail(f"verbind register purge: {exc}", EXIT_USAGE)
+        event = ConsultationRecord(
+            reference=new_reference(),
+            time=minute(time.time()),
+            kind="register",
+            partner="intern",
+            region=None,
+            direction="intern",
+            channel="cli",
+            content_version=knowledge.meta.version,
+            status="opgeschoond",
+        )
+        deleted = register.purge(before, event=event)
+        print(f"{deleted} record(s) van vóór {before} verwijderd; opschoning vastgelegd.")
+        return 0
+    finally:
+        register.close()
+
+
+def _verify(result: Verification) -> int:
+    if not result.ok:
+        return _fail(f"Register beschadigd: {result.problem}", EXIT_BROKEN)
+    if result.head_seq is None:
+        print("Register in orde: nog geen records.")
+        return 0
+    head = f"laatste record {result.head_seq}, kenmerk {(result.head_mac or '')[:16]}"
+    print(f"Register in orde: {result.rows} record(s); {head}.")
+    print("Noteer het kenmerk: een later ingekort register valt dan op.")
+    return 0
+
+
+def run_report(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:
+    """The covenant's figures for a period, as text, CSV or HTML."""
+    from bot.report import RENDERERS, build_report
+
+    try:
+        start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
+    except ValueError:
+        return _fail("verbind report: gebruik datums als JJJJ-MM-DD", EXIT_USAGE)
+    if end < start:
+        return _fail("verbind report: --to ligt vóór --from", EXIT_USAGE)
+    register = open_register(settings)
+    try:
+        # All records: pick-ups and purges after the period still tell about it.
+        records = register.records()
+    finally:
+        register.close()
+    report = build_report(records, start=start, end=end, knowledge=knowledge)
+    output = RENDERERS[args.format](report)
+    if args.out is None:
+        sys.stdout.write(output)
+    else:
+        # A byte-order mark lets Excel read the CSV as UTF-8.
+        encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
+        args.out.write_text(output, encoding=encoding, newline="")
+        print(f"Rapport geschreven: {args.out}")
+    return 0
+
+
+def _fail(message: str, code: int) -> int:
+    print(message, file=sys.stderr)
+    return code

@@ -12,6 +12,7 @@ from bot.pickup import add_pickup_routes
 from bot.services import build_services
 from bot.settings import Settings
 from bot.teams import TeamsEndpoint
+from bot.web import mount_web
 from dialogs.conversation import Conversation
 from dialogs.session import MemorySessionStore
 from knowledge.library import KnowledgeBase
@@ -50,7 +51,8 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) -> web.Application:
-    """The HTTP app: ``/healthz``, ``/api/messages`` (Teams), ``/slack/events`` when configured."""
+    """The HTTP app: ``/healthz``, ``/api/messages`` (Teams), ``/slack/events`` when configured,
+    and the local web chat page at ``/`` (``VERBIND_WEB_PAGE``)."""
     app = web.Application(client_max_size=settings.max_body_bytes)
     loaded = knowledge if knowledge is not None else load_knowledge(settings.content_dir)
     sessions = MemorySessionStore(idle_seconds=settings.session_idle_seconds)
@@ -67,6 +69,7 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     app.on_startup.append(teams.start)
     app.on_cleanup.append(teams.stop)
     app.on_cleanup.append(lambda _: services.close())
+    mount_web(app, conversation=conversation, settings=settings)
     if settings.slack_enabled:
         from bot.slack import mount_slack
 

@@ -41,7 +41,11 @@ def _run(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s %(message)s"
     )
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        print(f"verbind: ongeldige instelling: {exc}", file=sys.stderr)
+        return 2
     content_dir: Path = args.content or settings.content_dir
     try:
         knowledge = load_knowledge(content_dir)
@@ -107,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", help="toon een beslisboom als tekst")
     show.add_argument("tree", nargs="?", help="id van de boom (zonder: de lijst)")
     _register_parsers(commands)
-    serve = commands.add_parser("serve", help="start de HTTP-server (Teams, status)")
+    serve = commands.add_parser("serve", help="start de HTTP-server (Teams, testpagina, status)")
     serve.add_argument("--host", help="adres (standaard 127.0.0.1)")
     serve.add_argument("--port", type=int, help="poort (standaard 3978)")
     manifest = commands.add_parser("teams-manifest", help="maak het Teams-app-pakket")
@@ -164,11 +168,14 @@ def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBas
     from aiohttp import web
 
     from bot.app import create_app
+    from bot.web import page_url
 
     host = args.host or settings.host
     port = args.port or settings.port
     mode = "met MicrosoftAppId" if settings.app_id else "lokaal, zonder MicrosoftAppId"
     print(f"Verbind luistert op http://{host}:{port} ({mode})", flush=True)
+    if url := page_url(settings, host=host, port=port):
+        print(f"  Open de testpagina: {url}", flush=True)
     print(f"  Teams-bericht-eindpunt: http://{host}:{port}/api/messages", flush=True)
     print(f"  Status: http://{host}:{port}/healthz", flush=True)
     if settings.slack_enabled:

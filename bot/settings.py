@@ -6,11 +6,15 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from dialogs.session import DEFAULT_IDLE_SECONDS
 from knowledge.loader import DEFAULT_CONTENT
 
-__all__ = ["Settings"]
+__all__ = ["WEB_PAGE_MODES", "Settings", "WebPageMode"]
+
+WebPageMode = Literal["auto", "on", "off"]
+WEB_PAGE_MODES: tuple[WebPageMode, ...] = ("auto", "on", "off")
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class Settings:
     """YAML file naming each partner's intake (Teams/Slack channel or webhook)."""
     public_url: str = ""
     """The server's public https address, for pick-up links in webhook requests."""
+    web_page: WebPageMode = "auto"
+    """The local web chat page: auto (this machine only), on (everyone) or off."""
 
     @property
     def slack_enabled(self) -> bool:
@@ -70,4 +76,13 @@ class Settings:
             register_retention=values.get("VERBIND_REGISTER_RETENTION", "24m"),
             intakes_file=Path(values["VERBIND_INTAKES"]) if values.get("VERBIND_INTAKES") else None,
             public_url=values.get("VERBIND_PUBLIC_URL", "").rstrip("/"),
+            web_page=_web_page_mode(values.get("VERBIND_WEB_PAGE", "auto")),
         )
+
+
+def _web_page_mode(value: str) -> WebPageMode:
+    """``VERBIND_WEB_PAGE`` checked; a typo must not silently open the page to everyone."""
+    mode = value.strip().lower()
+    if mode not in WEB_PAGE_MODES:
+        raise ValueError(f"VERBIND_WEB_PAGE moet auto, on of off zijn, niet {value!r}")
+    return mode

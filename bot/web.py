@@ -1,0 +1,291 @@
+"""The local web chat page: ``GET /`` and ``POST /web/turn`` over the same conversation core.
+
+Translation only (STYLE.md 1): a JSON body becomes a ``Turn`` keyed by an opaque random id from an
+HttpOnly SameSite=Strict cookie; the core's replies go back as JSON and the page's own script
+renders them. Who may use the page is set by ``VERBIND_WEB_PAGE``: ``auto`` (the default) answers
+only requests made on this machine, ``on`` answers everyone, ``off`` mounts nothing. Nothing here
+logs message text or request bodies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import json
+import logging
+import re
+import secrets
+from importlib.resources import files
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from bot.settings import Settings
+from dialogs.conversation import Conversation
+from dialogs.plaintext import contact_fields, verified_text
+from dialogs.turn import ContactCard, Payload, Reply, SourceNote, Turn
+
+__all__ = [
+    "COOKIE_NAME",
+    "MAX_TURN_BYTES",
+    "TURN_PATH",
+    "WebPage",
+    "is_local",
+    "mount_web",
+    "page_url",
+    "reply_json",
+]
+
+CHANNEL = "web"
+COOKIE_NAME = "verbind_web"
+TURN_PATH = "/web/turn"
+MAX_TURN_BYTES = 16 * 1024
+"""A turn is one short message or one button payload; anything bigger is refused with 413."""
+MAX_PAYLOAD_FIELD = 200
+
+_ASSETS = {
+    "/": ("index.html", "text/html"),
+    "/web/chat.css": ("chat.css", "text/css"),
+    "/web/chat.js": ("chat.js", "text/javascript"),
+}
+_VISITOR_ID = re.compile(r"[A-Za-z0-9_-]{32,128}")
+_PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP")
+_PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+_TURN_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+_BAD_TURN = 'Stuur {"text": "..."} of {"payload": {"node": "...", "choice": "..."}}.'
+_log = logging.getLogger("verbind.web")
+
+Json = dict[str, Any]
+
+
+class _BadTurnError(ValueError):
+    """A request body that is not one text or one button payload."""
+
+
+def _loopback_ip(address: str | None) -> bool:
+    if not address:
+        return False
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped.is_loopback
+    return ip.is_loopback
+
+
+def _loopback_name(host: str | None) -> bool:
+    return host is not None and (host.lower() == "localhost" or _loopback_ip(host))
+
+
+def is_local(request: web.Request) -> bool:
+    """True for a request made on this machine: loopback peer, loopback Host, no proxy headers.
+
+    The Host check keeps DNS-rebinding pages out; the proxy check keeps a reverse proxy on this
+    machine from passing the outside world through as 127.0.0.1.
+    """
+    if any(name in request.headers for name in _PROXY_HEADERS):
+        return False
+    try:
+        host = request.url.host
+    except ValueError:
+        return False
+    return _loopback_ip(request.remote) and _loopback_name(host)
+
+
+def page_url(settings: Settings, *, host: str, port: int) -> str | None:
+    """Where to open the page on this machine, or None when the server will not serve it there."""
+    if settings.web_page == "off":
+        return None
+    shown = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    if settings.web_page == "auto" and not _loopback_name(shown):
+        return None
+    return f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
+
+
+def _contact_links(card: ContactCard) -> list[Json]:
+    """Tap-to-call, mail and website, like the Teams card: only for confirmed fields."""
+    links = []
+    if card.phone and "phone" not in card.unconfirmed:
+        number = "".join(ch for ch in card.phone if ch.isdigit() or ch == "+")
+        links.append({"label": f"Bel {card.phone}", "href": f"tel:{number}"})
+    if card.email and "email" not in card.unconfirmed:
+        links.append({"label": f"Mail {card.email}", "href": f"mailto:{card.email}"})
+    if card.url and "url" not in card.unconfirmed:
+        links.append({"label": f"Website van {card.name}", "href": card.url})
+    return links
+
+
+def _contact_json(card: ContactCard) -> Json:
+    fields = contact_fields(card)
+    checked = card.verified.isoformat()
+    return {
+        "name": fields[0][1],
+        "lines": [
+            {"text": value, "unconfirmed": name in card.unconfirmed} for name, value in fields[1:]
+        ],
+        "confirmed": card.confirmed,
+        "verified": checked,
+        "verified_text": (
+            f"Laatst gecontroleerd {checked}." if card.confirmed else verified_text(card)
+        ),
+        "links": _contact_links(card),
+    }
+
+
+def _source_json(source: SourceNote) -> Json:
+    return {"title": source.title, "url": source.url, "checked": source.checked.isoformat()}
+
+
+def reply_json(reply: Reply) -> Json:
+    """One reply as the page renders it: text, kind, buttons, contacts, sources, outcome."""
+    return {
+        "text": reply.text,
+        "kind": reply.kind,
+        "buttons": [
+            {
+                "label": button.label,
+                "payload": {"node": button.payload.node, "choice": button.payload.choice},
+            }
+            for button in reply.buttons
+        ],
+        "contacts": [_contact_json(card) for card in reply.contacts],
+        "sources": [_source_json(source) for source in reply.sources],
+        "outcome": reply.outcome,
+    }
+
+
+def _short_string(value: Any) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_PAYLOAD_FIELD
+
+
+def _parse_turn(data: Any) -> tuple[str, Payload | None]:
+    """``{"text": str}`` or ``{"payload": {"node": str, "choice": str}}``, nothing else."""
+    if not isinstance(data, dict) or len(data) != 1:
+        raise _BadTurnError("one key: text or payload")
+    if "text" in data:
+        text = data["text"]
+        if not isinstance(text, str):
+            raise _BadTurnError("text must be a string")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:  # lone surrogates from "\ud800" escapes
+            raise _BadTurnError("text is not valid Unicode") from exc
+        return text, None
+    raw = data.get("payload")
+    if (
+        isinstance(raw, dict)
+        and set(raw) == {"node", "choice"}
+        and _short_string(raw["node"])
+        and _short_string(raw["choice"])
+    ):
+        return "", Payload(raw["node"], raw["choice"])
+    raise _BadTurnError("payload must be {node, choice}")
+
+
+def _refuse(status: int, message: str) -> NoReturn:
+    """Raise a 4xx with a short Dutch JSON error (never the request's content)."""
+    _log.info("web turn refused status=%d", status)
+    body = json.dumps({"error": message}, ensure_ascii=False)
+    if status == web.HTTPRequestEntityTooLarge.status_code:
+        raise web.HTTPRequestEntityTooLarge(
+            MAX_TURN_BYTES, 0, text=body, content_type="application/json"
+        )
+    error = {400: web.HTTPBadRequest, 403: web.HTTPForbidden, 415: web.HTTPUnsupportedMediaType}
+    raise error[status](text=body, content_type="application/json")
+
+
+def _visitor(request: web.Request) -> tuple[str, bool]:
+    """The visitor id from the cookie, or a fresh random one (True when fresh)."""
+    value = request.cookies.get(COOKIE_NAME, "")
+    if _VISITOR_ID.fullmatch(value):
+        return value, False
+    return secrets.token_urlsafe(32), True
+
+
+def _remember(response: web.StreamResponse, request: web.Request, visitor: str) -> None:
+    # A session cookie (no expiry): closing the browser ends the test conversation.
+    response.set_cookie(
+        COOKIE_NAME, visitor, path="/", httponly=True, samesite="Strict", secure=request.secure
+    )
+
+
+def _session_key(visitor: str) -> str:
+    # The store keeps a hash, so the cookie value itself (a bearer id) is never stored.
+    return f"{CHANNEL}:{hashlib.sha256(visitor.encode()).hexdigest()[:32]}"
+
+
+class WebPage:
+    """Serves the page's files and its turn endpoint, to whom the setting allows."""
+
+    def __init__(self, conversation: Conversation, *, everyone: bool) -> None:
+        self._conversation = conversation
+        self._everyone = everyone
+        self._assets = {
+            path: (files("bot").joinpath("webpage", name).read_bytes(), kind)
+            for path, (name, kind) in _ASSETS.items()
+        }
+
+    def _admit(self, request: web.Request) -> None:
+        # Outsiders get the same 404 as for a path that does not exist.
+        if not (self._everyone or is_local(request)):
+            raise web.HTTPNotFound()
+
+    async def asset(self, request: web.Request) -> web.Response:
+        """The page (``/``) and its stylesheet and script; the page also sets the cookie."""
+        self._admit(request)
+        body, kind = self._assets[request.path]
+        response = web.Response(body=body, content_type=kind, charset="utf-8")
+        response.headers.update(_PAGE_HEADERS)
+        visitor, fresh = _visitor(request)
+        if fresh and request.path == "/":
+            _remember(response, request, visitor)
+        return response
+
+    async def turn(self, request: web.Request) -> web.Response:
+        """One JSON turn in, ``{"replies": [...]}`` out; bad input gets 400, 403, 413 or 415."""
+        self._admit(request)
+        if request.content_type != "application/json":
+            _refuse(415, "Stuur JSON (Content-Type: application/json).")
+        origin = request.headers.get("Origin")
+        # Host and port only: behind a TLS proxy (VERBIND_WEB_PAGE=on) the page is https while
+        # aiohttp sees http. "null" (sandboxed frames, files) has no host and is refused.
+        if origin is not None and urlsplit(origin).netloc != request.host:
+            _refuse(403, "Dit verzoek komt van een andere site.")
+        if (request.content_length or 0) > MAX_TURN_BYTES:
+            _refuse(413, "Het bericht is te groot.")
+        body = await request.read()
+        if len(body) > MAX_TURN_BYTES:
+            _refuse(413, "Het bericht is te groot.")
+        try:
+            text, payload = _parse_turn(json.loads(body))
+        except (ValueError, RecursionError):
+            _refuse(400, _BAD_TURN)
+        visitor, fresh = _visitor(request)
+        turn = Turn(key=_session_key(visitor), channel=CHANNEL, text=text, payload=payload)
+        replies = await self._conversation.handle(turn)
+        response = web.json_response(
+            {"replies": [reply_json(reply) for reply in replies]}, headers=_TURN_HEADERS
+        )
+        if fresh:
+            _remember(response, request, visitor)
+        return response
+
+
+def mount_web(app: web.Application, *, conversation: Conversation, settings: Settings) -> None:
+    """Add ``GET /``, its two files under ``/web/`` and ``POST /web/turn`` (unless turned off)."""
+    if settings.web_page == "off":
+        return
+    page = WebPage(conversation, everyone=settings.web_page == "on")
+    for path in _ASSETS:
+        app.router.add_get(path, page.asset)
+    app.router.add_post(TURN_PATH, page.turn)

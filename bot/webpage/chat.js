@@ -1,0 +1,164 @@
+// The local test page: sends one turn at a time to /web/turn and renders the replies.
+// Everything is built with textContent (never innerHTML), so reply text cannot inject markup.
+"use strict";
+
+(() => {
+  const TURN_URL = "/web/turn";
+  const SAFE_LINK = /^(https?:|tel:|mailto:)/i;
+  const log = document.getElementById("gesprek");
+  const form = document.getElementById("invoer-form");
+  const input = document.getElementById("invoer");
+  let busy = false;
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function hidden(text) {
+    return element("span", "visually-hidden", text);
+  }
+
+  function link(label, href, external) {
+    if (!SAFE_LINK.test(href)) return element("span", "", label);
+    const anchor = element("a", "", label);
+    anchor.href = href;
+    if (external) {
+      anchor.target = "_blank";
+      anchor.rel = "noopener noreferrer";
+      anchor.append(hidden(" (opent in een nieuw tabblad)"));
+    }
+    return anchor;
+  }
+
+  function renderContact(contact) {
+    const card = element("section", "contact");
+    card.setAttribute("aria-label", "Contact: " + contact.name);
+    card.append(element("h3", "", contact.name));
+    for (const line of contact.lines) {
+      card.append(element("p", line.unconfirmed ? "unconfirmed" : "", line.text));
+    }
+    card.append(element("p", "verified", contact.verified_text));
+    if (contact.links.length) {
+      const links = element("p", "links");
+      for (const item of contact.links) {
+        links.append(link(item.label, item.href, item.href.startsWith("http")), " ");
+      }
+      card.append(links);
+    }
+    return card;
+  }
+
+  function renderSources(sources) {
+    const footer = element("footer", "sources");
+    for (const source of sources) {
+      const line = element("p", "", "Bron: ");
+      line.append(link(source.title, source.url, true));
+      line.append(" (gecontroleerd " + source.checked + ")");
+      footer.append(line);
+    }
+    return footer;
+  }
+
+  function renderButtons(buttons) {
+    const group = element("div", "choices");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", "Antwoorden");
+    for (const item of buttons) {
+      const button = element("button", "choice", item.label);
+      button.type = "button";
+      button.addEventListener("click", () =>
+        send({ payload: item.payload }, item.label, { fromClick: true }),
+      );
+      group.append(button);
+    }
+    return group;
+  }
+
+  function renderReply(reply) {
+    const box = element("div", "msg bot kind-" + reply.kind);
+    box.tabIndex = -1;
+    if (reply.outcome) box.dataset.outcome = reply.outcome;
+    box.append(hidden("Verbind: "), element("p", "text", reply.text));
+    for (const contact of reply.contacts) box.append(renderContact(contact));
+    if (reply.sources.length) box.append(renderSources(reply.sources));
+    if (reply.buttons.length) box.append(renderButtons(reply.buttons));
+    return box;
+  }
+
+  function renderOwn(text) {
+    const box = element("div", "msg own");
+    box.append(hidden("U: "), element("p", "text", text));
+    return box;
+  }
+
+  function retireOldButtons() {
+    // Earlier answers stay readable but leave the tab order: only the newest question is live.
+    for (const button of log.querySelectorAll("button.choice")) button.disabled = true;
+  }
+
+  function show(replies, fromClick) {
+    const added = replies.map(renderReply);
+    log.append(...added);
+    if (!added.length) return;
+    const firstButton = added.map((box) => box.querySelector("button.choice")).find(Boolean);
+    if (fromClick) {
+      (firstButton || added[0]).focus();
+    } else {
+      added[0].scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  function failed(message) {
+    return [{
+      text: message || "Er ging iets mis bij het versturen. Probeer het opnieuw.",
+      kind: "warning", buttons: [], contacts: [], sources: [], outcome: null,
+    }];
+  }
+
+  async function send(body, shown, { fromClick }) {
+    if (busy) return;
+    busy = true;
+    log.setAttribute("aria-busy", "true");
+    if (shown) {
+      retireOldButtons();
+      log.append(renderOwn(shown));
+    }
+    let replies;
+    try {
+      const response = await fetch(TURN_URL, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        credentials: "same-origin",
+        body: JSON.stringify(body),
+      });
+      const data = await response.json().catch(() => null);
+      // The server's own short Dutch error (e.g. a message that is too big) when it gave one.
+      replies = response.ok && data ? data.replies : failed(data && data.error);
+    } catch (error) {
+      replies = failed();
+    }
+    busy = false;
+    log.removeAttribute("aria-busy");
+    show(replies, fromClick);
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text || busy) return;
+    input.value = "";
+    send({ text }, text, { fromClick: false });
+  });
+
+  for (const button of document.querySelectorAll("[data-text]")) {
+    button.addEventListener("click", () =>
+      send({ text: button.dataset.text }, button.dataset.text, { fromClick: true }),
+    );
+  }
+
+  // Opening the page starts at the menu (a welcome for a new conversation).
+  send({ text: "menu" }, null, { fromClick: false });
+})();

@@ -1,0 +1,170 @@
+// Drives the local web chat page in Debian's chromium (playwright-core, no downloaded browser).
+// Usage: node walk.js PLAN.json — the plan (written by tests/test_browser.py) holds the URL, the
+// steps to take and where to save the screenshot. Prints a JSON summary on stdout; any failed step
+// throws, which ends the process with a non-zero code and the reason on stderr.
+"use strict";
+
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { chromium } = require("playwright-core");
+
+const STEP_TIMEOUT_MS = 15000;
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  // Containers often have a tiny /dev/shm, which makes chromium's renderer crash.
+  "--disable-dev-shm-usage",
+];
+
+function fail(message) {
+  throw new Error(message);
+}
+
+async function botMessages(page) {
+  return page.locator("#gesprek .msg.bot").allInnerTexts();
+}
+
+// Runs `action`, then waits until the page has answered and returns the new bot messages.
+async function answered(page, action) {
+  const before = (await botMessages(page)).length;
+  await action();
+  await page.waitForFunction(
+    (count) =>
+      !document.getElementById("gesprek").hasAttribute("aria-busy") &&
+      document.querySelectorAll("#gesprek .msg.bot").length > count,
+    before,
+    { timeout: STEP_TIMEOUT_MS },
+  );
+  return (await botMessages(page)).slice(before);
+}
+
+function expectText(messages, text, step) {
+  if (!messages.some((message) => message.includes(text))) {
+    fail(`step ${step}: expected "${text}" in the new messages, got ${JSON.stringify(messages)}`);
+  }
+}
+
+async function focusedLabel(page) {
+  return page.evaluate(() => {
+    const active = document.activeElement;
+    return active && active.tagName === "BUTTON" ? active.textContent : null;
+  });
+}
+
+// Keyboard only: Tab until the live answer button `label` has focus, then press Enter.
+async function keyboardChoose(page, label) {
+  for (let presses = 0; presses < 60; presses++) {
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => {
+      const active = document.activeElement;
+      return active && active.matches("button.choice:enabled") ? active.textContent : null;
+    });
+    if (focused === label) return answered(page, () => page.keyboard.press("Enter"));
+  }
+  return fail(`Tab never reached the button "${label}"`);
+}
+
+function answerButton(page, label) {
+  return page
+    .locator("#gesprek")
+    .getByRole("button", { name: label, exact: true, disabled: false })
+    .last();
+}
+
+async function runStep(page, step, index) {
+  let messages;
+  if (step.keyboard !== undefined) {
+    messages = await keyboardChoose(page, step.keyboard);
+  } else if (step.click !== undefined) {
+    messages = await answered(page, () => answerButton(page, step.click).click());
+  } else if (step.command !== undefined) {
+    const name = step.command.charAt(0).toUpperCase() + step.command.slice(1);
+    const button = page.getByRole("group", { name: "Gesprek besturen" }).getByRole("button", {
+      name,
+      exact: true,
+    });
+    messages = await answered(page, () => button.click());
+  } else if (step.type !== undefined) {
+    const input = page.getByLabel("Uw vraag of antwoord");
+    await input.fill(step.type);
+    messages = await answered(page, () => input.press("Enter"));
+    const stillTyping = await page.evaluate(() => document.activeElement.id === "invoer");
+    if (!stillTyping) fail(`step ${index}: focus left the input after sending typed text`);
+  } else {
+    fail(`step ${index}: unknown step ${JSON.stringify(step)}`);
+  }
+  if (step.expect) expectText(messages, step.expect, index);
+  if (step.focus !== undefined) {
+    const focused = await focusedLabel(page);
+    if (focused !== step.focus) {
+      fail(`step ${index}: focus should be on "${step.focus}", is on ${JSON.stringify(focused)}`);
+    }
+  }
+  if (step.outcome) {
+    const shown = await page.locator(`#gesprek .msg.bot[data-outcome="${step.outcome}"]`).count();
+    if (!shown) fail(`step ${index}: no reply marked with outcome ${step.outcome}`);
+  }
+  if (step.link) {
+    const links = await page.locator(`#gesprek a[href="${step.link}"]`).count();
+    if (!links) fail(`step ${index}: no link to ${step.link}`);
+  }
+  return messages.length;
+}
+
+async function accessibility(page) {
+  // axe-core from node_modules, evaluated in the page over the DevTools protocol (no network,
+  // and the page's own Content-Security-Policy stays in force).
+  const source = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+  await page.evaluate(source);
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+  });
+}
+
+async function main() {
+  const plan = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "verbind-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: plan.chromium,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1000, height: 900 },
+  });
+  const problems = [];
+  try {
+    const page = context.pages()[0] || (await context.newPage());
+    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+    });
+    const first = await answered(page, () => page.goto(plan.url));
+    expectText(first, plan.welcome, "open");
+    const start = await accessibility(page);
+    let replies = 0;
+    for (const [index, step] of plan.steps.entries()) {
+      replies += await runStep(page, step, index);
+    }
+    const end = await accessibility(page);
+    await page.screenshot({ path: plan.screenshot, fullPage: true });
+    const summary = { steps: plan.steps.length, replies, problems, axe: [...start, ...end] };
+    process.stdout.write(JSON.stringify(summary));
+  } finally {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error.stack || error}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,208 @@
+"""The web chat page in a real browser: `verbind serve`, Debian's chromium and playwright-core.
+
+The plan the browser follows is derived from the shipped afwegingskader (labels, texts, outcomes),
+so a content change does not break this test and a page change cannot hide behind fixed texts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from knowledge import AdviceNode, DecisionTree, load_knowledge
+from knowledge.model import Node
+from tests.test_shipped_trees import AFWEGINGSKADER
+
+ROOT = Path(__file__).parent.parent
+BROWSER = Path(__file__).parent / "browser"
+SCREENSHOT = ROOT / "test-artifacts" / "web-chat.png"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SERVER_START_LIMIT = 60.0
+SHIPPED = load_knowledge()
+TREE = SHIPPED.trees["afwegingskader"]
+# The settings a developer's shell might carry that would change what `verbind serve` does.
+FOREIGN_SETTINGS = (
+    "VERBIND_WEB_PAGE",
+    "VERBIND_CONTENT_DIR",
+    "VERBIND_HOST",
+    "VERBIND_PORT",
+    "MicrosoftAppId",
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+)
+
+
+@pytest.fixture
+def tools() -> tuple[str, str]:
+    """The chromium and node executables, or a skip saying what is missing."""
+    chromium, node = shutil.which("chromium"), shutil.which("node")
+    if chromium is None:
+        pytest.skip("chromium is not installed: scripts/test installs Debian's package (apt-get)")
+    if node is None:
+        pytest.skip("node is not installed: the browser test drives chromium from Node")
+    if not (BROWSER / "node_modules" / "playwright-core").is_dir():
+        pytest.skip("playwright-core is missing: scripts/test runs npm ci --prefix tests/browser")
+    return chromium, node
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def wait_until_healthy(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
+    """Poll /healthz until the server answers; fail with its output if it dies or never does."""
+    deadline = time.monotonic() + SERVER_START_LIMIT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"verbind serve ended early:\n{log.read_text(encoding='utf-8')}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    pytest.fail(f"verbind serve did not answer /healthz:\n{log.read_text(encoding='utf-8')}")
+
+
+@pytest.fixture
+def served_page(tools: tuple[str, str], tmp_path: Path) -> Iterator[str]:
+    """`verbind serve --port P` with a fresh data dir; yields the page address it prints."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in FOREIGN_SETTINGS}
+    env["VERBIND_DATA_DIR"] = str(tmp_path / "data")
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until_healthy(process, port, log)
+        printed = log.read_text(encoding="utf-8")
+        prefix = "Open de testpagina: "
+        lines = [line.split(prefix, 1)[1] for line in printed.splitlines() if prefix in line]
+        assert lines == [f"http://127.0.0.1:{port}/"], printed
+        yield lines[0]
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def node_after(tree: DecisionTree, answers: tuple[str, ...]) -> Node:
+    """The node reached from the start by ``answers`` (choice keys)."""
+    node = tree.node(tree.start)
+    for key in answers:
+        node = tree.node(next(o.next for o in node.options if o.key == key))
+    return node
+
+
+def label(node: Node, key: str) -> str:
+    """The button label of the answer ``key`` at ``node``."""
+    return next(o.label for o in node.options if o.key == key)
+
+
+def arrival(node: Node) -> dict[str, Any]:
+    """What the page must show on reaching ``node``: its text, and focus or outcome."""
+    expected: dict[str, Any] = {"expect": node.text_for(None)}
+    if node.options:
+        expected["focus"] = node.options[0].label
+    elif isinstance(node, AdviceNode) and node.outcome:
+        expected["outcome"] = node.outcome
+    return expected
+
+
+def confirmed_phone_link(node: Node) -> str | None:
+    """The tel: link the page must offer for the first confirmed phone number at ``node``."""
+    contacts = node.contacts if isinstance(node, AdviceNode) else ()
+    for contact_id in contacts:
+        organisation = SHIPPED.organisations[contact_id]
+        if organisation.phone and "phone" not in organisation.unconfirmed:
+            return "tel:" + "".join(c for c in organisation.phone if c.isdigit() or c == "+")
+    return None
+
+
+def clicks(start: tuple[str, ...], answers: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Steps that click ``answers`` one by one, from the node after ``start``."""
+    steps = []
+    for i, key in enumerate(answers):
+        here = (*start, *answers[:i])
+        steps.append(
+            {"click": label(node_after(TREE, here), key), **arrival(node_after(TREE, (*here, key)))}
+        )
+    return steps
+
+
+def walk_plan(url: str, chromium: str) -> dict[str, Any]:
+    """Open the tree by keyboard, click to an outcome with contacts, go back, type, finish."""
+    with_contacts = min(
+        (a for a, end in AFWEGINGSKADER.items() if confirmed_phone_link(TREE.node(end))), key=len
+    )
+    longest = max(AFWEGINGSKADER, key=len)
+    fork = len(with_contacts) - 1
+    assert longest[:fork] == with_contacts[:fork], "the two walks part at the last contact step"
+    start = TREE.node(TREE.start)
+    steps: list[dict[str, Any]] = [{"keyboard": TREE.title, **arrival(start)}]
+    steps += clicks((), with_contacts)
+    steps[-1]["link"] = confirmed_phone_link(TREE.node(AFWEGINGSKADER[with_contacts]))
+    steps.append({"command": "terug", "expect": node_after(TREE, longest[:fork]).text_for(None)})
+    fork_node = node_after(TREE, longest[:fork])
+    number = [o.key for o in fork_node.options].index(longest[fork]) + 1
+    typed = arrival(node_after(TREE, longest[: fork + 1]))
+    typed.pop("focus", None)  # typing keeps the focus in the input (walk.js checks that)
+    steps.append({"type": str(number), **typed})
+    steps += clicks(longest[: fork + 1], longest[fork + 1 :])
+    steps.append({"command": "opnieuw", "expect": start.text_for(None)})
+    return {
+        "url": url,
+        "chromium": chromium,
+        "welcome": "Welkom bij Verbind",
+        "screenshot": str(SCREENSHOT),
+        "steps": steps,
+    }
+
+
+def test_walk_the_afwegingskader_in_chromium(
+    tools: tuple[str, str], served_page: str, tmp_path: Path
+) -> None:
+    """In chromium the page walks to two outcomes by mouse, keyboard and typing, with no serious
+    accessibility violations and no console errors, and leaves a PNG screenshot."""
+    chromium, node = tools
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    SCREENSHOT.unlink(missing_ok=True)
+    plan = tmp_path / "plan.json"
+    plan.write_text(
+        json.dumps(walk_plan(served_page, chromium), ensure_ascii=False), encoding="utf-8"
+    )
+    result = subprocess.run(
+        [node, str(BROWSER / "walk.js"), str(plan)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        cwd=BROWSER,
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["steps"] == len(json.loads(plan.read_text(encoding="utf-8"))["steps"])
+    assert summary["problems"] == []
+    serious = [v for v in summary["axe"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    assert SCREENSHOT.read_bytes().startswith(PNG_SIGNATURE)

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from bot.services import Services, build_services
 from bot.settings import Settings
+from bot.storage import UNREACHABLE, open_database
 from bot.terminal import TerminalChannel, replies_json, replies_text
-from dialogs.session import MemorySessionStore
+from dialogs.session import MemorySessionStore, StorageUnavailableError
 from knowledge.library import KnowledgeBase
 from knowledge.loader import load_knowledge
 from knowledge.problems import ContentError
@@ -21,6 +22,7 @@ __all__ = ["main"]
 
 EXIT_CONTENT = 1
 EXIT_SETTINGS = 3
+EXIT_UNAVAILABLE = 4
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -74,6 +76,7 @@ def _run(args: argparse.Namespace) -> int:
             settings,
             knowledge,
             sessions=MemorySessionStore(idle_seconds=settings.session_idle_seconds),
+            database=open_database(settings),
         )
     except (ContentError, ValueError) as exc:
         print(f"verbind: instellingen kloppen niet:\n{exc}", file=sys.stderr)
@@ -83,6 +86,12 @@ def _run(args: argparse.Namespace) -> int:
 
 async def _chat(args: argparse.Namespace, services: Services) -> int:
     channel = TerminalChannel(services.conversation)
+    try:
+        await services.open()
+    except StorageUnavailableError as exc:
+        await services.close()
+        print(UNREACHABLE.format(where=exc), file=sys.stderr)
+        return EXIT_UNAVAILABLE
     try:
         if args.command == "ask":
             replies = await channel.say(" ".join(args.text))
@@ -186,7 +195,11 @@ def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBas
         print(f"verbind serve: instellingen kloppen niet:\n{exc}", file=sys.stderr)
         return EXIT_SETTINGS
     # run_app stops gracefully on SIGINT and SIGTERM.
-    web.run_app(app, host=host, port=port, print=None)
+    try:
+        web.run_app(app, host=host, port=port, print=None)
+    except StorageUnavailableError as exc:
+        print(UNREACHABLE.format(where=exc), file=sys.stderr)
+        return EXIT_UNAVAILABLE
     return 0
 
 

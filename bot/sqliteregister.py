@@ -13,14 +13,13 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from bot.chain import (
     GENESIS,
     Anchor,
-    ChainedRow,
     Verification,
     anchor_mac,
+    chained_rows,
     record_mac,
     verify_chain,
 )
@@ -123,7 +122,7 @@ class SqliteRegister:
             cursor = db.execute(
                 f"SELECT seq, {_COLUMNS}, prev_mac, mac FROM consultations ORDER BY seq"
             )
-            return verify_chain(self._key, anchor, _chained(cursor))
+            return verify_chain(self._key, anchor, chained_rows(cursor))
 
     def purge(self, before: str, *, event: ConsultationRecord) -> int:
         """Delete records older than ``before`` (oldest first, as a prefix of the chain),
@@ -190,18 +189,3 @@ class SqliteRegister:
                 yield self._db
             except sqlite3.OperationalError as exc:
                 raise RegisterUnavailableError(str(exc)) from exc
-
-
-def _chained(rows: Iterator[tuple[Any, ...]]) -> Iterator[ChainedRow]:
-    """Rows as chain links; a row whose values were tampered into nonsense still becomes a
-    link (built without validation), so the chain check can name it."""
-    width = len(RECORD_FIELDS)
-    for row in rows:
-        values = dict(zip(RECORD_FIELDS, row[1 : 1 + width], strict=True))
-        try:
-            record = ConsultationRecord(**values)
-        except (TypeError, ValueError):
-            record = ConsultationRecord.__new__(ConsultationRecord)
-            for name, value in values.items():
-                object.__setattr__(record, name, value)
-        yield ChainedRow(int(row[0]), record, str(row[-2]), str(row[-1]))

@@ -24,7 +24,7 @@ from bot.chain import (
     record_mac,
     verify_chain,
 )
-from bot.postgres import Database, connect, describe
+from bot.postgres import Database, connect, describe, ensure_schema
 from dialogs.register import (
     RECORD_FIELDS,
     ConsultationRecord,
@@ -176,6 +176,7 @@ class PostgresRegister:
         try:
             if self._conn is None or self._conn.closed:
                 self._conn = connect(self._dsn)
+                ensure_schema(self._conn)
             with self._conn.transaction():
                 yield self._conn
         except (psycopg.OperationalError, StorageUnavailableError) as exc:

@@ -24,6 +24,7 @@ __all__ = [
     "Database",
     "connect",
     "describe",
+    "ensure_schema",
     "migrate",
 ]
 
@@ -110,12 +111,13 @@ def migrate(dsn: str) -> int:
     returns the schema version."""
     with connect(dsn) as conn:
         try:
-            return _migrate(conn)
+            return ensure_schema(conn)
         except psycopg.OperationalError as exc:
             raise StorageUnavailableError(describe(dsn)) from exc
 
 
-def _migrate(conn: psycopg.Connection[Any]) -> int:
+def ensure_schema(conn: psycopg.Connection[Any]) -> int:
+    """Apply the missing schema steps on ``conn`` (autocommit); returns the schema version."""
     with conn.transaction():
         # The lock comes first: even CREATE TABLE IF NOT EXISTS fails when two run at once.
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))

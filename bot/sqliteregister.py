@@ -71,9 +71,11 @@ class SqliteRegister:
         self._key = key
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        # The busy timeout comes first: switching a new file to WAL while another process
+        # creates it too must wait for that process, not fail.
+        self._db.execute("PRAGMA busy_timeout=10000")
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA busy_timeout=10000")
         with self._reading() as db:  # idempotent; executescript manages its own transaction
             db.executescript(SCHEMA)
 

@@ -137,11 +137,16 @@ class Database:
     def __init__(self, dsn: str, *, max_size: int = 10) -> None:
         self.dsn = dsn
         self.down = False
-        """True after a failed call, until a later one succeeds (see :meth:`probe`)."""
-        self._pool = AsyncConnectionPool(
-            dsn,
+        """True after a failed call, until :meth:`probe` finds the database back."""
+        self._max_size = max_size
+        self._probing = False
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> AsyncConnectionPool[Any]:
+        return AsyncConnectionPool(
+            self.dsn,
             min_size=1,
-            max_size=max_size,
+            max_size=self._max_size,
             timeout=POOL_TIMEOUT,
             open=False,
             kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT},
@@ -177,13 +182,25 @@ class Database:
 
     async def probe(self) -> None:
         """After a failure, check with a fresh connection (refused at once while the server is
-        down) whether the database is back; StorageUnavailableError while it is not."""
+        down) whether the database is back; StorageUnavailableError while it is not.
+
+        Once it is back the pool is replaced: the old one may be waiting out a long reconnect
+        back-off and would keep answering 503 for a while after the database returned.
+        """
         if not self.down:
             return
+        if self._probing:  # one probe at a time; the others need not wait for it
+            raise StorageUnavailableError(describe(self.dsn))
+        self._probing = True
         try:
             conn = await psycopg.AsyncConnection.connect(self.dsn, connect_timeout=CONNECT_TIMEOUT)
+            await conn.close()
+            old, self._pool = self._pool, self._new_pool()
+            await self._pool.open(wait=False)
         except psycopg.OperationalError as exc:
             raise StorageUnavailableError(describe(self.dsn)) from exc
-        await conn.close()
-        _log.info("database reachable again")
+        finally:
+            self._probing = False
         self.down = False
+        _log.info("database reachable again")
+        await old.close(timeout=0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,6 +64,18 @@ BEGIN SELECT RAISE(ABORT, 'the register is append-only'); END;
 """
 
 
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch to WAL. That needs an exclusive lock, and SQLite does not always wait for one when
+    another process is creating the same file at this moment: retry for a while."""
+    for _ in range(100):
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            time.sleep(0.05)
+    db.execute("PRAGMA journal_mode=WAL")
+
+
 class SqliteRegister:
     """An append-only, HMAC-chained register in one SQLite file."""
 
@@ -71,10 +84,8 @@ class SqliteRegister:
         self._key = key
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        # The busy timeout comes first: switching a new file to WAL while another process
-        # creates it too must wait for that process, not fail.
         self._db.execute("PRAGMA busy_timeout=10000")
-        self._db.execute("PRAGMA journal_mode=WAL")
+        _use_wal(self._db)
         self._db.execute("PRAGMA synchronous=FULL")
         with self._reading() as db:  # idempotent; executescript manages its own transaction
             db.executescript(SCHEMA)

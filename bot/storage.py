@@ -77,7 +77,15 @@ class Register(ConsultationRegister, RegisterAdmin, Protocol):
 
 
 def register_key(settings: Settings) -> bytes:
-    """The register's HMAC key: from the settings, else from (or into) the data dir."""
+    """The register's HMAC key: from the settings, else from (or into) the data dir.
+
+    With a shared database the key must be set: a key file per instance would chain each
+    instance's records with a different key."""
+    if settings.database_url and not settings.register_key:
+        raise ValueError(
+            "VERBIND_REGISTER_KEY is nodig met VERBIND_DATABASE_URL: "
+            "alle instanties gebruiken dezelfde sleutel"
+        )
     if settings.register_key:
         try:
             key = bytes.fromhex(settings.register_key)

@@ -394,3 +394,22 @@ def slack_headers(body: str, secret: str) -> dict[str, str]:
         "X-Slack-Request-Timestamp": timestamp,
         "X-Slack-Signature": f"v0={digest}",
     }
+
+
+def test_a_shared_database_needs_the_register_key(tmp_path: Path) -> None:
+    """Without VERBIND_REGISTER_KEY a database deployment refuses to start: a key file per
+    instance would chain each instance's records with its own key."""
+    env = serve_env("postgresql://verbind@127.0.0.1:1/verbind", tmp_path)
+    del env["VERBIND_REGISTER_KEY"]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "serve", "--port", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "VERBIND_REGISTER_KEY is nodig" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "register.key").exists()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 
 from bot.pickup import add_pickup_routes
 from bot.services import build_services
@@ -18,10 +20,29 @@ from dialogs.session import MemorySessionStore
 from knowledge.library import KnowledgeBase
 from knowledge.loader import load_knowledge
 
-__all__ = ["CONVERSATION", "SESSIONS", "create_app"]
+__all__ = ["CONVERSATION", "SESSIONS", "AccessLog", "create_app"]
 
 CONVERSATION = web.AppKey("conversation", Conversation)
 SESSIONS = web.AppKey("sessions", MemorySessionStore)
+
+
+class AccessLog(AbstractAccessLogger):
+    """One line per request: method, path, status, size and time — never the query string,
+    which a client could fill with anything (``web.run_app(..., access_log_class=AccessLog)``)."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info(
+            "%s %s %d %d %.1fms",
+            request.method,
+            request.rel_url.path,
+            response.status,
+            response.body_length,
+            time * 1000,
+        )
+
+    @property
+    def enabled(self) -> bool:
+        return self.logger.isEnabledFor(logging.INFO)
 
 
 def _purging(

@@ -167,7 +167,7 @@ def _show(args: argparse.Namespace, knowledge: KnowledgeBase) -> int:
 def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:
     from aiohttp import web
 
-    from bot.app import create_app
+    from bot.app import AccessLog, create_app
     from bot.web import page_url
 
     host = args.host or settings.host
@@ -186,7 +186,7 @@ def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBas
         print(f"verbind serve: instellingen kloppen niet:\n{exc}", file=sys.stderr)
         return EXIT_SETTINGS
     # run_app stops gracefully on SIGINT and SIGTERM.
-    web.run_app(app, host=host, port=port, print=None)
+    web.run_app(app, host=host, port=port, print=None, access_log_class=AccessLog)
     return 0
 
 

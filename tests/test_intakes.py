@@ -335,13 +335,15 @@ class FakeConnector:
 
 
 def card_actions(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The Action.Submit data of every card in a reply activity, by title."""
-    return {
-        action["title"]: action["data"]
-        for attachment in body.get("attachments", [])
-        for action in attachment["content"].get("actions", [])
-        if action["type"] == "Action.Submit"
-    }
+    """The Action.Submit data of every card in a reply activity (action bar and sets), by title."""
+    found: dict[str, dict[str, Any]] = {}
+    for attachment in body.get("attachments", []):
+        card = attachment["content"]
+        sets = [card.get("actions", [])]
+        sets += [item["actions"] for item in card["body"] if item["type"] == "ActionSet"]
+        for actions in sets:
+            found.update({a["title"]: a["data"] for a in actions if a["type"] == "Action.Submit"})
+    return found
 
 
 async def test_teams_request_reaches_the_intake_channel_and_the_requester_is_told(

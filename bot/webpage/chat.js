@@ -134,7 +134,11 @@
   function retireOldButtons() {
     // Earlier answers stay readable but leave the tab order: only the newest question is live.
     for (const button of log.querySelectorAll("button.choice")) button.disabled = true;
-    for (const field of log.querySelectorAll("input.field")) field.disabled = true;
+    // Sent form values leave the screen too: the server forwards them and forgets them.
+    for (const field of log.querySelectorAll("input.field")) {
+      field.disabled = true;
+      field.value = "";
+    }
   }
 
   function show(replies, fromClick) {

@@ -10,6 +10,7 @@ crossings; horizontal positions pull each box towards its neighbours' centres wi
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -186,9 +187,7 @@ def _orient(links: Sequence[Link], ordered: list[str]) -> list[tuple[str, str] |
     reversing the back edges of a depth-first search always leaves a graph without cycles.
     """
     wanted: list[tuple[str, str] | None] = [
-        None
-        if k.source == k.target
-        else ((k.target, k.source) if k.back else (k.source, k.target))
+        None if k.source == k.target else ((k.target, k.source) if k.back else (k.source, k.target))
         for k in links
     ]
     out: dict[str, list[tuple[int, str]]] = {n: [] for n in ordered}
@@ -396,7 +395,7 @@ def _horizontal(
 def _place(items: dict[str, _Item], layer: list[str], wanted: list[float]) -> None:
     """Closest centres to ``wanted`` keeping order and spacing (pool-adjacent-violators)."""
     offsets = [0.0]
-    for left, right in zip(layer, layer[1:], strict=False):
+    for left, right in itertools.pairwise(layer):
         a, b = items[left], items[right]
         gap = BOX_GAP if a.real or b.real else WAYPOINT_GAP
         offsets.append(offsets[-1] + (a.width + b.width) / 2 + gap)

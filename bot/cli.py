@@ -61,6 +61,8 @@ def _run(args: argparse.Namespace) -> int:
         return _serve(args, settings, knowledge)
     if args.command == "show":
         return _show(args, knowledge)
+    if args.command == "render":
+        return _render(args, knowledge)
     if args.command == "register":
         from bot.registercli import run_register
 
@@ -110,6 +112,12 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("check", help="controleer alle inhoud")
     show = commands.add_parser("show", help="toon een beslisboom als tekst")
     show.add_argument("tree", nargs="?", help="id van de boom (zonder: de lijst)")
+    render = commands.add_parser("render", help="teken een beslisboom als diagram")
+    render.add_argument("tree", nargs="?", help="id van de boom (zonder: de lijst)")
+    render.add_argument(
+        "--format", choices=("mermaid", "svg", "html"), default="mermaid", help="standaard mermaid"
+    )
+    render.add_argument("--out", type=Path, help="schrijf naar dit bestand")
     _register_parsers(commands)
     serve = commands.add_parser("serve", help="start de HTTP-server (Teams, testpagina, status)")
     serve.add_argument("--host", help="adres (standaard 127.0.0.1)")
@@ -161,6 +169,30 @@ def _show(args: argparse.Namespace, knowledge: KnowledgeBase) -> int:
             print(f"{tree.id}: {tree.title}")
         return 0 if args.tree is None else 2
     print(tree_listing(knowledge, knowledge.trees[args.tree]))
+    return 0
+
+
+def _render(args: argparse.Namespace, knowledge: KnowledgeBase) -> int:
+    from knowledge.diagrampage import render_tree
+
+    if args.tree is None:
+        for tree in knowledge.trees.values():
+            print(f"{tree.id}: {tree.title}")
+        return 0
+    if args.tree not in knowledge.trees:
+        known = ", ".join(knowledge.trees)
+        print(f"verbind render: boom '{args.tree}' bestaat niet. Bomen: {known}", file=sys.stderr)
+        return 2
+    text = render_tree(knowledge, knowledge.trees[args.tree], args.format)
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        args.out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"verbind render: kan {args.out} niet schrijven: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"Diagram geschreven: {args.out}")
     return 0
 
 

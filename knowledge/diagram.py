@@ -279,7 +279,7 @@ def _box_text(node: DiagramNode) -> _BoxText:
         notes += wrap(f"Eigen tekst voor: {names}", small)
     if node.related:
         notes += wrap("Verder met: " + ", ".join(t for _, t in node.related), small)
-    tag = (f"{STYLES[node.kind].tag} · {node.id}",)
+    tag: tuple[str, ...] = (f"{STYLES[node.kind].tag} · {node.id}",)
     if len(tag[0]) * SMALL_SIZE * _BOLD_GLYPH > BOX_WIDTH - 2 * PAD:
         tag = (STYLES[node.kind].tag, node.id)
     return _BoxText(tag, tuple(wrap(node.label, chars)), tuple(notes))

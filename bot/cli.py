@@ -56,6 +56,7 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     if args.command == "check":
         print(_summary(knowledge))
+        print(_review(knowledge, details=args.details))
         return 0
     if args.command == "serve":
         return _serve(args, settings, knowledge)
@@ -109,7 +110,10 @@ def _parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="één vraag, één antwoord")
     ask.add_argument("--json", action="store_true", help="antwoord als JSON")
     ask.add_argument("text", nargs="+", help="de vraag")
-    commands.add_parser("check", help="controleer alle inhoud")
+    check = commands.add_parser("check", help="controleer alle inhoud")
+    check.add_argument(
+        "--details", action="store_true", help="toon ook elke regel die nog te bevestigen is"
+    )
     show = commands.add_parser("show", help="toon een beslisboom als tekst")
     show.add_argument("tree", nargs="?", help="id van de boom (zonder: de lijst)")
     render = commands.add_parser("render", help="teken een beslisboom als diagram")
@@ -247,6 +251,28 @@ def _summary(knowledge: KnowledgeBase) -> str:
         f"{len(knowledge.regions)} regio's, {len(knowledge.gemeenten)} gemeenten, "
         f"{places} woonplaatsen. Nog te bevestigen: {unconfirmed} adresboekregels."
     )
+
+
+def _review(knowledge: KnowledgeBase, *, details: bool) -> str:
+    from datetime import date
+
+    from knowledge.review import review_content
+
+    review = review_content(knowledge, today=date.today())
+    lines = [
+        f"Samenvatting: {review.trees} bomen, {review.nodes} knopen, {review.outcomes} uitkomsten,"
+        f" {review.faq} vragen (FAQ), {len(review.unconfirmed)} adresboekregels te bevestigen,"
+        f" {len(review.overdue)} onderdelen over de herziendatum."
+    ]
+    if details and review.unconfirmed:
+        lines.append("Nog te bevestigen:")
+        lines += [f"  {item}" for item in review.unconfirmed]
+    elif review.unconfirmed:
+        lines.append("Nog te bevestigen: zie 'verbind check --details' voor elke regel.")
+    if review.overdue:
+        lines.append("Waarschuwing: over de herziendatum (controleer en werk de datum bij):")
+        lines += [f"  {item}" for item in review.overdue]
+    return "\n".join(lines)
 
 
 def _configure_streams() -> None:

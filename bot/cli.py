@@ -64,6 +64,8 @@ def _run(args: argparse.Namespace) -> int:
         return _show(args, knowledge)
     if args.command == "render":
         return _render(args, knowledge)
+    if args.command == "test-content":
+        return asyncio.run(_test_content(content_dir, knowledge))
     if args.command == "register":
         from bot.registercli import run_register
 
@@ -122,6 +124,13 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=("mermaid", "svg", "html"), default="mermaid", help="standaard mermaid"
     )
     render.add_argument("--out", type=Path, help="schrijf naar dit bestand")
+    tests = commands.add_parser("test-content", help="voer de gesprekstests bij de inhoud uit")
+    tests.add_argument(
+        "--content",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="map met de inhoud; de tests staan in MAP/tests/",
+    )
     _register_parsers(commands)
     serve = commands.add_parser("serve", help="start de HTTP-server (Teams, testpagina, status)")
     serve.add_argument("--host", help="adres (standaard 127.0.0.1)")
@@ -198,6 +207,28 @@ def _render(args: argparse.Namespace, knowledge: KnowledgeBase) -> int:
         return 1
     print(f"Diagram geschreven: {args.out}")
     return 0
+
+
+async def _test_content(content_dir: Path, knowledge: KnowledgeBase) -> int:
+    from dialogs.contenttest import TESTS_DIR, load_content_tests, run_content_tests
+
+    tests, problems = load_content_tests(content_dir)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} probleem/problemen in de testbestanden", file=sys.stderr)
+        return EXIT_CONTENT
+    if not tests:
+        print(f"Geen inhoudstests gevonden in {content_dir / TESTS_DIR}.")
+        return 0
+    results = await run_content_tests(knowledge, tests)
+    failed = [r for r in results if not r.passed]
+    for result in failed:
+        for failure in result.failures:
+            print(failure, file=sys.stderr)
+    passed = len(results) - len(failed)
+    print(f"{len(results)} inhoudstests: {passed} geslaagd, {len(failed)} mislukt.")
+    return EXIT_CONTENT if failed else 0
 
 
 def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:

@@ -29,7 +29,7 @@ from dialogs.session import MemorySessionStore
 from dialogs.turn import Reply, Turn
 from knowledge.engine import Position, StepError, walk
 from knowledge.library import KnowledgeBase
-from knowledge.model import PROFESSIONS, Outcome
+from knowledge.model import PROFESSIONS, DecisionTree, Outcome
 from knowledge.problems import ContentError, Location, Problem
 from knowledge.yamldoc import Path_, YamlDocument, read_yaml
 
@@ -39,6 +39,7 @@ __all__ = [
     "ContentTest",
     "ContentTestResult",
     "load_content_tests",
+    "profession_variants",
     "run_content_test",
     "run_content_tests",
 ]
@@ -97,6 +98,15 @@ class ContentTestResult:
         return not self.failures
 
 
+def profession_variants(tree: DecisionTree) -> tuple[str | None, ...]:
+    """The professions a tree reads differently for: each profession when the tree asks it,
+    else no profession plus each profession with its own wording somewhere in the tree."""
+    if tree.asks_profession:
+        return tuple(PROFESSIONS)
+    worded = {p for node in tree.nodes for p in node.variants}
+    return (None, *(p for p in PROFESSIONS if p in worded))
+
+
 # -- reading ----------------------------------------------------------------------------------
 
 
@@ -111,7 +121,7 @@ def load_content_tests(content: Path) -> tuple[list[ContentTest], list[Problem]]
             problems.extend(exc.problems)
             continue
         tests.extend(_tests(document, problems))
-    return tests, problems
+    return tests, sorted(problems)
 
 
 def _tests(document: YamlDocument, problems: list[Problem]) -> Iterator[ContentTest]:

@@ -68,9 +68,7 @@ def main() -> None:
             for profession in profession_variants(tree)
             for answers, end in outcome_paths(tree)
         ]
-        text = yaml.safe_dump(
-            {"tests": tests}, allow_unicode=True, sort_keys=False, width=100
-        )
+        text = yaml.safe_dump({"tests": tests}, allow_unicode=True, sort_keys=False, width=100)
         out = DEFAULT_CONTENT / TESTS_DIR / f"paden-{tree.id}.yaml"
         out.write_text(HEADER + text, encoding="utf-8")
         print(f"{out.relative_to(ROOT)}: {len(tests)} tests")

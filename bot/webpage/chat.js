@@ -84,6 +84,13 @@
     box.append(hidden("Verbind: "), element("p", "text", reply.text));
     for (const contact of reply.contacts) box.append(renderContact(contact));
     if (reply.sources.length) box.append(renderSources(reply.sources));
+    if (reply.diagram) {
+      const line = element("p", "diagram-link");
+      const link = element("a", "", "Bekijk deze beslisboom als diagram");
+      link.href = reply.diagram;
+      line.append(link);
+      box.append(line);
+    }
     if (reply.buttons.length) box.append(renderButtons(reply.buttons));
     return box;
   }
@@ -114,7 +121,7 @@
   function failed(message) {
     return [{
       text: message || "Er ging iets mis bij het versturen. Probeer het opnieuw.",
-      kind: "warning", buttons: [], contacts: [], sources: [], outcome: null,
+      kind: "warning", buttons: [], contacts: [], sources: [], outcome: null, diagram: null,
     }];
   }
 

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
+from bot.diagrams import mount_diagrams
 from bot.pickup import add_pickup_routes
 from bot.services import build_services
 from bot.settings import Settings
@@ -91,6 +92,7 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     app.on_cleanup.append(teams.stop)
     app.on_cleanup.append(lambda _: services.close())
     mount_web(app, conversation=conversation, settings=settings)
+    mount_diagrams(app, conversation=conversation, settings=settings)
     if settings.slack_enabled:
         from bot.slack import mount_slack
 

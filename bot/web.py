@@ -149,7 +149,8 @@ def _source_json(source: SourceNote) -> Json:
 
 
 def reply_json(reply: Reply) -> Json:
-    """One reply as the page renders it: text, kind, buttons, contacts, sources, outcome."""
+    """One reply as the page renders it: text, kind, buttons, contacts, sources, outcome and,
+    after an outcome, the link to its tree's diagram."""
     return {
         "text": reply.text,
         "kind": reply.kind,
@@ -164,6 +165,8 @@ def reply_json(reply: Reply) -> Json:
         "sources": [_source_json(source) for source in reply.sources],
         "outcome": reply.outcome,
         "form": _form_json(reply.form),
+        # Served under the same access rule as this page (bot.diagrams).
+        "diagram": f"/diagrammen/{reply.tree}" if reply.tree else None,
     }
 
 

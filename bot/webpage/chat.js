@@ -121,6 +121,13 @@
     for (const contact of reply.contacts) box.append(renderContact(contact));
     if (reply.sources.length) box.append(renderSources(reply.sources));
     if (reply.form) box.append(renderForm(reply.form));
+    if (reply.diagram) {
+      const line = element("p", "diagram-link");
+      const link = element("a", "", "Bekijk deze beslisboom als diagram");
+      link.href = reply.diagram;
+      line.append(link);
+      box.append(line);
+    }
     if (reply.buttons.length) box.append(renderButtons(reply.buttons));
     return box;
   }
@@ -159,6 +166,7 @@
     return [{
       text: message || "Er ging iets mis bij het versturen. Probeer het opnieuw.",
       kind: "warning", buttons: [], contacts: [], sources: [], outcome: null, form: null,
+      diagram: null,
     }];
   }
 

@@ -9,7 +9,9 @@ import logging
 from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 
+from bot.diagrams import mount_diagrams
 from bot.intakes import PICKUP_PATH
 from bot.outage import outage_middleware
 from bot.pickup import add_pickup_routes
@@ -23,7 +25,7 @@ from dialogs.session import StorageUnavailableError
 from knowledge.library import KnowledgeBase
 from knowledge.loader import load_knowledge
 
-__all__ = ["CONVERSATION", "SESSIONS", "create_app"]
+__all__ = ["CONVERSATION", "SESSIONS", "AccessLog", "create_app"]
 
 CONVERSATION = web.AppKey("conversation", Conversation)
 SESSIONS = web.AppKey[ExpiringSessionStore]("sessions")
@@ -31,6 +33,25 @@ TURN_PATHS = ("/api/messages", TURN_PATH, "/slack/events", PICKUP_PATH)
 """The routes that take turns: answered 503 while storage is down."""
 
 _log = logging.getLogger("verbind.app")
+
+
+class AccessLog(AbstractAccessLogger):
+    """One line per request: method, path, status, size and time — never the query string,
+    which a client could fill with anything (``web.run_app(..., access_log_class=AccessLog)``)."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info(
+            "%s %s %d %d %.1fms",
+            request.method,
+            request.rel_url.path,
+            response.status,
+            response.body_length,
+            time * 1000,
+        )
+
+    @property
+    def enabled(self) -> bool:
+        return self.logger.isEnabledFor(logging.INFO)
 
 
 def _purging(
@@ -101,6 +122,7 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     app.on_startup.append(teams.start)
     app.on_cleanup.append(teams.stop)
     mount_web(app, conversation=conversation, settings=settings)
+    mount_diagrams(app, conversation=conversation, settings=settings)
     if settings.slack_enabled:
         from bot.slack import mount_slack
 

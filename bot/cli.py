@@ -248,22 +248,26 @@ def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBas
 
     host = args.host or settings.host
     port = args.port or settings.port
-    mode = "met MicrosoftAppId" if settings.app_id else "lokaal, zonder MicrosoftAppId"
-    print(f"Verbind luistert op http://{host}:{port} ({mode})", flush=True)
-    if url := page_url(settings, host=host, port=port):
-        print(f"  Open de testpagina: {url}", flush=True)
-    print(f"  Teams-bericht-eindpunt: http://{host}:{port}/api/messages", flush=True)
-    print(f"  Status: http://{host}:{port}/healthz", flush=True)
-    if settings.slack_enabled:
-        print(f"  Slack: http://{host}:{port}/slack/events", flush=True)
     try:
         app = create_app(settings, knowledge=knowledge)
     except (ContentError, ValueError) as exc:
         print(f"verbind serve: instellingen kloppen niet:\n{exc}", file=sys.stderr)
         return EXIT_SETTINGS
+
+    def announce(_: str) -> None:
+        # run_app calls this once the database is reached and the port is bound.
+        mode = "met MicrosoftAppId" if settings.app_id else "lokaal, zonder MicrosoftAppId"
+        print(f"Verbind luistert op http://{host}:{port} ({mode})", flush=True)
+        if url := page_url(settings, host=host, port=port):
+            print(f"  Open de testpagina: {url}", flush=True)
+        print(f"  Teams-bericht-eindpunt: http://{host}:{port}/api/messages", flush=True)
+        print(f"  Status: http://{host}:{port}/healthz", flush=True)
+        if settings.slack_enabled:
+            print(f"  Slack: http://{host}:{port}/slack/events", flush=True)
+
     # run_app stops gracefully on SIGINT and SIGTERM.
     try:
-        web.run_app(app, host=host, port=port, print=None, access_log_class=AccessLog)
+        web.run_app(app, host=host, port=port, print=announce, access_log_class=AccessLog)
     except StorageUnavailableError as exc:
         print(UNREACHABLE.format(where=exc), file=sys.stderr)
         return EXIT_UNAVAILABLE

@@ -192,6 +192,13 @@ def _parse_turn(data: Any) -> tuple[str, Payload | None]:
     raise _BadTurnError("payload must be {node, choice}")
 
 
+def _same_site(origin: str, host: str) -> bool:
+    try:
+        return urlsplit(origin).netloc == host
+    except ValueError:  # "http://[" and other unparsable origins
+        return False
+
+
 def _refuse(status: int, message: str) -> NoReturn:
     """Raise a 4xx with a short Dutch JSON error (never the request's content)."""
     _log.info("web turn refused status=%d", status)
@@ -259,7 +266,7 @@ class WebPage:
         origin = request.headers.get("Origin")
         # Host and port only: behind a TLS proxy (VERBIND_WEB_PAGE=on) the page is https while
         # aiohttp sees http. "null" (sandboxed frames, files) has no host and is refused.
-        if origin is not None and urlsplit(origin).netloc != request.host:
+        if origin is not None and not _same_site(origin, request.host):
             _refuse(403, "Dit verzoek komt van een andere site.")
         if (request.content_length or 0) > MAX_TURN_BYTES:
             _refuse(413, "Het bericht is te groot.")

@@ -308,9 +308,27 @@ def _bolt_request(text: str, request: web.Request) -> AsyncBoltRequest:
         )
     except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError) as exc:
         raise web.HTTPBadRequest(text="Ongeldig Slack-verzoek.") from exc
-    if not isinstance(bolt_request.body, dict):
+    if not isinstance(bolt_request.body, dict) or not _slack_shaped(bolt_request.body):
         raise web.HTTPBadRequest(text="Ongeldig Slack-verzoek.")
     return bolt_request
+
+
+def _slack_shaped(body: dict[str, Any]) -> bool:
+    """The fields Bolt's listener matching reads have the kinds Slack sends (else it fails)."""
+    kinds: dict[str, type | tuple[type, ...]] = {
+        "type": str,
+        "event": dict,
+        "actions": list,
+        "view": dict,
+        "command": str,
+        "callback_id": str,
+    }
+    if any(key in body and not isinstance(body[key], kind) for key, kind in kinds.items()):
+        return False
+    event = body.get("event")
+    if event is not None and not isinstance(event.get("type"), str):
+        return False
+    return all(isinstance(action, dict) for action in body.get("actions") or [])
 
 
 def slack_manifest(url: str) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.blocks import FORM_BLOCK, reply_message
 from bot.intakes import Intakes, IntakeTarget
 from bot.settings import Settings
+from bot.strictjson import valid_unicode
 from dialogs.conversation import Conversation
 from dialogs.intake import ConsultationRequest, IntakeUnavailableError, request_reply
 from dialogs.turn import Payload, Reply, Turn
@@ -308,27 +309,45 @@ def _bolt_request(text: str, request: web.Request) -> AsyncBoltRequest:
         )
     except (ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError) as exc:
         raise web.HTTPBadRequest(text="Ongeldig Slack-verzoek.") from exc
-    if not isinstance(bolt_request.body, dict) or not _slack_shaped(bolt_request.body):
+    body = bolt_request.body
+    if not (isinstance(body, dict) and valid_unicode(body) and _slack_shaped(body)):
         raise web.HTTPBadRequest(text="Ongeldig Slack-verzoek.")
     return bolt_request
 
 
+_BODY_KINDS: dict[str, type | tuple[type, ...]] = {
+    "type": str,
+    "event": dict,
+    "actions": list,
+    "view": dict,
+    "command": str,
+    "callback_id": str,
+}
+_EVENT_KINDS: dict[str, type | tuple[type, ...]] = {
+    "type": str,
+    "subtype": (str, type(None)),
+    "message": (dict, type(None)),
+    "previous_message": (dict, type(None)),
+}
+
+
 def _slack_shaped(body: dict[str, Any]) -> bool:
-    """The fields Bolt's listener matching reads have the kinds Slack sends (else it fails)."""
-    kinds: dict[str, type | tuple[type, ...]] = {
-        "type": str,
-        "event": dict,
-        "actions": list,
-        "view": dict,
-        "command": str,
-        "callback_id": str,
-    }
-    if any(key in body and not isinstance(body[key], kind) for key, kind in kinds.items()):
+    """The fields Bolt's matching and middleware index have the kinds Slack sends (a number
+    where Bolt expects a string or an object fails inside Bolt, which answers 500)."""
+    if not _kinds_fit(body, _BODY_KINDS):
         return False
     event = body.get("event")
-    if event is not None and not isinstance(event.get("type"), str):
+    if event is not None and not ("type" in event and _kinds_fit(event, _EVENT_KINDS)):
         return False
-    return all(isinstance(action, dict) for action in body.get("actions") or [])
+    actions = body.get("actions")
+    return actions is None or (
+        bool(actions)
+        and all(isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions)
+    )
+
+
+def _kinds_fit(data: dict[str, Any], kinds: dict[str, type | tuple[type, ...]]) -> bool:
+    return all(key not in data or isinstance(data[key], kind) for key, kind in kinds.items())
 
 
 def slack_manifest(url: str) -> dict[str, Any]:

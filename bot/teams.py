@@ -36,6 +36,7 @@ from botframework.connector.auth import (
 from bot.cards import contact_attachment, reply_activity
 from bot.intakes import IntakeTarget
 from bot.settings import Settings
+from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
 from dialogs.intake import ConsultationRequest, IntakeUnavailableError, request_reply
 from dialogs.turn import Payload, Reply, Turn
@@ -333,9 +334,8 @@ class TeamsEndpoint:
         if request.content_type != "application/json":
             raise web.HTTPUnsupportedMediaType(text="Content-Type moet application/json zijn.")
         try:
-            body = json.loads(await request.read())
-            activity = parse_activity(body)
-        except (ValueError, RecursionError) as exc:  # also UnicodeDecodeError, deep nesting
+            activity = parse_activity(loads_strict(await request.read()))
+        except ValueError as exc:  # also UnicodeDecodeError
             raise web.HTTPBadRequest(text="Ongeldige activity.") from exc
         auth_header = request.headers.get("Authorization", "")
         try:

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.settings import Settings
+from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
 from dialogs.plaintext import contact_fields, verified_text
 from dialogs.turn import ContactCard, Payload, Reply, SourceNote, Turn
@@ -176,10 +177,6 @@ def _parse_turn(data: Any) -> tuple[str, Payload | None]:
         text = data["text"]
         if not isinstance(text, str):
             raise _BadTurnError("text must be a string")
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as exc:  # lone surrogates from "\ud800" escapes
-            raise _BadTurnError("text is not valid Unicode") from exc
         return text, None
     raw = data.get("payload")
     if (
@@ -274,8 +271,8 @@ class WebPage:
         if len(body) > MAX_TURN_BYTES:
             _refuse(413, "Het bericht is te groot.")
         try:
-            text, payload = _parse_turn(json.loads(body))
-        except (ValueError, RecursionError):
+            text, payload = _parse_turn(loads_strict(body))
+        except ValueError:  # not JSON, not UTF-8, too deep, lone surrogates, wrong shape
             _refuse(400, _BAD_TURN)
         visitor, fresh = _visitor(request)
         turn = Turn(key=_session_key(visitor), channel=CHANNEL, text=text, payload=payload)

@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 
 from bot.app import CONVERSATION, SESSIONS, create_app
 from bot.settings import Settings
+from bot.strictjson import valid_unicode
 from dialogs import Session
 from dialogs.intake import PICKUP_NODE
 from knowledge import KnowledgeBase
@@ -44,6 +45,9 @@ ServerFactory = Callable[..., Awaitable[TestServer]]
 FUZZ_EXAMPLES_ENV = "VERBIND_FUZZ_EXAMPLES"
 LONGER = int(os.environ.get(FUZZ_EXAMPLES_ENV) or 0)
 """Examples per channel for a longer local run (random, not derandomized); 0: the CI set."""
+STEPS = ["click", "click", "click", "click", "text", "random", "random", "reload"]
+"""What one step of an example does; mostly following the buttons the bot offered, so that
+examples get deep into trees and the consultation flows."""
 REQUEST_LIMIT = 60.0
 """Seconds one request may take before the fuzz run counts as hung (a bound, not a timing)."""
 
@@ -98,6 +102,16 @@ ODD_TEXT = [
     "BSN 123456782, geboren 12-03-2019",
     "030 123 45 67",
 ]
+OPENERS = [
+    "overleg aanvragen",
+    "overleg vastleggen",
+    "afwegingskader",
+    "menu",
+    "vt nummer zeist",
+    "anoniem advies",
+    "beroep",
+]
+"""What a user types to start something; the clicks that follow go deep from there."""
 texts = st.one_of(st.text(max_size=40), st.sampled_from(ODD_TEXT))
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), texts)
 json_values = st.recursive(
@@ -264,17 +278,25 @@ def slack_actions(pool: Pools, respond_url: str) -> st.SearchStrategy[dict[str, 
 
 
 def slack_commands(respond_url: str) -> st.SearchStrategy[dict[str, str]]:
-    """Slash commands, form-encoded as Slack sends them."""
+    """Slash commands, form-encoded as Slack sends them (bytes: no lone surrogates)."""
+    words = texts.filter(valid_unicode)
     return st.fixed_dictionaries(
         {"command": st.one_of(st.just("/verbind"), st.text(max_size=10))},
         optional={
-            "text": texts,
-            "team_id": texts,
-            "channel_id": texts,
-            "user_id": texts,
-            "response_url": st.one_of(st.just(respond_url), texts),
+            "text": words,
+            "team_id": words,
+            "channel_id": words,
+            "user_id": words,
+            "response_url": st.one_of(st.just(respond_url), words),
         },
     )
+
+
+pickup_tokens = st.one_of(
+    texts.filter(valid_unicode),
+    st.builds(lambda body, mac: f"{body}.{mac}", st.text("abcdefABCDEF0123456789-_="), texts),
+).filter(valid_unicode)
+"""Pick-up tokens: sealed-looking ones (``body.mac``) and anything else."""
 
 
 def web_bodies(pool: Pools) -> st.SearchStrategy[bytes]:
@@ -347,6 +369,15 @@ class Harness:
             return []
         replies = json.loads(answer)["replies"]
         return [b["payload"] for r in replies for b in r["buttons"]]
+
+    def pickup(self, token: str, post: bool) -> None:
+        """Open (GET) or confirm (POST) a pick-up link with ``token``."""
+        query = urlencode({"t": token})
+        if post:
+            form = {"Content-Type": "application/x-www-form-urlencoded"}
+            self.send("POST", "/intake/opgepakt", query.encode(), form)
+        else:
+            self.send("GET", f"/intake/opgepakt?{query}")
 
     def reload(self, knowledge: KnowledgeBase) -> None:
         """Put other content in force between turns, as SIGHUP would."""
@@ -506,9 +537,10 @@ async def test_fuzz_teams_activities(
         # replies, and hypothesis needs an example to replay the same way.
         harness.reload(shipped)
         conversation = f"a:fuzz{next(fresh)}"
-        offered: list[dict[str, Any]] = []
-        for _ in range(data.draw(st.integers(1, 6), label="steps")):
-            step = data.draw(st.sampled_from(["random", "click", "click", "text", "reload"]))
+        opener = data.draw(st.one_of(st.sampled_from(OPENERS), texts))
+        offered = harness.teams(user_turn("message", conversation, text=opener))
+        for _ in range(data.draw(st.integers(1, 10), label="steps")):
+            step = data.draw(st.sampled_from(STEPS))
             if step == "reload":
                 harness.reload(data.draw(st.sampled_from(variants)))
             elif step == "click" and offered:
@@ -516,7 +548,8 @@ async def test_fuzz_teams_activities(
                 turn = user_turn("card_submit", conversation, value=value)
                 offered = harness.teams(turn) or offered
             elif step == "text":
-                turn = user_turn("message", conversation, text=data.draw(texts))
+                text = data.draw(st.one_of(st.sampled_from(OPENERS), texts))
+                turn = user_turn("message", conversation, text=text)
                 offered = harness.teams(turn) or offered
             else:
                 harness.teams(data.draw(random_activity))
@@ -566,7 +599,8 @@ async def test_fuzz_web_page_turns(
     variants: list[KnowledgeBase],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Random web-page bodies and clicks on offered buttons, across reloads, never get a 5xx."""
+    """Random web-page bodies, clicks on offered buttons and pick-up links, across reloads,
+    never get a 5xx."""
     pool = pools(shipped)
     fresh = iter(range(10**9))
 
@@ -575,14 +609,17 @@ async def test_fuzz_web_page_turns(
     def run(data: st.DataObject) -> None:
         harness.reload(shipped)  # each example afresh, so that it replays the same way
         visitor = f"fuzz-visitor-{next(fresh):020d}"
-        offered: list[dict[str, Any]] = []
-        for _ in range(data.draw(st.integers(1, 6), label="steps")):
-            step = data.draw(st.sampled_from(["random", "click", "click", "reload"]))
+        opener = data.draw(st.one_of(st.sampled_from(OPENERS), texts))
+        offered = harness.web(json.dumps({"text": opener}).encode(), visitor)
+        for _ in range(data.draw(st.integers(1, 10), label="steps")):
+            step = data.draw(st.sampled_from([*STEPS, "pickup"]))
             if step == "reload":
                 harness.reload(data.draw(st.sampled_from(variants)))
             elif step == "click" and offered:
                 body = json.dumps({"payload": data.draw(st.sampled_from(offered))}).encode()
                 offered = harness.web(body, visitor) or offered
+            elif step == "pickup":
+                harness.pickup(data.draw(pickup_tokens), data.draw(st.booleans()))
             else:
                 offered = harness.web(data.draw(web_bodies(pool)), visitor) or offered
 

@@ -4,29 +4,59 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
+import logging
 from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 
+from bot.diagrams import mount_diagrams
+from bot.intakes import PICKUP_PATH
+from bot.outage import outage_middleware
 from bot.pickup import add_pickup_routes
 from bot.reload import install_reload
-from bot.services import build_services
+from bot.services import Services, build_services
 from bot.settings import Settings
+from bot.storage import ExpiringSessionStore, open_database, open_sessions
 from bot.teams import TeamsEndpoint
-from bot.web import mount_web
+from bot.web import TURN_PATH, mount_web
 from dialogs.conversation import Conversation
-from dialogs.session import MemorySessionStore
+from dialogs.session import StorageUnavailableError
 from knowledge.library import KnowledgeBase
 from knowledge.loader import load_knowledge
 
-__all__ = ["CONVERSATION", "SESSIONS", "create_app"]
+__all__ = ["CONVERSATION", "SESSIONS", "AccessLog", "create_app"]
 
 CONVERSATION = web.AppKey("conversation", Conversation)
-SESSIONS = web.AppKey("sessions", MemorySessionStore)
+SESSIONS = web.AppKey[ExpiringSessionStore]("sessions")
+TURN_PATHS = ("/api/messages", TURN_PATH, "/slack/events", PICKUP_PATH)
+"""The routes that take turns: answered 503 while storage is down."""
+
+_log = logging.getLogger("verbind.app")
+
+
+class AccessLog(AbstractAccessLogger):
+    """One line per request: method, path, status, size and time — never the query string,
+    which a client could fill with anything (``web.run_app(..., access_log_class=AccessLog)``)."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info(
+            "%s %s %d %d %.1fms",
+            request.method,
+            request.rel_url.path,
+            response.status,
+            response.body_length,
+            time * 1000,
+        )
+
+    @property
+    def enabled(self) -> bool:
+        return self.logger.isEnabledFor(logging.INFO)
 
 
 def _purging(
-    sessions: MemorySessionStore, *, every: float
+    sessions: ExpiringSessionStore, *, every: float
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     """Drop idle sessions now and then, so a long-running server does not keep them."""
 
@@ -34,13 +64,30 @@ def _purging(
         async def loop() -> None:
             while True:
                 await asyncio.sleep(every)
-                sessions.purge()
+                try:
+                    purged = sessions.purge()
+                    if inspect.isawaitable(purged):
+                        await purged
+                except StorageUnavailableError:
+                    _log.warning("session purge skipped: storage unavailable")
 
         task = asyncio.create_task(loop())
         yield
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+    return context
+
+
+def _storage(services: Services) -> Callable[[web.Application], AsyncIterator[None]]:
+    """Connect to the database before serving (StorageUnavailableError: the server does not
+    start) and release every connection when it stops."""
+
+    async def context(app: web.Application) -> AsyncIterator[None]:
+        await services.open()
+        yield
+        await services.close()
 
     return context
 
@@ -54,13 +101,19 @@ async def healthz(request: web.Request) -> web.Response:
 def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) -> web.Application:
     """The HTTP app: ``/healthz``, ``/api/messages`` (Teams), ``/slack/events`` when configured,
     and the local web chat page at ``/`` (``VERBIND_WEB_PAGE``)."""
-    app = web.Application(client_max_size=settings.max_body_bytes)
     loaded = knowledge if knowledge is not None else load_knowledge(settings.content_dir)
-    sessions = MemorySessionStore(idle_seconds=settings.session_idle_seconds)
-    services = build_services(settings, loaded, sessions=sessions)
+    database = open_database(settings)
+    sessions = open_sessions(settings, database)
+    services = build_services(settings, loaded, sessions=sessions, database=database)
+    probe = database.probe if database is not None else None
+    app = web.Application(
+        client_max_size=settings.max_body_bytes,
+        middlewares=[outage_middleware(turn_paths=TURN_PATHS, probe=probe)],
+    )
     conversation = services.conversation
     app[CONVERSATION] = conversation
     app[SESSIONS] = sessions
+    app.cleanup_ctx.append(_storage(services))
     app.cleanup_ctx.append(_purging(sessions, every=settings.session_purge_seconds))
     teams = TeamsEndpoint(conversation, settings)
     services.intakes.add_courier("teams", teams.courier)
@@ -70,8 +123,8 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     add_pickup_routes(app, conversation)
     app.on_startup.append(teams.start)
     app.on_cleanup.append(teams.stop)
-    app.on_cleanup.append(lambda _: services.close())
     mount_web(app, conversation=conversation, settings=settings)
+    mount_diagrams(app, conversation=conversation, settings=settings)
     if settings.slack_enabled:
         from bot.slack import mount_slack
 

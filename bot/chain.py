@@ -15,11 +15,12 @@ import json
 import os
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import astuple, dataclass
 from pathlib import Path
+from typing import Any
 
-from dialogs.register import ConsultationRecord
+from dialogs.register import RECORD_FIELDS, ConsultationRecord
 
 __all__ = [
     "GENESIS",
@@ -27,6 +28,7 @@ __all__ = [
     "ChainedRow",
     "Verification",
     "anchor_mac",
+    "chained_rows",
     "load_or_create_key",
     "record_mac",
     "verify_chain",
@@ -137,3 +139,19 @@ def load_or_create_key(path: Path) -> bytes:
             return bytes.fromhex(text)
         time.sleep(0.01)
     raise ValueError(f"{path.name} is leeg")
+
+
+def chained_rows(rows: Iterable[tuple[Any, ...]]) -> Iterator[ChainedRow]:
+    """Database rows ``(seq, *record fields, prev_mac, mac)`` as chain links. A row whose values
+    were tampered into nonsense still becomes a link (built without validation), so the chain
+    check can name it."""
+    width = len(RECORD_FIELDS)
+    for row in rows:
+        values = dict(zip(RECORD_FIELDS, row[1 : 1 + width], strict=True))
+        try:
+            record = ConsultationRecord(**values)
+        except (TypeError, ValueError):
+            record = ConsultationRecord.__new__(ConsultationRecord)
+            for name, value in values.items():
+                object.__setattr__(record, name, value)
+        yield ChainedRow(int(row[0]), record, str(row[-2]), str(row[-1]))

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from bot.services import Services, build_services
 from bot.settings import Settings
+from bot.storage import UNREACHABLE, open_database
 from bot.terminal import TerminalChannel, replies_json, replies_text
-from dialogs.session import MemorySessionStore
+from dialogs.session import MemorySessionStore, StorageUnavailableError
 from knowledge.library import KnowledgeBase
 from knowledge.loader import load_knowledge
 from knowledge.problems import ContentError
@@ -22,6 +23,7 @@ __all__ = ["main"]
 
 EXIT_CONTENT = 1
 EXIT_SETTINGS = 3
+EXIT_UNAVAILABLE = 4
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,12 +59,17 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     if args.command == "check":
         print(_summary(knowledge))
+        print(_review(knowledge, details=args.details))
         return 0
     if args.command == "serve":
         # SIGHUP reloads from where this content came from (--content or VERBIND_CONTENT_DIR).
         return _serve(args, replace(settings, content_dir=content_dir), knowledge)
     if args.command == "show":
         return _show(args, knowledge)
+    if args.command == "render":
+        return _render(args, knowledge)
+    if args.command == "test-content":
+        return asyncio.run(_test_content(content_dir, knowledge))
     if args.command == "register":
         from bot.registercli import run_register
 
@@ -76,6 +83,7 @@ def _run(args: argparse.Namespace) -> int:
             settings,
             knowledge,
             sessions=MemorySessionStore(idle_seconds=settings.session_idle_seconds),
+            database=open_database(settings),
         )
     except (ContentError, ValueError) as exc:
         print(f"verbind: instellingen kloppen niet:\n{exc}", file=sys.stderr)
@@ -85,6 +93,12 @@ def _run(args: argparse.Namespace) -> int:
 
 async def _chat(args: argparse.Namespace, services: Services) -> int:
     channel = TerminalChannel(services.conversation)
+    try:
+        await services.open()
+    except StorageUnavailableError as exc:
+        await services.close()
+        print(UNREACHABLE.format(where=exc), file=sys.stderr)
+        return EXIT_UNAVAILABLE
     try:
         if args.command == "ask":
             replies = await channel.say(" ".join(args.text))
@@ -109,9 +123,25 @@ def _parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="één vraag, één antwoord")
     ask.add_argument("--json", action="store_true", help="antwoord als JSON")
     ask.add_argument("text", nargs="+", help="de vraag")
-    commands.add_parser("check", help="controleer alle inhoud")
+    check = commands.add_parser("check", help="controleer alle inhoud")
+    check.add_argument(
+        "--details", action="store_true", help="toon ook elke regel die nog te bevestigen is"
+    )
     show = commands.add_parser("show", help="toon een beslisboom als tekst")
     show.add_argument("tree", nargs="?", help="id van de boom (zonder: de lijst)")
+    render = commands.add_parser("render", help="teken een beslisboom als diagram")
+    render.add_argument("tree", nargs="?", help="id van de boom (zonder: de lijst)")
+    render.add_argument(
+        "--format", choices=("mermaid", "svg", "html"), default="mermaid", help="standaard mermaid"
+    )
+    render.add_argument("--out", type=Path, help="schrijf naar dit bestand")
+    tests = commands.add_parser("test-content", help="voer de gesprekstests bij de inhoud uit")
+    tests.add_argument(
+        "--content",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="map met de inhoud; de tests staan in MAP/tests/",
+    )
     _register_parsers(commands)
     serve = commands.add_parser("serve", help="start de HTTP-server (Teams, testpagina, status)")
     serve.add_argument("--host", help="adres (standaard 127.0.0.1)")
@@ -166,10 +196,56 @@ def _show(args: argparse.Namespace, knowledge: KnowledgeBase) -> int:
     return 0
 
 
+def _render(args: argparse.Namespace, knowledge: KnowledgeBase) -> int:
+    from knowledge.diagrampage import render_tree
+
+    if args.tree is None:
+        for tree in knowledge.trees.values():
+            print(f"{tree.id}: {tree.title}")
+        return 0
+    if args.tree not in knowledge.trees:
+        known = ", ".join(knowledge.trees)
+        print(f"verbind render: boom '{args.tree}' bestaat niet. Bomen: {known}", file=sys.stderr)
+        return 2
+    text = render_tree(knowledge, knowledge.trees[args.tree], args.format)
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        args.out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"verbind render: kan {args.out} niet schrijven: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"Diagram geschreven: {args.out}")
+    return 0
+
+
+async def _test_content(content_dir: Path, knowledge: KnowledgeBase) -> int:
+    from dialogs.contenttest import TESTS_DIR, load_content_tests, run_content_tests
+
+    tests, problems = load_content_tests(content_dir)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} probleem/problemen in de testbestanden", file=sys.stderr)
+        return EXIT_CONTENT
+    if not tests:
+        print(f"Geen inhoudstests gevonden in {content_dir / TESTS_DIR}.")
+        return 0
+    results = await run_content_tests(knowledge, tests)
+    failed = [r for r in results if not r.passed]
+    for result in failed:
+        for failure in result.failures:
+            print(failure, file=sys.stderr)
+    passed = len(results) - len(failed)
+    print(f"{len(results)} inhoudstests: {passed} geslaagd, {len(failed)} mislukt.")
+    return EXIT_CONTENT if failed else 0
+
+
 def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:
     from aiohttp import web
 
-    from bot.app import create_app
+    from bot.app import AccessLog, create_app
     from bot.web import page_url
 
     host = args.host or settings.host
@@ -188,7 +264,11 @@ def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBas
         print(f"verbind serve: instellingen kloppen niet:\n{exc}", file=sys.stderr)
         return EXIT_SETTINGS
     # run_app stops gracefully on SIGINT and SIGTERM.
-    web.run_app(app, host=host, port=port, print=None)
+    try:
+        web.run_app(app, host=host, port=port, print=None, access_log_class=AccessLog)
+    except StorageUnavailableError as exc:
+        print(UNREACHABLE.format(where=exc), file=sys.stderr)
+        return EXIT_UNAVAILABLE
     return 0
 
 
@@ -217,6 +297,28 @@ def _summary(knowledge: KnowledgeBase) -> str:
         f"{len(knowledge.regions)} regio's, {len(knowledge.gemeenten)} gemeenten, "
         f"{places} woonplaatsen. Nog te bevestigen: {unconfirmed} adresboekregels."
     )
+
+
+def _review(knowledge: KnowledgeBase, *, details: bool) -> str:
+    from datetime import date
+
+    from knowledge.review import review_content
+
+    review = review_content(knowledge, today=date.today())
+    lines = [
+        f"Samenvatting: {review.trees} bomen, {review.nodes} knopen, {review.outcomes} uitkomsten,"
+        f" {review.faq} vragen (FAQ), {len(review.unconfirmed)} adresboekregels te bevestigen,"
+        f" {len(review.overdue)} onderdelen over de herziendatum."
+    ]
+    if details and review.unconfirmed:
+        lines.append("Nog te bevestigen:")
+        lines += [f"  {item}" for item in review.unconfirmed]
+    elif review.unconfirmed:
+        lines.append("Nog te bevestigen: zie 'verbind check --details' voor elke regel.")
+    if review.overdue:
+        lines.append("Waarschuwing: over de herziendatum (controleer en werk de datum bij):")
+        lines += [f"  {item}" for item in review.overdue]
+    return "\n".join(lines)
 
 
 def _configure_streams() -> None:

@@ -163,7 +163,7 @@ def load_intakes(path: Path, knowledge: KnowledgeBase) -> tuple[IntakeTarget, ..
     seen = [t.partner for t in targets]
     for index, partner in enumerate(seen):
         if partner in seen[:index]:
-            problems.append(document.problem(("intakes", index), "partner staat er twee keer"))
+            problems.append(_at(document, ("intakes", index), partner, "staat er twee keer"))
     if problems:
         raise ContentError(problems)
     return tuple(targets)

@@ -9,14 +9,15 @@ from datetime import date
 
 from bot.chain import Verification
 from bot.settings import Settings
-from bot.storage import open_register, retention_cutoff
-from dialogs.register import ConsultationRecord, minute, new_reference
+from bot.storage import UNREACHABLE, RegisterAdmin, open_register, retention_cutoff
+from dialogs.register import ConsultationRecord, RegisterUnavailableError, minute, new_reference
 from knowledge.library import KnowledgeBase
 
 __all__ = ["EXIT_BROKEN", "run_register", "run_report"]
 
 EXIT_BROKEN = 1
 EXIT_USAGE = 2
+EXIT_UNAVAILABLE = 4
 
 
 def run_register(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:
@@ -26,29 +27,37 @@ def run_register(args: argparse.Namespace, settings: Settings, knowledge: Knowle
     except ValueError as exc:
         return _fail(f"verbind register: {exc}", EXIT_USAGE)
     try:
-        if args.action == "verify":
-            return _verify(register.verify())
-        older_than = args.older_than or settings.register_retention
-        try:
-            before = retention_cutoff(older_than)
-        except ValueError as exc:
-            return _fail(f"verbind register purge: {exc}", EXIT_USAGE)
-        event = ConsultationRecord(
-            reference=new_reference(),
-            time=minute(time.time()),
-            kind="register",
-            partner="intern",
-            region=None,
-            direction="intern",
-            channel="cli",
-            content_version=knowledge.meta.version,
-            status="opgeschoond",
-        )
-        deleted = register.purge(before, event=event)
-        print(f"{deleted} record(s) van vóór {before} verwijderd; opschoning vastgelegd.")
-        return 0
+        return _register_action(args, settings, knowledge, register)
+    except RegisterUnavailableError as exc:
+        return _fail(UNREACHABLE.format(where=exc), EXIT_UNAVAILABLE)
     finally:
         register.close()
+
+
+def _register_action(
+    args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase, register: RegisterAdmin
+) -> int:
+    if args.action == "verify":
+        return _verify(register.verify())
+    older_than = args.older_than or settings.register_retention
+    try:
+        before = retention_cutoff(older_than)
+    except ValueError as exc:
+        return _fail(f"verbind register purge: {exc}", EXIT_USAGE)
+    event = ConsultationRecord(
+        reference=new_reference(),
+        time=minute(time.time()),
+        kind="register",
+        partner="intern",
+        region=None,
+        direction="intern",
+        channel="cli",
+        content_version=knowledge.meta.version,
+        status="opgeschoond",
+    )
+    deleted = register.purge(before, event=event)
+    print(f"{deleted} record(s) van vóór {before} verwijderd; opschoning vastgelegd.")
+    return 0
 
 
 def _verify(result: Verification) -> int:
@@ -77,6 +86,8 @@ def run_report(args: argparse.Namespace, settings: Settings, knowledge: Knowledg
     try:
         # All records: pick-ups and purges after the period still tell about it.
         records = register.records()
+    except RegisterUnavailableError as exc:
+        return _fail(UNREACHABLE.format(where=exc), EXIT_UNAVAILABLE)
     finally:
         register.close()
     report = build_report(records, start=start, end=end, knowledge=knowledge)

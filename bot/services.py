@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.intakes import ChannelNotifier, Intakes, WebhookCourier, load_intakes
 from bot.settings import Settings
-from bot.sqliteregister import SqliteRegister
-from bot.storage import open_register, register_key
+from bot.storage import Register, open_register, register_key
 from dialogs.conversation import Conversation
 from dialogs.session import SessionStore
 from knowledge.library import KnowledgeBase
+
+if TYPE_CHECKING:
+    from bot.postgres import Database
 
 __all__ = ["Services", "build_services"]
 
@@ -20,26 +23,40 @@ class Services:
     """What one process serves with."""
 
     conversation: Conversation
-    register: SqliteRegister
+    register: Register
     intakes: Intakes
     webhook: WebhookCourier
+    database: Database | None = None
+    """The shared PostgreSQL pool, when the deployment has one."""
+
+    async def open(self) -> None:
+        """Connect to the database (migrating its schema); StorageUnavailableError if it is
+        unreachable. Nothing to do for the embedded defaults."""
+        if self.database is not None:
+            await self.database.open()
 
     async def close(self) -> None:
         """Release connections."""
         await self.webhook.close()
         self.register.close()
+        if self.database is not None:
+            await self.database.close()
 
 
 def build_services(
-    settings: Settings, knowledge: KnowledgeBase, *, sessions: SessionStore
+    settings: Settings,
+    knowledge: KnowledgeBase,
+    *,
+    sessions: SessionStore,
+    database: Database | None = None,
 ) -> Services:
     """The conversation and its ports; raises ContentError for a bad intakes file and
-    ValueError for a bad register key."""
+    ValueError for a bad register key. With ``database``, call :meth:`Services.open` first."""
     targets = load_intakes(settings.intakes_file, knowledge) if settings.intakes_file else ()
     intakes = Intakes(targets)
     webhook = WebhookCourier(public_url=settings.public_url)
     intakes.add_courier("webhook", webhook)
-    register = open_register(settings)
+    register = open_register(settings, database)
     conversation = Conversation(
         knowledge,
         sessions=sessions,
@@ -48,4 +65,4 @@ def build_services(
         notifier=ChannelNotifier(intakes),
         key=register_key(settings),
     )
-    return Services(conversation, register, intakes, webhook)
+    return Services(conversation, register, intakes, webhook, database)

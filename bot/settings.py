@@ -47,6 +47,8 @@ class Settings:
     """The server's public https address, for pick-up links in webhook requests."""
     web_page: WebPageMode = "auto"
     """The local web chat page: auto (this machine only), on (everyone) or off."""
+    database_url: str = ""
+    """PostgreSQL for sessions and the register (shared by instances); empty: embedded."""
 
     @property
     def slack_enabled(self) -> bool:
@@ -77,6 +79,7 @@ class Settings:
             intakes_file=Path(values["VERBIND_INTAKES"]) if values.get("VERBIND_INTAKES") else None,
             public_url=values.get("VERBIND_PUBLIC_URL", "").rstrip("/"),
             web_page=_web_page_mode(values.get("VERBIND_WEB_PAGE", "auto")),
+            database_url=values.get("VERBIND_DATABASE_URL", "").strip(),
         )
 
 

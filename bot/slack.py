@@ -162,14 +162,20 @@ def build_bolt(
     settings: Settings, conversation: Conversation, intakes: Intakes | None = None
 ) -> AsyncApp:
     """The Bolt app with Verbind's listeners (and, given ``intakes``, its Slack courier)."""
+    # Bolt's and slack_sdk's debug logging include request bodies (message text, forwarded
+    # questions); keep both to warnings, whatever the root level.
+    bolt_logger = logging.getLogger("verbind.slack.bolt")
+    bolt_logger.setLevel(logging.WARNING)
+    client_logger = logging.getLogger("verbind.slack.web")
+    client_logger.setLevel(logging.WARNING)
     client = AsyncWebClient(
-        token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=WEB_API_TIMEOUT
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=WEB_API_TIMEOUT,
+        logger=client_logger,
     )
     if intakes is not None:
         intakes.add_courier("slack", SlackCourier(client))
-    # Bolt's debug logging can include request bodies; keep it to warnings, whatever the root level.
-    bolt_logger = logging.getLogger("verbind.slack.bolt")
-    bolt_logger.setLevel(logging.WARNING)
     bolt = AsyncApp(
         signing_secret=settings.slack_signing_secret,
         client=client,

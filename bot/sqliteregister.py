@@ -10,17 +10,17 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from bot.chain import (
     GENESIS,
     Anchor,
-    ChainedRow,
     Verification,
     anchor_mac,
+    chained_rows,
     record_mac,
     verify_chain,
 )
@@ -64,6 +64,18 @@ BEGIN SELECT RAISE(ABORT, 'the register is append-only'); END;
 """
 
 
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch to WAL. That needs an exclusive lock, and SQLite does not always wait for one when
+    another process is creating the same file at this moment: retry for a while."""
+    for _ in range(100):
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            time.sleep(0.05)
+    db.execute("PRAGMA journal_mode=WAL")
+
+
 class SqliteRegister:
     """An append-only, HMAC-chained register in one SQLite file."""
 
@@ -72,9 +84,9 @@ class SqliteRegister:
         self._key = key
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA busy_timeout=10000")
+        _use_wal(self._db)
+        self._db.execute("PRAGMA synchronous=FULL")
         with self._reading() as db:  # idempotent; executescript manages its own transaction
             db.executescript(SCHEMA)
 
@@ -123,7 +135,7 @@ class SqliteRegister:
             cursor = db.execute(
                 f"SELECT seq, {_COLUMNS}, prev_mac, mac FROM consultations ORDER BY seq"
             )
-            return verify_chain(self._key, anchor, _chained(cursor))
+            return verify_chain(self._key, anchor, chained_rows(cursor))
 
     def purge(self, before: str, *, event: ConsultationRecord) -> int:
         """Delete records older than ``before`` (oldest first, as a prefix of the chain),
@@ -190,18 +202,3 @@ class SqliteRegister:
                 yield self._db
             except sqlite3.OperationalError as exc:
                 raise RegisterUnavailableError(str(exc)) from exc
-
-
-def _chained(rows: Iterator[tuple[Any, ...]]) -> Iterator[ChainedRow]:
-    """Rows as chain links; a row whose values were tampered into nonsense still becomes a
-    link (built without validation), so the chain check can name it."""
-    width = len(RECORD_FIELDS)
-    for row in rows:
-        values = dict(zip(RECORD_FIELDS, row[1 : 1 + width], strict=True))
-        try:
-            record = ConsultationRecord(**values)
-        except (TypeError, ValueError):
-            record = ConsultationRecord.__new__(ConsultationRecord)
-            for name, value in values.items():
-                object.__setattr__(record, name, value)
-        yield ChainedRow(int(row[0]), record, str(row[-2]), str(row[-1]))

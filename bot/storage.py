@@ -1,24 +1,91 @@
-"""Chooses the storage back-ends a deployment uses, from its settings."""
+"""Chooses the storage back-ends a deployment uses, from its settings.
+
+Embedded (the default): in-memory sessions and a SQLite register under the data dir. With
+``VERBIND_DATABASE_URL``: both in PostgreSQL, shared by every instance.
+"""
 
 from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Awaitable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Protocol
 
-from bot.chain import load_or_create_key
+from bot.chain import Verification, load_or_create_key
 from bot.settings import Settings
 from bot.sqliteregister import SqliteRegister
+from dialogs.register import ConsultationRecord, ConsultationRegister
+from dialogs.session import MemorySessionStore, SessionStore
 
-__all__ = ["REGISTER_FILE", "open_register", "register_key", "retention_cutoff"]
+__all__ = [
+    "REGISTER_FILE",
+    "UNREACHABLE",
+    "ExpiringSessionStore",
+    "Register",
+    "RegisterAdmin",
+    "open_database",
+    "open_register",
+    "open_sessions",
+    "register_key",
+    "retention_cutoff",
+]
 
 REGISTER_FILE = "register.sqlite3"
+UNREACHABLE = (
+    "verbind: de database is niet bereikbaar ({where}). "
+    "Controleer VERBIND_DATABASE_URL en of PostgreSQL draait."
+)
+"""The one line on stderr when the database cannot be reached at start."""
 _KEY_FILE = "register.key"
 _MONTHS = re.compile(r"^\s*(\d{1,3})\s*m\s*$")
 
+if TYPE_CHECKING:  # psycopg is imported only when a database is configured
+    from bot.postgres import Database
+
+
+class ExpiringSessionStore(SessionStore, Protocol):
+    """A session store whose idle sessions can be dropped now and then."""
+
+    def purge(self) -> int | Awaitable[int]:
+        """Drop expired sessions; returns (or resolves to) how many."""
+        ...
+
+
+class RegisterAdmin(Protocol):
+    """What the command line does with a register: read, verify, purge."""
+
+    def records(self, start: str = "", end: str = "9999") -> list[ConsultationRecord]:
+        """Records with ``start <= time < end``, oldest first."""
+        ...
+
+    def verify(self) -> Verification:
+        """Walk the chain."""
+        ...
+
+    def purge(self, before: str, *, event: ConsultationRecord) -> int:
+        """Delete records before ``before`` and record that it happened."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection."""
+        ...
+
+
+class Register(ConsultationRegister, RegisterAdmin, Protocol):
+    """A register back-end: the conversation's port plus the command line's needs."""
+
 
 def register_key(settings: Settings) -> bytes:
-    """The register's HMAC key: from the settings, else from (or into) the data dir."""
+    """The register's HMAC key: from the settings, else from (or into) the data dir.
+
+    With a shared database the key must be set: a key file per instance would chain each
+    instance's records with a different key."""
+    if settings.database_url and not settings.register_key:
+        raise ValueError(
+            "VERBIND_REGISTER_KEY is nodig met VERBIND_DATABASE_URL: "
+            "alle instanties gebruiken dezelfde sleutel"
+        )
     if settings.register_key:
         try:
             key = bytes.fromhex(settings.register_key)
@@ -30,9 +97,33 @@ def register_key(settings: Settings) -> bytes:
     return load_or_create_key(settings.data_dir / _KEY_FILE)
 
 
-def open_register(settings: Settings) -> SqliteRegister:
-    """The register of this deployment (SQLite under the data dir)."""
-    return SqliteRegister(settings.data_dir / REGISTER_FILE, key=register_key(settings))
+def open_database(settings: Settings) -> Database | None:
+    """The deployment's PostgreSQL pool (not yet opened), or None for the embedded defaults."""
+    if not settings.database_url:
+        return None
+    from bot.postgres import Database
+
+    return Database(settings.database_url)
+
+
+def open_sessions(settings: Settings, database: Database | None) -> ExpiringSessionStore:
+    """Sessions in ``database`` when there is one, else in memory."""
+    if database is None:
+        return MemorySessionStore(idle_seconds=settings.session_idle_seconds)
+    from bot.pgstore import PostgresSessionStore
+
+    return PostgresSessionStore(database, idle_seconds=settings.session_idle_seconds)
+
+
+def open_register(settings: Settings, database: Database | None = None) -> Register:
+    """The register of this deployment: PostgreSQL when configured (through ``database``'s pool
+    when serving, a direct connection on the command line), else SQLite under the data dir."""
+    key = register_key(settings)
+    if settings.database_url:
+        from bot.pgregister import PostgresRegister
+
+        return PostgresRegister(settings.database_url, key=key, database=database)
+    return SqliteRegister(settings.data_dir / REGISTER_FILE, key=key)
 
 
 def retention_cutoff(older_than: str, *, now: datetime | None = None) -> str:

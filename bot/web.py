@@ -25,7 +25,7 @@ from bot.settings import Settings
 from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
 from dialogs.plaintext import contact_fields, verified_text
-from dialogs.turn import ContactCard, Payload, Reply, SourceNote, Turn
+from dialogs.turn import ContactCard, Form, Payload, Reply, SourceNote, Turn
 
 __all__ = [
     "COOKIE_NAME",
@@ -44,6 +44,8 @@ TURN_PATH = "/web/turn"
 MAX_TURN_BYTES = 16 * 1024
 """A turn is one short message or one button payload; anything bigger is refused with 413."""
 MAX_PAYLOAD_FIELD = 200
+MAX_FORM_FIELDS = 8
+_TURN_SHAPES = ({"text"}, {"payload"}, {"payload", "form"})
 
 _ASSETS = {
     "/": ("index.html", "text/html"),
@@ -148,7 +150,8 @@ def _source_json(source: SourceNote) -> Json:
 
 
 def reply_json(reply: Reply) -> Json:
-    """One reply as the page renders it: text, kind, buttons, contacts, sources, outcome."""
+    """One reply as the page renders it: text, kind, buttons, contacts, sources, outcome and,
+    after an outcome, the link to its tree's diagram."""
     return {
         "text": reply.text,
         "kind": reply.kind,
@@ -162,6 +165,31 @@ def reply_json(reply: Reply) -> Json:
         "contacts": [_contact_json(card) for card in reply.contacts],
         "sources": [_source_json(source) for source in reply.sources],
         "outcome": reply.outcome,
+        "form": _form_json(reply.form),
+        # Served under the same access rule as this page (bot.diagrams).
+        "diagram": f"/diagrammen/{reply.tree}" if reply.tree else None,
+    }
+
+
+def _form_json(form: Form | None) -> Json | None:
+    """A form's fields and its submit button; the page sends the values with the payload."""
+    if form is None:
+        return None
+    return {
+        "fields": [
+            {
+                "name": f.name,
+                "label": f.label,
+                "required": f.required,
+                "max_length": f.max_length,
+                "kind": f.kind,
+            }
+            for f in form.fields
+        ],
+        "submit": {
+            "label": form.submit.label,
+            "payload": {"node": form.submit.payload.node, "choice": form.submit.payload.choice},
+        },
     }
 
 
@@ -169,15 +197,28 @@ def _short_string(value: Any) -> bool:
     return isinstance(value, str) and 0 < len(value) <= MAX_PAYLOAD_FIELD
 
 
-def _parse_turn(data: Any) -> tuple[str, Payload | None]:
-    """``{"text": str}`` or ``{"payload": {"node": str, "choice": str}}``, nothing else."""
-    if not isinstance(data, dict) or len(data) != 1:
-        raise _BadTurnError("one key: text or payload")
+def _parse_form(raw: Any) -> dict[str, str] | None:
+    """A form's values: at most a few short names, each with a text value."""
+    if raw is None:
+        return None
+    if not (
+        isinstance(raw, dict)
+        and len(raw) <= MAX_FORM_FIELDS
+        and all(_short_string(k) and isinstance(v, str) for k, v in raw.items())
+    ):
+        raise _BadTurnError("form must map field names to text")
+    return dict(raw)
+
+
+def _parse_turn(data: Any) -> tuple[str, Payload | None, dict[str, str] | None]:
+    """``{"text": str}`` or ``{"payload": {"node": str, "choice": str}[, "form": {...}]}``."""
+    if not isinstance(data, dict) or set(data) not in _TURN_SHAPES:
+        raise _BadTurnError("one key: text or payload (with form)")
     if "text" in data:
         text = data["text"]
         if not isinstance(text, str):
             raise _BadTurnError("text must be a string")
-        return text, None
+        return text, None, None
     raw = data.get("payload")
     if (
         isinstance(raw, dict)
@@ -185,7 +226,7 @@ def _parse_turn(data: Any) -> tuple[str, Payload | None]:
         and _short_string(raw["node"])
         and _short_string(raw["choice"])
     ):
-        return "", Payload(raw["node"], raw["choice"])
+        return "", Payload(raw["node"], raw["choice"]), _parse_form(data.get("form"))
     raise _BadTurnError("payload must be {node, choice}")
 
 
@@ -271,11 +312,13 @@ class WebPage:
         if len(body) > MAX_TURN_BYTES:
             _refuse(413, "Het bericht is te groot.")
         try:
-            text, payload = _parse_turn(loads_strict(body))
+            text, payload, values = _parse_turn(loads_strict(body))
         except ValueError:  # not JSON, not UTF-8, too deep, lone surrogates, wrong shape
             _refuse(400, _BAD_TURN)
         visitor, fresh = _visitor(request)
-        turn = Turn(key=_session_key(visitor), channel=CHANNEL, text=text, payload=payload)
+        turn = Turn(
+            key=_session_key(visitor), channel=CHANNEL, text=text, payload=payload, form=values
+        )
         replies = await self._conversation.handle(turn)
         response = web.json_response(
             {"replies": [reply_json(reply) for reply in replies]}, headers=_TURN_HEADERS

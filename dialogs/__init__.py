@@ -19,6 +19,7 @@ from dialogs.session import (
     Session,
     SessionConflictError,
     SessionStore,
+    StorageUnavailableError,
     StoredSession,
 )
 from dialogs.turn import Button, ContactCard, Payload, Reply, SourceNote, Turn
@@ -39,6 +40,7 @@ __all__ = [
     "SessionConflictError",
     "SessionStore",
     "SourceNote",
+    "StorageUnavailableError",
     "StoredSession",
     "Turn",
     "clean_text",

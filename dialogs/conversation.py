@@ -572,6 +572,7 @@ class Conversation:
             contacts=self._contacts(node.contacts),
             sources=self._sources(node.sources),
             outcome=node.outcome,
+            tree=tree.id if current.finished else None,
         )
         return _Result(
             replace(session, tree_id=tree.id, answers=answers, offer=offer), [reply], action

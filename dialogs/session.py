@@ -18,6 +18,7 @@ __all__ = [
     "Session",
     "SessionConflictError",
     "SessionStore",
+    "StorageUnavailableError",
     "StoredSession",
 ]
 
@@ -116,6 +117,13 @@ class SessionConflictError(Exception):
     """Another turn saved the session first (compare-and-set failed)."""
 
 
+class StorageUnavailableError(Exception):
+    """The session store cannot be reached now (a database is down); try again later.
+
+    The channel shell answers "try again shortly" (HTTP 503) instead of an error page.
+    """
+
+
 class SessionStore(Protocol):
     """Where sessions live. Saves are compare-and-set on the etag."""
 
@@ -126,7 +134,8 @@ class SessionStore(Protocol):
     async def save(self, key: str, session: Session, *, etag: str | None) -> str:
         """Store ``session``; ``etag`` None means create-only. Returns the new etag.
 
-        Raises SessionConflictError when the stored etag differs (or, for create, a session exists).
+        Raises SessionConflictError when the stored etag differs (or, for create, a session exists),
+        and StorageUnavailableError (from any method) when the store cannot be reached.
         """
         ...
 

@@ -116,3 +116,5 @@ class Reply:
     sources: tuple[SourceNote, ...] = ()
     outcome: str | None = None
     form: Form | None = None
+    tree: str | None = None
+    """The tree whose outcome this reply shows (channels may link its diagram)."""

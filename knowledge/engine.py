@@ -7,6 +7,7 @@ small, serialisable and can never point at a node the answers do not lead to.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from knowledge.model import AdviceNode, DecisionTree, QuestionNode
@@ -17,6 +18,7 @@ __all__ = [
     "StepError",
     "Walk",
     "back",
+    "outcome_paths",
     "restart",
     "start",
     "step",
@@ -95,3 +97,14 @@ def back(position: Position) -> Position:
 def restart(position: Position) -> Position:
     """The start of the same tree."""
     return Position(position.tree_id)
+
+
+def outcome_paths(tree: DecisionTree) -> Iterator[tuple[tuple[str, ...], str]]:
+    """Every (answer keys, outcome node id) from the start, not following marked cycles."""
+    stack: list[tuple[str, tuple[str, ...]]] = [(tree.start, ())]
+    while stack:
+        node_id, answers = stack.pop()
+        options = tree.node(node_id).options
+        if not options:
+            yield answers, node_id
+        stack.extend((o.next, (*answers, o.key)) for o in reversed(options) if not o.cycle)

@@ -66,9 +66,9 @@ def load_knowledge(root: Path | str = DEFAULT_CONTENT) -> KnowledgeBase:
     """Load and validate all content under ``root``; raise ContentError listing every problem."""
     root = Path(root)
     problems: list[Problem] = []
-    meta = _load_meta(root, problems)
-    found: dict[str, dict[str, Any]] = {kind: {} for kind in _KINDS}
     origins: dict[tuple[str, str], Origin] = {}
+    meta = _load_meta(root, problems, origins)
+    found: dict[str, dict[str, Any]] = {kind: {} for kind in _KINDS}
     for section in _SECTIONS:
         for document in _documents(root, section.pattern, problems):
             for kind, path, item in _items(document, section, problems):
@@ -94,7 +94,9 @@ def load_knowledge(root: Path | str = DEFAULT_CONTENT) -> KnowledgeBase:
     return knowledge
 
 
-def _load_meta(root: Path, problems: list[Problem]) -> Meta | None:
+def _load_meta(
+    root: Path, problems: list[Problem], origins: dict[tuple[str, str], Origin]
+) -> Meta | None:
     file = root / "meta.yaml"
     if not file.is_file():
         problems.append(Problem(Location("meta.yaml", 1), "-", "bestand ontbreekt"))
@@ -105,6 +107,7 @@ def _load_meta(root: Path, problems: list[Problem]) -> Meta | None:
         problems.extend(exc.problems)
         return None
     value = _validate(document, (), document.data, Meta, problems)
+    origins[("meta", "meta")] = Origin(document, ())
     return value if isinstance(value, Meta) else None
 
 

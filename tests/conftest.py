@@ -10,6 +10,9 @@ import pytest
 
 from dialogs import Conversation, MemorySessionStore, Payload, Reply, Turn
 from knowledge import KnowledgeBase, load_knowledge
+from tests.pgcluster import pg_cluster, pg_dsn
+
+__all__ = ["pg_cluster", "pg_dsn"]  # the PostgreSQL fixtures, for every test module
 
 TESTS = Path(__file__).parent
 EXAMPLES = TESTS / "content" / "examples"

@@ -6,18 +6,20 @@ so a content change does not break this test and a page change cannot hide behin
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -28,6 +30,7 @@ from tests.test_shipped_trees import AFWEGINGSKADER
 ROOT = Path(__file__).parent.parent
 BROWSER = Path(__file__).parent / "browser"
 SCREENSHOT = ROOT / "test-artifacts" / "web-chat.png"
+FORM_SCREENSHOT = ROOT / "test-artifacts" / "web-request-form.png"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SERVER_START_LIMIT = 60.0
 SHIPPED = load_knowledge()
@@ -80,12 +83,13 @@ def wait_until_healthy(process: subprocess.Popen[bytes], port: int, log: Path) -
     pytest.fail(f"verbind serve did not answer /healthz:\n{log.read_text(encoding='utf-8')}")
 
 
-@pytest.fixture
-def served_page(tools: tuple[str, str], tmp_path: Path) -> Iterator[str]:
-    """`verbind serve --port P` with a fresh data dir; yields the page address it prints."""
+def serve_page(tmp_path: Path, settings: dict[str, str]) -> Iterator[str]:
+    """`verbind serve --port P` with a fresh data dir and ``settings``; yields the page address
+    it prints, and stops the server afterwards."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in FOREIGN_SETTINGS}
     env["VERBIND_DATA_DIR"] = str(tmp_path / "data")
+    env.update(settings)
     log = tmp_path / "serve.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
@@ -104,6 +108,12 @@ def served_page(tools: tuple[str, str], tmp_path: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def served_page(tools: tuple[str, str], tmp_path: Path) -> Iterator[str]:
+    """The page of a server on its embedded defaults."""
+    yield from serve_page(tmp_path, {})
 
 
 def node_after(tree: DecisionTree, answers: tuple[str, ...]) -> Node:
@@ -184,15 +194,101 @@ def test_walk_the_afwegingskader_in_chromium(
 ) -> None:
     """In chromium the page walks to two outcomes by mouse, keyboard and typing, with no serious
     accessibility violations and no console errors, and leaves a PNG screenshot."""
-    chromium, node = tools
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    SCREENSHOT.unlink(missing_ok=True)
-    plan = tmp_path / "plan.json"
-    plan.write_text(
-        json.dumps(walk_plan(served_page, chromium), ensure_ascii=False), encoding="utf-8"
+    chromium, _ = tools
+    run_plan(tools, walk_plan(served_page, chromium), SCREENSHOT, tmp_path)
+
+
+class FakeWebhook(http.server.BaseHTTPRequestHandler):
+    """A partner's intake for the server under test: keeps the JSON bodies it is sent."""
+
+    bodies: ClassVar[list[dict[str, Any]]] = []
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", "0"))
+        self.bodies.append(json.loads(self.rfile.read(length)))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the test reads the bodies, not a log."""
+
+
+@pytest.fixture
+def webhook() -> Iterator[str]:
+    """A local webhook in a thread; yields its URL."""
+    FakeWebhook.bodies = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeWebhook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/intake"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def intakes(webhook: str, tmp_path: Path) -> dict[str, str]:
+    """SAVE and Veilig Thuis Utrecht take requests at the local webhook."""
+    path = tmp_path / "intakes.yaml"
+    path.write_text(
+        f"intakes:\n  - partner: save\n    webhook: {webhook}\n"
+        f"  - partner: veilig-thuis-utrecht\n    webhook: {webhook}\n",
+        encoding="utf-8",
     )
+    return {"VERBIND_INTAKES": str(path)}
+
+
+@pytest.fixture
+def request_page(tools: tuple[str, str], tmp_path: Path, intakes: dict[str, str]) -> Iterator[str]:
+    """The page of a server whose partners take requests at the local webhook."""
+    yield from serve_page(tmp_path, intakes)
+
+
+def test_request_form_in_chromium(
+    tools: tuple[str, str], request_page: str, tmp_path: Path
+) -> None:
+    """The request form: labelled fields that get the focus, a guard refusal that keeps the
+    form, then a request that reaches the partner's webhook; accessible throughout."""
+    chromium, _ = tools
+    question = {"Korte vraag (optioneel)": "Hoe pakken we dit samen op?"}
+    phone = {"Uw werknummer": "030 123 45 67"}
+    plan = {
+        "url": request_page,
+        "chromium": chromium,
+        "welcome": "Welkom bij Verbind",
+        "screenshot": str(FORM_SCREENSHOT),
+        "steps": [
+            {"type": "overleg aanvragen", "expect": "Bij welke organisatie"},
+            {"click": "SAVE (Samen Veilig Midden-Nederland)", "focus": "Vandaag nog"},
+            {"click": "Vandaag nog", "focus": "Korte vraag (optioneel)"},
+            {
+                "fill": {"Korte vraag (optioneel)": "BSN 111222333", **phone},
+                "submit": "Versturen",
+                "expect": "cliëntgegevens",
+                "focus": "Korte vraag (optioneel)",
+            },
+            {"fill": {**question, **phone}, "submit": "Versturen", "expect": "VB-"},
+        ],
+    }
+    run_plan(tools, plan, FORM_SCREENSHOT, tmp_path)
+    [body] = FakeWebhook.bodies
+    assert body["question"] == question["Korte vraag (optioneel)"]
+    assert body["callback"] == "telefoon 030 123 45 67"
+
+
+def run_plan(
+    tools: tuple[str, str], plan: dict[str, Any], screenshot: Path, tmp_path: Path
+) -> None:
+    """Let walk.js follow ``plan`` in chromium; no console errors, no serious axe findings."""
+    _, node = tools
+    screenshot.parent.mkdir(exist_ok=True)
+    screenshot.unlink(missing_ok=True)
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     result = subprocess.run(
-        [node, str(BROWSER / "walk.js"), str(plan)],
+        [node, str(BROWSER / "walk.js"), str(path)],
         capture_output=True,
         text=True,
         check=False,
@@ -201,8 +297,8 @@ def test_walk_the_afwegingskader_in_chromium(
     )
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
-    assert summary["steps"] == len(json.loads(plan.read_text(encoding="utf-8"))["steps"])
+    assert summary["steps"] == len(plan["steps"])
     assert summary["problems"] == []
     serious = [v for v in summary["axe"] if v["impact"] in ("serious", "critical")]
     assert serious == []
-    assert SCREENSHOT.read_bytes().startswith(PNG_SIGNATURE)
+    assert screenshot.read_bytes().startswith(PNG_SIGNATURE)

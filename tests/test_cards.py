@@ -13,6 +13,7 @@ import pytest
 
 from bot.cards import MAX_CARD_BYTES, card_bytes, contact_attachment, reply_card
 from dialogs import Conversation, MemorySessionStore, Reply
+from dialogs.intake import request_reply
 from knowledge import KnowledgeBase
 from tests.conftest import Chat
 from tests.test_shipped_trees import WALKS, open_tree, walk_to
@@ -64,7 +65,31 @@ async def every_reply(
         replies += await chat.say(entry.question)
     for organisation in shipped.organisations.values():
         replies += await chat.say(organisation.name)
-    return replies
+    return replies + await consultation_replies(shipped)
+
+
+async def consultation_replies(shipped: KnowledgeBase) -> list[Reply]:
+    """Recording a consultation, a request form, its refusal, and the card an intake gets."""
+    from dialogs.register import MemoryRegister
+    from tests.test_consultation import KEY, ChannelChat, Desk
+
+    desk = Desk("save", "veilig-thuis-utrecht")
+    conversation = Conversation(
+        shipped, sessions=MemorySessionStore(), register=MemoryRegister(), intakes=desk, key=KEY
+    )
+    chat = ChannelChat(conversation, "cards:1", "teams")
+    await chat.say("leg vast dat ik overlegd heb")
+    await chat.click("Advies Veilig Thuis")
+    await chat.click("Veilig Thuis Utrecht")
+    await chat.click("Ik vroeg om overleg")
+    await chat.say("overleg aanvragen")
+    await chat.click("SAVE (Samen Veilig Midden-Nederland)")
+    await chat.click("Vandaag nog")
+    await chat.click("Op mijn werknummer")
+    await chat.submit(vraag="Kind met BSN 111222333", telefoon="030 123 45 67")
+    await chat.submit(vraag="Graag overleg over een casus", telefoon="030 123 45 67")
+    assert [r.form for r in chat.history if r.form], "the form is among the replies"
+    return [*chat.history, request_reply(desk.delivered[0])]
 
 
 async def test_every_card_passes_the_official_parser(

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.conftest import EXAMPLES
 from tests.test_shipped_trees import AFWEGINGSKADER
 
 
@@ -117,3 +121,33 @@ def test_show_without_tree_lists_the_trees() -> None:
     unknown = run_verbind("show", "geen-boom")
     assert unknown.returncode == 2
     assert "bestaat niet" in unknown.stderr
+
+
+def test_check_summarises_and_warns_about_overdue_content(tmp_path: Path) -> None:
+    """`verbind check` counts the content and lists overdue dates with file:line, still exit 0."""
+    root = tmp_path / "content"
+    shutil.copytree(EXAMPLES, root)
+    meta = root / "meta.yaml"
+    meta.write_text(meta.read_text().replace("2026-11-01", "2020-01-31"), encoding="utf-8")
+    sources = root / "sources.yaml"
+    sources.write_text(sources.read_text().replace("2026-11-01", "2020-02-29"), encoding="utf-8")
+    result = run_verbind("--content", str(root), "check", "--details")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Samenvatting: 3 bomen, 9 knopen, 4 uitkomsten, 1 vragen (FAQ)" in out
+    assert "2 adresboekregels te bevestigen, 2 onderdelen over de herziendatum." in out
+    assert "meta.yaml:2: meta: inhoud beoordeeld op 2020-01-31, herzien vóór 2021-01-31" in out
+    assert (
+        "sources.yaml:5: example-source: bron gecontroleerd op 2020-02-29, herzien vóór 2021-02-28"
+        in out
+    )
+    assert re.search(r"directory/\S+\.yaml:\d+: \S+: te bevestigen: ", out)
+
+
+def test_check_without_details_points_to_them() -> None:
+    """Without --details the shipped content's open confirmations are counted, not listed."""
+    result = run_verbind("check")
+    assert result.returncode == 0, result.stderr
+    assert not re.search(r"\.yaml:\d+: .*te bevestigen", result.stdout)
+    assert "verbind check --details" in result.stdout
+    assert "0 onderdelen over de herziendatum" in result.stdout

@@ -9,9 +9,10 @@ import pytest
 
 ROOT = Path(__file__).parent.parent
 CHANNEL_SDKS = {"botbuilder", "botframework", "slack_bolt", "slack_sdk", "aiohttp"}
+DATABASE_DRIVERS = {"psycopg", "psycopg_pool", "sqlite3"}
 FORBIDDEN = {
-    "knowledge": CHANNEL_SDKS | {"dialogs", "bot"},
-    "dialogs": CHANNEL_SDKS | {"bot"},
+    "knowledge": CHANNEL_SDKS | DATABASE_DRIVERS | {"dialogs", "bot"},
+    "dialogs": CHANNEL_SDKS | DATABASE_DRIVERS | {"bot"},
 }
 
 
@@ -28,7 +29,8 @@ def imported_roots(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
 def test_package_imports_point_down_only(package: str) -> None:
-    """`dialogs` and `knowledge` import no channel SDK, no aiohttp and no higher layer."""
+    """`dialogs` and `knowledge` import no channel SDK, no aiohttp, no database driver and no
+    higher layer."""
     offenders = {
         str(path.relative_to(ROOT)): sorted(imported_roots(path) & FORBIDDEN[package])
         for path in (ROOT / package).rglob("*.py")

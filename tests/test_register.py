@@ -1,4 +1,8 @@
-"""The consultation register: allow-listed fields, the HMAC chain, purges, the command line."""
+"""The consultation register: allow-listed fields, the HMAC chain, purges, the command line.
+
+The tests that matter run against both back-ends: the embedded SQLite file and PostgreSQL (a
+throw-away cluster, see tests/pgcluster.py).
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,18 @@ import sqlite3
 import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from bot.chain import load_or_create_key
 from bot.cli import main
+from bot.pgregister import PostgresRegister
+from bot.postgres import migrate
 from bot.settings import Settings
 from bot.sqliteregister import SqliteRegister
 from bot.storage import REGISTER_FILE, retention_cutoff
@@ -33,6 +41,7 @@ ALLOWED = (
     "status",
 )
 KEY = bytes(range(32))
+Register = SqliteRegister | PostgresRegister
 
 
 def record(n: int = 0, **changes: str | None) -> ConsultationRecord:
@@ -51,13 +60,130 @@ def record(n: int = 0, **changes: str | None) -> ConsultationRecord:
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
+class Backend:
+    """One register back-end under test: opens registers on it and tampers behind their back."""
+
+    name = ""
+
+    def open(self, key: bytes = KEY) -> Register:
+        """A register on this back-end's storage."""
+        raise NotImplementedError
+
+    def tamper(self, *statements: str) -> None:
+        """Change the stored rows as someone with database access could (trigger disabled)."""
+        raise NotImplementedError
+
+    def refuses(self, statement: str) -> bool:
+        """True when the database refuses ``statement`` (run without disabling anything)."""
+        raise NotImplementedError
+
+    def layout(self) -> tuple[list[str], set[str]]:
+        """The columns of the register table, in order, and the register's tables."""
+        raise NotImplementedError
+
+    def env(self) -> dict[str, str]:
+        """The settings that point ``verbind`` at this register."""
+        raise NotImplementedError
+
+
+class SqliteBackend(Backend):
+    """The embedded SQLite file."""
+
+    name = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def open(self, key: bytes = KEY) -> Register:
+        return SqliteRegister(self.path, key=key)
+
+    def env(self) -> dict[str, str]:
+        return {"VERBIND_DATA_DIR": str(self.path.parent), "VERBIND_REGISTER_KEY": KEY.hex()}
+
+    def tamper(self, *statements: str) -> None:
+        tamper(self.path, *statements)
+
+    def refuses(self, statement: str) -> bool:
+        try:
+            with sqlite3.connect(self.path) as db:
+                db.execute(statement)
+        except sqlite3.IntegrityError:
+            return True
+        return False
+
+    def layout(self) -> tuple[list[str], set[str]]:
+        with sqlite3.connect(self.path) as db:
+            columns = [row[1] for row in db.execute("PRAGMA table_info(consultations)")]
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        return columns, tables
+
+
+class PostgresBackend(Backend):
+    """A fresh PostgreSQL database, reached as its superuser."""
+
+    name = "postgres"
+
+    def __init__(self, dsn: str) -> None:
+        self.dsn = dsn
+        migrate(dsn)
+
+    def open(self, key: bytes = KEY) -> Register:
+        return PostgresRegister(self.dsn, key=key)
+
+    def env(self) -> dict[str, str]:
+        return {"VERBIND_DATABASE_URL": self.dsn, "VERBIND_REGISTER_KEY": KEY.hex()}
+
+    def tamper(self, *statements: str) -> None:
+        with psycopg.connect(self.dsn) as db:
+            db.execute("ALTER TABLE consultations DISABLE TRIGGER USER")
+            for statement in statements:
+                db.execute(statement.encode())
+            db.execute("ALTER TABLE consultations ENABLE TRIGGER USER")
+
+    def refuses(self, statement: str) -> bool:
+        try:
+            with psycopg.connect(self.dsn) as db:
+                db.execute(statement.encode())
+        except psycopg.errors.RaiseException as exc:
+            return "append-only" in str(exc)
+        return False
+
+    def layout(self) -> tuple[list[str], set[str]]:
+        with psycopg.connect(self.dsn) as db:
+            columns = [
+                row[0]
+                for row in db.execute(
+                    "SELECT column_name FROM information_schema.columns "
+                    "WHERE table_name = 'consultations' ORDER BY ordinal_position"
+                )
+            ]
+            tables = {
+                row[0]
+                for row in db.execute(
+                    "SELECT table_name FROM information_schema.tables "
+                    "WHERE table_schema = 'public' AND table_name NOT IN "
+                    "('sessions', 'schema_version')"
+                )
+            }
+        return columns, tables
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    """Each register back-end in turn (PostgreSQL: a fresh database)."""
+    if request.param == "sqlite":
+        return SqliteBackend(tmp_path / REGISTER_FILE)
+    return PostgresBackend(request.getfixturevalue("pg_dsn"))
+
+
 @pytest.fixture
-def register(tmp_path: Path) -> SqliteRegister:
-    """A fresh SQLite register with ten records."""
-    reg = SqliteRegister(tmp_path / REGISTER_FILE, key=KEY)
+def register(backend: Backend) -> Iterator[Register]:
+    """A fresh register with ten records, on each back-end."""
+    reg = backend.open()
     for n in range(10):
         reg.append_now(record(n))
-    return reg
+    yield reg
+    reg.close()
 
 
 def tamper(path: Path, *statements: str) -> None:
@@ -73,19 +199,13 @@ def test_record_fields_are_the_allow_list() -> None:
     assert RECORD_FIELDS == ALLOWED
 
 
-def test_schema_columns_are_the_allow_list_plus_the_chain(register: SqliteRegister) -> None:
+def test_schema_columns_are_the_allow_list_plus_the_chain(
+    register: Register, backend: Backend
+) -> None:
     """The database table has the allow-listed columns, a sequence number and the chain MACs."""
-    with sqlite3.connect(register_path(register)) as db:
-        columns = [row[1] for row in db.execute("PRAGMA table_info(consultations)")]
-        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    columns, tables = backend.layout()
     assert columns == ["seq", *ALLOWED, "prev_mac", "mac"]
     assert tables == {"consultations", "register_anchor"}
-
-
-def register_path(register: SqliteRegister) -> Path:
-    """The file behind a register."""
-    row = register._db.execute("PRAGMA database_list").fetchone()
-    return Path(row[2])
 
 
 def test_record_rejects_values_outside_the_lists() -> None:
@@ -112,7 +232,7 @@ def test_time_is_utc_to_the_minute() -> None:
     assert minute(1_790_000_045.0) == "2026-09-21T14:14Z"
 
 
-def test_an_intact_chain_verifies(register: SqliteRegister) -> None:
+def test_an_intact_chain_verifies(register: Register) -> None:
     """Ten appended records verify, with the head named."""
     result = register.verify()
     assert result.ok
@@ -144,29 +264,43 @@ def test_an_intact_chain_verifies(register: SqliteRegister) -> None:
     ],
     ids=["edit", "edit-to-nonsense", "delete", "delete-oldest", "reorder", "forged-anchor"],
 )
-def test_tampering_is_named(register: SqliteRegister, statements: list[str], expected: str) -> None:
+def test_tampering_is_named(
+    register: Register, backend: Backend, statements: list[str], expected: str
+) -> None:
     """Edited, deleted and reordered rows break the chain at the first changed record."""
-    tamper(register_path(register), *statements)
+    backend.tamper(*statements)
     result = register.verify()
     assert not result.ok
     assert expected in (result.problem or "")
 
 
-def test_another_key_does_not_verify(register: SqliteRegister) -> None:
+def test_another_key_does_not_verify(register: Register, backend: Backend) -> None:
     """Records MAC'd with one key fail under another."""
-    other = SqliteRegister(register_path(register), key=b"x" * 32)
+    other = backend.open(key=b"x" * 32)
     assert "record 1 " in (other.verify().problem or "")
+    other.close()
 
 
-def test_rows_cannot_be_updated_through_sql(register: SqliteRegister) -> None:
+def test_rows_cannot_be_updated_through_sql(register: Register, backend: Backend) -> None:
     """The table refuses UPDATE: the register is append-only."""
-    with sqlite3.connect(register_path(register)) as db, pytest.raises(sqlite3.IntegrityError):
-        db.execute("UPDATE consultations SET partner = 'save'")
+    assert backend.refuses("UPDATE consultations SET partner = 'save'")
 
 
-def test_purge_drops_old_records_and_records_itself(tmp_path: Path) -> None:
+def test_postgres_refuses_delete_and_truncate_outside_a_purge(pg_dsn: str) -> None:
+    """In PostgreSQL a plain DELETE or TRUNCATE is refused too; only the purge path deletes."""
+    backend = PostgresBackend(pg_dsn)
+    reg = backend.open()
+    reg.append_now(record(1))
+    assert backend.refuses("DELETE FROM consultations")
+    assert backend.refuses("TRUNCATE consultations")
+    assert backend.refuses("SET verbind.purge = 'on'; UPDATE consultations SET region = NULL")
+    assert reg.verify().rows == 1
+    reg.close()
+
+
+def test_purge_drops_old_records_and_records_itself(backend: Backend) -> None:
     """A purge removes records before the cutoff, keeps the chain verifiable and leaves a trace."""
-    reg = SqliteRegister(tmp_path / REGISTER_FILE, key=KEY)
+    reg = backend.open()
     for n, month in enumerate(("2024-01", "2024-02", "2025-06", "2026-01")):
         reg.append_now(record(time=f"{month}-10T09:{n:02d}Z"))
     event = record(kind="register", status="opgeschoond", partner="intern", direction="intern")
@@ -178,6 +312,7 @@ def test_purge_drops_old_records_and_records_itself(tmp_path: Path) -> None:
     reg.append_now(record(20))
     assert reg.verify().rows == 4
     assert reg.verify().ok
+    reg.close()
 
 
 def test_retention_counts_calendar_months() -> None:
@@ -200,14 +335,16 @@ def test_key_file_is_created_private_and_reused(tmp_path: Path) -> None:
 
 
 def test_cli_verify_and_purge(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    backend: Backend, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`register verify` passes, names a broken register, and `register purge` is recorded."""
-    monkeypatch.setenv("VERBIND_DATA_DIR", str(tmp_path))
+    for name, value in backend.env().items():
+        monkeypatch.setenv(name, value)
     settings = Settings.from_env()
     from bot.storage import open_register
 
     reg = open_register(settings)
+    assert isinstance(reg, SqliteRegister | PostgresRegister)
     reg.append_now(record(1, time="2020-01-01T10:00Z"))
     reg.append_now(record(2))
     assert main(["register", "verify"]) == 0
@@ -217,21 +354,19 @@ def test_cli_verify_and_purge(
     assert [r.status for r in reg.records()] == ["vastgelegd", "opgeschoond"]
     assert main(["register", "verify"]) == 0
     capsys.readouterr()
-    tamper(tmp_path / REGISTER_FILE, "UPDATE consultations SET region = 'VT01'")
+    backend.tamper("UPDATE consultations SET region = 'VT01'")
     assert main(["register", "verify"]) == 1
     assert "Register beschadigd" in capsys.readouterr().err
     assert main(["register", "purge", "--older-than", "twee jaar"]) == 2
+    reg.close()
 
 
 WRITER = """
-import sys, time
-from pathlib import Path
-from bot.sqliteregister import SqliteRegister
+from bot.settings import Settings
+from bot.storage import open_register
 from dialogs.register import ConsultationRecord, new_reference
-reg = SqliteRegister(Path(sys.argv[1]), key=bytes(range(32)))
-n = 0
+reg = open_register(Settings.from_env())
 while True:
-    n += 1
     ref = new_reference()
     reg.append_now(ConsultationRecord(ref, "2026-03-01T10:00Z", "overig", "intern", None,
                                       "intern", "cli", "t", "vastgelegd"))
@@ -239,19 +374,38 @@ while True:
 """
 
 
-def test_kill_during_writes_loses_no_acknowledged_record(tmp_path: Path) -> None:
-    """After kill -9 mid-stream, every acknowledged record is there and the chain verifies."""
-    path = tmp_path / REGISTER_FILE
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
-    writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(path)], stdout=subprocess.PIPE, text=True, env=env
-    )
-    assert writer.stdout is not None
-    acknowledged = [writer.stdout.readline().strip() for _ in range(150)]
-    writer.send_signal(signal.SIGKILL)
-    writer.wait()
-    writer.stdout.close()
-    reg = SqliteRegister(path, key=KEY)
-    stored = {r.reference for r in reg.records()}
-    assert set(acknowledged) <= stored
+def test_kill_during_writes_loses_no_acknowledged_record(backend: Backend) -> None:
+    """Two processes append at once; after kill -9 of both mid-stream, every acknowledged record
+    is there and the chain verifies."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1]), **backend.env()}
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(2)
+    ]
+    acknowledged: list[str] = []
+    for _ in range(100):
+        for writer in writers:
+            assert writer.stdout is not None
+            line = writer.stdout.readline().strip()
+            assert writer.stderr is not None
+            assert line, writer.stderr.read()
+            acknowledged.append(line)
+    for writer in writers:
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        assert writer.stdout is not None
+        assert writer.stderr is not None
+        writer.stdout.close()
+        writer.stderr.close()
+    reg = backend.open()
+    stored = [r.reference for r in reg.records()]
+    assert set(acknowledged) <= set(stored)
+    assert len(stored) == len(set(stored))
     assert reg.verify().ok
+    reg.close()

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +31,8 @@ from bot.report import (
     render_html,
     render_text,
 )
+from bot.settings import Settings
+from bot.storage import open_register
 from dialogs.register import ConsultationRecord, Direction, Kind, Status
 from knowledge import KnowledgeBase
 
@@ -441,3 +447,71 @@ def test_an_empty_period_gives_zeros_in_csv(build: Callable[..., Report]) -> Non
 def test_each_format_has_a_renderer() -> None:
     """The CLI's three --format values each map to their renderer."""
     assert {"text": render_text, "csv": render_csv, "html": render_html} == RENDERERS
+
+
+def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``verbind`` as a user runs it, on a data dir of its own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VERBIND_")}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**env, "VERBIND_DATA_DIR": str(data_dir)},
+    )
+
+
+def test_report_command_reads_the_register(tmp_path: Path) -> None:
+    """`verbind report` counts what the deployment's register holds, in each format."""
+    register = open_register(Settings(data_dir=tmp_path))
+    for item in series("A", 6) + series("S", 5, kind="save", day="2026-07-01"):
+        register.append_now(item)
+    register.append_now(record("OLD", "2025-12-31T23:59Z"))
+    register.close()
+
+    out = tmp_path / "cijfers.csv"
+    result = run_cli(
+        tmp_path,
+        "report",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-12-31",
+        "--format",
+        "csv",
+        "--out",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf"), "Excel reads the CSV as UTF-8"
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert tuple(rows[0]) == CSV_HEADER
+    by_part = {(r[2], r[3]): r[5] for r in rows[1:]}
+    assert by_part[("totaal", "consultaties")] == "11"
+    assert by_part[("soort", "save")] == "5"
+
+    text = run_cli(tmp_path, "report", "--from", "2026-01-01", "--to", "2026-12-31")
+    assert text.returncode == 0
+    assert "11" in text.stdout
+    html = run_cli(
+        tmp_path, "report", "--from", "2026-07-01", "--to", "2026-07-31", "--format", "html"
+    )
+    assert html.stdout.lstrip().lower().startswith("<!doctype html>")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--from", "1-1-2026", "--to", "2026-12-31"), "gebruik datums als JJJJ-MM-DD"),
+        (("--from", "2026-12-31", "--to", "2026-01-01"), "--to ligt vóór --from"),
+    ],
+    ids=["not-iso", "reversed"],
+)
+def test_report_command_refuses_bad_periods(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    """A period that cannot be read is refused with exit code 2 and a Dutch reason."""
+    result = run_cli(tmp_path, "report", *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert result.stdout == ""

@@ -1,12 +1,14 @@
-"""Every path of every shipped tree reaches its outcome through the conversation."""
+"""The shipped trees' shape: the afwegingskader's branches and every outcome on some path.
+
+Clicking every path through the conversation is done by the content tests next to the content
+(knowledge/content/tests/paden-*.yaml, run by tests/test_content_tests.py, which also fails
+while a path has no test). The helpers here drive the same walks for the card tests.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-
-import pytest
-
-from knowledge import AdviceNode, DecisionTree, KnowledgeBase, load_knowledge
+from knowledge import AdviceNode, DecisionTree, load_knowledge
+from knowledge.engine import outcome_paths
 from tests.conftest import Chat
 
 SHIPPED = load_knowledge()
@@ -22,16 +24,7 @@ AFWEGINGSKADER = {
 }
 
 
-def paths(tree: DecisionTree) -> Iterator[tuple[tuple[str, ...], str]]:
-    """Every (answers, outcome id) from the start, not following marked cycle edges."""
-    stack: list[tuple[str, tuple[str, ...]]] = [(tree.start, ())]
-    while stack:
-        node_id, answers = stack.pop()
-        options = tree.node(node_id).options
-        if not options:
-            yield answers, node_id
-        stack.extend((o.next, (*answers, o.key)) for o in options if not o.cycle)
-
+paths = outcome_paths
 
 ALL_PATHS = [
     (tree.id, answers, outcome)
@@ -82,28 +75,3 @@ def test_every_shipped_outcome_is_on_some_path() -> None:
     for tree in SHIPPED.trees.values():
         ends = {n.id for n in tree.nodes if not n.options}
         assert ends == {outcome for t, _, outcome in ALL_PATHS if t == tree.id}, tree.id
-
-
-@pytest.mark.parametrize(
-    ("tree_id", "answers", "outcome", "profession"),
-    WALKS,
-    ids=[f"{t}:{p or '-'}:{'/'.join(a) or 'start'}" for t, a, _, p in WALKS],
-)
-async def test_path_reaches_outcome_by_clicking(
-    make_chat: Callable[[KnowledgeBase], Chat],
-    tree_id: str,
-    answers: tuple[str, ...],
-    outcome: str,
-    profession: str | None,
-) -> None:
-    """Clicking the buttons of this path ends at its outcome, worded for the profession."""
-    tree = SHIPPED.trees[tree_id]
-    chat = make_chat(SHIPPED)
-    await open_tree(chat, tree, profession)
-    await walk_to(chat, tree, answers)
-    end = tree.node(outcome)
-    assert isinstance(end, AdviceNode)
-    final = chat.replies[-1]
-    assert final.text.startswith(end.text_for(profession))
-    assert final.sources, "an outcome always cites its sources"
-    assert final.outcome == end.outcome

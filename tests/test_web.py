@@ -184,6 +184,10 @@ async def test_walk_to_an_outcome_through_the_json_endpoint(
     final = replies[-1]
     assert final["text"].startswith(end.text_for(None))
     assert final["outcome"] == end.outcome
+    assert final["diagram"] == "/diagrammen/afwegingskader"
+    assert all(r["diagram"] is None for r in replies[:-1])
+    diagram = await client.get(final["diagram"])
+    assert diagram.status == 200
     assert {c["name"] for c in final["contacts"]} >= {shipped.organisations["veilig-thuis"].name}
     assert any(link["href"].startswith("tel:") for c in final["contacts"] for link in c["links"])
     assert final["sources"]

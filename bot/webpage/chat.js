@@ -77,6 +77,42 @@
     return group;
   }
 
+  let formCount = 0;
+
+  function renderForm(spec) {
+    // A request form: labelled inputs sent together with the submit button's payload.
+    formCount += 1;
+    const box = element("form", "reply-form");
+    box.setAttribute("aria-label", "Formulier");
+    for (const field of spec.fields) {
+      const id = "veld-" + formCount + "-" + field.name;
+      const label = element("label", "", field.label);
+      label.htmlFor = id;
+      const input = element("input", "field");
+      input.id = id;
+      input.name = field.name;
+      input.type = field.kind === "tel" ? "tel" : "text";
+      input.maxLength = field.max_length;
+      input.required = field.required;
+      input.autocomplete = "off";
+      box.append(label, input);
+    }
+    const submit = element("button", "choice", spec.submit.label);
+    submit.type = "submit";
+    box.append(submit);
+    box.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const values = {};
+      for (const field of spec.fields) {
+        const value = box.elements[field.name].value.trim();
+        if (value) values[field.name] = value;
+      }
+      // The typed values are not echoed into the log: only the button's label is shown.
+      send({ payload: spec.submit.payload, form: values }, spec.submit.label, { fromClick: true });
+    });
+    return box;
+  }
+
   function renderReply(reply) {
     const box = element("div", "msg bot kind-" + reply.kind);
     box.tabIndex = -1;
@@ -84,6 +120,14 @@
     box.append(hidden("Verbind: "), element("p", "text", reply.text));
     for (const contact of reply.contacts) box.append(renderContact(contact));
     if (reply.sources.length) box.append(renderSources(reply.sources));
+    if (reply.form) box.append(renderForm(reply.form));
+    if (reply.diagram) {
+      const line = element("p", "diagram-link");
+      const link = element("a", "", "Bekijk deze beslisboom als diagram");
+      link.href = reply.diagram;
+      line.append(link);
+      box.append(line);
+    }
     if (reply.buttons.length) box.append(renderButtons(reply.buttons));
     return box;
   }
@@ -97,13 +141,20 @@
   function retireOldButtons() {
     // Earlier answers stay readable but leave the tab order: only the newest question is live.
     for (const button of log.querySelectorAll("button.choice")) button.disabled = true;
+    // Sent form values leave the screen too: the server forwards them and forgets them.
+    for (const field of log.querySelectorAll("input.field")) {
+      field.disabled = true;
+      field.value = "";
+    }
   }
 
   function show(replies, fromClick) {
     const added = replies.map(renderReply);
     log.append(...added);
     if (!added.length) return;
-    const firstButton = added.map((box) => box.querySelector("button.choice")).find(Boolean);
+    const firstButton = added
+      .map((box) => box.querySelector("input.field, button.choice"))
+      .find(Boolean);
     if (fromClick) {
       (firstButton || added[0]).focus();
     } else {
@@ -114,7 +165,8 @@
   function failed(message) {
     return [{
       text: message || "Er ging iets mis bij het versturen. Probeer het opnieuw.",
-      kind: "warning", buttons: [], contacts: [], sources: [], outcome: null,
+      kind: "warning", buttons: [], contacts: [], sources: [], outcome: null, form: null,
+      diagram: null,
     }];
   }
 

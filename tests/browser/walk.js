@@ -54,8 +54,22 @@ function expectText(messages, text, step) {
 async function focusedLabel(page) {
   return page.evaluate(() => {
     const active = document.activeElement;
-    return active && active.tagName === "BUTTON" ? active.textContent : null;
+    if (active && active.tagName === "BUTTON") return active.textContent;
+    // A form field: its visible label, the way a screen reader announces it.
+    if (active && active.tagName === "INPUT" && active.labels.length) {
+      return active.labels[0].textContent;
+    }
+    return null;
   });
+}
+
+// Fills the newest form's fields by their labels, then presses its submit button.
+async function fillForm(page, values, submit) {
+  const form = page.locator("#gesprek form.reply-form").last();
+  for (const [name, value] of Object.entries(values)) {
+    await form.getByLabel(name, { exact: true }).fill(value);
+  }
+  return answered(page, () => form.getByRole("button", { name: submit, exact: true }).click());
 }
 
 // Keyboard only: Tab until the live answer button `label` has focus, then press Enter.
@@ -91,6 +105,8 @@ async function runStep(page, step, index) {
       exact: true,
     });
     messages = await answered(page, () => button.click());
+  } else if (step.fill !== undefined) {
+    messages = await fillForm(page, step.fill, step.submit);
   } else if (step.type !== undefined) {
     const input = page.getByLabel("Uw vraag of antwoord");
     await input.fill(step.type);

@@ -1,0 +1,429 @@
+"""Canary client data through every channel and every flow leaves no trace.
+
+A valid BSN, a name, a birth date and a phone number are typed at the menu, as an answer inside a
+tree, into the record flow and into the request form (refused by the PII guard), and a request
+carrying the name and the phone number as its callback is forwarded to a partner's intake and
+picked up. Afterwards every file under the data dir, every stored session, every captured log
+record (at DEBUG) and the terminal's own output are searched: zero hits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import SESSIONS, AccessLog, create_app
+from bot.intakes import PICKUP_PATH
+from bot.settings import Settings
+from bot.storage import open_register
+from bot.web import TURN_PATH
+from dialogs.pii import find_pii
+from knowledge import KnowledgeBase
+from tests.test_intakes import SAVE, WORK_PHONE, FakeConnector, FakeWebhook, card_actions
+from tests.test_slack import SECRET, FakeSlack, signed
+from tests.test_teams import activity, expect_replies
+
+ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
+ServerFactory = Callable[..., Awaitable[TestServer]]
+
+BSN = "111222333"
+NAME = "Jantje Canarius"
+BIRTH = "14-07-2019"
+PHONE = "06-98765432"
+NEEDLES = (BSN, "Canarius", BIRTH, "2019-07-14", "14072019", "98765432", "9876 5432")
+"""The canaries as typed and in the shapes code might turn them into."""
+
+TYPED = (
+    f"kind met BSN {BSN} in Zeist",
+    f"naam: {NAME}, geboren {BIRTH}",
+    f"{NAME} {BIRTH} {PHONE}",
+    f"moeder van {NAME} belt vanaf {PHONE}",
+)
+"""What a worried professional might type; each line holds at least one canary."""
+
+
+def test_the_canaries_are_client_data() -> None:
+    """The guard recognises each typed line: a valid BSN, a name, a birth date, a phone number."""
+    kinds = {hit.kind for line in TYPED for hit in find_pii(line)}
+    assert {"bsn", "naam", "datum", "telefoon"} <= kinds, kinds
+    assert all(find_pii(line) for line in TYPED)
+
+
+class User(Protocol):
+    """One professional on one channel."""
+
+    async def say(self, text: str) -> str:
+        """Type ``text``; the text of the replies."""
+        ...
+
+    async def click(self, label: str) -> str:
+        """Tap the newest button ``label``; the text of the replies."""
+        ...
+
+    async def submit(self, **values: str) -> str:
+        """Fill in the newest form and send it; the text of the replies."""
+        ...
+
+
+async def every_flow(user: User, *, reach: str | None, partner: str = SAVE) -> None:
+    """Menu search, a tree answer, the record flow, a refused and a forwarded request."""
+    for line in TYPED:
+        await user.say(line)
+    text = await user.say("afwegingskader")
+    if "Jeugdarts" in text:
+        await user.click("Jeugdarts")
+    for line in TYPED:
+        await user.say(line)
+    await user.say("opnieuw")
+    await user.say("leg vast dat ik overlegd heb")
+    for line in TYPED:
+        await user.say(line)
+    await user.say("vastleggen")
+    await user.click("Collegiale consultatie")
+    await user.click("Vastleggen")
+    await user.say("overleg aanvragen")
+    await user.click(partner)
+    await user.click("Vandaag nog")
+    if reach is not None:
+        await user.click(reach)
+    for line in TYPED[:3]:
+        refused = await user.submit(vraag=line, telefoon=WORK_PHONE)
+        assert "cliëntgegevens" in refused, refused
+    sent = await user.submit(vraag=f"Overleg over {NAME}", telefoon=PHONE)
+    assert "verstuurd" in sent or "VB-" in sent, sent
+
+
+def assert_no_canary(where: str, text: str) -> None:
+    hits = [needle for needle in NEEDLES if needle in text]
+    assert not hits, f"canary {hits} found in {where}"
+
+
+def write_intakes(path: Path, server: TestServer) -> None:
+    """SAVE and Veilig Thuis Utrecht take requests at the fake webhook."""
+    path.write_text(
+        "intakes:\n"
+        f"  - partner: save\n    webhook: {server.make_url('/intake/save')}\n"
+        f"  - partner: veilig-thuis-utrecht\n    webhook: {server.make_url('/intake/vt')}\n",
+        encoding="utf-8",
+    )
+
+
+def search_data_dir(data_dir: Path) -> int:
+    """Every byte of every file Verbind wrote; the number of files searched."""
+    files = [path for path in data_dir.rglob("*") if path.is_file()]
+    for path in files:
+        assert_no_canary(str(path.relative_to(data_dir)), path.read_bytes().decode("latin-1"))
+    return len(files)
+
+
+# -- the channels -------------------------------------------------------------------------------
+
+
+class WebUser:
+    """The local web page's JSON endpoint with its cookie."""
+
+    def __init__(self, client: TestClient[Any, Any]) -> None:
+        self.client = client
+        self.replies: list[dict[str, Any]] = []
+
+    async def _send(self, body: dict[str, Any]) -> str:
+        response = await self.client.post(TURN_PATH, json=body)
+        assert response.status == 200, response.status
+        self.replies = (await response.json())["replies"]
+        return " ".join(r["text"] for r in self.replies)
+
+    async def say(self, text: str) -> str:
+        return await self._send({"text": text})
+
+    async def click(self, label: str) -> str:
+        [payload, *_] = [
+            b["payload"]
+            for r in reversed(self.replies)
+            for b in r["buttons"]
+            if b["label"] == label
+        ]
+        return await self._send({"payload": payload})
+
+    async def submit(self, **values: str) -> str:
+        [form, *_] = [r["form"] for r in reversed(self.replies) if r["form"]]
+        names = {f["name"] for f in form["fields"]}
+        filled = {k: v for k, v in values.items() if k in names}
+        return await self._send({"payload": form["submit"]["payload"], "form": filled})
+
+
+class TeamsUser:
+    """Activities posted with expectReplies; card buttons are Action.Submit data."""
+
+    def __init__(self, client: TestClient[Any, Any], service_url: str) -> None:
+        self.client = client
+        self.service_url = service_url
+        self.actions: dict[str, dict[str, Any]] = {}
+
+    async def _send(self, **changes: Any) -> str:
+        body = expect_replies(activity("card_submit", serviceUrl=self.service_url, **changes))
+        response = await self.client.post("/api/messages", json=body)
+        assert response.status == 200, response.status
+        activities = (await response.json())["activities"]
+        self.actions = {}
+        for item in activities:
+            self.actions.update(card_actions(item))
+        return " ".join(item.get("text") or "" for item in activities)
+
+    async def say(self, text: str) -> str:
+        return await self._send(text=text, value=None)
+
+    async def click(self, label: str) -> str:
+        return await self._send(value=self.actions[label])
+
+    async def submit(self, **values: str) -> str:
+        return await self._send(value={**self.actions["Versturen"], "vraag": values["vraag"]})
+
+
+class SlackUser:
+    """Signed events and block actions; the bot's answers arrive at the fake Web API."""
+
+    def __init__(self, client: TestClient[Any, Any], fake: FakeSlack, respond_url: str) -> None:
+        self.client = client
+        self.fake = fake
+        self.respond_url = respond_url
+        self.events = 0
+
+    @staticmethod
+    def buttons_of(*posts: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """The buttons in ``posts``, by label (later ones win)."""
+        found: dict[str, dict[str, Any]] = {}
+        for post in posts:
+            blocks = (
+                post["blocks"] if isinstance(post["blocks"], list) else json.loads(post["blocks"])
+            )
+            for block in blocks:
+                if block["type"] == "actions":
+                    found.update({e["text"]["text"]: e for e in block["elements"]})
+        return found
+
+    def _buttons(self, since: int) -> dict[str, dict[str, Any]]:
+        return self.buttons_of(*(p for p in self.fake.posts[since:] if p["channel"] == "D1"))
+
+    async def _answers(self, before: int) -> str:
+        """Bolt acks first and answers after: wait until the posts stop coming."""
+        seen, quiet = before, 0
+        for _ in range(400):
+            await asyncio.sleep(0.02)
+            now = len(self.fake.posts)
+            quiet = quiet + 1 if now == seen and now > before else 0
+            seen = now
+            if quiet >= 4:
+                break
+        self.since = before
+        return " ".join(p["text"] for p in self.fake.posts[before:] if p["channel"] == "D1")
+
+    async def say(self, text: str) -> str:
+        self.events += 1
+        body = json.dumps(
+            {
+                "type": "event_callback",
+                "team_id": "T1",
+                "api_app_id": "A1",
+                "event_id": f"EvCanary{self.events}",
+                "event_time": 1,
+                "event": {
+                    "type": "message",
+                    "user": "U1",
+                    "ts": f"1700000000.{self.events:06d}",
+                    "channel": "D1",
+                    "channel_type": "im",
+                    "text": text,
+                },
+            }
+        )
+        before = len(self.fake.posts)
+        response = await self.client.post("/slack/events", data=body, headers=signed(body))
+        assert response.status == 200
+        return await self._answers(before)
+
+    async def click(self, label: str, state: dict[str, Any] | None = None) -> str:
+        button = self._buttons(self.since)[label]
+        action = {
+            "type": "block_actions",
+            "team": {"id": "T1"},
+            "user": {"id": "U1"},
+            "channel": {"id": "D1"},
+            "container": {"type": "message", "channel_id": "D1"},
+            "message": {"ts": "9.9"},
+            "actions": [
+                {"type": "button", "action_id": button["action_id"], "value": button["value"]}
+            ],
+            "state": {"values": state or {}},
+            "response_url": self.respond_url,
+            "api_app_id": "A1",
+        }
+        form = urlencode({"payload": json.dumps(action)})
+        headers = signed(form, content_type="application/x-www-form-urlencoded")
+        before = len(self.fake.posts)
+        response = await self.client.post("/slack/events", data=form, headers=headers)
+        assert response.status == 200
+        return await self._answers(before)
+
+    async def submit(self, **values: str) -> str:
+        state = {
+            f"verbind-form-{name}": {name: {"type": "plain_text_input", "value": value}}
+            for name, value in values.items()
+            if name == "vraag"
+        }
+        return await self.click("Versturen", state)
+
+
+# -- the test -----------------------------------------------------------------------------------
+
+
+async def test_canary_client_data_leaves_no_trace(
+    tmp_path: Path,
+    shipped: KnowledgeBase,
+    aiohttp_server: ServerFactory,
+    aiohttp_client: ClientFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Web page, Teams, Slack and the pick-up route on one deployment; then the terminal."""
+    caplog.set_level(logging.DEBUG)
+    webhook, connector, slack = FakeWebhook(), FakeConnector(), FakeSlack()
+    webhook_server = await aiohttp_server(webhook.app())
+    connector_server = await aiohttp_server(connector.app())
+    slack_server = await aiohttp_server(slack.app())
+    service_url = str(connector_server.make_url("/"))
+    intakes = tmp_path / "intakes.yaml"
+    intakes.write_text(
+        "intakes:\n"
+        f"  - partner: save\n    webhook: {webhook_server.make_url('/intake/save')}\n"
+        "  - partner: veilig-thuis-utrecht\n    slack: {channel: CVT}\n"
+        "  - partner: jgz-utrecht\n"
+        f"    teams: {{service_url: '{service_url}', conversation: '19:jgz-intake'}}\n",
+        encoding="utf-8",
+    )
+    data_dir = tmp_path / "data"
+    settings = replace(
+        Settings(),
+        data_dir=data_dir,
+        intakes_file=intakes,
+        public_url="https://verbind.example.nl",
+        slack_bot_token="xoxb-test",
+        slack_signing_secret=SECRET,
+        slack_api_url=str(slack_server.make_url("/api/")),
+    )
+    app = create_app(settings, knowledge=shipped)
+    # Served as `verbind serve` serves it: with Verbind's access log, which leaves out queries.
+    server = TestServer(app)
+    await server.start_server(access_log_class=AccessLog)
+    client = await aiohttp_client(server)
+
+    # Each channel asks another partner, so every kind of intake carries a request.
+    await every_flow(WebUser(client), reach=None)
+    await every_flow(
+        TeamsUser(client, service_url), reach="Via Teams", partner="Veilig Thuis Utrecht"
+    )
+    slack_user = SlackUser(client, slack, str(slack_server.make_url("/respond")))
+    slack_user.since = 0
+    await every_flow(slack_user, reach="Via Slack", partner="JGZ Utrecht")
+    [by_webhook] = webhook.bodies
+    [by_slack] = [p for p in slack.posts if p["channel"] == "CVT"]
+    [by_teams] = connector.into("19:jgz-intake")
+    for delivered in (by_webhook, by_slack, by_teams):
+        assert NAME in json.dumps(delivered, ensure_ascii=False), "the clean request was forwarded"
+    slack_value = json.loads(SlackUser.buttons_of(by_slack)["Ik pak dit op"]["value"])
+    tokens = [
+        by_webhook["pickup"],
+        slack_value["choice"],
+        card_actions(by_teams)["Ik pak dit op"]["choice"],
+    ]
+    for token in tokens:
+        picked = await client.post(PICKUP_PATH, data={"t": token})
+        assert "De aanvrager krijgt bericht" in await picked.text()
+    assert (await client.get(PICKUP_PATH, params={"t": f"{BSN} {NAME}"})).status == 200
+    assert (await client.post(PICKUP_PATH, data={"t": f"{NAME} {PHONE}"})).status == 200
+
+    register = open_register(settings)
+    try:
+        statuses = sorted(r.status for r in register.records())
+    finally:
+        register.close()
+    assert statuses == ["aangevraagd"] * 3 + ["opgepakt"] * 3 + ["vastgelegd"] * 3
+
+    assert search_data_dir(data_dir) >= 2
+    sessions = app[SESSIONS]
+    assert len(sessions) >= 3
+    for key, (document, _, _) in sessions._items.items():
+        assert_no_canary(f"session {key}", document)
+    assert len(caplog.records) > 10, "the log was captured"
+    access = [r.getMessage() for r in caplog.records if r.name == "aiohttp.access"]
+    assert "GET /intake/opgepakt 200" in " ".join(access), "requests were logged, without query"
+    for record in caplog.records:
+        assert_no_canary(f"log {record.name}", record.getMessage())
+    assert_no_canary("captured log", caplog.text)
+
+
+async def test_canary_through_the_terminal(
+    tmp_path: Path, shipped: KnowledgeBase, aiohttp_server: ServerFactory
+) -> None:
+    """`verbind chat --json`: the same flows; data dir, stdout and stderr hold no canary."""
+    webhook = FakeWebhook()
+    server = await aiohttp_server(webhook.app())
+    intakes = tmp_path / "intakes.yaml"
+    write_intakes(intakes, server)
+    data_dir = tmp_path / "data"
+    lines = [
+        *TYPED,
+        "afwegingskader",
+        "1",
+        *TYPED,
+        "opnieuw",
+        "leg vast dat ik overlegd heb",
+        *TYPED,
+        "Collegiale consultatie",
+        "Vastleggen",
+        "overleg aanvragen",
+        SAVE,
+        "Vandaag nog",
+        TYPED[0],
+        WORK_PHONE,
+        f"Overleg over {NAME}",
+        PHONE,
+    ]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "chat",
+        "--json",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("VERBIND_")},
+            "VERBIND_DATA_DIR": str(data_dir),
+            "VERBIND_INTAKES": str(intakes),
+        },
+    )
+    stdout, stderr = await asyncio.wait_for(
+        process.communicate("\n".join(lines).encode() + b"\n"), timeout=120
+    )
+    assert process.returncode == 0, stderr.decode()
+    answers = [json.loads(line) for line in stdout.decode().splitlines()]
+    assert len(answers) == len(lines)
+    texts = [" ".join(r["text"] for r in a["replies"]) for a in answers]
+    assert "cliëntgegevens" in texts[-3]
+    assert len(webhook.bodies) == 1
+    assert NAME in webhook.bodies[0]["question"]
+    assert webhook.bodies[0]["callback"] == f"telefoon {PHONE}"
+    assert search_data_dir(data_dir) >= 2
+    assert_no_canary("terminal output", stdout.decode())
+    assert_no_canary("terminal errors", stderr.decode())

@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from aiohttp import web
@@ -361,14 +361,21 @@ class Harness:
     def slack(self, body: str, content_type: str = "application/json") -> None:
         self.send("POST", "/slack/events", body.encode(), signed(body, content_type=content_type))
 
-    def web(self, body: bytes, visitor: str) -> list[dict[str, Any]]:
-        """POST a web-page turn as ``visitor``; the payloads of the buttons it got back."""
+    def web(self, body: bytes, visitor: str) -> list[tuple[dict[str, Any], list[str]]]:
+        """POST a web-page turn as ``visitor``; what it offers next: each button's payload, and
+        each form's submit payload with the names of its fields."""
         headers = {"Content-Type": "application/json", "Cookie": f"verbind_web={visitor}"}
         status, answer = self.send("POST", "/web/turn", body, headers)
         if status != 200:
             return []
         replies = json.loads(answer)["replies"]
-        return [b["payload"] for r in replies for b in r["buttons"]]
+        offered = [(b["payload"], []) for r in replies for b in r["buttons"]]
+        forms = [r["form"] for r in replies if r.get("form")]
+        return offered + [(f["submit"]["payload"], [x["name"] for x in f["fields"]]) for f in forms]
+
+    def diagram(self, name: str) -> None:
+        """GET a tree's diagram page or SVG by a (perhaps made-up) name."""
+        self.send("GET", f"/diagrammen/{quote(name, safe='')}")
 
     def pickup(self, token: str, post: bool) -> None:
         """Open (GET) or confirm (POST) a pick-up link with ``token``."""
@@ -599,10 +606,11 @@ async def test_fuzz_web_page_turns(
     variants: list[KnowledgeBase],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Random web-page bodies, clicks on offered buttons and pick-up links, across reloads,
-    never get a 5xx."""
+    """Random web-page bodies, clicks on offered buttons and forms, pick-up links and diagram
+    pages, across reloads, never get a 5xx."""
     pool = pools(shipped)
     fresh = iter(range(10**9))
+    diagram_names = [*shipped.trees, *(f"{t}.svg" for t in shipped.trees), "", "x.svg"]
 
     @fuzz_settings(80)
     @given(st.data())
@@ -612,12 +620,18 @@ async def test_fuzz_web_page_turns(
         opener = data.draw(st.one_of(st.sampled_from(OPENERS), texts))
         offered = harness.web(json.dumps({"text": opener}).encode(), visitor)
         for _ in range(data.draw(st.integers(1, 10), label="steps")):
-            step = data.draw(st.sampled_from([*STEPS, "pickup"]))
+            step = data.draw(st.sampled_from([*STEPS, "pickup", "diagram"]))
             if step == "reload":
                 harness.reload(data.draw(st.sampled_from(variants)))
             elif step == "click" and offered:
-                body = json.dumps({"payload": data.draw(st.sampled_from(offered))}).encode()
-                offered = harness.web(body, visitor) or offered
+                payload, fields = data.draw(st.sampled_from(offered))
+                turn: dict[str, Any] = {"payload": payload}
+                if fields:
+                    values = st.lists(texts.filter(valid_unicode), min_size=len(fields))
+                    turn["form"] = dict(zip(fields, data.draw(values), strict=False))
+                offered = harness.web(json.dumps(turn).encode(), visitor) or offered
+            elif step == "diagram":
+                harness.diagram(data.draw(st.one_of(st.sampled_from(diagram_names), texts)))
             elif step == "pickup":
                 harness.pickup(data.draw(pickup_tokens), data.draw(st.booleans()))
             else:

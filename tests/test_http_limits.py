@@ -186,6 +186,12 @@ CASES: dict[str, Case] = {
     "slack-event-not-object": slack_case(
         400, json.dumps({"type": "event_callback", "team_id": "T1", "event": "x"})
     ),
+    # -- tree diagrams: /diagrammen -------------------------------------------------------------
+    "diagram-index": Case("GET", "/diagrammen", 200),
+    "diagram-page": Case("GET", "/diagrammen/afwegingskader", 200),
+    "diagram-svg": Case("GET", "/diagrammen/afwegingskader.svg", 200),
+    "diagram-unknown-tree": Case("GET", "/diagrammen/bestaat-niet", 404),
+    "diagram-odd-name": Case("GET", "/diagrammen/%F0%9F%99%82%00", 404),
     # -- /healthz --------------------------------------------------------------------------------
     "healthz": Case("GET", "/healthz", 200),
     "healthz-post": Case("POST", "/healthz", 405),

@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from bot.app import CONVERSATION, SESSIONS, create_app
 from bot.settings import Settings
 from bot.strictjson import valid_unicode
-from dialogs import Session
+from dialogs import MemorySessionStore, Session
 from dialogs.intake import PICKUP_NODE
 from knowledge import KnowledgeBase
 from tests.test_slack import SECRET, FakeSlack, signed
@@ -509,12 +509,11 @@ async def check_still_healthy(harness: Harness, caplog: pytest.LogCaptureFixture
     assert response.status == 200
     assert (await response.json())["replies"]
     store = client.server.app[SESSIONS]
-    keys = list(store._items)  # the in-memory store's keys: every one must still load and parse
-    assert keys
-    for key in keys:
-        stored = await store.load(key)
-        if stored is not None:
-            Session.from_json(stored.session.to_json())
+    assert isinstance(store, MemorySessionStore)
+    documents = [document for document, _, _ in store._items.values()]  # the stored JSON as is
+    assert documents
+    for document in documents:
+        Session.from_json(document)
 
 
 # -- the fuzz tests -------------------------------------------------------------------------------

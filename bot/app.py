@@ -15,6 +15,7 @@ from bot.diagrams import mount_diagrams
 from bot.intakes import PICKUP_PATH
 from bot.outage import outage_middleware
 from bot.pickup import add_pickup_routes
+from bot.reload import install_reload
 from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.storage import ExpiringSessionStore, open_database, open_sessions
@@ -116,6 +117,7 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     app.cleanup_ctx.append(_purging(sessions, every=settings.session_purge_seconds))
     teams = TeamsEndpoint(conversation, settings)
     services.intakes.add_courier("teams", teams.courier)
+    install_reload(app, conversation, settings.content_dir)
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/api/messages", teams.handle)
     add_pickup_routes(app, conversation)

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from bot.services import Services, build_services
@@ -61,7 +62,8 @@ def _run(args: argparse.Namespace) -> int:
         print(_review(knowledge, details=args.details))
         return 0
     if args.command == "serve":
-        return _serve(args, settings, knowledge)
+        # SIGHUP reloads from where this content came from (--content or VERBIND_CONTENT_DIR).
+        return _serve(args, replace(settings, content_dir=content_dir), knowledge)
     if args.command == "show":
         return _show(args, knowledge)
     if args.command == "render":

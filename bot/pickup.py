@@ -7,6 +7,7 @@ button POSTs, which records "opgepakt" once. The sealed token is the only input.
 from __future__ import annotations
 
 import html
+from urllib.parse import parse_qs
 
 from aiohttp import web
 
@@ -41,13 +42,23 @@ def add_pickup_routes(app: web.Application, conversation: Conversation) -> None:
     async def pick_up(request: web.Request) -> web.Response:
         if request.content_type != "application/x-www-form-urlencoded":
             raise web.HTTPUnsupportedMediaType(text="Verwacht een formulier.")
-        data = await request.post()
-        token = _token(str(data.get("t", "")))
+        token = _token(_form_value(await request.read(), "t"))
         message = await conversation.pick_up(token, channel="webhook")
         return _page(f"<p>{html.escape(message)}</p>")
 
     app.router.add_get(PICKUP_PATH, confirm)
     app.router.add_post(PICKUP_PATH, pick_up)
+
+
+def _form_value(body: bytes, name: str) -> str:
+    """One field of a url-encoded form. Not ``request.post()``: it raises on bytes that are not
+    UTF-8 and on an unknown charset in the Content-Type, which would answer 500."""
+    try:
+        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict")
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise web.HTTPBadRequest(text="Ongeldig formulier.") from exc
+    values = fields.get(name, [])
+    return values[0] if len(values) == 1 else ""
 
 
 def _token(value: str) -> str:

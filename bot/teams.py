@@ -19,7 +19,7 @@ import logging
 import time
 from collections.abc import Awaitable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 from botbuilder.core import InvokeResponse, TurnContext
@@ -36,6 +36,7 @@ from botframework.connector.auth import (
 from bot.cards import contact_attachment, reply_activity
 from bot.intakes import IntakeTarget
 from bot.settings import Settings
+from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
 from dialogs.intake import ConsultationRequest, IntakeUnavailableError, request_reply
 from dialogs.turn import Payload, Reply, Turn
@@ -121,7 +122,8 @@ class BadActivityError(ValueError):
 
 
 def parse_activity(body: Any) -> Activity:
-    """An Activity from a JSON body; BadActivityError when fields we rely on are missing."""
+    """An Activity from a JSON body; BadActivityError when fields we rely on are missing or of
+    the wrong kind (the SDK turns numbers into strings, but not everything it reads)."""
     if not isinstance(body, dict) or not isinstance(body.get("type"), str):
         raise BadActivityError("an activity is a JSON object with a 'type'")
     try:
@@ -133,15 +135,29 @@ def parse_activity(body: Any) -> Activity:
         activity.conversation and activity.conversation.id and activity.from_property
     ):
         raise BadActivityError("conversation and from are required")
+    if activity.service_url is not None and not _web_address(activity.service_url):
+        raise BadActivityError("serviceUrl is an http(s) address")
     if activity.type == ActivityTypes.message and not activity.service_url:
         raise BadActivityError("serviceUrl is required")
     return activity
 
 
+def _web_address(url: Any) -> bool:
+    """An absolute http(s) URL the sender can post to."""
+    if not isinstance(url, str):
+        return False
+    try:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # "http://[" and other unparsable hosts
+        return False
+
+
 def session_key(activity: Activity) -> str:
     """An opaque key per user within a conversation (channel threads are shared; sessions not)."""
     channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    tenant = (channel_data.get("tenant") or {}).get("id", "")
+    tenant_data = channel_data.get("tenant")
+    tenant = tenant_data.get("id", "") if isinstance(tenant_data, dict) else ""
     user = activity.from_property
     user_id = (user.aad_object_id or user.id) if user else ""
     conversation_id = activity.conversation.id if activity.conversation else ""
@@ -201,8 +217,29 @@ def _welcomes(activity: Activity) -> bool:
         return (activity.action or "").startswith("add")
     if activity.type == ActivityTypes.conversation_update:
         bot_id = activity.recipient.id if activity.recipient else None
-        return any(m.id == bot_id for m in activity.members_added or [])
+        return any(m is not None and m.id == bot_id for m in activity.members_added or [])
     return False
+
+
+def _mention_free_text(activity: Activity) -> str:
+    """The message text without the @mention of the bot (in channels).
+
+    Not ``TurnContext.remove_recipient_mention``: it uses the mention's text as a regular
+    expression and fails on mentions without ``mentioned`` or a ``type``.
+    """
+    text = activity.text if isinstance(activity.text, str) else ""
+    bot_id = activity.recipient.id if activity.recipient else None
+    for entity in activity.entities or []:
+        if entity is None or not isinstance(entity.type, str) or entity.type.lower() != "mention":
+            continue
+        properties = entity.additional_properties or {}
+        mentioned = properties.get("mentioned")
+        if not isinstance(mentioned, dict) or bot_id is None or mentioned.get("id") != bot_id:
+            continue
+        shown = properties.get("text")
+        if isinstance(shown, str) and shown:
+            text = text.replace(shown, "")
+    return text.strip()
 
 
 class ConnectorSender:
@@ -253,8 +290,11 @@ class ConnectorSender:
     async def _headers(self) -> dict[str, str]:
         if self._credentials is None:
             return {}
-        # msal caches the token; the first call may do network I/O, so keep it off the loop.
-        token = await asyncio.to_thread(self._credentials.get_access_token)
+        # msal caches the token; the first call may do network I/O, so keep it off the loop,
+        # and bounded: a slow token service must not hang the turn.
+        token = await asyncio.wait_for(
+            asyncio.to_thread(self._credentials.get_access_token), SEND_TIMEOUT.total
+        )
         return {"Authorization": f"Bearer {token}"}
 
 
@@ -294,17 +334,19 @@ class TeamsEndpoint:
         if request.content_type != "application/json":
             raise web.HTTPUnsupportedMediaType(text="Content-Type moet application/json zijn.")
         try:
-            body = json.loads(await request.read())
-            activity = parse_activity(body)
-        except (ValueError, UnicodeDecodeError) as exc:
+            activity = parse_activity(loads_strict(await request.read()))
+        except ValueError as exc:  # also UnicodeDecodeError
             raise web.HTTPBadRequest(text="Ongeldige activity.") from exc
         auth_header = request.headers.get("Authorization", "")
         try:
             response = await self._adapter.process_activity(auth_header, activity, self._on_turn)
         except PermissionError as exc:
             raise web.HTTPUnauthorized(text="Niet geautoriseerd.") from exc
-        except ConnectionError as exc:
-            _log.warning("teams delivery failed type=%s", activity.type)
+        except (ConnectionError, ClientError, TimeoutError) as exc:
+            # The Bot Connector refused, failed or was too slow (SEND_TIMEOUT) for the replies.
+            _log.warning(
+                "teams delivery failed type=%s error=%s", activity.type, type(exc).__name__
+            )
             raise web.HTTPBadGateway(text="Antwoord kon niet worden bezorgd.") from exc
         _log.info(
             "teams activity type=%s ms=%.1f", activity.type, (time.perf_counter() - started) * 1000
@@ -333,7 +375,7 @@ class TeamsEndpoint:
         key = session_key(activity)
         if activity.type == ActivityTypes.message:
             payload = _payload(activity.value)
-            text = "" if payload else (TurnContext.remove_recipient_mention(activity) or "")
+            text = "" if payload else _mention_free_text(activity)
             sender = activity.from_property.name if activity.from_property else None
             return Turn(
                 key=key,
@@ -355,8 +397,15 @@ class TeamsEndpoint:
         if typing:
             done, _ = await asyncio.wait({task}, timeout=TYPING_AFTER_SECONDS)
             if not done:
-                await self._sender.send(activity, [{"type": "typing"}])
+                await self._typing(activity)
         return await task
+
+    async def _typing(self, activity: Activity) -> None:
+        """The typing indicator is a courtesy: failing to send it must not fail the turn."""
+        try:
+            await self._sender.send(activity, [{"type": "typing"}])
+        except (ConnectionError, ClientError, TimeoutError) as exc:
+            _log.info("teams typing not sent error=%s", type(exc).__name__)
 
     async def _invoke(self, context: TurnContext) -> None:
         activity = context.activity

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.settings import Settings
+from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
 from dialogs.plaintext import contact_fields, verified_text
 from dialogs.turn import ContactCard, Form, Payload, Reply, SourceNote, Turn
@@ -217,10 +218,6 @@ def _parse_turn(data: Any) -> tuple[str, Payload | None, dict[str, str] | None]:
         text = data["text"]
         if not isinstance(text, str):
             raise _BadTurnError("text must be a string")
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as exc:  # lone surrogates from "\ud800" escapes
-            raise _BadTurnError("text is not valid Unicode") from exc
         return text, None, None
     raw = data.get("payload")
     if (
@@ -231,6 +228,13 @@ def _parse_turn(data: Any) -> tuple[str, Payload | None, dict[str, str] | None]:
     ):
         return "", Payload(raw["node"], raw["choice"]), _parse_form(data.get("form"))
     raise _BadTurnError("payload must be {node, choice}")
+
+
+def _same_site(origin: str, host: str) -> bool:
+    try:
+        return urlsplit(origin).netloc == host
+    except ValueError:  # "http://[" and other unparsable origins
+        return False
 
 
 def _refuse(status: int, message: str) -> NoReturn:
@@ -300,7 +304,7 @@ class WebPage:
         origin = request.headers.get("Origin")
         # Host and port only: behind a TLS proxy (VERBIND_WEB_PAGE=on) the page is https while
         # aiohttp sees http. "null" (sandboxed frames, files) has no host and is refused.
-        if origin is not None and urlsplit(origin).netloc != request.host:
+        if origin is not None and not _same_site(origin, request.host):
             _refuse(403, "Dit verzoek komt van een andere site.")
         if (request.content_length or 0) > MAX_TURN_BYTES:
             _refuse(413, "Het bericht is te groot.")
@@ -308,8 +312,8 @@ class WebPage:
         if len(body) > MAX_TURN_BYTES:
             _refuse(413, "Het bericht is te groot.")
         try:
-            text, payload, values = _parse_turn(json.loads(body))
-        except (ValueError, RecursionError):
+            text, payload, values = _parse_turn(loads_strict(body))
+        except ValueError:  # not JSON, not UTF-8, too deep, lone surrogates, wrong shape
             _refuse(400, _BAD_TURN)
         visitor, fresh = _visitor(request)
         turn = Turn(

@@ -67,6 +67,15 @@ _CONSULT = ("melden", "hulp", "contact")
 
 
 @dataclass(frozen=True)
+class _Content:
+    """The content in force and everything derived from it; replaced as one (``reload``)."""
+
+    knowledge: KnowledgeBase
+    router: Router
+    flows: ConsultationFlows
+
+
+@dataclass(frozen=True)
 class _Here:
     """The tree and walk of a session that is inside a tree."""
 
@@ -104,23 +113,49 @@ class Conversation:
         key: bytes = b"",
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._knowledge = knowledge
         self._sessions = sessions
-        self._router = router if router is not None else SearchIndex(knowledge)
         self._register: ConsultationRegister = (
             register if register is not None else MemoryRegister()
         )
         self._intakes: IntakeDesk = intakes if intakes is not None else NoIntakes()
         self._notifier = notifier
-        self._flows = ConsultationFlows(
-            knowledge, intakes=self._intakes, key=key or secrets.token_bytes(32), clock=clock
-        )
+        self._key = key or secrets.token_bytes(32)
         self._clock = clock
+        self._content = self._derive(knowledge, router)
 
     @property
     def knowledge(self) -> KnowledgeBase:
         """The content in force."""
-        return self._knowledge
+        return self._content.knowledge
+
+    def reload(self, knowledge: KnowledgeBase, *, router: Router | None = None) -> None:
+        """Put ``knowledge`` in force, with its search index (``router``, else built here) and
+        flows, all in one assignment. Call it between turns, on the thread that runs them.
+
+        Sessions that point at trees, answers or targets no longer present are restarted
+        politely at their next turn (see ``_decide``).
+        """
+        self._content = self._derive(knowledge, router)
+
+    def _derive(self, knowledge: KnowledgeBase, router: Router | None) -> _Content:
+        index = router if router is not None else SearchIndex(knowledge)
+        flows = ConsultationFlows(
+            knowledge, intakes=self._intakes, key=self._key, clock=self._clock
+        )
+        return _Content(knowledge, index, flows)
+
+    # One turn's decision is synchronous, so it sees one ``_Content`` from start to end.
+    @property
+    def _knowledge(self) -> KnowledgeBase:
+        return self._content.knowledge
+
+    @property
+    def _router(self) -> Router:
+        return self._content.router
+
+    @property
+    def _flows(self) -> ConsultationFlows:
+        return self._content.flows
 
     async def handle(self, turn: Turn) -> list[Reply]:
         """Handle one turn and return the replies to show, in order."""
@@ -198,9 +233,9 @@ class Conversation:
         try:
             here = self._here(current)
         except (KeyError, StepError):
-            menu = self._menu(current, welcome=False)
-            warning = Reply(phrases.CONTENT_CHANGED, kind="warning")
-            return _Result(menu.session, [warning, *menu.replies], "content-changed")
+            return self._restart(current)
+        if not self._offer_in_force(current):
+            return self._restart(current)
         if turn.payload is not None:
             return self._on_payload(current, here, turn.payload, turn)
         text = clean_text(turn.text)
@@ -212,6 +247,12 @@ class Conversation:
                 return self._menu(current, welcome=True)
             return _Result(current, [Reply(phrases.EMPTY), *self._prompt(current, here)], "empty")
         return self._on_text(current, here, turn, text, new=session is None)
+
+    def _restart(self, session: Session) -> _Result:
+        """The session points at content that is gone (a reload): say so, show the menu."""
+        menu = self._menu(session, welcome=False)
+        warning = Reply(phrases.CONTENT_CHANGED, kind="warning")
+        return _Result(menu.session, [warning, *menu.replies], "content-changed")
 
     def _on_text(
         self, session: Session, here: _Here | None, turn: Turn, text: str, *, new: bool
@@ -317,6 +358,13 @@ class Conversation:
         if kind in PLACE_KINDS:
             return resolve_place(self._knowledge, target) is not None
         return False
+
+    def _offer_in_force(self, session: Session) -> bool:
+        """False when the session offers a tree, FAQ, partner or place that a reload removed."""
+        content_kinds = ("tree", "faq", "org", *PLACE_KINDS)
+        return session.offer is None or all(
+            self._known(t) for t in session.offer.targets if t.partition(":")[0] in content_kinds
+        )
 
     def _open(
         self, session: Session, here: _Here | None, target: str, channel: str = "test"

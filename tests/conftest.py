@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +17,15 @@ __all__ = ["pg_cluster", "pg_dsn"]  # the PostgreSQL fixtures, for every test mo
 TESTS = Path(__file__).parent
 EXAMPLES = TESTS / "content" / "examples"
 BROKEN = TESTS / "content" / "broken"
+
+
+def pytest_report_header() -> str:
+    """How to fuzz longer than CI does (tests/test_fuzz.py)."""
+    mode = os.environ.get("VERBIND_FUZZ_EXAMPLES") or "the fixed CI set"
+    return (
+        f"fuzz examples per channel: {mode}; for a longer random run: "
+        "VERBIND_FUZZ_EXAMPLES=2000 pytest tests/test_fuzz.py"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlencode
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -31,7 +30,7 @@ from bot.web import TURN_PATH
 from dialogs.pii import find_pii
 from knowledge import KnowledgeBase
 from tests.test_intakes import SAVE, WORK_PHONE, FakeConnector, FakeWebhook, card_actions
-from tests.test_slack import SECRET, FakeSlack, signed
+from tests.test_slack import SECRET, FakeSlack, button_press, signed
 from tests.test_teams import activity, expect_replies
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -254,22 +253,7 @@ class SlackUser:
 
     async def click(self, label: str, state: dict[str, Any] | None = None) -> str:
         button = self._buttons(self.since)[label]
-        action = {
-            "type": "block_actions",
-            "team": {"id": "T1"},
-            "user": {"id": "U1"},
-            "channel": {"id": "D1"},
-            "container": {"type": "message", "channel_id": "D1"},
-            "message": {"ts": "9.9"},
-            "actions": [
-                {"type": "button", "action_id": button["action_id"], "value": button["value"]}
-            ],
-            "state": {"values": state or {}},
-            "response_url": self.respond_url,
-            "api_app_id": "A1",
-        }
-        form = urlencode({"payload": json.dumps(action)})
-        headers = signed(form, content_type="application/x-www-form-urlencoded")
+        form, headers = button_press(button, respond_url=self.respond_url, state=state)
         before = len(self.fake.posts)
         response = await self.client.post("/slack/events", data=form, headers=headers)
         assert response.status == 200

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from aiohttp import web
@@ -25,7 +25,7 @@ from bot.storage import open_register
 from dialogs.register import ConsultationRecord
 from knowledge import KnowledgeBase
 from knowledge.problems import ContentError
-from tests.test_slack import SECRET, FakeSlack, event, signed
+from tests.test_slack import SECRET, FakeSlack, button_press, event, signed
 from tests.test_teams import activity, expect_replies
 from tests.test_web import press, say
 
@@ -427,22 +427,9 @@ async def test_slack_request_with_form_reaches_the_intake_channel(
     async def click(
         button: dict[str, Any], *, user: str, channel: str, state: dict[str, Any] | None = None
     ) -> None:
-        action = {
-            "type": "block_actions",
-            "team": {"id": "T1"},
-            "user": {"id": user},
-            "channel": {"id": channel},
-            "container": {"type": "message", "channel_id": channel},
-            "message": {"ts": "9.9"},
-            "actions": [
-                {"type": "button", "action_id": button["action_id"], "value": button["value"]}
-            ],
-            "state": {"values": state or {}},
-            "response_url": respond_url,
-            "api_app_id": "A1",
-        }
-        form = urlencode({"payload": json.dumps(action)})
-        headers = signed(form, content_type="application/x-www-form-urlencoded")
+        form, headers = button_press(
+            button, respond_url=respond_url, user=user, channel=channel, state=state
+        )
         response = await client.post("/slack/events", data=form, headers=headers)
         assert response.status == 200
 

@@ -87,6 +87,32 @@ def signed(
     }
 
 
+def button_press(
+    button: dict[str, Any],
+    *,
+    respond_url: str,
+    user: str = "U1",
+    channel: str = "D1",
+    state: dict[str, Any] | None = None,
+) -> tuple[str, dict[str, str]]:
+    """The signed form body and headers Slack sends when ``user`` presses ``button`` in
+    ``channel`` (``state``: the values typed into the message's input blocks)."""
+    action = {
+        "type": "block_actions",
+        "team": {"id": "T1"},
+        "user": {"id": user},
+        "channel": {"id": channel},
+        "container": {"type": "message", "channel_id": channel},
+        "message": {"ts": "9.9"},
+        "actions": [{"type": "button", "action_id": button["action_id"], "value": button["value"]}],
+        "state": {"values": state or {}},
+        "response_url": respond_url,
+        "api_app_id": "A1",
+    }
+    form = urlencode({"payload": json.dumps(action)})
+    return form, signed(form, content_type="application/x-www-form-urlencoded")
+
+
 def event(kind: str, event_id: str, **fields: Any) -> str:
     return json.dumps(
         {
@@ -144,32 +170,8 @@ async def test_direct_message_and_button_walk_a_tree(
     )
     buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
     assert [b["text"]["text"] for b in buttons] == ["Ja", "Nee"]
-    action = {
-        "type": "block_actions",
-        "team": {"id": "T1"},
-        "user": {"id": "U1"},
-        "channel": {"id": "D1"},
-        "container": {"type": "message", "channel_id": "D1"},
-        "message": {"ts": "9.2"},
-        "actions": [
-            {
-                "type": "button",
-                "action_id": buttons[0]["action_id"],
-                "block_id": "b",
-                "value": buttons[0]["value"],
-            }
-        ],
-        "response_url": respond_url,
-        "trigger_id": "1.2.3",
-        "api_app_id": "A1",
-        "token": "t",
-    }
-    form = urlencode({"payload": json.dumps(action)})
-    response = await client.post(
-        "/slack/events",
-        data=form,
-        headers=signed(form, content_type="application/x-www-form-urlencoded"),
-    )
+    form, headers = button_press(buttons[0], respond_url=respond_url)
+    response = await client.post("/slack/events", data=form, headers=headers)
     assert response.status == 200
     posts = await fake.wait_for("posts", 3)
     assert posts[-1]["text"].startswith("Vraag 2 van 5")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,7 @@ from bot.web import COOKIE_NAME, TURN_PATH  # noqa: E402
 from dialogs.session import MemorySessionStore, Session  # noqa: E402
 from knowledge import load_knowledge  # noqa: E402
 from tests.pgcluster import PgCluster, find_bindir  # noqa: E402
+from tests.serving import free_port  # noqa: E402
 from tests.test_shipped_trees import AFWEGINGSKADER  # noqa: E402
 
 CONCURRENCY = 32
@@ -45,12 +45,6 @@ SECONDS = 10.0
 IDLE_SESSIONS = 10_000
 KEY = secrets.token_hex(32)
 TREE = load_knowledge().trees["afwegingskader"]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

@@ -13,7 +13,6 @@ import contextlib
 import itertools
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -21,6 +20,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
+from tests.serving import free_port
 
 __all__ = ["PgCluster", "find_bindir", "pg_cluster", "pg_dsn"]
 
@@ -40,12 +41,6 @@ def find_bindir() -> Path | None:
     return Path(initdb).resolve().parent if initdb else None
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class PgCluster:
     """A PostgreSQL cluster in a temporary directory, listening on 127.0.0.1 only."""
 
@@ -54,7 +49,7 @@ class PgCluster:
         self.root = Path(tempfile.mkdtemp(prefix="verbind-pg-"))
         self.data = self.root / "data"
         self.log = self.root / "server.log"
-        self.port = _free_port()
+        self.port = free_port()
         self._as_postgres = os.geteuid() == 0
         self._names = itertools.count(1)
         if self._as_postgres:

@@ -10,13 +10,8 @@ import http.server
 import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import threading
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -25,6 +20,7 @@ import pytest
 
 from knowledge import AdviceNode, DecisionTree, load_knowledge
 from knowledge.model import Node
+from tests.serving import FOREIGN_SETTINGS, free_port, start_serve, wait_until_healthy
 from tests.test_shipped_trees import AFWEGINGSKADER
 
 ROOT = Path(__file__).parent.parent
@@ -32,19 +28,8 @@ BROWSER = Path(__file__).parent / "browser"
 SCREENSHOT = ROOT / "test-artifacts" / "web-chat.png"
 FORM_SCREENSHOT = ROOT / "test-artifacts" / "web-request-form.png"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-SERVER_START_LIMIT = 60.0
 SHIPPED = load_knowledge()
 TREE = SHIPPED.trees["afwegingskader"]
-# The settings a developer's shell might carry that would change what `verbind serve` does.
-FOREIGN_SETTINGS = (
-    "VERBIND_WEB_PAGE",
-    "VERBIND_CONTENT_DIR",
-    "VERBIND_HOST",
-    "VERBIND_PORT",
-    "MicrosoftAppId",
-    "SLACK_BOT_TOKEN",
-    "SLACK_SIGNING_SECRET",
-)
 
 
 @pytest.fixture
@@ -60,29 +45,6 @@ def tools() -> tuple[str, str]:
     return chromium, node
 
 
-def free_port() -> int:
-    """A TCP port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def wait_until_healthy(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
-    """Poll /healthz until the server answers; fail with its output if it dies or never does."""
-    deadline = time.monotonic() + SERVER_START_LIMIT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"verbind serve ended early:\n{log.read_text(encoding='utf-8')}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    pytest.fail(f"verbind serve did not answer /healthz:\n{log.read_text(encoding='utf-8')}")
-
-
 def serve_page(tmp_path: Path, settings: dict[str, str]) -> Iterator[str]:
     """`verbind serve --port P` with a fresh data dir and ``settings``; yields the page address
     it prints, and stops the server afterwards."""
@@ -91,13 +53,7 @@ def serve_page(tmp_path: Path, settings: dict[str, str]) -> Iterator[str]:
     env["VERBIND_DATA_DIR"] = str(tmp_path / "data")
     env.update(settings)
     log = tmp_path / "serve.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    process = start_serve(port, env, log)
     try:
         wait_until_healthy(process, port, log)
         printed = log.read_text(encoding="utf-8")

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -33,6 +32,7 @@ from bot.web import COOKIE_NAME, TURN_PATH
 from dialogs.phrases import CONFLICT, STALE_BUTTON
 from knowledge import AdviceNode, KnowledgeBase
 from tests.pgcluster import PgCluster
+from tests.serving import free_port, start_serve
 from tests.test_shipped_trees import AFWEGINGSKADER
 from tests.test_teams import activity
 
@@ -41,12 +41,6 @@ KEY = bytes(range(32))
 REFERENCE = re.compile(r"Vastgelegd\. Referentie: (VB-[A-Z0-9]{4}-[A-Z0-9]{4})")
 READY_SECONDS = 60
 """A deadline for a server to answer /healthz; never asserted as a timing."""
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -87,15 +81,9 @@ def serve_env(dsn: str, data_dir: Path) -> dict[str, str]:
 def start_server(dsn: str, data_dir: Path) -> Server:
     """Start ``verbind serve`` on a free port (not yet waited for)."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
+    port = free_port()
     log = data_dir / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
-            env=serve_env(dsn, data_dir),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    process = start_serve(port, serve_env(dsn, data_dir), log)
     return Server(process, port, log)
 
 
@@ -333,7 +321,7 @@ def test_unreachable_database_at_start_is_one_dutch_line(
 ) -> None:
     """With nothing listening at VERBIND_DATABASE_URL the command says so in Dutch and exits
     non-zero, without a traceback."""
-    dsn = f"postgresql://verbind@127.0.0.1:{_free_port()}/verbind"
+    dsn = f"postgresql://verbind@127.0.0.1:{free_port()}/verbind"
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", *command],
         env=serve_env(dsn, tmp_path),

@@ -11,7 +11,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -30,7 +29,7 @@ from dialogs import Conversation, MemorySessionStore, Payload
 from knowledge import KnowledgeBase, load_knowledge
 from knowledge.loader import DEFAULT_CONTENT
 from tests.conftest import EXAMPLES, Chat
-from tests.test_browser import FOREIGN_SETTINGS, free_port, wait_until_healthy
+from tests.serving import FOREIGN_SETTINGS, free_port, start_serve, wait_until_healthy
 from tests.test_teams import FIXTURES
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -270,13 +269,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Served, Path]]:
     env = {k: v for k, v in os.environ.items() if k not in FOREIGN_SETTINGS}
     env.update(VERBIND_DATA_DIR=str(tmp_path / "data"), VERBIND_CONTENT_DIR=str(content))
     log = tmp_path / "serve.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    process = start_serve(port, env, log)
     try:
         wait_until_healthy(process, port, log)
         yield Served(process, port, log), content

@@ -15,7 +15,6 @@ import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -24,13 +23,12 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import SESSIONS, AccessLog, create_app
 from bot.intakes import PICKUP_PATH
-from bot.settings import Settings
 from bot.storage import open_register
 from bot.web import TURN_PATH
 from dialogs.pii import find_pii
 from knowledge import KnowledgeBase
 from tests.test_intakes import SAVE, WORK_PHONE, FakeConnector, FakeWebhook, card_actions
-from tests.test_slack import SECRET, FakeSlack, button_press, signed
+from tests.test_slack import FakeSlack, button_press, signed, slack_settings
 from tests.test_teams import activity, expect_replies
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -295,14 +293,11 @@ async def test_canary_client_data_leaves_no_trace(
         encoding="utf-8",
     )
     data_dir = tmp_path / "data"
-    settings = replace(
-        Settings(),
+    settings = slack_settings(
+        slack_server,
         data_dir=data_dir,
         intakes_file=intakes,
         public_url="https://verbind.example.nl",
-        slack_bot_token="xoxb-test",
-        slack_signing_secret=SECRET,
-        slack_api_url=str(slack_server.make_url("/api/")),
     )
     app = create_app(settings, knowledge=shipped)
     # Served as `verbind serve` serves it: with Verbind's access log, which leaves out queries.

@@ -31,12 +31,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.app import CONVERSATION, SESSIONS, create_app
-from bot.settings import Settings
 from bot.strictjson import valid_unicode
 from dialogs import MemorySessionStore, Session
 from dialogs.intake import PICKUP_NODE
 from knowledge import KnowledgeBase
-from tests.test_slack import SECRET, FakeSlack, signed
+from tests.test_slack import FakeSlack, signed, slack_settings
 from tests.test_teams import activity
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -462,14 +461,8 @@ async def harness(
         f"    teams: {{service_url: '{partners.make_url('/')}', conversation: '19:intake'}}\n",
         encoding="utf-8",
     )
-    settings = replace(
-        Settings(),
-        data_dir=tmp_path / "data",
-        intakes_file=intakes,
-        public_url="http://127.0.0.1",
-        slack_bot_token="xoxb-test",
-        slack_signing_secret=SECRET,
-        slack_api_url=str(slack_api.make_url("/api/")),
+    settings = slack_settings(
+        slack_api, data_dir=tmp_path / "data", intakes_file=intakes, public_url="http://127.0.0.1"
     )
     client = await aiohttp_client(create_app(settings, knowledge=shipped))
     return Harness(

@@ -7,7 +7,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,7 +20,7 @@ from bot.app import create_app
 from bot.intakes import IntakeTarget, WebhookCourier
 from bot.settings import Settings
 from dialogs.intake import ConsultationRequest, IntakeUnavailableError
-from tests.test_slack import SECRET, FakeSlack, event, signed
+from tests.test_slack import FakeSlack, event, signed, slack_settings
 from tests.test_teams import activity, expect_replies
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -205,12 +205,7 @@ async def every_route(
     """The real app with Slack configured (against a fake Web API) and the local page on."""
     fake = FakeSlack()
     server = await aiohttp_server(fake.app())
-    settings = replace(
-        Settings(),
-        slack_bot_token="xoxb-test",
-        slack_signing_secret=SECRET,
-        slack_api_url=str(server.make_url("/api/")),
-    )
+    settings = slack_settings(server)
     return await aiohttp_client(create_app(settings)), fake
 
 
@@ -287,12 +282,7 @@ async def test_slow_slack_web_api_is_logged_not_hung(
     fake.router.add_post("/api/auth.test", FakeSlack().auth_test)
     fake.router.add_post("/api/chat.postMessage", never_answers)
     server = await aiohttp_server(fake)
-    settings = replace(
-        Settings(),
-        slack_bot_token="xoxb-test",
-        slack_signing_secret=SECRET,
-        slack_api_url=str(server.make_url("/api/")),
-    )
+    settings = slack_settings(server)
     client = await aiohttp_client(create_app(settings))
     body = event("message", "EvSlow", channel="D1", channel_type="im", text="help")
     response = await client.post("/slack/events", data=body, headers=signed(body))

@@ -25,7 +25,7 @@ from bot.storage import open_register
 from dialogs.register import ConsultationRecord
 from knowledge import KnowledgeBase
 from knowledge.problems import ContentError
-from tests.test_slack import SECRET, FakeSlack, button_press, event, signed
+from tests.test_slack import FakeSlack, button_press, event, signed, slack_settings
 from tests.test_teams import activity, expect_replies
 from tests.test_web import press, say
 
@@ -408,14 +408,7 @@ async def test_slack_request_with_form_reaches_the_intake_channel(
     server = await aiohttp_server(fake.app())
     respond_url = str(server.make_url("/respond"))
     path = intakes_file(tmp_path, "intakes:\n  - partner: save\n    slack: {channel: CSAVE}\n")
-    settings = replace(
-        Settings(),
-        data_dir=tmp_path / "data",
-        intakes_file=path,
-        slack_bot_token="xoxb-test",
-        slack_signing_secret=SECRET,
-        slack_api_url=str(server.make_url("/api/")),
-    )
+    settings = slack_settings(server, data_dir=tmp_path / "data", intakes_file=path)
     client = await aiohttp_client(create_app(settings, knowledge=shipped))
 
     def buttons(post: dict[str, Any]) -> dict[str, dict[str, Any]]:

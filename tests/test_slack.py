@@ -87,6 +87,17 @@ def signed(
     }
 
 
+def slack_settings(api: TestServer, **changes: Any) -> Settings:
+    """Settings with Slack on, talking to the fake Web API served by ``api``."""
+    return replace(
+        Settings(),
+        slack_bot_token="xoxb-test",
+        slack_signing_secret=SECRET,
+        slack_api_url=str(api.make_url("/api/")),
+        **changes,
+    )
+
+
 def button_press(
     button: dict[str, Any],
     *,
@@ -133,12 +144,7 @@ async def slack(
     """The real app with Slack configured, the fake Web API, and the fake's base URL."""
     fake = FakeSlack()
     server = await aiohttp_server(fake.app())
-    settings = replace(
-        Settings(),
-        slack_bot_token="xoxb-test",
-        slack_signing_secret=SECRET,
-        slack_api_url=str(server.make_url("/api/")),
-    )
+    settings = slack_settings(server)
     client = await aiohttp_client(create_app(settings))
     return client, fake, str(server.make_url("/respond"))
 

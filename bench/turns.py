@@ -31,9 +31,9 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.pgstore import PostgresSessionStore  # noqa: E402
-from bot.postgres import Database  # noqa: E402
-from bot.web import COOKIE_NAME, TURN_PATH  # noqa: E402
+from bot.channels.web.page import COOKIE_NAME, TURN_PATH  # noqa: E402
+from bot.storage.pgsessions import PostgresSessionStore  # noqa: E402
+from bot.storage.postgres import Database  # noqa: E402
 from dialogs.session import MemorySessionStore, Session  # noqa: E402
 from knowledge import load_knowledge  # noqa: E402
 from tests.pgcluster import PgCluster, find_bindir  # noqa: E402

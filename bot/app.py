@@ -11,16 +11,16 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from bot.diagrams import mount_diagrams
-from bot.intakes import PICKUP_PATH
+from bot.channels.teams.botbuilder_adapter import TeamsEndpoint
+from bot.channels.web.diagrams import mount_diagrams
+from bot.channels.web.page import TURN_PATH, mount_web
+from bot.intake.intakes import PICKUP_PATH
+from bot.intake.pickup import add_pickup_routes
 from bot.outage import outage_middleware
-from bot.pickup import add_pickup_routes
 from bot.reload import install_reload
 from bot.services import Services, build_services
 from bot.settings import Settings
-from bot.storage import ExpiringSessionStore, open_database, open_sessions
-from bot.teams import TeamsEndpoint
-from bot.web import TURN_PATH, mount_web
+from bot.storage.backends import ExpiringSessionStore, open_database, open_sessions
 from dialogs.conversation import Conversation
 from dialogs.session import StorageUnavailableError
 from knowledge.library import KnowledgeBase
@@ -126,7 +126,7 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     mount_web(app, conversation=conversation, settings=settings)
     mount_diagrams(app, conversation=conversation, settings=settings)
     if settings.slack_enabled:
-        from bot.slack import mount_slack
+        from bot.channels.slack.bolt import mount_slack
 
         mount_slack(app, settings=settings, conversation=conversation, intakes=services.intakes)
     return app

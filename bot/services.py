@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.intakes import ChannelNotifier, Intakes, WebhookCourier, load_intakes
+from bot.intake.intakes import ChannelNotifier, Intakes, WebhookCourier, load_intakes
 from bot.settings import Settings
-from bot.storage import Register, open_register, register_key
+from bot.storage.backends import Register, open_register, register_key
 from dialogs.conversation import Conversation
 from dialogs.session import SessionStore
 from knowledge.library import KnowledgeBase
 
 if TYPE_CHECKING:
-    from bot.postgres import Database
+    from bot.storage.postgres import Database
 
 __all__ = ["Services", "build_services"]
 

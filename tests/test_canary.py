@@ -22,9 +22,9 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import SESSIONS, AccessLog, create_app
-from bot.intakes import PICKUP_PATH
-from bot.storage import open_register
-from bot.web import TURN_PATH
+from bot.channels.web.page import TURN_PATH
+from bot.intake.intakes import PICKUP_PATH
+from bot.storage.backends import open_register
 from dialogs.pii import find_pii
 from knowledge import KnowledgeBase
 from tests.test_intakes import SAVE, WORK_PHONE, FakeConnector, FakeWebhook, card_actions

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.cards import MAX_CARD_BYTES, card_bytes, contact_attachment, reply_card
+from bot.channels.teams.cards import MAX_CARD_BYTES, card_bytes, contact_attachment, reply_card
 from dialogs import Conversation, MemorySessionStore, Reply
 from dialogs.intake import request_reply
 from knowledge import KnowledgeBase

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from knowledge import AdviceNode, DecisionTree, KnowledgeBase, QuestionNode, load_knowledge
-from knowledge.diagram import (
+from knowledge.diagrams.diagram import (
     BOX_WIDTH,
     OUTCOME_KINDS,
     STYLES,
@@ -22,8 +22,8 @@ from knowledge.diagram import (
     render_svg,
     tree_diagram,
 )
-from knowledge.diagrampage import render_html, render_index
-from knowledge.layout import Box, Link, crossings, layered_layout
+from knowledge.diagrams.layout import Box, Link, crossings, layered_layout
+from knowledge.diagrams.page import render_html, render_index
 
 SHIPPED = load_knowledge()
 TREES = sorted(SHIPPED.trees)

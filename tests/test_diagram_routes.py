@@ -12,7 +12,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from knowledge import KnowledgeBase
-from knowledge.diagrampage import PAGE_STYLE
+from knowledge.diagrams.page import PAGE_STYLE
 from tests.test_web import ClientFactory, app_from
 
 PATHS = ["/diagrammen", "/diagrammen/afwegingskader", "/diagrammen/afwegingskader.svg"]

@@ -15,9 +15,11 @@ import pytest
 from aiohttp import ClientTimeout, web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot import intakes, slack, teams
 from bot.app import create_app
-from bot.intakes import IntakeTarget, WebhookCourier
+from bot.channels.slack import bolt as slack
+from bot.channels.teams import botbuilder_adapter as teams
+from bot.intake import intakes
+from bot.intake.intakes import IntakeTarget, WebhookCourier
 from bot.settings import Settings
 from dialogs.intake import ConsultationRequest, IntakeUnavailableError
 from tests.test_slack import FakeSlack, event, signed, slack_settings

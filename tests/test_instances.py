@@ -25,10 +25,10 @@ import psycopg
 import pytest
 
 from bot.app import create_app
-from bot.intakes import PICKUP_PATH
-from bot.pgregister import PostgresRegister
+from bot.channels.web.page import COOKIE_NAME, TURN_PATH
+from bot.intake.intakes import PICKUP_PATH
 from bot.settings import Settings
-from bot.web import COOKIE_NAME, TURN_PATH
+from bot.storage.pgregister import PostgresRegister
 from dialogs.phrases import CONFLICT, STALE_BUTTON
 from knowledge import AdviceNode, KnowledgeBase
 from tests.pgcluster import PgCluster

@@ -19,9 +19,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import create_app
-from bot.intakes import PICKUP_PATH, IntakeTarget, load_intakes
+from bot.intake.intakes import PICKUP_PATH, IntakeTarget, load_intakes
 from bot.settings import Settings
-from bot.storage import open_register
+from bot.storage.backends import open_register
 from dialogs.register import ConsultationRecord
 from knowledge import KnowledgeBase
 from knowledge.problems import ContentError

@@ -42,7 +42,7 @@ def test_botbuilder_lives_in_one_module_at_most() -> None:
     """Every botbuilder import sits in a single module, so an SDK move touches only that one."""
     sdk = {"botbuilder", "botframework"}
     users = [p.name for p in (ROOT / "bot").rglob("*.py") if sdk & imported_roots(p)]
-    assert users == ["teams.py"]
+    assert users == ["botbuilder_adapter.py"]
 
 
 def test_the_rule_detects_a_forbidden_import(tmp_path: Path) -> None:

@@ -20,13 +20,13 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot.chain import load_or_create_key
 from bot.cli import main
-from bot.pgregister import PostgresRegister
-from bot.postgres import migrate
 from bot.settings import Settings
-from bot.sqliteregister import SqliteRegister
-from bot.storage import REGISTER_FILE, retention_cutoff
+from bot.storage.backends import REGISTER_FILE, retention_cutoff
+from bot.storage.chain import load_or_create_key
+from bot.storage.pgregister import PostgresRegister
+from bot.storage.postgres import migrate
+from bot.storage.sqliteregister import SqliteRegister
 from dialogs.register import RECORD_FIELDS, ConsultationRecord, minute, new_reference
 
 ALLOWED = (
@@ -341,7 +341,7 @@ def test_cli_verify_and_purge(
     for name, value in backend.env().items():
         monkeypatch.setenv(name, value)
     settings = Settings.from_env()
-    from bot.storage import open_register
+    from bot.storage.backends import open_register
 
     reg = open_register(settings)
     assert isinstance(reg, SqliteRegister | PostgresRegister)
@@ -363,7 +363,7 @@ def test_cli_verify_and_purge(
 
 WRITER = """
 from bot.settings import Settings
-from bot.storage import open_register
+from bot.storage.backends import open_register
 from dialogs.register import ConsultationRecord, new_reference
 reg = open_register(Settings.from_env())
 while True:

@@ -17,7 +17,10 @@ from typing import Any
 
 import pytest
 
-from bot.report import (
+from bot.settings import Settings
+from bot.storage.backends import open_register
+from dialogs.register import ConsultationRecord, Direction, Kind, Status
+from dialogs.report import (
     CSV_HEADER,
     EMPTY,
     MASK,
@@ -31,9 +34,6 @@ from bot.report import (
     render_html,
     render_text,
 )
-from bot.settings import Settings
-from bot.storage import open_register
-from dialogs.register import ConsultationRecord, Direction, Kind, Status
 from knowledge import KnowledgeBase
 
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 import psycopg
 import pytest
 
-from bot.pgstore import PostgresSessionStore
-from bot.postgres import MIGRATIONS, Database, migrate
-from bot.storage import ExpiringSessionStore
+from bot.storage.backends import ExpiringSessionStore
+from bot.storage.pgsessions import PostgresSessionStore
+from bot.storage.postgres import MIGRATIONS, Database, migrate
 from dialogs.session import MemorySessionStore, Session, SessionConflictError
 
 IDLE = 60.0

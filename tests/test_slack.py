@@ -18,7 +18,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from slack_sdk.models.blocks import Block
 
 from bot.app import create_app
-from bot.blocks import reply_message
+from bot.channels.slack.blocks import reply_message
 from bot.settings import Settings
 from dialogs import Reply
 from knowledge import KnowledgeBase

@@ -20,8 +20,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from bot.app import create_app
+from bot.channels.web.page import COOKIE_NAME, MAX_TURN_BYTES, TURN_PATH, page_url, reply_json
 from bot.settings import Settings
-from bot.web import COOKIE_NAME, MAX_TURN_BYTES, TURN_PATH, page_url, reply_json
 from dialogs import ContactCard, Reply
 from knowledge import AdviceNode, KnowledgeBase
 from tests.test_shipped_trees import AFWEGINGSKADER
@@ -156,9 +156,10 @@ async def test_page_sets_a_private_random_cookie(
 def test_page_files_are_package_data() -> None:
     """Every file of the page is declared package data, so a non-editable install serves it."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    patterns = config["tool"]["setuptools"]["package-data"]["bot"]
-    shipped = {p for pattern in patterns for p in (ROOT / "bot").glob(pattern)}
-    on_disk = set((ROOT / "bot" / "webpage").iterdir())
+    package = ROOT / "bot" / "channels" / "web"
+    patterns = config["tool"]["setuptools"]["package-data"]["bot.channels.web"]
+    shipped = {p for pattern in patterns for p in package.glob(pattern)}
+    on_disk = set((package / "static").iterdir())
     assert len(on_disk) >= 3
     assert on_disk <= shipped
 

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from bot.channels.terminal import TerminalChannel, replies_json, replies_text
 from bot.services import Services, build_services
 from bot.settings import Settings
-from bot.storage import UNREACHABLE, open_database
-from bot.terminal import TerminalChannel, replies_json, replies_text
+from bot.storage.backends import UNREACHABLE, open_database
 from dialogs.session import MemorySessionStore, StorageUnavailableError
 from knowledge.library import KnowledgeBase
 from knowledge.loader import load_knowledge
@@ -71,11 +71,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "test-content":
         return asyncio.run(_test_content(content_dir, knowledge))
     if args.command == "register":
-        from bot.registercli import run_register
+        from bot.cli.register import run_register
 
         return run_register(args, settings, knowledge)
     if args.command == "report":
-        from bot.registercli import run_report
+        from bot.cli.register import run_report
 
         return run_report(args, settings, knowledge)
     try:
@@ -174,7 +174,7 @@ def _register_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPars
 def _slack_manifest(args: argparse.Namespace) -> int:
     import json
 
-    from bot.slack import slack_manifest
+    from bot.channels.slack.bolt import slack_manifest
 
     if not args.url.startswith("https://"):
         print("verbind slack-manifest: --url moet met https:// beginnen", file=sys.stderr)
@@ -197,7 +197,7 @@ def _show(args: argparse.Namespace, knowledge: KnowledgeBase) -> int:
 
 
 def _render(args: argparse.Namespace, knowledge: KnowledgeBase) -> int:
-    from knowledge.diagrampage import render_tree
+    from knowledge.diagrams.page import render_tree
 
     if args.tree is None:
         for tree in knowledge.trees.values():
@@ -246,7 +246,7 @@ def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBas
     from aiohttp import web
 
     from bot.app import AccessLog, create_app
-    from bot.web import page_url
+    from bot.channels.web.page import page_url
 
     host = args.host or settings.host
     port = args.port or settings.port
@@ -277,7 +277,7 @@ def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBas
 
 
 def _teams_manifest(args: argparse.Namespace) -> int:
-    from bot.teams_manifest import build_manifest, write_package
+    from bot.channels.teams.manifest import build_manifest, write_package
 
     try:
         manifest = build_manifest(app_id=args.app_id, website=args.website, domain=args.domain)
@@ -334,7 +334,3 @@ def _configure_streams() -> None:
 
 def _print_flushed(text: str) -> None:
     print(text, flush=True)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -15,7 +15,7 @@ from typing import Any
 
 import psycopg
 
-from bot.chain import (
+from bot.storage.chain import (
     GENESIS,
     Anchor,
     Verification,
@@ -24,7 +24,7 @@ from bot.chain import (
     record_mac,
     verify_chain,
 )
-from bot.postgres import Database, connect, describe, ensure_schema
+from bot.storage.postgres import Database, connect, describe, ensure_schema
 from dialogs.register import (
     RECORD_FIELDS,
     ConsultationRecord,

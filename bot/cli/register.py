@@ -7,9 +7,9 @@ import sys
 import time
 from datetime import date
 
-from bot.chain import Verification
 from bot.settings import Settings
-from bot.storage import UNREACHABLE, RegisterAdmin, open_register, retention_cutoff
+from bot.storage.backends import UNREACHABLE, RegisterAdmin, open_register, retention_cutoff
+from bot.storage.chain import Verification
 from dialogs.register import ConsultationRecord, RegisterUnavailableError, minute, new_reference
 from knowledge.library import KnowledgeBase
 
@@ -74,7 +74,7 @@ def _verify(result: Verification) -> int:
 
 def run_report(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:
     """The covenant's figures for a period, as text, CSV or HTML."""
-    from bot.report import RENDERERS, build_report
+    from dialogs.report import RENDERERS, build_report
 
     try:
         start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)

@@ -10,7 +10,7 @@ import time
 import uuid
 from collections.abc import Callable
 
-from bot.postgres import Database
+from bot.storage.postgres import Database
 from dialogs.session import (
     DEFAULT_IDLE_SECONDS,
     Session,

@@ -25,8 +25,8 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks import FORM_BLOCK, reply_message
-from bot.intakes import Intakes, IntakeTarget
+from bot.channels.slack.blocks import FORM_BLOCK, reply_message
+from bot.intake.intakes import Intakes, IntakeTarget
 from bot.settings import Settings
 from bot.strictjson import valid_unicode
 from dialogs.conversation import Conversation

@@ -12,9 +12,9 @@ from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
-from bot.chain import Verification, load_or_create_key
 from bot.settings import Settings
-from bot.sqliteregister import SqliteRegister
+from bot.storage.chain import Verification, load_or_create_key
+from bot.storage.sqliteregister import SqliteRegister
 from dialogs.register import ConsultationRecord, ConsultationRegister
 from dialogs.session import MemorySessionStore, SessionStore
 
@@ -41,7 +41,7 @@ _KEY_FILE = "register.key"
 _MONTHS = re.compile(r"^\s*(\d{1,3})\s*m\s*$")
 
 if TYPE_CHECKING:  # psycopg is imported only when a database is configured
-    from bot.postgres import Database
+    from bot.storage.postgres import Database
 
 
 class ExpiringSessionStore(SessionStore, Protocol):
@@ -101,7 +101,7 @@ def open_database(settings: Settings) -> Database | None:
     """The deployment's PostgreSQL pool (not yet opened), or None for the embedded defaults."""
     if not settings.database_url:
         return None
-    from bot.postgres import Database
+    from bot.storage.postgres import Database
 
     return Database(settings.database_url)
 
@@ -110,7 +110,7 @@ def open_sessions(settings: Settings, database: Database | None) -> ExpiringSess
     """Sessions in ``database`` when there is one, else in memory."""
     if database is None:
         return MemorySessionStore(idle_seconds=settings.session_idle_seconds)
-    from bot.pgstore import PostgresSessionStore
+    from bot.storage.pgsessions import PostgresSessionStore
 
     return PostgresSessionStore(database, idle_seconds=settings.session_idle_seconds)
 
@@ -120,7 +120,7 @@ def open_register(settings: Settings, database: Database | None = None) -> Regis
     when serving, a direct connection on the command line), else SQLite under the data dir."""
     key = register_key(settings)
     if settings.database_url:
-        from bot.pgregister import PostgresRegister
+        from bot.storage.pgregister import PostgresRegister
 
         return PostgresRegister(settings.database_url, key=key, database=database)
     return SqliteRegister(settings.data_dir / REGISTER_FILE, key=key)

@@ -2,8 +2,8 @@
 the text version) and ``/diagrammen/{tree}.svg``.
 
 Served to whom the local web page is served (``VERBIND_WEB_PAGE``: auto, on, off; see
-``bot.web``); everyone else, and every unknown tree, gets the same 404. Pages are drawn from
-the content in force at each request, so a content reload shows at once.
+``bot.channels.web.page``); everyone else, and every unknown tree, gets the same 404. Pages
+are drawn from the content in force at each request, so a content reload shows at once.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import hashlib
 
 from aiohttp import web
 
+from bot.channels.web.page import is_local
 from bot.settings import Settings
-from bot.web import is_local
 from dialogs.conversation import Conversation
-from knowledge.diagram import render_svg, tree_diagram
-from knowledge.diagrampage import PAGE_STYLE, render_html, render_index
+from knowledge.diagrams.diagram import render_svg, tree_diagram
+from knowledge.diagrams.page import PAGE_STYLE, render_html, render_index
 
 __all__ = ["DIAGRAM_PATH", "mount_diagrams"]
 
@@ -41,7 +41,7 @@ class _Diagrams:
         self._everyone = everyone
 
     def _admit(self, request: web.Request) -> None:
-        # The same rule and the same 404 as the web page (bot.web.WebPage).
+        # The same rule and the same 404 as the web page (bot.channels.web.page.WebPage).
         if not (self._everyone or is_local(request)):
             raise web.HTTPNotFound()
 

@@ -33,8 +33,8 @@ from botframework.connector.auth import (
     MicrosoftAppCredentials,
 )
 
-from bot.cards import contact_attachment, reply_activity
-from bot.intakes import IntakeTarget
+from bot.channels.teams.cards import contact_attachment, reply_activity
+from bot.intake.intakes import IntakeTarget
 from bot.settings import Settings
 from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation

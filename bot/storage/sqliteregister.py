@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.chain import (
+from bot.storage.chain import (
     GENESIS,
     Anchor,
     Verification,

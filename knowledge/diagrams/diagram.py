@@ -4,7 +4,7 @@ Questions are boxes, answers label the arrows, outcomes are coloured by their ki
 so colour is never the only cue), steps with a "Verder" are plain advice boxes, and a marked
 cycle is a dashed arrow pointing back up. Nodes with profession wording say so. Two outputs
 here: Mermaid text and an SVG drawn by this module (no server, no external tool, no external
-assets); the HTML page with a text version lives in ``knowledge.diagrampage``.
+assets); the HTML page with a text version lives in ``knowledge.diagrams.page``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import get_args
 
-from knowledge.layout import Box, Layout, Link, curve_controls, layered_layout
+from knowledge.diagrams.layout import Box, Layout, Link, curve_controls, layered_layout
 from knowledge.library import KnowledgeBase
 from knowledge.model import PROFESSIONS, AdviceNode, DecisionTree, Outcome, QuestionNode
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 
 from aiohttp import web
 
-from bot.intakes import PICKUP_PATH
+from bot.intake.intakes import PICKUP_PATH
 from dialogs.conversation import Conversation
 
 __all__ = ["add_pickup_routes"]

@@ -166,7 +166,7 @@ def reply_json(reply: Reply) -> Json:
         "sources": [_source_json(source) for source in reply.sources],
         "outcome": reply.outcome,
         "form": _form_json(reply.form),
-        # Served under the same access rule as this page (bot.diagrams).
+        # Served under the same access rule as this page (bot.channels.web.diagrams).
         "diagram": f"/diagrammen/{reply.tree}" if reply.tree else None,
     }
 
@@ -276,7 +276,7 @@ class WebPage:
         self._conversation = conversation
         self._everyone = everyone
         self._assets = {
-            path: (files("bot").joinpath("webpage", name).read_bytes(), kind)
+            path: (files("bot.channels.web").joinpath("static", name).read_bytes(), kind)
             for path, (name, kind) in _ASSETS.items()
         }
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from html import escape
 
-from knowledge.diagram import OUTCOME_KINDS, STYLES, render_mermaid, render_svg, tree_diagram
+from knowledge.diagrams.diagram import (
+    OUTCOME_KINDS,
+    STYLES,
+    render_mermaid,
+    render_svg,
+    tree_diagram,
+)
 from knowledge.library import KnowledgeBase
 from knowledge.model import PROFESSIONS, AdviceNode, DecisionTree, QuestionNode
 

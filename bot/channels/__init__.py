@@ -1,0 +1,1 @@
+"""Channel adapters: each turns its platform's requests into neutral turns and renders replies."""

@@ -1,0 +1,1 @@
+"""Slack: the Bolt app mounted on aiohttp, and Block Kit rendering."""

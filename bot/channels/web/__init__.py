@@ -1,0 +1,1 @@
+"""The local web page: chat endpoint, static files and the diagram routes."""

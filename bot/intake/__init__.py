@@ -1,0 +1,1 @@
+"""Partner intakes: delivering consultation requests and the pick-up link."""

@@ -1,0 +1,2 @@
+"""Storage back-ends: sessions (memory, PostgreSQL) and the consultation register (SQLite,
+PostgreSQL)."""

@@ -26,6 +26,7 @@ from dialogs.register import ConsultationRecord, Direction, Kind, minute, new_re
 from dialogs.session import Offer, Session
 from dialogs.turn import Button, Form, FormField, Payload, Reply, Turn
 from knowledge.library import KnowledgeBase
+from knowledge.model import RegionPack
 
 __all__ = [
     "PICKUP_NODE",
@@ -48,7 +49,6 @@ REQUEST_START = "av:start"
 SUBMIT = "av:versturen"
 _MENU = "_cmd:menu"
 _OPEN_PREFIX = "aanvraag:"
-_DOSSIER_SOURCE = "handelingsprotocol-utrecht-jgz"
 _QUESTION_LIMIT = 300
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{8,18}[0-9]$")
 
@@ -62,34 +62,14 @@ KIND_LABELS: Mapping[Kind, str] = {
     "procesevaluatie": "Procesevaluatie (vastgelopen)",
     "overig": "Ander overleg",
 }
-_VT = ("veilig-thuis-utrecht", "veilig-thuis")
-_CHAIN = ("veilig-thuis-utrecht", "save", "buurtteams-utrecht", "jgz-utrecht", "overig")
-_RECORD_PARTNERS: Mapping[Kind, tuple[str, ...]] = {
-    "collegiale-consultatie": ("intern",),
-    "aandachtsfunctionaris": ("aandachtsfunctionaris",),
-    "advies-veilig-thuis": _VT,
-    "melding": _VT,
-    "vertrouwensarts": ("vertrouwensarts",),
-    "save": ("save",),
-    "procesevaluatie": _CHAIN,
-    "overig": _CHAIN,
-}
-_REQUEST_KIND: Mapping[str, Kind] = {
-    "veilig-thuis-utrecht": "advies-veilig-thuis",
-    "veilig-thuis": "advies-veilig-thuis",
-    "vertrouwensarts": "vertrouwensarts",
-    "save": "save",
-    "aandachtsfunctionaris": "aandachtsfunctionaris",
-}
-_JGZ = ("jgz-utrecht", "ggd-regio-utrecht")
-"""Partners that are JGZ themselves: a request to them runs partner → JGZ."""
+_NATIONAL_VT = "veilig-thuis"
+_VERTROUWENSARTS = "vertrouwensarts"
 _INTERNAL = ("intern", "aandachtsfunctionaris")
 URGENCIES: Mapping[str, str] = {
     "vandaag": "Vandaag nog",
     "deze-week": "Binnen 3 werkdagen",
     "geen-haast": "Geen haast",
 }
-_CHANNEL_NAMES = {"teams": "Teams", "slack": "Slack"}
 
 _ASK_KIND = (
     "Welk overleg wilt u vastleggen? Verbind bewaart alleen dát er overleg was, het soort en de "
@@ -100,9 +80,10 @@ _ASK_DIRECTION = "{kind} met {partner}. Wie vroeg om het overleg?"
 _CONFIRM_INTERNAL = "{kind} ({partner}) vastleggen?"
 _RECORDED = (
     "Vastgelegd. Referentie: {reference}\n"
-    "Voor uw dossier (JGZ Utrecht: KIDOS, 'intern overleg'): {kind} met {partner} op {day}, "
+    "{dossier}: {kind} met {partner} op {day}, "
     "referentie {reference}. Vermeld of het overleg anoniem was."
 )
+_DOSSIER = "Voor uw dossier"
 _CANCELLED = "Niets vastgelegd of verstuurd."
 _NO_INTAKE = (
     "Een consultatieverzoek via Verbind is hier niet ingesteld{partner}. Vraag overleg aan per "
@@ -212,7 +193,7 @@ class ConsultationFlows:
         if step == "urgentie":
             return URGENCIES.get(value, value)
         if step == "bereik":
-            return f"Via {_CHANNEL_NAMES.get(value, value)}"
+            return f"Via {value}"
         if step == "richting":
             return self._direction_label(value)
         return None
@@ -256,7 +237,7 @@ class ConsultationFlows:
 
     def _record_partner(self, session: Session) -> FlowResult:
         kind: Kind = session.facts["vl-soort"]  # type: ignore[assignment]
-        candidates = self._present(_RECORD_PARTNERS.get(kind, ("overig",)))
+        candidates = self._present(self._record_partners(kind, session))
         if len(candidates) == 1:
             return self._record_confirm(session.with_fact("vl-partner", candidates[0]))
         targets = (*(f"vl:partner:{p}" for p in candidates), "vl:annuleer")
@@ -286,7 +267,9 @@ class ConsultationFlows:
     ) -> FlowResult:
         record = self._new_record(session, kind, partner, direction, channel, "vastgelegd")
         day = record.time[8:10] + "-" + record.time[5:7] + "-" + record.time[:4]
+        dossier = self._knowledge.pack_for(record.region).dossier
         text = _RECORDED.format(
+            dossier=dossier.line if dossier is not None else _DOSSIER,
             reference=record.reference,
             kind=KIND_LABELS[kind],
             partner=self.partner_name(partner),
@@ -297,7 +280,9 @@ class ConsultationFlows:
             text,
             kind="advice",
             buttons=self._buttons(after.offer),
-            sources=source_notes(self._knowledge, (_DOSSIER_SOURCE,)),
+            sources=source_notes(
+                self._knowledge, (dossier.source,) if dossier and dossier.source else ()
+            ),
         )
         failed = Reply(_RECORD_FAILED, kind="warning")
         effect = Effect(done=(done,), failed=(failed,), record=record)
@@ -319,7 +304,7 @@ class ConsultationFlows:
         targets = (*(f"av:partner:{p}" for p in available), "av:annuleer")
         return self._ask(cleared, REQUEST_NODE, _ASK_REQUEST_PARTNER, targets, "request")
 
-    def on_request(self, session: Session, step: str, value: str, channel: str) -> FlowResult:
+    def on_request(self, session: Session, step: str, value: str, turn: Turn) -> FlowResult:
         """A step of the request flow was chosen."""
         if step == "annuleer":
             return self._cancel(session)
@@ -329,10 +314,10 @@ class ConsultationFlows:
             return self.start_request(session)
         if step == "urgentie" and value in URGENCIES:
             updated = session.with_fact("av-urgentie", value)
-            if channel in _CHANNEL_NAMES:
+            if turn.reach is not None and turn.address is not None:
                 partner = self.partner_name(updated.facts["av-partner"])
                 text = _ASK_REACH.format(partner=partner)
-                targets = (f"av:bereik:{channel}", "av:bereik:telefoon", "av:annuleer")
+                targets = (f"av:bereik:{turn.reach}", "av:bereik:telefoon", "av:annuleer")
                 return self._ask(updated, REQUEST_NODE, text, targets, "request-reach")
             return self._form(updated.with_fact("av-bereik", "telefoon"))
         if step == "bereik" and "av-urgentie" in session.facts:
@@ -407,8 +392,8 @@ class ConsultationFlows:
         question: str | None,
         phone: str,
     ) -> FlowResult:
-        kind = _REQUEST_KIND.get(partner, "overig")
-        direction: Direction = "partner-jgz" if partner in _JGZ else "jgz-partner"
+        kind = self._request_kind(partner)
+        direction: Direction = "partner-jgz" if self._is_jgz(partner) else "jgz-partner"
         record = self._new_record(session, kind, partner, direction, turn.channel, "aangevraagd")
         by_phone = session.facts.get("av-bereik") == "telefoon"
         pickup = Pickup(
@@ -421,7 +406,7 @@ class ConsultationFlows:
             None if by_phone else turn.address,
         )
         who = turn.sender or "de aanvrager"
-        callback = f"telefoon {phone}" if by_phone else f"via {_channel_name(turn.channel)}: {who}"
+        callback = f"telefoon {phone}" if by_phone else f"via {turn.reach or turn.channel}: {who}"
         request = ConsultationRequest(
             reference=record.reference,
             partner=partner,
@@ -499,11 +484,46 @@ class ConsultationFlows:
         )
 
     def _region(self, partner: str, session: Session) -> str | None:
-        for region in self._knowledge.regions.values():
-            if region.organisation == partner:
-                return region.code
+        for pack in self._knowledge.packs.values():
+            if partner in pack.partners:
+                return pack.region
         fact = session.facts.get("regio")
         return fact.upper() if fact and fact.upper() in self._knowledge.regions else None
+
+    # -- region packs: who the partners are ----------------------------------------------------
+
+    def _packs(self, session: Session) -> tuple[RegionPack, ...]:
+        """The packs that apply: the region of a place looked up in this session, else all."""
+        region = session.facts.get("regio")
+        if region is not None:
+            return (self._knowledge.pack_for(region.upper()),)
+        return tuple(self._knowledge.packs.values())
+
+    def _record_partners(self, kind: Kind, session: Session) -> tuple[str, ...]:
+        packs = self._packs(session)
+        if kind == "collegiale-consultatie":
+            return ("intern",)
+        if kind in ("aandachtsfunctionaris", "vertrouwensarts"):
+            return (kind,)
+        if kind in ("advies-veilig-thuis", "melding"):
+            return (*(p.veilig_thuis for p in packs if p.veilig_thuis), _NATIONAL_VT)
+        if kind == "save":
+            return tuple(o for p in packs for o in p.protection)
+        return (*dict.fromkeys(o for p in packs for o in p.chain), "overig")
+
+    def _request_kind(self, partner: str) -> Kind:
+        packs = self._knowledge.packs.values()
+        if partner == _NATIONAL_VT or any(p.veilig_thuis == partner for p in packs):
+            return "advies-veilig-thuis"
+        if partner in (_VERTROUWENSARTS, "aandachtsfunctionaris"):
+            return partner  # type: ignore[return-value]
+        if any(partner in p.protection for p in packs):
+            return "save"
+        return "overig"
+
+    def _is_jgz(self, partner: str) -> bool:
+        """True for a JGZ organisation: a request to it runs partner → JGZ."""
+        return any(partner in p.jgz for p in self._knowledge.packs.values())
 
     def _present(self, partners: tuple[str, ...]) -> tuple[str, ...]:
         pseudo = ("intern", "overig")
@@ -541,7 +561,3 @@ def _without_flow(session: Session) -> Session:
     for fact in flow_facts:
         session = session.with_fact(fact, None)
     return session
-
-
-def _channel_name(channel: str) -> str:
-    return _CHANNEL_NAMES.get(channel, channel)

@@ -32,9 +32,9 @@ from dialogs.intake import IntakeDesk, IntakeUnavailableError, NoIntakes, Notifi
 from dialogs.matching import match_choice
 from dialogs.places import (
     PLACE_KINDS,
-    PLACE_SOURCES,
     place_contact_ids,
     place_label,
+    place_sources,
     place_text,
     resolve_place,
 )
@@ -271,13 +271,12 @@ class Conversation:
         return self._on_free_text(session, here, text)
 
     def _on_payload(
-        self, session: Session, here: _Here | None, payload: Payload, turn: Turn | None = None
+        self, session: Session, here: _Here | None, payload: Payload, turn: Turn
     ) -> _Result:
         if payload.node == PICKUP_NODE:
-            channel = turn.channel if turn is not None else "test"
-            return _flow(self._flows.pick_up(session, payload.choice, channel))
+            return _flow(self._flows.pick_up(session, payload.choice, turn.channel))
         offered = session.offer is not None and payload.choice in session.offer.targets
-        if payload.choice == SUBMIT and offered and turn is not None:
+        if payload.choice == SUBMIT and offered:
             return _flow(self._flows.submit(session, turn, turn.form or {}))
         command = next((c for c in Command if c.value == payload.choice), None)
         if payload.node == _CMD and command is not None:
@@ -286,8 +285,7 @@ class Conversation:
             return self._open(session, here, payload.choice)
         offer = session.offer
         if offer and payload.node == offer.node and payload.choice in offer.targets:
-            channel = turn.channel if turn is not None else "test"
-            return self._open(session, here, payload.choice, channel)
+            return self._open(session, here, payload.choice, turn)
         if here is not None and _offers(here, payload):
             position = step(here.tree, self._position(session), payload.choice)
             return self._show(session, here.tree, position.answers, action="step")
@@ -367,18 +365,20 @@ class Conversation:
         )
 
     def _open(
-        self, session: Session, here: _Here | None, target: str, channel: str = "test"
+        self, session: Session, here: _Here | None, target: str, turn: Turn | None = None
     ) -> _Result:
+        """Show ``target``. Flow steps past their start need the ``turn`` (its channel goes
+        into the register); without one they start over."""
         kind, _, ident = target.partition(":")
         step, _, value = ident.partition(":")
         if kind == "vl":
-            if step == "start":
+            if step == "start" or turn is None:
                 return _flow(self._flows.start_record(session))
-            return _flow(self._flows.on_record(session, step, value, channel))
+            return _flow(self._flows.on_record(session, step, value, turn.channel))
         if kind == "av":
-            if step == "start":
+            if step == "start" or turn is None:
                 return _flow(self._flows.start_request(session))
-            return _flow(self._flows.on_request(session, step, value, channel))
+            return _flow(self._flows.on_request(session, step, value, turn))
         if kind == _CMD:
             command = next((c for c in Command if c.value == ident), Command.MENU)
             return self._on_command(session, here, command, new=False)
@@ -486,7 +486,7 @@ class Conversation:
             action="place",
             text=place_text(self._knowledge, place),
             contacts=place_contact_ids(self._knowledge, place),
-            sources=PLACE_SOURCES,
+            sources=place_sources(self._knowledge, place),
             outcome="contact",
         )
 

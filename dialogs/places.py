@@ -7,15 +7,20 @@ from dataclasses import dataclass
 from knowledge.library import KnowledgeBase
 from knowledge.model import Gemeente, Region
 
-__all__ = ["Place", "place_contact_ids", "place_label", "place_text", "resolve_place"]
+__all__ = [
+    "Place",
+    "place_contact_ids",
+    "place_label",
+    "place_sources",
+    "place_text",
+    "resolve_place",
+]
 
 PLACE_KINDS = ("gemeente", "woonplaats", "region")
 NATIONAL_VEILIG_THUIS = "veilig-thuis"
 VERTROUWENSARTS = "vertrouwensarts"
 ALARM = "alarmnummer"
-_REGION_SAVE = {"VT20": "save"}
-"""SAVE works in the Utrecht region (DOMAIN.md §6)."""
-PLACE_SOURCES = ("cbs-veiligthuisregio", "augeo-veilig-thuis", "veilig-thuis-utrecht")
+_NATIONAL_SOURCES = ("cbs-veiligthuisregio", "augeo-veilig-thuis")
 
 _UNCONFIRMED = "te bevestigen"
 
@@ -89,8 +94,14 @@ def _where(place: Place) -> str:
 
 
 def _coverage_lines(knowledge: KnowledgeBase, place: Place) -> list[str]:
-    if place.gemeente is None or place.gemeente.code not in knowledge.coverage:
+    if place.gemeente is None:
         return []
+    if place.gemeente.code not in knowledge.coverage:
+        # National default: every gemeente has a local team; which one is not in our data.
+        return [
+            f"Lokaal team: het wijk- of sociaal team van de gemeente {place.gemeente.name} "
+            f"({_UNCONFIRMED})."
+        ]
     entry = knowledge.coverage[place.gemeente.code]
     jgz = knowledge.organisations[entry.jgz].name
     team = knowledge.organisations[entry.local_team].name
@@ -106,11 +117,15 @@ def _coverage_lines(knowledge: KnowledgeBase, place: Place) -> list[str]:
 
 def place_contact_ids(knowledge: KnowledgeBase, place: Place) -> list[str]:
     """Organisation ids to show as cards for ``place``, most useful first."""
-    ids = [place.region.organisation or NATIONAL_VEILIG_THUIS, VERTROUWENSARTS]
+    pack = knowledge.pack_for(place.region.code)
+    ids = [pack.veilig_thuis or NATIONAL_VEILIG_THUIS, VERTROUWENSARTS]
     if place.gemeente is not None and place.gemeente.code in knowledge.coverage:
         entry = knowledge.coverage[place.gemeente.code]
         ids += [entry.jgz, entry.local_team]
-    save = _REGION_SAVE.get(place.region.code)
-    if save is not None:
-        ids.append(save)
+    ids += pack.protection
     return [i for i in ids if i in knowledge.organisations]
+
+
+def place_sources(knowledge: KnowledgeBase, place: Place) -> tuple[str, ...]:
+    """Source ids for a place answer: the national ones and those of the region's pack."""
+    return (*_NATIONAL_SOURCES, *knowledge.pack_for(place.region.code).sources)

@@ -47,6 +47,9 @@ class Turn:
     """How the channel names the user to a partner (Teams name, Slack mention); forwarded only."""
     address: str | None = None
     """An opaque channel address to notify the user later (Teams/Slack); forwarded only."""
+    reach: str | None = None
+    """What the channel calls itself to a partner who is to reach the user there ("Teams");
+    set by channels that can notify the user later (with ``address``), None elsewhere."""
 
 
 @dataclass(frozen=True)

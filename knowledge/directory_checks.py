@@ -10,6 +10,7 @@ from knowledge.problems import Problem
 
 if TYPE_CHECKING:
     from knowledge.library import KnowledgeBase
+    from knowledge.model import RegionPack
 
 __all__ = ["check_directory"]
 
@@ -21,6 +22,7 @@ def check_directory(knowledge: KnowledgeBase) -> list[Problem]:
         *_gemeenten(knowledge),
         *_aliases(knowledge),
         *_coverage(knowledge),
+        *_packs(knowledge),
     ]
 
 
@@ -34,9 +36,6 @@ def _problem(
 def _regions(knowledge: KnowledgeBase) -> Iterator[Problem]:
     used = {g.region for g in knowledge.gemeenten.values()}
     for region in knowledge.regions.values():
-        if region.organisation is not None and region.organisation not in knowledge.organisations:
-            message = f"organisatie '{region.organisation}' bestaat niet"
-            yield _problem(knowledge, "region", region.code, message, "organisation")
         for i, source in enumerate(region.sources):
             if source not in knowledge.sources:
                 yield _problem(
@@ -80,3 +79,40 @@ def _coverage(knowledge: KnowledgeBase) -> Iterator[Problem]:
             if org not in knowledge.organisations:
                 message = f"organisatie '{org}' bestaat niet"
                 yield _problem(knowledge, "coverage", entry.gemeente, message, key)
+
+
+def _packs(knowledge: KnowledgeBase) -> Iterator[Problem]:
+    seen: dict[str, str] = {}
+    for pack in knowledge.packs.values():
+        if pack.region in seen:
+            message = f"regio {pack.region} heeft al een regiopakket ('{seen[pack.region]}')"
+            yield _problem(knowledge, "pack", pack.id, message, "region")
+        seen[pack.region] = pack.id
+        if knowledge.regions and pack.region not in knowledge.regions:
+            yield _problem(
+                knowledge, "pack", pack.id, f"regio '{pack.region}' bestaat niet", "region"
+            )
+        yield from _pack_references(knowledge, pack)
+
+
+def _pack_references(knowledge: KnowledgeBase, pack: RegionPack) -> Iterator[Problem]:
+    organisations: list[tuple[str | None, tuple[str | int, ...]]] = [
+        (pack.veilig_thuis, ("veilig_thuis",)),
+        *((o, ("protection", i)) for i, o in enumerate(pack.protection)),
+        *((o, ("jgz", i)) for i, o in enumerate(pack.jgz)),
+        *((o, ("chain", i)) for i, o in enumerate(pack.chain)),
+    ]
+    for org, path in organisations:
+        if org is not None and org not in knowledge.organisations:
+            yield _problem(knowledge, "pack", pack.id, f"organisatie '{org}' bestaat niet", *path)
+    sources: list[tuple[str, tuple[str | int, ...]]] = [
+        (s, ("sources", i)) for i, s in enumerate(pack.sources)
+    ]
+    if pack.dossier is not None and pack.dossier.source is not None:
+        sources.append((pack.dossier.source, ("dossier", "source")))
+    for source, path in sources:
+        if source not in knowledge.sources:
+            yield _problem(knowledge, "pack", pack.id, f"bron '{source}' bestaat niet", *path)
+    if pack.covenant is not None and pack.covenant not in knowledge.trees:
+        message = f"boom '{pack.covenant}' bestaat niet"
+        yield _problem(knowledge, "pack", pack.id, message, "covenant")

@@ -14,6 +14,7 @@ from knowledge.model import (
     Meta,
     Organisation,
     Region,
+    RegionPack,
     Source,
 )
 from knowledge.yamldoc import Path_, YamlDocument
@@ -45,7 +46,18 @@ class KnowledgeBase:
     aliases: Mapping[str, Alias] = field(default_factory=dict)
     coverage: Mapping[str, Coverage] = field(default_factory=dict)
     """Who serves a municipality, by CBS code."""
+    packs: Mapping[str, RegionPack] = field(default_factory=dict)
+    """Region packs by pack id (``regions/<id>/pack.yaml``)."""
     origins: Mapping[tuple[str, str], Origin] = field(default_factory=dict, repr=False)
+
+    def pack_for(self, region: str | None) -> RegionPack:
+        """The pack of Veilig Thuis region ``region`` (``VT20``), or the national defaults (an
+        empty pack) for a region without one or an unknown region (None), so callers need no
+        special case."""
+        found = next((p for p in self.packs.values() if p.region == region), None)
+        if found is not None:
+            return found
+        return RegionPack.model_construct(id="landelijk", region=region or "")
 
     @property
     def menu_trees(self) -> list[DecisionTree]:

@@ -21,6 +21,7 @@ from knowledge.model import (
     Meta,
     Organisation,
     Region,
+    RegionPack,
     Source,
 )
 from knowledge.problems import ContentError, Location, Problem
@@ -44,22 +45,35 @@ class _Section:
     model: tuple[str, type[BaseModel]] | None = None
 
 
+_DIRECTORY_KEYS: dict[str, tuple[str, type[BaseModel]]] = {
+    "organisations": ("organisation", Organisation),
+    "regions": ("region", Region),
+    "gemeenten": ("gemeente", Gemeente),
+    "aliases": ("alias", Alias),
+    "coverage": ("coverage", Coverage),
+}
 _SECTIONS = (
     _Section("sources.yaml", {"sources": ("source", Source)}),
     _Section("trees/*.yaml", model=("tree", DecisionTree)),
     _Section("faq/*.yaml", {"faq": ("faq", FaqEntry)}),
-    _Section(
-        "directory/*.yaml",
-        {
-            "organisations": ("organisation", Organisation),
-            "regions": ("region", Region),
-            "gemeenten": ("gemeente", Gemeente),
-            "aliases": ("alias", Alias),
-            "coverage": ("coverage", Coverage),
-        },
-    ),
+    _Section("directory/*.yaml", _DIRECTORY_KEYS),
+    # A region pack: regions/<pack>/pack.yaml, with its own trees, FAQ and directory beside it.
+    _Section("regions/*/pack.yaml", model=("pack", RegionPack)),
+    _Section("regions/*/trees/*.yaml", model=("tree", DecisionTree)),
+    _Section("regions/*/faq/*.yaml", {"faq": ("faq", FaqEntry)}),
+    _Section("regions/*/directory/*.yaml", _DIRECTORY_KEYS),
 )
-_KINDS = ("source", "tree", "faq", "organisation", "region", "gemeente", "alias", "coverage")
+_KINDS = (
+    "source",
+    "tree",
+    "faq",
+    "organisation",
+    "region",
+    "gemeente",
+    "alias",
+    "coverage",
+    "pack",
+)
 
 
 def load_knowledge(root: Path | str = DEFAULT_CONTENT) -> KnowledgeBase:
@@ -85,6 +99,7 @@ def load_knowledge(root: Path | str = DEFAULT_CONTENT) -> KnowledgeBase:
         gemeenten=found["gemeente"],
         aliases=found["alias"],
         coverage=found["coverage"],
+        packs=found["pack"],
         origins=origins,
     )
     problems.extend(check_graph(knowledge))

@@ -28,6 +28,7 @@ __all__ = [
     "Outcome",
     "QuestionNode",
     "Region",
+    "RegionPack",
     "Source",
 ]
 
@@ -83,7 +84,7 @@ class Organisation(_Strict):
     id: Id
     name: Text
     aliases: tuple[Annotated[str, Field(min_length=2, max_length=80)], ...] = ()
-    """Other names people type for it ("VT Utrecht", "SAVE")."""
+    """Other names people type for it ("VT Noord", "SAVE")."""
     role: Text
     phone: Annotated[str, Field(pattern=r"^[0-9+][0-9 -]{2,19}$")] | None = None
     email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")] | None = None
@@ -255,8 +256,6 @@ class Region(_Strict):
     code: RegionCode
     name: PlaceName
     cbs_name: PlaceName
-    organisation: Id | None = None
-    """The regional Veilig Thuis organisation in the directory, where one is listed."""
     sources: Annotated[tuple[Id, ...], Field(min_length=1)]
 
     @property
@@ -304,3 +303,46 @@ class Coverage(_Strict):
     @property
     def id(self) -> str:
         return self.gemeente
+
+
+class Dossier(_Strict):
+    """How a professional in the region notes a consultation in their own dossier."""
+
+    line: Text
+    """The opening of the dossier line, e.g. "Voor uw dossier (JGZ …: KIDOS, 'intern overleg')"."""
+    source: Id | None = None
+    """The source that prescribes this wording."""
+
+
+class RegionPack(_Strict):
+    """Everything one Veilig Thuis region adds to the national defaults: its chain partners,
+    covenant, dossier wording, synonyms and sources. One pack per region, in
+    ``regions/<pack>/pack.yaml``; a region without a pack gets the national defaults
+    (0800-2000, the national Veilig Thuis card, "te bevestigen" for the local team).
+    """
+
+    id: Id
+    region: RegionCode
+    veilig_thuis: Id | None = None
+    """The regional Veilig Thuis organisation; None: the national number only."""
+    protection: tuple[Id, ...] = ()
+    """Child-protection teams working in the region (a SAVE-like team), shown with places."""
+    jgz: tuple[Id, ...] = ()
+    """JGZ organisations of the region: a consultation they ask for runs partner → JGZ."""
+    chain: tuple[Id, ...] = ()
+    """Chain partners offered when recording a process evaluation or another consultation."""
+    covenant: Id | None = None
+    """The tree that walks the region's JGZ–Veilig Thuis covenant."""
+    dossier: Dossier | None = None
+    synonyms: dict[Annotated[str, Field(pattern=r"^[a-z0-9]{2,12}$")], PlaceName] = Field(
+        default_factory=dict
+    )
+    """Abbreviations people in the region type, and what they mean ("vtu": "veilig thuis …")."""
+    sources: tuple[Id, ...] = ()
+    """Sources for what the pack says about the region, cited with its place answers."""
+
+    @property
+    def partners(self) -> tuple[Id, ...]:
+        """Every organisation the pack names, without repeats, in the order named."""
+        named = (self.veilig_thuis, *self.protection, *self.jgz, *self.chain)
+        return tuple(dict.fromkeys(n for n in named if n is not None))

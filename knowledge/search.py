@@ -10,7 +10,7 @@ as several targets, so the conversation asks instead of guessing.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -25,7 +25,6 @@ __all__ = ["SearchIndex", "normalise_query"]
 # Abbreviations and synonyms people type, expanded before matching (DOMAIN.md vocabulary).
 SYNONYMS = {
     "vt": "veilig thuis",
-    "vtu": "veilig thuis utrecht",
     "vgv": "vrouwelijke genitale verminking",
     "meisjesbesnijdenis": "vrouwelijke genitale verminking",
     "besnijdenis": "vrouwelijke genitale verminking",
@@ -77,11 +76,12 @@ def _covers(query: list[str], phrase: list[str]) -> bool:
     return matched * 2 >= len(phrase) or (len(query) > 1 and matched >= len(query))
 
 
-def normalise_query(text: str) -> list[str]:
-    """Normalised tokens with abbreviations expanded ("vt nummer" -> veilig thuis nummer)."""
+def normalise_query(text: str, synonyms: Mapping[str, str] = SYNONYMS) -> list[str]:
+    """Normalised tokens with abbreviations expanded ("vt nummer" -> veilig thuis nummer);
+    ``synonyms`` adds the region packs' abbreviations to the national ones."""
     tokens: list[str] = []
     for token in normalise(text).split():
-        tokens.extend(SYNONYMS.get(token, token).split())
+        tokens.extend(synonyms.get(token, token).split())
     return tokens
 
 
@@ -110,11 +110,15 @@ class SearchIndex:
     """The search index for one loaded knowledge base (implements the dialogs Router port)."""
 
     def __init__(self, knowledge: KnowledgeBase) -> None:
+        self._synonyms = {
+            **SYNONYMS,
+            **{k: normalise(v) for p in knowledge.packs.values() for k, v in p.synonyms.items()},
+        }
         self._places = self._build_places(knowledge)
         self._by_length: dict[int, list[str]] = defaultdict(list)
         for key in self._places:
             self._by_length[len(key)].append(key)
-        self._topics = list(self._build_topics(knowledge))
+        self._topics = list(self._build_topics(knowledge, self._synonyms))
         self._topic_words = [t.words for t in self._topics]
         self._vocabulary = {word for t in self._topics for word in t.words.split()}
         self._exact = {t.exact: t.target for t in self._topics}
@@ -161,9 +165,9 @@ class SearchIndex:
                 found[first] = targets
 
     @staticmethod
-    def _build_topics(knowledge: KnowledgeBase) -> Iterable[_Topic]:
+    def _build_topics(knowledge: KnowledgeBase, synonyms: Mapping[str, str]) -> Iterable[_Topic]:
         def topic(target: str, phrase: str) -> _Topic:
-            tokens = normalise_query(phrase)
+            tokens = normalise_query(phrase, synonyms)
             words = " ".join(t for t in tokens if t not in STOPWORDS) or " ".join(tokens)
             return _Topic(target, words, " ".join(tokens))
 
@@ -181,7 +185,7 @@ class SearchIndex:
 
     def route(self, text: str) -> tuple[str, ...]:
         """Targets for ``text``, best first: one if sure, several if close, none if unsure."""
-        tokens = normalise_query(text)
+        tokens = normalise_query(text, self._synonyms)
         if not tokens:
             return ()
         exact = self._exact.get(" ".join(tokens))

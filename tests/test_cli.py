@@ -135,7 +135,7 @@ def test_check_summarises_and_warns_about_overdue_content(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Samenvatting: 3 bomen, 9 knopen, 4 uitkomsten, 1 vragen (FAQ)" in out
-    assert "2 adresboekregels te bevestigen, 2 onderdelen over de herziendatum." in out
+    assert "4 adresboekregels te bevestigen, 2 onderdelen over de herziendatum." in out
     assert "meta.yaml:2: meta: inhoud beoordeeld op 2020-01-31, herzien vóór 2021-01-31" in out
     assert (
         "sources.yaml:5: example-source: bron gecontroleerd op 2020-02-29, herzien vóór 2021-02-28"

@@ -95,6 +95,7 @@ class ChannelChat(Chat):
             channel=self.channel,
             sender="Jeugdarts Test",
             address=f"{self.channel}-address-1",
+            reach={"teams": "Teams", "slack": "Slack"}.get(self.channel),
             **parts,  # type: ignore[arg-type]
         )
 
@@ -164,12 +165,13 @@ async def test_collegial_consultation_needs_no_partner(build: Build) -> None:
 
 
 async def test_region_comes_from_the_place_asked_about(build: Build) -> None:
-    """After a place answer, a record with the national Veilig Thuis carries that place's region."""
+    """After a place answer, a record with the national Veilig Thuis carries that place's region;
+    a region without a pack offers no other region's Veilig Thuis."""
     chat, register = build()
     await chat.say("veilig thuis zwolle")
     await chat.say("vastleggen")
     await chat.click("Melding Veilig Thuis")
-    await chat.click("Veilig Thuis (landelijk nummer)")
+    assert "Veilig Thuis Utrecht" not in chat.labels
     await chat.click("Ik vroeg om overleg")
     assert register.records[0].region == "VT11"
 

@@ -32,7 +32,7 @@ def test_utrecht_region_is_the_province(shipped: KnowledgeBase) -> None:
     assert len(utrecht) == 26
     assert {"GM0344", "GM1961", "GM0355"} <= utrecht
     assert set(shipped.coverage) == utrecht
-    assert shipped.regions["VT20"].organisation == "veilig-thuis-utrecht"
+    assert shipped.pack_for("VT20").veilig_thuis == "veilig-thuis-utrecht"
 
 
 def test_cbs_attribution_is_kept() -> None:

@@ -5,9 +5,9 @@ The intakes file (``VERBIND_INTAKES``) lists one entry per partner::
     intakes:
       - partner: save                      # an organisation id from the directory
         webhook: https://intake.example.nl/verbind
-      - partner: veilig-thuis-utrecht
+      - partner: veilig-thuis-noord
         teams: {service_url: "https://smba.trafficmanager.net/emea/", conversation: "19:…"}
-      - partner: jgz-utrecht
+      - partner: jgz-noord
         slack: {channel: C0123456}
 
 Couriers per kind (webhook here; Teams and Slack from their channel modules) are added when

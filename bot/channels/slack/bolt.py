@@ -37,6 +37,8 @@ __all__ = ["SLACK_PATH", "mount_slack", "slack_manifest"]
 
 SLACK_PATH = "/slack/events"
 CHANNEL = "slack"
+REACH = "Slack"
+"""How a partner is told to reach the user here (``Turn.reach``)."""
 WEB_API_TIMEOUT = 10
 """Seconds for one Slack Web API call (chat.postMessage, response_url): a slow Slack must not
 hang a turn."""
@@ -214,6 +216,7 @@ def build_bolt(
             text,
             sender=_sender(user),
             address=f"{CHANNEL}:{channel}",
+            reach=REACH,
         )
         replies = await conversation.handle(turn)
         thread = (_text(event.get("thread_ts")) or _text(event.get("ts"))) if threaded else None
@@ -262,6 +265,7 @@ def build_bolt(
             form=_form(body),
             sender=_sender(user),
             address=f"{CHANNEL}:{channel}",
+            reach=REACH,
         )
         replies = await conversation.handle(turn)
         await say(channel, replies, thread)

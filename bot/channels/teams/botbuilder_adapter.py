@@ -46,6 +46,8 @@ __all__ = ["TeamsEndpoint"]
 _log = logging.getLogger("verbind.teams")
 
 CHANNEL = "teams"
+REACH = "Teams"
+"""How a partner is told to reach the user here (``Turn.reach``)."""
 TYPING_AFTER_SECONDS = 0.8
 SEND_TIMEOUT = ClientTimeout(total=10)
 COMPOSE_RESULTS = 8
@@ -385,6 +387,7 @@ class TeamsEndpoint:
                 form=_form(activity.value) if payload else None,
                 sender=sender or None,
                 address=requester_address(activity),
+                reach=REACH,
             )
         if _welcomes(activity):
             return Turn(key=key, channel=CHANNEL, text="menu")

@@ -1,0 +1,112 @@
+"""Region packs: a region's chain, dossier wording and synonyms are content, and two coexist."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from dialogs import Conversation, MemorySessionStore
+from dialogs.register import MemoryRegister
+from knowledge import KnowledgeBase
+from tests.conftest import Chat
+
+ROOT = Path(__file__).parent.parent
+PACKAGES = ("bot", "dialogs", "knowledge")
+
+
+def _chat(examples: KnowledgeBase) -> tuple[Chat, MemoryRegister]:
+    register = MemoryRegister()
+    conversation = Conversation(examples, sessions=MemorySessionStore(), register=register)
+    return Chat(conversation), register
+
+
+async def _record_advice(chat: Chat) -> str:
+    await chat.say("vastleggen")
+    await chat.click("Advies Veilig Thuis")
+    if "Ik vroeg om overleg" not in chat.labels:
+        await chat.click(chat.labels[0])
+    await chat.click("Ik vroeg om overleg")
+    return chat.text
+
+
+async def test_each_region_answers_with_its_own_chain(examples: KnowledgeBase) -> None:
+    """A place in the north shows the north's Veilig Thuis and team; the south shows its own."""
+    north, _ = _chat(examples)
+    await north.say("noordstad")
+    north_names = [c.name for c in north.replies[-1].contacts]
+    south, _ = _chat(examples)
+    await south.say("zuidveen")
+    south_names = [c.name for c in south.replies[-1].contacts]
+    assert north_names[0] == "Example partner"
+    assert south_names[0] == "Veilig Thuis Zuidregio"
+    assert "JGZ Zuidveen" in south_names
+    assert "Example partner" not in south_names
+
+
+async def test_each_region_records_with_its_own_dossier_wording(examples: KnowledgeBase) -> None:
+    """The dossier line and the record's region follow the region of the place asked about."""
+    north, north_register = _chat(examples)
+    await north.say("noordstad")
+    north_text = await _record_advice(north)
+    south, south_register = _chat(examples)
+    await south.say("zuidveen")
+    south_text = await _record_advice(south)
+    assert "NoordDossier" in north_text
+    assert "ZuidDossier" in south_text
+    assert "NoordDossier" not in south_text
+    assert [r.partner for r in north_register.records] == ["example-partner"]
+    assert [r.partner for r in south_register.records] == ["zuid-veilig-thuis"]
+    assert [r.region for r in south_register.records] == ["VT02"]
+
+
+async def test_a_packs_synonyms_are_understood(examples: KnowledgeBase) -> None:
+    """The north's own abbreviation ("vtn") is expanded like a national one."""
+    chat, _ = _chat(examples)
+    await chat.say("vtn")
+    assert [c.name for c in chat.replies[-1].contacts] == ["Example partner"]
+
+
+def test_a_region_without_pack_gets_the_national_defaults(shipped: KnowledgeBase) -> None:
+    """Every region resolves to a pack; those without one get the empty national defaults."""
+    for code in shipped.regions:
+        pack = shipped.pack_for(code)
+        assert pack.region == code
+    groningen = shipped.pack_for("VT08")
+    assert (groningen.veilig_thuis, groningen.protection, groningen.dossier) == (None, (), None)
+
+
+async def test_a_place_without_pack_names_the_local_team_to_confirm(
+    shipped: KnowledgeBase, make_chat: Callable[[KnowledgeBase], Chat]
+) -> None:
+    """Outside every pack, the place answer says the gemeente's local team is to be confirmed."""
+    chat = make_chat(shipped)
+    await chat.say("veilig thuis groningen")
+    assert "Lokaal team: het wijk- of sociaal team van de gemeente Groningen (te bevestigen)" in (
+        chat.text
+    )
+
+
+def test_no_region_name_in_python_code(shipped: KnowledgeBase) -> None:
+    """Region policy is content: no Veilig Thuis region's name appears in the Python packages."""
+    names = {r.name.casefold() for r in shipped.regions.values()} | {
+        p.id for p in shipped.packs.values()
+    }
+    # Word-boundary match, so "drenthe" is found but "utrechtse" in a comment would be too.
+    pattern = re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(names)) + r")", re.I)
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {match.group(0)}"
+        for package in PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        for match in [pattern.search(line)]
+        if match
+    ]
+    assert found == []
+
+
+def test_the_region_name_check_can_fail(tmp_path: Path) -> None:
+    """The pattern of the check above finds a region name in a line of code."""
+    pattern = re.compile(r"\b(utrecht|drenthe)", re.I)
+    assert pattern.search('_PARTNERS = ("veilig-thuis-utrecht",)')
+    assert not pattern.search("partner = pack.veilig_thuis")

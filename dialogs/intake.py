@@ -46,6 +46,8 @@ class Pickup:
     """The requester's channel."""
     address: str | None
     """Where to tell the requester (opaque, channel-specific); None: on their next turn."""
+    recipient: str | None = None
+    """Who picks up, when not ``partner`` (a request partner → JGZ is picked up by the JGZ)."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,12 @@ class ConsultationRequest:
     requested_at: str
     pickup: str
     """The sealed :class:`Pickup` token for the partner's "Ik pak dit op"."""
+    subject: str = "Consultatieverzoek"
+    """What is asked or sent ("Consultatieverzoek", "Terugkoppeling: Onderzoek afgerond")."""
+    requester: str | None = None
+    """The requester's own name and organisation, as they typed them."""
+    gemeente: str | None = None
+    """The child's gemeente, when the request depends on it (never an address)."""
 
 
 class IntakeUnavailableError(Exception):
@@ -124,7 +132,9 @@ def request_reply(request: ConsultationRequest) -> Reply:
     moment = request.requested_at
     when = f"{moment[8:10]}-{moment[5:7]}-{moment[:4]} {moment[11:16]} UTC"
     lines = [
-        f"Consultatieverzoek {request.reference} voor {request.partner_name}",
+        f"{request.subject} {request.reference} voor {request.partner_name}",
+        *([f"Van: {request.requester}"] if request.requester else []),
+        *([f"Gemeente van het kind: {request.gemeente}"] if request.gemeente else []),
         f"Urgentie: {request.urgency}",
         f"Vraag: {request.question or '(geen vraag meegestuurd)'}",
         f"Bereikbaar: {request.callback}",

@@ -37,10 +37,17 @@ Kind = Literal[
     "save",
     "melding",
     "procesevaluatie",
+    "bevraging",
+    "terugkoppeling",
+    "opschalen",
+    "afschalen",
     "overig",
     "register",
 ]
-"""What the consultation was about; ``register`` marks the register's own events (a purge)."""
+"""What the consultation was about. ``bevraging`` (a partner asks the JGZ for information) and
+``terugkoppeling`` (a partner tells the JGZ how an investigation went) run partner → JGZ;
+``opschalen``/``afschalen`` move a case up to or back from Veilig Thuis/SAVE (covenant, DOMAIN.md
+§6); ``register`` marks the register's own events (a purge)."""
 
 Direction = Literal["jgz-partner", "partner-jgz", "intern"]
 Status = Literal["vastgelegd", "aangevraagd", "opgepakt", "opgeschoond"]

@@ -14,10 +14,12 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, T
 from knowledge.normalise import slug
 
 __all__ = [
+    "PARTNER_PROFESSION",
     "AdviceNode",
     "Alias",
     "Choice",
     "Coverage",
+    "DossierKind",
     "DecisionTree",
     "FaqEntry",
     "Gemeente",
@@ -44,10 +46,30 @@ Outcome = Literal["melden", "hulp", "afsluiten", "contact", "vervolg"]
 
 Profession = Literal["jeugdarts", "jeugdverpleegkundige"]
 """Professions with their own wording (KNMG for doctors, V&VN for nurses; DOMAIN.md §1)."""
+PARTNER_PROFESSION = "veilig-thuis-save"
+"""A professional of Veilig Thuis or SAVE: the covenant's other direction (partner → JGZ)."""
 PROFESSIONS: dict[str, str] = {
     "jeugdarts": "Jeugdarts",
     "jeugdverpleegkundige": "Jeugdverpleegkundige",
+    PARTNER_PROFESSION: "Veilig Thuis / SAVE",
 }
+
+DossierKind = Literal[
+    "collegiale-consultatie",
+    "advies-veilig-thuis",
+    "vertrouwensarts",
+    "aandachtsfunctionaris",
+    "save",
+    "melding",
+    "procesevaluatie",
+    "bevraging",
+    "terugkoppeling",
+    "opschalen",
+    "afschalen",
+    "overig",
+]
+"""The kinds of consultation a dossier line can be written for (the register's kinds a user
+records; a test keeps the two lists equal)."""
 
 CONTINUE_ID = "verder"
 CONTINUE_LABEL = "Verder"
@@ -312,6 +334,8 @@ class Dossier(_Strict):
     """The opening of the dossier line, e.g. "Voor uw dossier (JGZ …: KIDOS, 'intern overleg')"."""
     source: Id | None = None
     """The source that prescribes this wording."""
+    kinds: dict[DossierKind, Text] = Field(default_factory=dict)
+    """A different opening per kind of consultation (a melding is not "intern overleg")."""
 
 
 class RegionPack(_Strict):

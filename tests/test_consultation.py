@@ -172,8 +172,9 @@ async def test_region_comes_from_the_place_asked_about(build: Build) -> None:
     await chat.say("vastleggen")
     await chat.click("Melding Veilig Thuis")
     assert "Veilig Thuis Utrecht" not in chat.labels
-    await chat.click("Ik vroeg om overleg")
+    await chat.click("Vastleggen")
     assert register.records[0].region == "VT11"
+    assert register.records[0].direction == "jgz-partner"
 
 
 async def test_cancel_records_nothing(build: Build) -> None:
@@ -249,7 +250,7 @@ async def test_request_by_phone_is_forwarded_not_stored(build: Build) -> None:
     await request_by_phone(chat)
     form = chat.replies[-1].form
     assert form is not None
-    assert [f.name for f in form.fields] == ["vraag", "telefoon"]
+    assert [f.name for f in form.fields] == ["vraag", "naam", "organisatie", "telefoon"]
     await chat.submit(vraag="Hoe pakken we een zorg over een peuter op?", telefoon="030 123 45 67")
     [request] = desk.delivered
     assert request.question == "Hoe pakken we een zorg over een peuter op?"

@@ -14,6 +14,7 @@ from aiohttp.abc import AbstractAccessLogger
 from bot.channels.teams.botbuilder_adapter import TeamsEndpoint
 from bot.channels.web.diagrams import mount_diagrams
 from bot.channels.web.page import TURN_PATH, mount_web
+from bot.intake.inboxpage import mount_inbox
 from bot.intake.intakes import PICKUP_PATH
 from bot.intake.pickup import add_pickup_routes
 from bot.outage import outage_middleware
@@ -104,7 +105,9 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     loaded = knowledge if knowledge is not None else load_knowledge(settings.content_dir)
     database = open_database(settings)
     sessions = open_sessions(settings, database)
-    services = build_services(settings, loaded, sessions=sessions, database=database)
+    services = build_services(
+        settings, loaded, sessions=sessions, database=database, inbox=settings.web_page != "off" or bool(settings.inbox_secret)
+    )
     probe = database.probe if database is not None else None
     app = web.Application(
         client_max_size=settings.max_body_bytes,
@@ -125,6 +128,12 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     app.on_cleanup.append(teams.stop)
     mount_web(app, conversation=conversation, settings=settings)
     mount_diagrams(app, conversation=conversation, settings=settings)
+    if services.inbox is not None:
+        partners = services.intakes.partners()
+        mount_inbox(
+            app, conversation=conversation, inbox=services.inbox, partners=partners,
+            settings=settings,
+        )
     if settings.slack_enabled:
         from bot.channels.slack.bolt import mount_slack
 

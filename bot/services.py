@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.intake.inbox import Inbox, InboxCourier, inbox_targets
 from bot.intake.intakes import ChannelNotifier, Intakes, WebhookCourier, load_intakes
 from bot.settings import Settings
 from bot.storage.backends import Register, open_register, register_key
@@ -28,6 +29,8 @@ class Services:
     webhook: WebhookCourier
     database: Database | None = None
     """The shared PostgreSQL pool, when the deployment has one."""
+    inbox: Inbox | None = None
+    """The built-in partner inbox (the embedded default, without an intakes file)."""
 
     async def open(self) -> None:
         """Connect to the database (migrating its schema); StorageUnavailableError if it is
@@ -49,13 +52,21 @@ def build_services(
     *,
     sessions: SessionStore,
     database: Database | None = None,
+    inbox: bool = False,
 ) -> Services:
     """The conversation and its ports; raises ContentError for a bad intakes file and
-    ValueError for a bad register key. With ``database``, call :meth:`Services.open` first."""
+    ValueError for a bad register key. With ``database``, call :meth:`Services.open` first.
+    ``inbox``: without an intakes file, give every pack partner a built-in inbox (for a server,
+    which shows it at ``/inbox``; a terminal chat has no one to read it)."""
     targets = load_intakes(settings.intakes_file, knowledge) if settings.intakes_file else ()
+    store = Inbox() if inbox and settings.intakes_file is None else None
+    if store is not None:
+        targets = inbox_targets(knowledge)
     intakes = Intakes(targets)
     webhook = WebhookCourier(public_url=settings.public_url)
     intakes.add_courier("webhook", webhook)
+    if store is not None:
+        intakes.add_courier("inbox", InboxCourier(store))
     register = open_register(settings, database)
     conversation = Conversation(
         knowledge,
@@ -65,4 +76,4 @@ def build_services(
         notifier=ChannelNotifier(intakes),
         key=register_key(settings),
     )
-    return Services(conversation, register, intakes, webhook, database)
+    return Services(conversation, register, intakes, webhook, database, store)

@@ -49,6 +49,9 @@ class Settings:
     """The local web chat page: auto (this machine only), on (everyone) or off."""
     database_url: str = ""
     """PostgreSQL for sessions and the register (shared by instances); empty: embedded."""
+    inbox_secret: str = ""
+    """A shared secret that opens the partner inbox (``/inbox``) on a trusted network; empty:
+    the inbox follows the web page's rule only."""
 
     @property
     def slack_enabled(self) -> bool:
@@ -80,6 +83,7 @@ class Settings:
             public_url=values.get("VERBIND_PUBLIC_URL", "").rstrip("/"),
             web_page=_web_page_mode(values.get("VERBIND_WEB_PAGE", "auto")),
             database_url=values.get("VERBIND_DATABASE_URL", "").strip(),
+            inbox_secret=values.get("VERBIND_INBOX_SECRET", ""),
         )
 
 

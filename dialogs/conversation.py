@@ -480,14 +480,16 @@ class Conversation:
         assert place is not None
         # A coarse region code (one of 25), kept to fill in a later register entry.
         session = session.with_fact("regio", place.region.code.lower())
+        contacts = place_contact_ids(self._knowledge, place)
         return self._aside(
             session,
             here,
             action="place",
             text=place_text(self._knowledge, place),
-            contacts=place_contact_ids(self._knowledge, place),
+            contacts=contacts,
             sources=place_sources(self._knowledge, place),
             outcome="contact",
+            extra=self._consultation_targets(contacts),
         )
 
     def contacts_for(self, text: str, *, limit: int = 5) -> tuple[ContactCard, ...]:

@@ -262,6 +262,8 @@ def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBas
         print(f"Verbind luistert op http://{host}:{port} ({mode})", flush=True)
         if url := page_url(settings, host=host, port=port):
             print(f"  Open de testpagina: {url}", flush=True)
+            if settings.intakes_file is None:
+                print(f"  Inbox van de ketenpartners: {url}inbox", flush=True)
         print(f"  Teams-bericht-eindpunt: http://{host}:{port}/api/messages", flush=True)
         print(f"  Status: http://{host}:{port}/healthz", flush=True)
         if settings.slack_enabled:

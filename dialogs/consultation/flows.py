@@ -39,6 +39,8 @@ _FIXED_LABELS = {
     "vl:richting:ander": LABEL["they-asked"],
     "av:bereik:telefoon": LABEL["by-phone"],
     "av:soort:procesevaluatie": LABEL["evaluation"],
+    "av:soort:bevraging": LABEL["ask-info"],
+    "av:soort:terugkoppeling": LABEL["feedback"],
 }
 
 

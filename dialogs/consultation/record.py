@@ -79,7 +79,7 @@ class RecordFlow(Steps):
         if gemeente is None:
             return self._ask_gemeente(session, problem or SAY["unknown-gemeente"])
         known = session.with_fact(REGION_FACT, gemeente.region.lower())
-        return self._region(known.with_fact(GEMEENTE_FACT, gemeente.code), channel)
+        return self._region(known.with_fact(GEMEENTE_FACT, gemeente.code.lower()), channel)
 
     def _partner(self, session: Session) -> FlowResult:
         kind: Kind = session.facts["vl-soort"]  # type: ignore[assignment]

@@ -100,7 +100,7 @@ class RequestFlow(Steps):
             targets = (*(f"av:soort:{k}" for k in (*REQUEST_KINDS, EVALUATION)), "av:annuleer")
             return self.ask(cleared, REQUEST_NODE, SAY["ask-jgz-kind"], targets, "request-kind")
         available = self._askable(cleared)
-        if partner is not None and partner in available:
+        if partner is not None and partner in self.with_intake():
             return self._urgency(cleared.with_fact("av-partner", partner))
         if partner is not None or not available:
             return self._no_intake(cleared, partner, available)
@@ -151,7 +151,7 @@ class RequestFlow(Steps):
         if warning is None and GEMEENTE_FACT in session.facts:
             return self._to_jgz(session)
         offer = Offer(REQUEST_NODE, (SUBMIT, "av:annuleer"))
-        form = Form((GEMEENTE_FIELD,), Button(LABEL["confirm"], Payload(REQUEST_NODE, SUBMIT)))
+        form = Form((GEMEENTE_FIELD,), Button(LABEL["next"], Payload(REQUEST_NODE, SUBMIT)))
         reply = Reply(
             SAY["ask-gemeente"],
             kind="question",
@@ -163,7 +163,7 @@ class RequestFlow(Steps):
         return FlowResult(waiting, [*replies, reply], "request-gemeente")
 
     def _to_jgz(self, session: Session) -> FlowResult:
-        gemeente = self._knowledge.gemeenten[session.facts[GEMEENTE_FACT]]
+        gemeente = self._knowledge.gemeenten[session.facts[GEMEENTE_FACT].upper()]
         coverage = self._knowledge.coverage.get(gemeente.code)
         jgz = coverage.jgz if coverage is not None else None
         if jgz is None or jgz not in self.with_intake():
@@ -252,7 +252,7 @@ class RequestFlow(Steps):
         if gemeente is None:
             return self._gemeente(session, problem or SAY["unknown-gemeente"])
         known = session.with_fact(REGION_FACT, gemeente.region.lower())
-        return self._to_jgz(known.with_fact(GEMEENTE_FACT, gemeente.code))
+        return self._to_jgz(known.with_fact(GEMEENTE_FACT, gemeente.code.lower()))
 
     def _send(self, session: Session, turn: Turn, values: Mapping[str, str]) -> FlowResult:
         recipient = session.facts["av-partner"]
@@ -338,5 +338,5 @@ class RequestFlow(Steps):
 
     def _gemeente_name(self, session: Session) -> str | None:
         code = session.facts.get(GEMEENTE_FACT)
-        gemeente = self._knowledge.gemeenten.get(code) if code else None
+        gemeente = self._knowledge.gemeenten.get(code.upper()) if code else None
         return gemeente.name if gemeente else None

@@ -20,6 +20,7 @@ from knowledge.model import PARTNER_PROFESSION, RegionPack
 
 __all__ = [
     "FORM_FACT",
+    "GEMEENTE_FACT",
     "MENU",
     "PSEUDO_PARTNERS",
     "RECORD_NODE",

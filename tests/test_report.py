@@ -106,6 +106,18 @@ def section(text: str, title: str) -> list[str]:
     return lines[start : lines.index("", start)]
 
 
+def table(text: str, dialect: str = "excel-nl") -> list[list[str]]:
+    """A rendered CSV read back with the csv module (its byte-order mark dropped)."""
+    delimiter = ";" if dialect == "excel-nl" else ","
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=delimiter))
+
+
+def dict_rows(text: str) -> list[dict[str, str]]:
+    """A rendered CSV (Dutch Excel dialect) as one dict per row."""
+    header, *rows = table(text)
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
 def svgs(page: str) -> list[ET.Element]:
     """Every inline SVG of a page, parsed as XML."""
     return [ET.fromstring(s) for s in re.findall(r"<svg\b.*?</svg>", page, flags=re.DOTALL)]
@@ -194,6 +206,7 @@ def test_kind_partner_region_and_direction_are_counted(build: Callable[..., Repo
     assert counts(report.by_kind) == {
         "collegiale-consultatie": 5, "advies-veilig-thuis": 0, "vertrouwensarts": 6,
         "aandachtsfunctionaris": 0, "save": 7, "melding": 0, "procesevaluatie": 0, "overig": 2,
+        "bevraging": 0, "terugkoppeling": 0, "opschalen": 0, "afschalen": 0,
     }  # fmt: skip
     partners = {row.label: row.count for row in report.by_partner.rows}
     assert partners == {
@@ -289,7 +302,7 @@ def test_without_pickups_the_time_is_geen(build: Callable[..., Report]) -> None:
     report = build([r for i in range(6) for r in request(f"R{i}", "2026-03-03T09:00Z", None)])
     assert (report.requests, report.picked_up, report.median_pickup) == (6, 0, None)
     assert section(render_text(report), "Totaal")[-1].endswith("geen")
-    rows = list(csv.DictReader(io.StringIO(render_csv(report))))
+    rows = dict_rows(render_csv(report))
     assert next(r for r in rows if r["code"] == "mediaan-minuten")["aantal"] == "geen"
 
 
@@ -331,14 +344,14 @@ def test_small_counts_never_show_through(
 def test_a_small_count_is_masked_in_every_format(build: Callable[..., Report]) -> None:
     """Three SAVE consultations read "<5" in the text, the CSV, the table and the chart."""
     report = build(series("A", 10) + series("S", 3, kind="save") + series("M", 1, kind="melding"))
-    assert section(render_text(report), "Per soort vraag")[4].split() == ["SAVE", MASK]
-    rows = list(csv.DictReader(io.StringIO(render_csv(report))))
+    assert section(render_text(report), "Per soort")[4].split() == ["SAVE", MASK]
+    rows = dict_rows(render_csv(report))
     assert next(r for r in rows if r["code"] == "save")["aantal"] == MASK
     page = render_html(report)
     assert '<th scope="row">SAVE</th><td class="getal">&lt;5</td>' in page
-    kinds_chart = svgs(page)[1]
+    kinds_chart = svgs(page)[3]
     bars = {g.findtext("title"): g.find("rect") for g in kinds_chart.iter("g")}
-    save, melding = bars["SAVE: <5"], bars["Melding: <5"]
+    save, melding = bars["SAVE: <5"], bars["Melding Veilig Thuis: <5"]
     assert save is not None
     assert melding is not None
     assert save.attrib["width"] == melding.attrib["width"]
@@ -363,7 +376,7 @@ def test_masked_partners_are_listed_by_name(build: Callable[..., Report]) -> Non
 def test_text_has_aligned_columns(build: Callable[..., Report]) -> None:
     """Within a section of the text format every line has the same width, counts right-aligned."""
     text = render_text(build(series("A", 12) + series("S", 2, kind="save")))
-    for title in ("Per maand", "Per soort vraag", "Per richting"):
+    for title in ("Per maand", "Per soort", "Per richting", "Convenant"):
         assert len({len(line) for line in section(text, title)}) == 1
     assert section(text, "Per maand")[1].endswith(" 14")
 
@@ -372,13 +385,13 @@ def test_text_states_how_it_counts(build: Callable[..., Report]) -> None:
     """The text says what a consultation is and that small counts are masked."""
     text = " ".join(render_text(build(series("A", 5))).split())
     assert "een consultatie is een vastgelegde consultatie of een verzoek" in text
-    assert "Aantallen van 1 tot en met 4 staan er als <5." in text
+    assert "Aantallen van 1 tot en met 4 staan er als <5;" in text
 
 
 def test_csv_parses_back_as_one_tidy_table(build: Callable[..., Report]) -> None:
     """The CSV reads back with the csv module: a header and one figure per row."""
     report = build(series("A", 6) + series("S", 5, kind="save", day="2026-07-01"))
-    rows = list(csv.reader(io.StringIO(render_csv(report))))
+    rows = table(render_csv(report))
     assert tuple(rows[0]) == CSV_HEADER
     assert all(len(row) == len(CSV_HEADER) for row in rows)
     by_part = {(r[2], r[3]): r[5] for r in rows[1:]}
@@ -400,7 +413,7 @@ def test_html_is_one_standalone_accessible_page(build: Callable[..., Report]) ->
     assert "script" not in tags
     assert "http" not in page.lower()
     assert not any(key in {"src", "href"} for _, attrs in parser.tags for key in attrs)
-    assert tags.count("svg") == tags.count("table") == 5
+    assert tags.count("svg") == tags.count("table") == 6
 
 
 def test_every_chart_is_well_formed_svg_with_a_text_alternative(
@@ -408,25 +421,25 @@ def test_every_chart_is_well_formed_svg_with_a_text_alternative(
 ) -> None:
     """Each chart parses as XML, is an image labelled by its own title and description."""
     charts = svgs(render_html(build(series("A", 9, region="VT05"))))
-    assert len(charts) == 5
+    assert len(charts) == 6
     for chart in charts:
         assert chart.attrib["role"] == "img"
         ids = {element.attrib.get("id") for element in chart}
         assert set(chart.attrib["aria-labelledby"].split()) <= ids
         assert chart.findtext("title")
         assert chart.findtext("desc")
-    assert "Gelderland-Midden: 9" in (charts[3].findtext("desc") or "")
+    assert "Gelderland-Midden: 9" in (charts[5].findtext("desc") or "")
 
 
 def test_chart_bars_are_scaled_to_the_largest_count(build: Callable[..., Report]) -> None:
     """A bar of 5 is half as long as a bar of 10; a zero has no bar."""
     report = build(series("A", 10) + series("M", 5, kind="melding"))
-    bars = {g.findtext("title"): g.find("rect") for g in svgs(render_html(report))[1].iter("g")}
+    bars = {g.findtext("title"): g.find("rect") for g in svgs(render_html(report))[3].iter("g")}
     widths = {
         title: float(rect.attrib["width"]) for title, rect in bars.items() if rect is not None
     }
-    assert widths["Melding: 5"] * 2 == widths["Advies Veilig Thuis: 10"]
-    assert bars["Overig: 0"] is None
+    assert widths["Melding Veilig Thuis: 5"] * 2 == widths["Advies Veilig Thuis: 10"]
+    assert bars["Ander overleg: 0"] is None
 
 
 @pytest.mark.parametrize("render", [render_text, render_html])
@@ -439,8 +452,8 @@ def test_an_empty_period_says_so(build: Callable[..., Report], render: Callable[
 
 def test_an_empty_period_gives_zeros_in_csv(build: Callable[..., Report]) -> None:
     """Without consultations the CSV still has every row, with zeros."""
-    rows = list(csv.DictReader(io.StringIO(render_csv(build([])))))
-    assert {r["aantal"] for r in rows if r["onderdeel"] != "oppaktijd"} == {"0"}
+    rows = dict_rows(render_csv(build([])))
+    assert {r["aantal"] for r in rows if r["onderdeel"] not in ("oppaktijd", "convenant")} == {"0"}
     assert len([r for r in rows if r["onderdeel"] == "maand"]) == 12
 
 
@@ -484,7 +497,7 @@ def test_report_command_reads_the_register(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert out.read_bytes().startswith(b"\xef\xbb\xbf"), "Excel reads the CSV as UTF-8"
-    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    rows = table(out.read_text(encoding="utf-8"))
     assert tuple(rows[0]) == CSV_HEADER
     by_part = {(r[2], r[3]): r[5] for r in rows[1:]}
     assert by_part[("totaal", "consultaties")] == "11"

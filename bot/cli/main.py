@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.channels.terminal import TerminalChannel, replies_json, replies_text
+from bot.cli.dutch import DutchParser
 from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.storage.backends import UNREACHABLE, open_database
@@ -115,9 +116,11 @@ async def _chat(args: argparse.Namespace, services: Services) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="verbind", description="Verbind: meldcode en contacten.")
+    parser = DutchParser(prog="verbind", description="Verbind: meldcode en contacten.")
     parser.add_argument("--content", type=Path, help="map met de inhoud (standaard: ingebouwd)")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(
+        dest="command", required=True, parser_class=DutchParser, title="opdrachten"
+    )
     chat = commands.add_parser("chat", help="gesprek in de terminal")
     chat.add_argument("--json", action="store_true", help="één JSON-object per invoerregel")
     ask = commands.add_parser("ask", help="één vraag, één antwoord")
@@ -165,10 +168,22 @@ def _register_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPars
     purge = actions.add_parser("purge", help="verwijder oude records (wordt zelf vastgelegd)")
     purge.add_argument("--older-than", help="termijn in maanden, bv. 24m (standaard: instelling)")
     report = commands.add_parser("report", help="jaarcijfers van het convenant")
-    report.add_argument("--from", dest="start", required=True, help="begindatum JJJJ-MM-DD")
-    report.add_argument("--to", dest="end", required=True, help="einddatum JJJJ-MM-DD (t/m)")
-    report.add_argument("--format", choices=("text", "csv", "html"), default="text")
-    report.add_argument("--out", type=Path, help="schrijf naar dit bestand")
+    report.add_argument(
+        "--from", dest="start", required=True, metavar="JJJJ-MM-DD", help="begindatum"
+    )
+    report.add_argument(
+        "--to", dest="end", required=True, metavar="JJJJ-MM-DD", help="einddatum (t/m)"
+    )
+    report.add_argument(
+        "--format", choices=("text", "csv", "html"), default="text", help="standaard text"
+    )
+    report.add_argument(
+        "--csv-dialect",
+        choices=("excel-nl", "rfc4180"),
+        default="excel-nl",
+        help="excel-nl (standaard): puntkomma's en een BOM voor Excel; rfc4180: komma's",
+    )
+    report.add_argument("--out", type=Path, metavar="BESTAND", help="schrijf naar dit bestand")
 
 
 def _slack_manifest(args: argparse.Namespace) -> int:

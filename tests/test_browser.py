@@ -208,7 +208,7 @@ def test_request_form_in_chromium(
     """The request form: labelled fields that get the focus, a guard refusal that keeps the
     form, then a request that reaches the partner's webhook; accessible throughout."""
     chromium, _ = tools
-    question = {"Korte vraag (optioneel)": "Hoe pakken we dit samen op?"}
+    question = {"Korte vraag": "Hoe pakken we dit samen op?"}
     phone = {"Uw werknummer": "030 123 45 67"}
     plan = {
         "url": request_page,
@@ -218,19 +218,19 @@ def test_request_form_in_chromium(
         "steps": [
             {"type": "overleg aanvragen", "expect": "Bij welke organisatie"},
             {"click": "SAVE (Samen Veilig Midden-Nederland)", "focus": "Vandaag nog"},
-            {"click": "Vandaag nog", "focus": "Korte vraag (optioneel)"},
+            {"click": "Vandaag nog", "focus": "Korte vraag"},
             {
-                "fill": {"Korte vraag (optioneel)": "BSN 111222333", **phone},
+                "fill": {"Korte vraag": "BSN 111222333", **phone},
                 "submit": "Versturen",
                 "expect": "cliëntgegevens",
-                "focus": "Korte vraag (optioneel)",
+                "focus": "Korte vraag",
             },
             {"fill": {**question, **phone}, "submit": "Versturen", "expect": "VB-"},
         ],
     }
     run_plan(tools, plan, FORM_SCREENSHOT, tmp_path)
     [body] = FakeWebhook.bodies
-    assert body["question"] == question["Korte vraag (optioneel)"]
+    assert body["question"] == question["Korte vraag"]
     assert body["callback"] == "telefoon 030 123 45 67"
 
 

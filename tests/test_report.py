@@ -528,3 +528,92 @@ def test_report_command_refuses_bad_periods(
     assert result.returncode == 2
     assert message in result.stderr
     assert result.stdout == ""
+
+
+# -- the covenant's figures ----------------------------------------------------------------------
+
+
+def seeded() -> list[ConsultationRecord]:
+    """A year of both directions: meldingen and terugkoppeling, op- and afschalen, procesevaluaties
+    and requests picked up after 10, 20, …, 100 minutes."""
+    vt = {"partner": "veilig-thuis-utrecht", "direction": "partner-jgz"}
+    records = (
+        series("M", 10, day="2026-02-10", kind="melding")
+        + series("T", 6, day="2026-05-12", kind="terugkoppeling", **vt)
+        + series("B", 5, day="2026-05-13", kind="bevraging", **vt)
+        + series("U", 5, day="2026-08-01", kind="opschalen")
+        + series("D", 2, day="2026-08-02", kind="afschalen")
+        + series("P", 5, day="2026-11-03", kind="procesevaluatie", partner="save")
+    )
+    for i in range(10):
+        asked = f"2026-03-0{1 + i % 9}T08:00Z"
+        picked = f"2026-03-0{1 + i % 9}T{8 + (i + 1) * 10 // 60:02d}:{(i + 1) * 10 % 60:02d}Z"
+        records += request(f"R{i}", asked, picked)
+    return records
+
+
+def test_covenant_figures_over_a_seeded_register(build: Callable[..., Report]) -> None:
+    """Both directions, the terugkoppeling share, op- and afschalen, procesevaluaties and the
+    median and p90 pick-up time are counted; small ones masked."""
+    report = build(seeded())
+    assert (report.consultations, report.requests, report.picked_up) == (43, 10, 10)
+    assert (report.median_pickup, report.p90_pickup) == (55, 90)
+    assert counts(report.by_direction) == {"jgz-partner": 32, "partner-jgz": 11, "intern": 0}
+    assert counts(report.by_quarter) == {"2026-K1": 20, "2026-K2": 11, "2026-K3": 7, "2026-K4": 5}
+    asked = {row.code: row.requests for row in report.by_quarter.rows}
+    assert asked == {"2026-K1": 10, "2026-K2": 0, "2026-K3": 0, "2026-K4": 0}
+    convenant = {r[3]: r[5] for r in table(render_csv(report))[1:] if r[2] == "convenant"}
+    assert convenant["aandeel-terugkoppeling"] == "60%"
+    assert (convenant["opschalen"], convenant["afschalen"]) == ("5", MASK)
+    assert convenant["procesevaluaties"] == "5"
+    assert convenant["p90-minuten"] == "1 uur 30 min"
+    text = render_text(report)
+    assert "Aandeel meldingen met terugkoppeling" in text
+    assert "Van partner naar JGZ" in text
+
+
+def test_a_share_of_small_counts_is_not_computed(build: Callable[..., Report]) -> None:
+    """With fewer than 5 meldingen or terugkoppelingen no share is shown, and no p90 either."""
+    report = build(series("M", 9, kind="melding") + series("T", 2, kind="terugkoppeling"))
+    convenant = {r[3]: r[5] for r in table(render_csv(report))[1:] if r[2] == "convenant"}
+    assert convenant["aandeel-terugkoppeling"] == "te weinig"
+    assert convenant["p90-minuten"] == "te weinig"
+
+
+def test_small_counts_alone_are_never_drawn_as_a_full_bar(build: Callable[..., Report]) -> None:
+    """When every count in a chart is below 5, the marker keeps its small fixed width."""
+    report = build(series("S", 3, kind="save"))
+    for chart in svgs(render_html(report)):
+        for rect in chart.iter("rect"):
+            assert float(rect.attrib["width"]) <= 22
+            assert rect.attrib["stroke-dasharray"]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "delimiter", "bom"), [("excel-nl", ";", True), ("rfc4180", ",", False)]
+)
+def test_both_csv_dialects(
+    build: Callable[..., Report], dialect: str, delimiter: str, bom: bool
+) -> None:
+    """Dutch Excel gets semicolons and a byte-order mark; rfc4180 commas and none; same table."""
+    report = build(seeded())
+    text = render_csv(report, dialect)
+    assert text.startswith("\ufeff") == bom
+    assert text.removeprefix("\ufeff").splitlines()[0] == delimiter.join(CSV_HEADER)
+    assert table(text, dialect) == table(render_csv(report))
+
+
+@pytest.mark.parametrize(
+    "command", [("report", "--from", "2026-01-01", "--to", "2026-12-31"), ("register", "verify")]
+)
+def test_a_missing_register_is_an_error_not_a_new_one(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """Run where no register is, the command says so in one Dutch line, exits non-zero and
+    creates nothing (no empty register, no key)."""
+    data = tmp_path / "elders"
+    result = run_cli(data, *command)
+    assert result.returncode == 5
+    assert result.stderr.count("\n") == 1
+    assert "er is geen register" in result.stderr
+    assert not data.exists()

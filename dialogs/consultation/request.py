@@ -86,10 +86,12 @@ class RequestFlow(Steps):
         return frozenset(o for p in self._knowledge.packs.values() for o in p.jgz)
 
     def _askable(self, session: Session) -> tuple[str, ...]:
-        """Partners this user may ask: the JGZ for Veilig Thuis/SAVE, the others for the JGZ."""
-        jgz = self._jgz()
-        partner_side = self.is_partner_professional(session)
-        return tuple(p for p in self.with_intake() if (p in jgz) == partner_side)
+        """Partners this user may ask: the JGZ for Veilig Thuis/SAVE, anyone with an intake
+        otherwise (a request to a JGZ organisation then runs partner → JGZ)."""
+        if self.is_partner_professional(session):
+            jgz = self._jgz()
+            return tuple(p for p in self.with_intake() if p in jgz)
+        return self.with_intake()
 
     # -- steps ---------------------------------------------------------------------------------
 

@@ -9,10 +9,14 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from bot.settings import Settings
+from bot.storage.backends import open_register
 
 from tests.serving import FOREIGN_SETTINGS
 from tests.test_browser import BROWSER, PNG_SIGNATURE, ROOT, serve_page, tools
@@ -101,12 +105,20 @@ def run_node(tools: tuple[str, str], plan: dict[str, Any], tmp_path: Path) -> di
 
 
 def report_html(tmp_path: Path) -> Path:
-    """`verbind report --format html` over the server's register (a wide period: no clock)."""
+    """`verbind report --format html` over the server's register, for the quarter its records
+    fall in (read from the register, so the test does not depend on today's date)."""
     out = tmp_path / "rapport.html"
+    register = open_register(Settings(data_dir=tmp_path / "data"))
+    try:
+        times = sorted(r.time for r in register.records())
+    finally:
+        register.close()
+    first = date.fromisoformat(times[0][:10])
+    start = first.replace(month=(first.month - 1) // 3 * 3 + 1, day=1)
     env = {k: v for k, v in os.environ.items() if k not in FOREIGN_SETTINGS}
     env["VERBIND_DATA_DIR"] = str(tmp_path / "data")
-    command = [sys.executable, "-m", "bot.cli", "report", "--from", "2000-01-01"]
-    command += ["--to", "2199-12-31", "--format", "html", "--out", str(out)]
+    command = [sys.executable, "-m", "bot.cli", "report", "--from", start.isoformat()]
+    command += ["--to", times[-1][:10], "--format", "html", "--out", str(out)]
     subprocess.run(command, env=env, check=True, capture_output=True, timeout=120)
     return out
 

@@ -32,7 +32,7 @@ COOKIE = "verbind_inbox"
 _MAX_FORM = 4096
 _CSS = (
     "body{font:16px/1.5 system-ui,'Segoe UI',Arial,sans-serif;max-width:46rem;margin:1.5rem auto;"
-    "padding:0 1rem;color:#1a1a1a}h1{font-size:1.5rem}article{border:2px solid #1f4e79;"
+    "padding:0 1rem;color:#1a1a1a}h1{font-size:1.5rem}h2{font-size:1.15rem;margin:.2rem 0}article{border:2px solid #1f4e79;"
     "border-radius:6px;padding:.6rem 1rem;margin:1rem 0}article p{margin:.2rem 0;"
     "white-space:pre-line}button{font:inherit;padding:.4rem 1rem;border-radius:4px;"
     "border:2px solid #1f4e79;background:#1f4e79;color:#fff;cursor:pointer}"

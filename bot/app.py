@@ -106,7 +106,11 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     database = open_database(settings)
     sessions = open_sessions(settings, database)
     services = build_services(
-        settings, loaded, sessions=sessions, database=database, inbox=settings.web_page != "off" or bool(settings.inbox_secret)
+        settings,
+        loaded,
+        sessions=sessions,
+        database=database,
+        inbox=settings.web_page != "off" or bool(settings.inbox_secret),
     )
     probe = database.probe if database is not None else None
     app = web.Application(
@@ -131,7 +135,10 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     if services.inbox is not None:
         partners = services.intakes.partners()
         mount_inbox(
-            app, conversation=conversation, inbox=services.inbox, partners=partners,
+            app,
+            conversation=conversation,
+            inbox=services.inbox,
+            partners=partners,
             settings=settings,
         )
     if settings.slack_enabled:

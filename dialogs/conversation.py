@@ -44,7 +44,7 @@ from dialogs.session import Offer, Session, SessionConflictError, SessionStore, 
 from dialogs.turn import Button, ContactCard, Payload, Reply, SourceNote, Turn
 from knowledge.engine import Position, StepError, Walk, back, step, walk
 from knowledge.library import KnowledgeBase
-from knowledge.model import CONTINUE_ID, PROFESSIONS, AdviceNode, DecisionTree
+from knowledge.model import CONTINUE_ID, AdviceNode, DecisionTree
 from knowledge.normalise import normalise
 from knowledge.search import SearchIndex
 
@@ -382,7 +382,7 @@ class Conversation:
         if kind == _CMD:
             command = next((c for c in Command if c.value == ident), Command.MENU)
             return self._on_command(session, here, command, new=False)
-        if kind == profession.PROFESSION_TARGET and ident in PROFESSIONS:
+        if kind == profession.PROFESSION_TARGET and ident in profession.CHOICES:
             return self._profession_chosen(session, ident)
         if kind == "tree" and ident in self._knowledge.trees:
             tree = self._knowledge.trees[ident]

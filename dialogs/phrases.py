@@ -6,15 +6,14 @@ Region-specific wording (a dossier line, a partner's name) is content, in the re
 from __future__ import annotations
 
 __all__ = [
-    "CONSULTATION",
-    "CONSULTATION_LABELS",
-    "DANGER",
-    "VEILIG_THUIS_NUMBER",
     "AMBIGUOUS",
     "BACK_AT_START",
     "CONFLICT",
+    "CONSULTATION",
+    "CONSULTATION_LABELS",
     "CONTACT_HEADER",
     "CONTENT_CHANGED",
+    "DANGER",
     "EMPTY",
     "FALLBACK",
     "FAQ_RESUME",
@@ -29,6 +28,7 @@ __all__ = [
     "STALE_BUTTON",
     "STOPPED",
     "TOO_LONG",
+    "VEILIG_THUIS_NUMBER",
     "WELCOME",
 ]
 
@@ -83,7 +83,10 @@ CONSULTATION: dict[str, str] = {
     "ask-partner": "Met welke organisatie was het overleg?",
     "ask-direction": "{subject}. Wie vroeg om het overleg?",
     "confirm": "{subject} vastleggen?",
-    "recorded": "Vastgelegd. Referentie: {reference}\n{dossier}: {subject} op {day}, referentie {reference}.",
+    "recorded": (
+        "Vastgelegd. Referentie: {reference}\n"
+        "{dossier}: {subject} op {day}, referentie {reference}."
+    ),
     "anonymous": "Vermeld of het overleg anoniem was.",
     "dossier": "Voor uw dossier",
     "cancelled": "Niets vastgelegd of verstuurd.",

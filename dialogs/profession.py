@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dialogs.session import Offer, Session
-from knowledge.model import PROFESSIONS
+from knowledge.model import PARTNER_PROFESSION, PROFESSIONS
 
 __all__ = [
     "ASK_PROFESSION",
+    "CHOICES",
     "PROFESSION_FACT",
     "PROFESSION_NODE",
     "PROFESSION_SET",
@@ -22,17 +23,20 @@ PROFESSION_FACT = "beroep"
 PENDING_TREE_FACT = "na-beroep"
 PROFESSION_NODE = "_beroep"
 PROFESSION_TARGET = "beroep"
+CHOICES: dict[str, str] = {**PROFESSIONS, PARTNER_PROFESSION: "Veilig Thuis / SAVE"}
+"""What the user can say they are: a JGZ profession, or a Veilig Thuis/SAVE professional (who
+then asks and informs the JGZ: the other direction of the covenant)."""
 ASK_PROFESSION = (
     "Wat is uw beroep? Dan toon ik de stappen zoals uw beroepsgroep ze beschrijft "
-    "(jeugdarts: KNMG-meldcode; jeugdverpleegkundige: V&VN). "
-    "Wijzigen kan altijd met 'beroep'."
+    "(jeugdarts: KNMG-meldcode; jeugdverpleegkundige: V&VN). Werkt u bij Veilig Thuis of "
+    "SAVE, dan helpt Verbind u de JGZ te bereiken. Wijzigen kan altijd met 'beroep'."
 )
 PROFESSION_SET = "Genoteerd: {label}. Wijzigen kan altijd met 'beroep'."
 
 
 def asking(session: Session, *, then_open: str | None) -> Session:
     """``session`` offering the professions, remembering which tree to open afterwards."""
-    targets = tuple(f"{PROFESSION_TARGET}:{p}" for p in PROFESSIONS)
+    targets = tuple(f"{PROFESSION_TARGET}:{p}" for p in CHOICES)
     offer = Offer(PROFESSION_NODE, targets)
     return replace(session.with_fact(PENDING_TREE_FACT, then_open), offer=offer)
 
@@ -46,4 +50,4 @@ def chosen(session: Session, profession: str) -> tuple[Session, str | None]:
 
 def label(profession: str) -> str:
     """The button label for a profession id."""
-    return PROFESSIONS.get(profession, profession)
+    return CHOICES.get(profession, profession)

@@ -19,8 +19,8 @@ __all__ = [
     "Alias",
     "Choice",
     "Coverage",
-    "DossierKind",
     "DecisionTree",
+    "DossierKind",
     "FaqEntry",
     "Gemeente",
     "Meta",
@@ -46,13 +46,13 @@ Outcome = Literal["melden", "hulp", "afsluiten", "contact", "vervolg"]
 
 Profession = Literal["jeugdarts", "jeugdverpleegkundige"]
 """Professions with their own wording (KNMG for doctors, V&VN for nurses; DOMAIN.md §1)."""
-PARTNER_PROFESSION = "veilig-thuis-save"
-"""A professional of Veilig Thuis or SAVE: the covenant's other direction (partner → JGZ)."""
 PROFESSIONS: dict[str, str] = {
     "jeugdarts": "Jeugdarts",
     "jeugdverpleegkundige": "Jeugdverpleegkundige",
-    PARTNER_PROFESSION: "Veilig Thuis / SAVE",
 }
+PARTNER_PROFESSION = "veilig-thuis-save"
+"""A professional of Veilig Thuis or SAVE: the covenant's other direction (partner → JGZ).
+Offered beside :data:`PROFESSIONS`; trees have no wording of their own for it."""
 
 DossierKind = Literal[
     "collegiale-consultatie",

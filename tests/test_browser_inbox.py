@@ -17,7 +17,6 @@ import pytest
 
 from bot.settings import Settings
 from bot.storage.backends import open_register
-
 from tests.serving import FOREIGN_SETTINGS
 from tests.test_browser import BROWSER, PNG_SIGNATURE, ROOT, serve_page, tools
 

@@ -23,10 +23,10 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import SESSIONS, AccessLog, create_app
-from bot.settings import Settings
 from bot.channels.web.page import TURN_PATH
 from bot.intake.inboxpage import INBOX_PATH
 from bot.intake.intakes import PICKUP_PATH
+from bot.settings import Settings
 from bot.storage.backends import open_register
 from dialogs.pii import find_pii
 from knowledge import KnowledgeBase

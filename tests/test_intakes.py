@@ -189,6 +189,8 @@ async def request_on_the_web_page(
     [spec] = [r["form"] for r in replies if r["form"]]
     assert [(f["name"], f["required"], f["kind"]) for f in spec["fields"]] == [
         ("vraag", False, "text"),
+        ("naam", False, "text"),
+        ("organisatie", False, "text"),
         ("telefoon", True, "tel"),
     ]
     return await say(client, {"payload": spec["submit"]["payload"], "form": form})

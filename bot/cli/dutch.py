@@ -15,7 +15,10 @@ __all__ = ["DutchParser", "dutch"]
 
 _ERRORS = (
     (r"^the following arguments are required: (.*)$", r"deze argumenten ontbreken: \1"),
-    (r"^argument (.*?): invalid choice: (.*?) \(choose from (.*)\)$", r"\1: ongeldige keuze \2 (kies uit \3)"),
+    (
+        r"^argument (.*?): invalid choice: (.*?) \(choose from (.*)\)$",
+        r"\1: ongeldige keuze \2 (kies uit \3)",
+    ),
     (r"^argument (.*?): expected one argument$", r"\1: verwacht één waarde"),
     (r"^argument (.*?): invalid (\S+) value: (.*)$", r"\1: ongeldige waarde \3 (verwacht: \2)"),
     (r"^argument (.*?): not allowed with argument (.*)$", r"\1: niet samen met \2"),

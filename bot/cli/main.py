@@ -161,7 +161,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _register_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _register_parsers(commands: argparse._SubParsersAction[DutchParser]) -> None:
     register = commands.add_parser("register", help="het consultatieregister")
     actions = register.add_subparsers(dest="action", required=True)
     actions.add_parser("verify", help="controleer de keten van het register")

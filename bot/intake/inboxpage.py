@@ -32,7 +32,8 @@ COOKIE = "verbind_inbox"
 _MAX_FORM = 4096
 _CSS = (
     "body{font:16px/1.5 system-ui,'Segoe UI',Arial,sans-serif;max-width:46rem;margin:1.5rem auto;"
-    "padding:0 1rem;color:#1a1a1a}h1{font-size:1.5rem}h2{font-size:1.15rem;margin:.2rem 0}article{border:2px solid #1f4e79;"
+    "padding:0 1rem;color:#1a1a1a}h1{font-size:1.5rem}h2{font-size:1.15rem;margin:.2rem 0}"
+    "article{border:2px solid #1f4e79;"
     "border-radius:6px;padding:.6rem 1rem;margin:1rem 0}article p{margin:.2rem 0;"
     "white-space:pre-line}button{font:inherit;padding:.4rem 1rem;border-radius:4px;"
     "border:2px solid #1f4e79;background:#1f4e79;color:#fff;cursor:pointer}"
@@ -58,7 +59,11 @@ _KEPT = (
 
 class _InboxPage:
     def __init__(
-        self, conversation: Conversation, inbox: Inbox, partners: tuple[str, ...], settings: Settings
+        self,
+        conversation: Conversation,
+        inbox: Inbox,
+        partners: tuple[str, ...],
+        settings: Settings,
     ) -> None:
         self._conversation = conversation
         self._inbox = inbox
@@ -66,7 +71,9 @@ class _InboxPage:
         self._everyone = settings.web_page == "on"
         self._local = settings.web_page != "off"
         secret = settings.inbox_secret.encode()
-        self._pass = hmac.new(secret, b"verbind-inbox", hashlib.sha256).hexdigest() if secret else ""
+        self._pass = (
+            hmac.new(secret, b"verbind-inbox", hashlib.sha256).hexdigest() if secret else ""
+        )
 
     # -- access --------------------------------------------------------------------------------
 
@@ -155,7 +162,11 @@ class _InboxPage:
             raise web.HTTPForbidden(text="Onjuist wachtwoord.")
         response = web.HTTPSeeOther(INBOX_PATH)
         response.set_cookie(
-            COOKIE, self._pass, path=INBOX_PATH, httponly=True, samesite="Strict",
+            COOKIE,
+            self._pass,
+            path=INBOX_PATH,
+            httponly=True,
+            samesite="Strict",
             secure=request.secure,
         )
         raise response

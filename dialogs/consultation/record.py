@@ -137,7 +137,10 @@ class RecordFlow(Steps):
         day = record.time[8:10] + "-" + record.time[5:7] + "-" + record.time[:4]
         dossier = self._dossier(session, kind, record.region)
         text = SAY["recorded"].format(
-            dossier=dossier[0], reference=record.reference, subject=self.subject(kind, partner), day=day
+            dossier=dossier[0],
+            reference=record.reference,
+            subject=self.subject(kind, partner),
+            day=day,
         )
         if kind in _ADVICE:
             text = f"{text} {SAY['anonymous']}"
@@ -152,13 +155,15 @@ class RecordFlow(Steps):
         effect = Effect(done=(done,), failed=(failed,), record=record)
         return FlowResult(after, [], "recorded", effect)
 
-    def _dossier(self, session: Session, kind: Kind, region: str | None) -> tuple[str, tuple[str, ...]]:
+    def _dossier(
+        self, session: Session, kind: Kind, region: str | None
+    ) -> tuple[str, tuple[str, ...]]:
         """The dossier line of the region's pack when it applies to this kind and to the user's
         organisation (a JGZ line is not for Veilig Thuis); else the plain one."""
         dossier = self._knowledge.pack_for(region).dossier
         if dossier is None or self.is_partner_professional(session):
             return SAY["dossier"], ()
-        line = dossier.kinds.get(kind, dossier.line)  # type: ignore[call-overload]
+        line = dossier.kinds.get(kind, dossier.line) if kind != "register" else dossier.line
         return line, (dossier.source,) if dossier.source else ()
 
     def _candidates(self, kind: Kind, session: Session) -> tuple[str, ...]:
@@ -172,9 +177,15 @@ class RecordFlow(Steps):
         if kind == "save":
             return tuple(o for p in packs for o in p.protection)
         if self.is_partner_professional(session):
-            return (*(p.veilig_thuis for p in packs if p.veilig_thuis), *(o for p in packs for o in p.protection))
+            return (
+                *(p.veilig_thuis for p in packs if p.veilig_thuis),
+                *(o for p in packs for o in p.protection),
+            )
         if kind in ("opschalen", "afschalen"):
-            return (*(p.veilig_thuis for p in packs if p.veilig_thuis), *(o for p in packs for o in p.protection))
+            return (
+                *(p.veilig_thuis for p in packs if p.veilig_thuis),
+                *(o for p in packs for o in p.protection),
+            )
         return (*dict.fromkeys(o for p in packs for o in p.chain), "overig")
 
     def _present(self, partners: tuple[str, ...]) -> tuple[str, ...]:

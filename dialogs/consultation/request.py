@@ -42,7 +42,7 @@ from dialogs.phrases import CONSULTATION as SAY
 from dialogs.phrases import CONSULTATION_LABELS as LABEL
 from dialogs.register import Direction, Kind
 from dialogs.session import Offer, Session
-from dialogs.turn import Button, Form, Payload, Reply, Turn
+from dialogs.turn import Button, Form, FormField, Payload, Reply, Turn
 from knowledge.library import KnowledgeBase
 
 __all__ = ["OPEN_PREFIX", "RequestFlow", "request_target"]
@@ -213,7 +213,7 @@ class RequestFlow(Steps):
         targets = (f"av:bereik:{turn.reach}", "av:bereik:telefoon", "av:annuleer")
         return self.ask(session, REQUEST_NODE, text, targets, "request-reach")
 
-    def _fields(self, session: Session) -> tuple:  # type: ignore[type-arg]
+    def _fields(self, session: Session) -> tuple[FormField, ...]:
         return request_fields(
             message=self.is_partner_professional(session),
             organisation=not self.is_partner_professional(session),
@@ -227,7 +227,9 @@ class RequestFlow(Steps):
             SAY["ask-form"].format(partner=partner),
             kind="question",
             buttons=(self.cancel_button(REQUEST_NODE),),
-            form=Form(self._fields(session), Button(LABEL["submit"], Payload(REQUEST_NODE, SUBMIT))),
+            form=Form(
+                self._fields(session), Button(LABEL["submit"], Payload(REQUEST_NODE, SUBMIT))
+            ),
         )
         replies = [Reply(warning, kind="warning")] if warning else []
         waiting = replace(session.with_fact(FORM_FACT, _REQUEST_FORM), offer=offer)
@@ -320,7 +322,7 @@ class RequestFlow(Steps):
         stage = session.facts.get("av-fase")
         if kind in (*REQUEST_KINDS, EVALUATION):
             label = kind_label(kind)
-            return f"{label}: {STAGES[stage]}" if stage in STAGES else label
+            return f"{label}: {STAGES[stage]}" if stage is not None and stage in STAGES else label
         return _CONSULTATION_SUBJECT
 
     def _requester(self, session: Session, values: Mapping[str, str], partner: str) -> str:

@@ -121,7 +121,7 @@ class Steps:
         return organisation.name
 
     def subject(self, kind: Kind, partner: str) -> str:
-        """What a record is about, without doubled names: "Melding bij Veilig Thuis Utrecht",
+        """What a record is about, without doubled names: "Melding bij Veilig Thuis …",
         "SAVE (Samen Veilig Midden-Nederland)", "Collegiale consultatie"."""
         label = kind_label(kind)
         if partner == "intern":
@@ -210,4 +210,6 @@ class Steps:
     @staticmethod
     def cancel_button(node: str) -> Button:
         """The secondary button beside a form."""
-        return Button(LABEL["cancel"], Payload(node, f"{'vl' if node == RECORD_NODE else 'av'}:annuleer"))
+        return Button(
+            LABEL["cancel"], Payload(node, f"{'vl' if node == RECORD_NODE else 'av'}:annuleer")
+        )

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from dialogs.consultation.labels import DIRECTION_LABELS, KIND_LABELS
+from dialogs.consultation.labels import DIRECTION_LABELS, kind_label
 from dialogs.register import DIRECTIONS, KINDS, ConsultationRecord
 from knowledge.library import KnowledgeBase
 
@@ -256,7 +256,7 @@ class _Splitter:
 
     def by_kind(self) -> Breakdown:
         """Every kind, in register order."""
-        codes = [(k, KIND_LABELS.get(k, k)) for k in KINDS if k != "register"]  # type: ignore[call-overload]
+        codes = [(k, kind_label(k)) for k in KINDS if k != "register"]
         rows = self._fixed(lambda r: r.kind, codes)
         return Breakdown("soort", "Per soort", "Soort", rows)
 
@@ -267,6 +267,7 @@ class _Splitter:
 
     def by_partner(self, knowledge: KnowledgeBase) -> Breakdown:
         """The partners that occur, largest first."""
+
         def label(code: str) -> str:
             organisation = knowledge.organisations.get(code)
             return organisation.name if organisation else _PARTNER_LABELS.get(code, code)
@@ -276,6 +277,7 @@ class _Splitter:
 
     def by_region(self, knowledge: KnowledgeBase) -> Breakdown:
         """The regions that occur, largest first, unknown last."""
+
         def label(code: str) -> str:
             if code == UNKNOWN_REGION:
                 return "Onbekend"

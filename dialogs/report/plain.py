@@ -49,7 +49,9 @@ def render_text(report: Report) -> str:
         lines += [EMPTY, ""]
     else:
         lines += _section("Totaal", headline(report))
-        lines += _section("Convenant", [(label, value) for _, label, value in covenant_rows(report)])
+        lines += _section(
+            "Convenant", [(label, value) for _, label, value in covenant_rows(report)]
+        )
         for breakdown in report.breakdowns:
             rows = [(_with_requests(r.label, r.requests), masked(r.count)) for r in breakdown.rows]
             lines += _section(breakdown.title, rows)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from bot.channels.terminal import TerminalChannel
 from dialogs import Conversation, MemorySessionStore, Payload, Turn
 from dialogs.consultation import PICKUP_NODE, SUBMIT
 from dialogs.consultation.fields import check_field
@@ -577,3 +578,27 @@ def test_each_field_is_checked_on_its_own(field: str, value: str, problem: str) 
         )
         is None
     )
+
+
+async def test_the_terminal_checks_each_field_as_it_is_entered(shipped: KnowledgeBase) -> None:
+    """In the terminal a field with client data is refused at once and asked again, without
+    retyping the others; the prompt says "optioneel" once."""
+    desk = Desk("save")
+    conversation = Conversation(
+        shipped, sessions=MemorySessionStore(), register=MemoryRegister(), intakes=desk, key=KEY
+    )
+    terminal = TerminalChannel(conversation)
+    await terminal.say("overleg aanvragen")  # SAVE is the only partner with an intake
+    prompt = (await terminal.say("Vandaag nog"))[-1].text
+    assert prompt == "Korte vraag (optioneel; typ - om over te slaan):"
+    refused = await terminal.say(f"BSN {CANARY_BSN}")
+    assert "cliëntgegevens" in refused[0].text
+    assert refused[-1].text == prompt
+    assert (await terminal.say("Graag overleg"))[-1].text.startswith("Uw naam")
+    await terminal.say("-")
+    await terminal.say("-")
+    assert "werknummer" in (await terminal.say("12"))[0].text
+    sent = await terminal.say("030 123 45 67")
+    assert "Verstuurd" in sent[-1].text
+    [request] = desk.delivered
+    assert (request.question, request.callback) == ("Graag overleg", "telefoon 030 123 45 67")

@@ -13,6 +13,8 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Literal, Protocol, get_args
 
+from knowledge.model import ConsultationKind
+
 __all__ = [
     "DIRECTIONS",
     "KINDS",
@@ -29,21 +31,7 @@ __all__ = [
     "new_reference",
 ]
 
-Kind = Literal[
-    "collegiale-consultatie",
-    "advies-veilig-thuis",
-    "vertrouwensarts",
-    "aandachtsfunctionaris",
-    "save",
-    "melding",
-    "procesevaluatie",
-    "bevraging",
-    "terugkoppeling",
-    "opschalen",
-    "afschalen",
-    "overig",
-    "register",
-]
+Kind = Literal[ConsultationKind, "register"]
 """What the consultation was about. ``bevraging`` (a partner asks the JGZ for information) and
 ``terugkoppeling`` (a partner tells the JGZ how an investigation went) run partner → JGZ;
 ``opschalen``/``afschalen`` move a case up to or back from Veilig Thuis/SAVE (covenant, DOMAIN.md

@@ -18,9 +18,9 @@ __all__ = [
     "AdviceNode",
     "Alias",
     "Choice",
+    "ConsultationKind",
     "Coverage",
     "DecisionTree",
-    "DossierKind",
     "FaqEntry",
     "Gemeente",
     "Meta",
@@ -54,7 +54,7 @@ PARTNER_PROFESSION = "veilig-thuis-save"
 """A professional of Veilig Thuis or SAVE: the covenant's other direction (partner → JGZ).
 Offered beside :data:`PROFESSIONS`; trees have no wording of their own for it."""
 
-DossierKind = Literal[
+ConsultationKind = Literal[
     "collegiale-consultatie",
     "advies-veilig-thuis",
     "vertrouwensarts",
@@ -68,8 +68,8 @@ DossierKind = Literal[
     "afschalen",
     "overig",
 ]
-"""The kinds of consultation a dossier line can be written for (the register's kinds a user
-records; a test keeps the two lists equal)."""
+"""The kinds of consultation a user records (the register adds its own ``register`` kind);
+a region pack can word the dossier line per kind."""
 
 CONTINUE_ID = "verder"
 CONTINUE_LABEL = "Verder"
@@ -334,7 +334,7 @@ class Dossier(_Strict):
     """The opening of the dossier line, e.g. "Voor uw dossier (JGZ …: KIDOS, 'intern overleg')"."""
     source: Id | None = None
     """The source that prescribes this wording."""
-    kinds: dict[DossierKind, Text] = Field(default_factory=dict)
+    kinds: dict[ConsultationKind, Text] = Field(default_factory=dict)
     """A different opening per kind of consultation (a melding is not "intern overleg")."""
 
 

@@ -115,7 +115,8 @@ async def test_a_shared_secret_opens_the_inbox_on_a_trusted_network(
     assert right.status == 303
     cookie = right.cookies["verbind_inbox"]
     assert "lang-gedeeld-geheim" not in cookie.value
-    assert cookie["httponly"] and cookie["samesite"] == "Strict"
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Strict"
     assert (await client.get("/inbox/save", headers=OUTSIDE)).status == 200
 
 

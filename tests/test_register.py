@@ -37,7 +37,7 @@ from dialogs.register import (
     minute,
     new_reference,
 )
-from knowledge.model import DossierKind
+from knowledge.model import ConsultationKind
 
 ALLOWED = (
     "reference",
@@ -230,7 +230,7 @@ def test_kinds_and_directions_are_the_allow_list() -> None:
     assert DIRECTIONS == ("jgz-partner", "partner-jgz", "intern")
     recordable = tuple(k for k in KINDS if k != "register")
     assert tuple(KIND_LABELS) == recordable
-    assert get_args(DossierKind) == recordable
+    assert get_args(ConsultationKind) == recordable
 
 
 def test_schema_columns_are_the_allow_list_plus_the_chain(

@@ -15,12 +15,13 @@ import base64
 import hashlib
 import hmac
 from html import escape
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
 from bot.channels.web.page import is_local
 from bot.intake.inbox import Inbox
+from bot.intake.pickup import form_value
 from bot.settings import Settings
 from dialogs.conversation import Conversation
 from dialogs.intake import PICKUP_LABEL, ConsultationRequest, request_reply
@@ -125,7 +126,7 @@ class _InboxPage:
         self._admit(request)
         self._same_site(request)
         partner = self._partner(request)
-        reference = _form_value(await _read_form(request), "ref")
+        reference = form_value(await _read_form(request), "ref")
         item = self._inbox.get(partner, reference)
         if item is None:
             message = "Dit verzoek staat niet (meer) in de inbox."
@@ -156,7 +157,7 @@ class _InboxPage:
         if not self._pass:
             raise web.HTTPNotFound()
         self._same_site(request)
-        typed = _form_value(await _read_form(request), "geheim").encode()
+        typed = form_value(await _read_form(request), "geheim").encode()
         given = hmac.new(typed, b"verbind-inbox", hashlib.sha256).hexdigest()
         if not hmac.compare_digest(given.encode(), self._pass.encode()):
             raise web.HTTPForbidden(text="Onjuist wachtwoord.")
@@ -205,16 +206,6 @@ async def _read_form(request: web.Request) -> bytes:
     if len(body) > _MAX_FORM:
         raise web.HTTPRequestEntityTooLarge(_MAX_FORM, len(body))
     return body
-
-
-def _form_value(body: bytes, name: str) -> str:
-    """One field of a url-encoded form (400 for bytes that are not UTF-8)."""
-    try:
-        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict")
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise web.HTTPBadRequest(text="Ongeldig formulier.") from exc
-    values = fields.get(name, [])
-    return values[0] if len(values) == 1 else ""
 
 
 def _page(title: str, body: str) -> web.Response:

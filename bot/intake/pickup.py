@@ -14,7 +14,7 @@ from aiohttp import web
 from bot.intake.intakes import PICKUP_PATH
 from dialogs.conversation import Conversation
 
-__all__ = ["add_pickup_routes"]
+__all__ = ["add_pickup_routes", "form_value"]
 
 _MAX_TOKEN = 2000
 _PAGE = """<!doctype html>
@@ -42,7 +42,7 @@ def add_pickup_routes(app: web.Application, conversation: Conversation) -> None:
     async def pick_up(request: web.Request) -> web.Response:
         if request.content_type != "application/x-www-form-urlencoded":
             raise web.HTTPUnsupportedMediaType(text="Verwacht een formulier.")
-        token = _token(_form_value(await request.read(), "t"))
+        token = _token(form_value(await request.read(), "t"))
         message = await conversation.pick_up(token, channel="webhook")
         return _page(f"<p>{html.escape(message)}</p>")
 
@@ -50,7 +50,7 @@ def add_pickup_routes(app: web.Application, conversation: Conversation) -> None:
     app.router.add_post(PICKUP_PATH, pick_up)
 
 
-def _form_value(body: bytes, name: str) -> str:
+def form_value(body: bytes, name: str) -> str:
     """One field of a url-encoded form. Not ``request.post()``: it raises on bytes that are not
     UTF-8 and on an unknown charset in the Content-Type, which would answer 500."""
     try:

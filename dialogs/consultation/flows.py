@@ -11,6 +11,8 @@ from dialogs.consultation.record import RecordFlow
 from dialogs.consultation.request import OPEN_PREFIX, RequestFlow
 from dialogs.consultation.steps import (
     FORM_FACT,
+    GEMEENTE_FORMS,
+    RECORD_NODE,
     RECORD_START,
     REQUEST_START,
     SUBMIT,
@@ -121,7 +123,7 @@ class ConsultationFlows:
 
     def submit(self, session: Session, turn: Turn, values: Mapping[str, str]) -> FlowResult:
         """A form came back: the child's gemeente for a record, or a request."""
-        if session.facts.get(FORM_FACT) == "gemeente-vl":
+        if session.facts.get(FORM_FACT) == GEMEENTE_FORMS[RECORD_NODE]:
             return self._record.submit(session, values, turn.channel)
         return self._request.submit(session, turn, values)
 

@@ -8,16 +8,10 @@ answer, the child's gemeente is asked once and only its Veilig Thuis region is k
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 
-from dialogs.consultation.fields import GEMEENTE_FIELD, check_field, find_gemeente
 from dialogs.consultation.labels import JGZ_KINDS, KIND_LABELS, PARTNER_KINDS
 from dialogs.consultation.steps import (
-    FORM_FACT,
-    GEMEENTE_FACT,
     RECORD_NODE,
-    REGION_FACT,
-    SUBMIT,
     Effect,
     FlowResult,
     Steps,
@@ -27,8 +21,8 @@ from dialogs.contacts import source_notes
 from dialogs.phrases import CONSULTATION as SAY
 from dialogs.phrases import CONSULTATION_LABELS as LABEL
 from dialogs.register import Direction, Kind
-from dialogs.session import Offer, Session
-from dialogs.turn import Button, Form, Payload, Reply
+from dialogs.session import Session
+from dialogs.turn import Reply
 
 __all__ = ["RecordFlow"]
 
@@ -43,7 +37,6 @@ _FIXED: Mapping[Kind, Direction] = {
 """Kinds whose direction is plain; the others ask who asked."""
 _ADVICE: tuple[Kind, ...] = ("advies-veilig-thuis", "vertrouwensarts")
 """Kinds that may be anonymous: the dossier line reminds the user to say so."""
-_GEMEENTE_FORM = "gemeente-vl"
 
 
 class RecordFlow(Steps):
@@ -73,13 +66,10 @@ class RecordFlow(Steps):
 
     def submit(self, session: Session, values: Mapping[str, str], channel: str) -> FlowResult:
         """The child's gemeente came back: keep its region only, then record."""
-        typed = values.get("gemeente") or values.get("vraag") or ""
-        problem = check_field("gemeente", typed)
-        gemeente = find_gemeente(self._knowledge, typed) if problem is None else None
-        if gemeente is None:
-            return self._ask_gemeente(session, problem or SAY["unknown-gemeente"])
-        known = session.with_fact(REGION_FACT, gemeente.region.lower())
-        return self._region(known.with_fact(GEMEENTE_FACT, gemeente.code.lower()), channel)
+        known = self.with_gemeente(session, values.get("gemeente") or values.get("vraag") or "")
+        if isinstance(known, str):
+            return self._ask_gemeente(session, known)
+        return self._region(known, channel)
 
     def _partner(self, session: Session) -> FlowResult:
         kind: Kind = session.facts["vl-soort"]  # type: ignore[assignment]
@@ -108,17 +98,7 @@ class RecordFlow(Steps):
         return self._record(session, kind, partner, self._chosen_direction(session), channel)
 
     def _ask_gemeente(self, session: Session, warning: str | None = None) -> FlowResult:
-        offer = Offer(RECORD_NODE, (SUBMIT, "vl:annuleer"))
-        form = Form((GEMEENTE_FIELD,), Button(LABEL["confirm"], Payload(RECORD_NODE, SUBMIT)))
-        reply = Reply(
-            SAY["ask-gemeente"],
-            kind="question",
-            buttons=(self.cancel_button(RECORD_NODE),),
-            form=form,
-        )
-        replies = [Reply(warning, kind="warning")] if warning else []
-        waiting = replace(session.with_fact(FORM_FACT, _GEMEENTE_FORM), offer=offer)
-        return FlowResult(waiting, [*replies, reply], "record-gemeente")
+        return self.ask_gemeente(session, RECORD_NODE, submit=LABEL["confirm"], warning=warning)
 
     def _chosen_direction(self, session: Session) -> Direction:
         kind: Kind = session.facts["vl-soort"]  # type: ignore[assignment]

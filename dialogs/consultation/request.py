@@ -16,21 +16,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from dialogs.consultation.fields import (
-    GEMEENTE_FIELD,
-    check_field,
     check_form,
-    find_gemeente,
     request_fields,
 )
 from dialogs.consultation.labels import REQUEST_KINDS, STAGES, URGENCIES, kind_label
 from dialogs.consultation.steps import (
     FORM_FACT,
     GEMEENTE_FACT,
+    GEMEENTE_FORMS,
     MENU,
     RECORD_START,
-    REGION_FACT,
     REQUEST_NODE,
-    SUBMIT,
     Effect,
     FlowResult,
     Steps,
@@ -42,7 +38,7 @@ from dialogs.phrases import CONSULTATION as SAY
 from dialogs.phrases import CONSULTATION_LABELS as LABEL
 from dialogs.register import Direction, Kind
 from dialogs.session import Offer, Session
-from dialogs.turn import Button, Form, FormField, Payload, Reply, Turn
+from dialogs.turn import FormField, Reply, Turn
 from knowledge.library import KnowledgeBase
 
 __all__ = ["OPEN_PREFIX", "RequestFlow", "request_target"]
@@ -50,7 +46,6 @@ __all__ = ["OPEN_PREFIX", "RequestFlow", "request_target"]
 OPEN_PREFIX = "aanvraag:"
 EVALUATION = "procesevaluatie"
 _REQUEST_FORM = "verzoek"
-_GEMEENTE_FORM = "gemeente-av"
 _CONSULTATION_SUBJECT = "Consultatieverzoek"
 
 
@@ -152,17 +147,7 @@ class RequestFlow(Steps):
         """The child's gemeente decides which JGZ receives the message (asked once)."""
         if warning is None and GEMEENTE_FACT in session.facts:
             return self._to_jgz(session)
-        offer = Offer(REQUEST_NODE, (SUBMIT, "av:annuleer"))
-        form = Form((GEMEENTE_FIELD,), Button(LABEL["next"], Payload(REQUEST_NODE, SUBMIT)))
-        reply = Reply(
-            SAY["ask-gemeente"],
-            kind="question",
-            buttons=(self.cancel_button(REQUEST_NODE),),
-            form=form,
-        )
-        replies = [Reply(warning, kind="warning")] if warning else []
-        waiting = replace(session.with_fact(FORM_FACT, _GEMEENTE_FORM), offer=offer)
-        return FlowResult(waiting, [*replies, reply], "request-gemeente")
+        return self.ask_gemeente(session, REQUEST_NODE, submit=LABEL["next"], warning=warning)
 
     def _to_jgz(self, session: Session) -> FlowResult:
         gemeente = self._knowledge.gemeenten[session.facts[GEMEENTE_FACT].upper()]
@@ -222,24 +207,22 @@ class RequestFlow(Steps):
 
     def _form(self, session: Session, warning: str | None = None) -> FlowResult:
         partner = self.partner_name(session.facts["av-partner"])
-        offer = Offer(REQUEST_NODE, (SUBMIT, "av:annuleer"))
-        reply = Reply(
-            SAY["ask-form"].format(partner=partner),
-            kind="question",
-            buttons=(self.cancel_button(REQUEST_NODE),),
-            form=Form(
-                self._fields(session), Button(LABEL["submit"], Payload(REQUEST_NODE, SUBMIT))
-            ),
+        return self.form(
+            session,
+            REQUEST_NODE,
+            text=SAY["ask-form"].format(partner=partner),
+            fields=self._fields(session),
+            submit=LABEL["submit"],
+            waits_for=_REQUEST_FORM,
+            action="request-form",
+            warning=warning,
         )
-        replies = [Reply(warning, kind="warning")] if warning else []
-        waiting = replace(session.with_fact(FORM_FACT, _REQUEST_FORM), offer=offer)
-        return FlowResult(waiting, [*replies, reply], "request-form")
 
     # -- the form comes back -------------------------------------------------------------------
 
     def submit(self, session: Session, turn: Turn, values: Mapping[str, str]) -> FlowResult:
         """A form came back: the gemeente, or the request (checked, forwarded, never stored)."""
-        if session.facts.get(FORM_FACT) == _GEMEENTE_FORM:
+        if session.facts.get(FORM_FACT) == GEMEENTE_FORMS[REQUEST_NODE]:
             return self._gemeente_typed(session, values.get("gemeente") or values.get("vraag", ""))
         partner = session.facts.get("av-partner")
         if partner is None or session.facts.get("av-urgentie") is None:
@@ -251,12 +234,10 @@ class RequestFlow(Steps):
         return self._send(session, turn, values)
 
     def _gemeente_typed(self, session: Session, typed: str) -> FlowResult:
-        problem = check_field("gemeente", typed)
-        gemeente = find_gemeente(self._knowledge, typed) if problem is None else None
-        if gemeente is None:
-            return self._gemeente(session, problem or SAY["unknown-gemeente"])
-        known = session.with_fact(REGION_FACT, gemeente.region.lower())
-        return self._to_jgz(known.with_fact(GEMEENTE_FACT, gemeente.code.lower()))
+        known = self.with_gemeente(session, typed)
+        if isinstance(known, str):
+            return self._gemeente(session, known)
+        return self._to_jgz(known)
 
     def _send(self, session: Session, turn: Turn, values: Mapping[str, str]) -> FlowResult:
         recipient = session.facts["av-partner"]

@@ -8,19 +8,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from dialogs import profession
+from dialogs.consultation.fields import GEMEENTE_FIELD, check_field, find_gemeente
 from dialogs.consultation.labels import SUBJECTS, kind_label
 from dialogs.intake import ConsultationRequest, Pickup
 from dialogs.phrases import CONSULTATION as SAY
 from dialogs.phrases import CONSULTATION_LABELS as LABEL
 from dialogs.register import ConsultationRecord, Direction, Kind, Status, minute, new_reference
 from dialogs.session import Offer, Session
-from dialogs.turn import Button, Payload, Reply
+from dialogs.turn import Button, Form, FormField, Payload, Reply
 from knowledge.library import KnowledgeBase
 from knowledge.model import PARTNER_PROFESSION, RegionPack
 
 __all__ = [
     "FORM_FACT",
     "GEMEENTE_FACT",
+    "GEMEENTE_FORMS",
     "MENU",
     "PSEUDO_PARTNERS",
     "RECORD_NODE",
@@ -47,6 +49,8 @@ REGION_FACT = "regio"
 """A coarse Veilig Thuis region code (one of 25), kept to fill in register entries."""
 GEMEENTE_FACT = "gemeente"
 """The CBS code of the child's gemeente (``GM0355``), asked once; never an address."""
+GEMEENTE_FORMS = {RECORD_NODE: "gemeente-vl", REQUEST_NODE: "gemeente-av"}
+"""The :data:`FORM_FACT` value while a flow waits for the child's gemeente."""
 PSEUDO_PARTNERS = ("intern", "overig")
 _FLOW_FACTS = (
     "vl-soort",
@@ -207,9 +211,55 @@ class Steps:
             Button(self._label(t) or "Menu", Payload(offer.node, t)) for t in offer.targets
         )
 
-    @staticmethod
-    def cancel_button(node: str) -> Button:
-        """The secondary button beside a form."""
-        return Button(
-            LABEL["cancel"], Payload(node, f"{'vl' if node == RECORD_NODE else 'av'}:annuleer")
+    def form(
+        self,
+        session: Session,
+        node: str,
+        *,
+        text: str,
+        fields: tuple[FormField, ...],
+        submit: str,
+        waits_for: str,
+        action: str,
+        warning: str | None = None,
+    ) -> FlowResult:
+        """A form with its submit (primary) and cancel (secondary) buttons; the session notes
+        which form it ``waits_for``. ``warning``: why the last attempt was not taken."""
+        cancel = f"{'vl' if node == RECORD_NODE else 'av'}:annuleer"
+        reply = Reply(
+            text,
+            kind="question",
+            buttons=(Button(LABEL["cancel"], Payload(node, cancel)),),
+            form=Form(fields, Button(submit, Payload(node, SUBMIT))),
         )
+        replies = [Reply(warning, kind="warning")] if warning else []
+        waiting = replace(
+            session.with_fact(FORM_FACT, waits_for), offer=Offer(node, (SUBMIT, cancel))
+        )
+        return FlowResult(waiting, [*replies, reply], action)
+
+    def ask_gemeente(
+        self, session: Session, node: str, *, submit: str, warning: str | None = None
+    ) -> FlowResult:
+        """The one-field form that asks the child's gemeente (never an address)."""
+        flow = "record" if node == RECORD_NODE else "request"
+        return self.form(
+            session,
+            node,
+            text=SAY["ask-gemeente"],
+            fields=(GEMEENTE_FIELD,),
+            submit=submit,
+            waits_for=GEMEENTE_FORMS[node],
+            action=f"{flow}-gemeente",
+            warning=warning,
+        )
+
+    def with_gemeente(self, session: Session, typed: str) -> Session | str:
+        """``session`` knowing the child's gemeente (its CBS code and region), or why ``typed``
+        is not one (an address, an unknown name)."""
+        problem = check_field("gemeente", typed)
+        gemeente = find_gemeente(self._knowledge, typed) if problem is None else None
+        if gemeente is None:
+            return problem or SAY["unknown-gemeente"]
+        known = session.with_fact(REGION_FACT, gemeente.region.lower())
+        return known.with_fact(GEMEENTE_FACT, gemeente.code.lower())

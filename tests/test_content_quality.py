@@ -106,5 +106,6 @@ def test_contacts_confirmed_against_their_pages(shipped: KnowledgeBase) -> None:
     )
     assert orgs["veilig-thuis-utrecht"].confirmed
     save = orgs["save"]
-    assert save.confirmed and save.phone is None
+    assert save.confirmed
+    assert save.phone is None
     assert "geen algemeen telefoonnummer" in (save.note or "")

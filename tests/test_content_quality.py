@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from knowledge import KnowledgeBase
+from knowledge import AdviceNode, KnowledgeBase
 from knowledge.review import add_months, review_content
 from tests.conftest import Chat
 

@@ -101,7 +101,7 @@ def test_unknown_command_is_a_usage_error() -> None:
     result = run_verbind("frobnicate")
     assert result.returncode == 2
     assert "gebruik: verbind" in result.stderr
-    assert "fout: ongeldige keuze 'frobnicate'" in result.stderr
+    assert "ongeldige keuze 'frobnicate'" in result.stderr
     assert "usage" not in result.stderr
     assert "Traceback" not in result.stderr
 

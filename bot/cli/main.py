@@ -118,9 +118,15 @@ async def _chat(args: argparse.Namespace, services: Services) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = DutchParser(prog="verbind", description="Verbind: meldcode en contacten.")
-    parser.add_argument("--content", type=Path, help="map met de inhoud (standaard: ingebouwd)")
+    parser.add_argument(
+        "--content", type=Path, metavar="MAP", help="map met de inhoud (standaard: ingebouwd)"
+    )
     commands = parser.add_subparsers(
-        dest="command", required=True, parser_class=DutchParser, title="opdrachten"
+        dest="command",
+        required=True,
+        parser_class=DutchParser,
+        title="opdrachten",
+        metavar="OPDRACHT",
     )
     chat = commands.add_parser("chat", help="gesprek in de terminal")
     chat.add_argument("--json", action="store_true", help="één JSON-object per invoerregel")

@@ -13,6 +13,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
+from dialogs.phrases import CONSULTATION
 from dialogs.turn import Button, Payload, Reply
 
 __all__ = [
@@ -130,16 +131,20 @@ def _mac(body: str, key: bytes) -> str:
 def request_reply(request: ConsultationRequest) -> Reply:
     """The message a partner's intake channel shows, with the "Ik pak dit op" button."""
     moment = request.requested_at
-    when = f"{moment[8:10]}-{moment[5:7]}-{moment[:4]} {moment[11:16]} UTC"
+    when = f"{moment[8:10]}-{moment[5:7]}-{moment[:4]} {moment[11:16]}"
+    say = CONSULTATION
+    head = say["request-head"].format(
+        subject=request.subject, reference=request.reference, partner=request.partner_name
+    )
     lines = [
-        f"{request.subject} {request.reference} voor {request.partner_name}",
-        *([f"Van: {request.requester}"] if request.requester else []),
-        *([f"Gemeente van het kind: {request.gemeente}"] if request.gemeente else []),
-        f"Urgentie: {request.urgency}",
-        f"Vraag: {request.question or '(geen vraag meegestuurd)'}",
-        f"Bereikbaar: {request.callback}",
-        f"Aangevraagd: {when}",
-        "Verbind bewaart deze gegevens niet; noteer wat u nodig hebt in uw eigen systeem.",
+        head,
+        *([say["request-from"].format(requester=request.requester)] if request.requester else []),
+        *([say["request-gemeente"].format(gemeente=request.gemeente)] if request.gemeente else []),
+        say["request-urgency"].format(urgency=request.urgency),
+        say["request-question"].format(question=request.question or say["request-no-question"]),
+        say["request-callback"].format(callback=request.callback),
+        say["request-time"].format(when=when),
+        say["request-not-kept"],
     ]
     button = Button(PICKUP_LABEL, Payload(PICKUP_NODE, request.pickup))
     return Reply("\n".join(lines), kind="info", buttons=(button,))

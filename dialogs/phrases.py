@@ -70,7 +70,7 @@ CONFLICT = "Dit was al verwerkt."
 CONTACT_HEADER = "Contactgegevens:"
 ROUTE_HEADER = "Zo kwam u bij dit advies:"
 FAQ_RESUME = "Verder met {title}"
-PICKED_UP = "Uw consultatieverzoek {reference} is opgepakt. U wordt benaderd zoals u aangaf."
+PICKED_UP = "Uw verzoek {reference} is opgepakt. U wordt benaderd zoals u aangaf."
 
 
 # -- consultations: record one, request one, pick one up (dialogs.consultation) -----------------
@@ -136,6 +136,17 @@ CONSULTATION: dict[str, str] = {
     "already": "Verzoek {reference} was al opgepakt.",
     "bad-pickup": "Deze knop is ongeldig of verlopen.",
     "notice": "Uw verzoek {reference} is opgepakt door {partner}.",
+    "request-head": "{subject} {reference} voor {partner}",
+    "request-from": "Van: {requester}",
+    "request-gemeente": "Gemeente van het kind: {gemeente}",
+    "request-urgency": "Urgentie: {urgency}",
+    "request-question": "Vraag: {question}",
+    "request-no-question": "(geen vraag meegestuurd)",
+    "request-callback": "Bereikbaar: {callback}",
+    "request-time": "Aangevraagd: {when} UTC",
+    "request-not-kept": (
+        "Verbind bewaart deze gegevens niet; noteer wat u nodig hebt in uw eigen systeem."
+    ),
 }
 """The consultation flows' sentences by key; ``{...}`` fields are filled in by the flow."""
 

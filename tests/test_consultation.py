@@ -157,13 +157,17 @@ async def test_record_a_veilig_thuis_consultation(build: Build) -> None:
 
 
 async def test_collegial_consultation_needs_no_partner(build: Build) -> None:
-    """A talk with a colleague is recorded as internal after one confirmation."""
+    """A talk with a colleague is recorded as internal after one confirmation (and the child's
+    gemeente, for its region)."""
     chat, register = build()
     await chat.say("overleg vastleggen")
     await chat.click("Collegiale consultatie")
     assert chat.labels == ["Vastleggen", "Annuleren"]
     await chat.click("Vastleggen")
-    assert [(r.partner, r.direction) for r in register.records] == [("intern", "intern")]
+    await chat.submit(gemeente="Houten")
+    assert [(r.partner, r.direction, r.region) for r in register.records] == [
+        ("intern", "intern", "VT20")
+    ]
 
 
 async def test_region_comes_from_the_place_asked_about(build: Build) -> None:
@@ -204,6 +208,7 @@ async def test_register_down_loses_nothing_and_can_be_retried(build: Build) -> N
     """When the register is down the user is told, and the same button works once it is back."""
     flaky = FlakyRegister()
     chat, _ = build(register=flaky)
+    await chat.say("veilig thuis zeist")  # the region is known: no gemeente asked
     await chat.say("vastleggen")
     await chat.click("Collegiale consultatie")
     confirm = chat.replies[-1].buttons[0].payload
@@ -217,6 +222,7 @@ async def test_register_down_loses_nothing_and_can_be_retried(build: Build) -> N
 async def test_duplicate_click_records_once(build: Build) -> None:
     """Pressing the confirm button twice records one consultation."""
     chat, register = build()
+    await chat.say("veilig thuis zeist")  # the region is known: no gemeente asked
     await chat.say("vastleggen")
     await chat.click("Collegiale consultatie")
     confirm = chat.replies[-1].buttons[0].payload

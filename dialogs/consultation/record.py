@@ -92,7 +92,7 @@ class RecordFlow(Steps):
 
     def _region(self, session: Session, channel: str) -> FlowResult:
         partner = session.facts["vl-partner"]
-        if partner != "intern" and self.region_of(partner, session) is None:
+        if self.region_of(partner, session) is None:
             return self._ask_gemeente(session)
         kind: Kind = session.facts["vl-soort"]  # type: ignore[assignment]
         return self._record(session, kind, partner, self._chosen_direction(session), channel)

@@ -56,7 +56,7 @@ async function focusedLabel(page) {
     const active = document.activeElement;
     if (active && active.tagName === "BUTTON") return active.textContent;
     // A form field: its visible label, the way a screen reader announces it.
-    if (active && active.tagName === "INPUT" && active.labels.length) {
+    if (active && ["INPUT", "TEXTAREA"].includes(active.tagName) && active.labels.length) {
       return active.labels[0].textContent;
     }
     return null;
@@ -92,6 +92,75 @@ function answerButton(page, label) {
     .last();
 }
 
+// The first of the `count` newest bot messages: has it the focus (when `focused`), and does
+// its top lie on the screen? A long answer must be read from its start.
+async function atStart(page, count, focused) {
+  return page.evaluate(
+    ({ count, focused }) => {
+      const all = document.querySelectorAll("#gesprek .msg.bot");
+      const first = all[all.length - count];
+      const top = first.getBoundingClientRect().top;
+      const onScreen = top > -2 && top < window.innerHeight - 40;
+      return {
+        focus: !focused || document.activeElement === first,
+        onScreen,
+        top: Math.round(top),
+        active: document.activeElement ? document.activeElement.outerHTML.slice(0, 80) : null,
+      };
+    },
+    { count, focused },
+  );
+}
+
+// Nothing on the page is wider than the screen (no sideways scrolling on a phone).
+async function pageWidth(page) {
+  return page.evaluate(() => ({
+    page: document.documentElement.scrollWidth,
+    screen: window.innerWidth,
+  }));
+}
+
+// The newest outcome's visible kind label and its colours, as drawn.
+async function outcomeLook(page, kind) {
+  return page.evaluate((kind) => {
+    const boxes = document.querySelectorAll(`#gesprek .msg.bot[data-outcome="${kind}"]`);
+    const box = boxes[boxes.length - 1];
+    const label = box && box.querySelector(".outcome-label");
+    if (!label || !label.offsetWidth) return null;
+    return {
+      text: label.textContent,
+      border: getComputedStyle(box).borderLeftColor,
+      fill: getComputedStyle(label).backgroundColor,
+      ink: getComputedStyle(label).color,
+    };
+  }, kind);
+}
+
+function rgb(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgb(${n >> 16}, ${(n >> 8) & 255}, ${n & 255})`;
+}
+
+// The newest form: its question is a multi-line field, Versturen is the one primary button and
+// the other buttons look different (secondary); the page's own send button has another name
+// and does not look like Versturen.
+async function formLook(page) {
+  return page.evaluate(() => {
+    const forms = document.querySelectorAll("#gesprek form.reply-form");
+    const form = forms[forms.length - 1];
+    const look = (button) => ({
+      name: button.textContent,
+      type: button.type,
+      background: getComputedStyle(button).backgroundColor,
+    });
+    return {
+      fields: [...form.querySelectorAll(".field")].map((f) => f.tagName.toLowerCase()),
+      buttons: [...form.querySelectorAll("button")].map(look),
+      composer: look(document.querySelector("#invoer-form button")),
+    };
+  });
+}
+
 async function runStep(page, step, index) {
   let messages;
   if (step.keyboard !== undefined) {
@@ -117,6 +186,13 @@ async function runStep(page, step, index) {
     fail(`step ${index}: unknown step ${JSON.stringify(step)}`);
   }
   if (step.expect) expectText(messages, step.expect, index);
+  const start = await atStart(page, messages.length, step.type === undefined);
+  if (!start.focus || !start.onScreen) {
+    fail(`step ${index}: the new answer's start should have the focus and be on screen, ` +
+      `got ${JSON.stringify(start)}`);
+  }
+  const width = await pageWidth(page);
+  if (width.page > width.screen) fail(`step ${index}: page ${width.page} px on a ${width.screen} px screen`);
   if (step.focus !== undefined) {
     const focused = await focusedLabel(page);
     if (focused !== step.focus) {
@@ -124,8 +200,28 @@ async function runStep(page, step, index) {
     }
   }
   if (step.outcome) {
-    const shown = await page.locator(`#gesprek .msg.bot[data-outcome="${step.outcome}"]`).count();
-    if (!shown) fail(`step ${index}: no reply marked with outcome ${step.outcome}`);
+    const look = await outcomeLook(page, step.outcome);
+    const style = step.outcomeStyle;
+    const want = { text: style.name, border: rgb(style.stroke), fill: rgb(style.fill), ink: rgb(style.stroke) };
+    if (JSON.stringify(look) !== JSON.stringify(want)) {
+      fail(`step ${index}: outcome ${step.outcome} should look ${JSON.stringify(want)}, ` +
+        `looks ${JSON.stringify(look)}`);
+    }
+  }
+  if (step.form) {
+    const look = await formLook(page);
+    const [primary, ...others] = look.buttons;
+    const problems = [];
+    if (JSON.stringify(look.fields) !== JSON.stringify(step.form.fields)) problems.push("fields");
+    if (primary.name !== step.form.primary || primary.type !== "submit") problems.push("primary");
+    if (JSON.stringify(others.map((b) => b.name)) !== JSON.stringify(step.form.secondary)) {
+      problems.push("secondary");
+    }
+    if (others.some((b) => b.background === primary.background)) problems.push("same look");
+    if (look.composer.name === primary.name || look.composer.background === primary.background) {
+      problems.push("composer like the form");
+    }
+    if (problems.length) fail(`step ${index}: form ${problems} in ${JSON.stringify(look)}`);
   }
   if (step.link) {
     const links = await page.locator(`#gesprek a[href="${step.link}"]`).count();
@@ -154,7 +250,7 @@ async function main() {
     executablePath: plan.chromium,
     headless: true,
     args: ARGS,
-    viewport: { width: 1000, height: 900 },
+    viewport: plan.viewport,
   });
   const problems = [];
   try {

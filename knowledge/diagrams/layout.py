@@ -21,6 +21,7 @@ __all__ = [
     "Route",
     "crossings",
     "curve_controls",
+    "fan_layout",
     "layered_layout",
 ]
 
@@ -117,9 +118,15 @@ def _curve_point(p: Point, q: Point, t: float) -> Point:
 
 
 def layered_layout(boxes: Sequence[Box], links: Sequence[Link], *, start: str) -> Layout:
-    """Place ``boxes`` in layers from ``start`` and route ``links`` between them."""
+    """Place ``boxes`` in layers from ``start`` and route ``links`` between them.
+
+    A fan (the start leads straight to every other box, and nothing else) is laid out as an
+    outline instead: ``fan_layout``. Side by side it would be as wide as all its boxes.
+    """
     items = {b.id: _Item(b.id, b.width, b.height, real=True) for b in boxes}
     links = [k for k in links if k.source in items and k.target in items]
+    if _is_fan(boxes, links, start):
+        return fan_layout(boxes, links, start=start)
     ordered = _discovery_order(items, links, start)
     oriented = _orient(links, ordered)
     _assign_layers(items, ordered, oriented)
@@ -127,6 +134,7 @@ def layered_layout(boxes: Sequence[Box], links: Sequence[Link], *, start: str) -
     layers = _order_layers(items, ordered, links, segments)
     tops, heights = _vertical(items, layers, links, oriented)
     _horizontal(items, layers, segments)
+    _start_left(items, layers, segments)
     loops = any(k.source == k.target for k in links)
     left = min((i.x - i.width / 2 for i in items.values()), default=0.0)
     for item in items.values():
@@ -142,6 +150,52 @@ def layered_layout(boxes: Sequence[Box], links: Sequence[Link], *, start: str) -
     height = tops[-1] + heights[-1] + MARGIN if tops else 2 * MARGIN
     real_layers = tuple(tuple(i for i in layer if items[i].real) for layer in layers)
     return Layout(positions, tuple(routes), width, height, real_layers)
+
+
+def _is_fan(boxes: Sequence[Box], links: Sequence[Link], start: str) -> bool:
+    targets = [k.target for k in links]
+    others = {b.id for b in boxes} - {start}
+    return (
+        len(others) > 2
+        and all(k.source == start and not k.back for k in links)
+        and sorted(targets) == sorted(others)
+    )
+
+
+FAN_INDENT = 24.0
+"""How far right of the start's left edge the shared trunk runs."""
+FAN_GAP = 16.0
+
+
+def fan_layout(boxes: Sequence[Box], links: Sequence[Link], *, start: str) -> Layout:
+    """The start at the top left; below it, one box per row, each reached by its own branch
+    off a shared vertical trunk, the branch's label on the branch. No arrow crosses another
+    and the width is one label plus one box, so a phone shows the start at once."""
+    sizes = {b.id: b for b in boxes}
+    root = sizes[start]
+    trunk = MARGIN + FAN_INDENT
+    label_width = max((k.label[0] for k in links if k.label), default=0.0)
+    left = trunk + max(label_width + 2 * FAN_GAP, 2 * FAN_GAP)
+    positions: dict[str, Point] = {start: (MARGIN, MARGIN)}
+    routes = []
+    y = MARGIN + root.height + LAYER_GAP / 2
+    for link in links:
+        box = sizes[link.target]
+        label_height = link.label[1] if link.label else 0.0
+        branch = y + max(box.height, label_height) / 2
+        top = branch - box.height / 2
+        positions[link.target] = (left, top)
+        points = ((trunk, MARGIN + root.height), (trunk, branch), (left, branch))
+        label = None
+        if link.label:
+            label = (trunk + FAN_GAP + link.label[0] / 2, branch)
+        routes.append(Route(link, points, label))
+        y = max(top + box.height, branch + label_height / 2) + FAN_GAP
+    width = max(
+        MARGIN + root.width, left + max((sizes[k.target].width for k in links), default=0.0)
+    )
+    layers = ((start,), tuple(k.target for k in links))
+    return Layout(positions, tuple(routes), width + MARGIN, y - FAN_GAP + MARGIN, layers)
 
 
 def crossings(layout: Layout) -> int:
@@ -390,6 +444,24 @@ def _horizontal(
                 centres = [items[n].x for n in near]
                 wanted.append(sum(centres) / len(centres) if centres else items[node].x)
             _place(items, layer, wanted)
+
+
+def _start_left(
+    items: dict[str, _Item], layers: list[list[str]], chains: list[list[_Segment]]
+) -> None:
+    """Move a lone start above its leftmost answer, and any layer that reaches further left to
+    the right: a narrow screen that shows the drawing's left edge first shows where it begins."""
+    if not layers or len(layers[0]) != 1 or len(layers) < 2:
+        return
+    start = layers[0][0]
+    below = {s.lower for chain in chains for s in chain if s.upper == start}
+    if below:
+        items[start].x = min(items[n].x for n in below)
+    edge = items[start].x - items[start].width / 2
+    for layer in layers[1:]:
+        shift = edge - min(items[n].x - items[n].width / 2 for n in layer)
+        for node in layer if shift > 0 else ():
+            items[node].x += shift
 
 
 def _place(items: dict[str, _Item], layer: list[str], wanted: list[float]) -> None:

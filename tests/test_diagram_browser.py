@@ -88,4 +88,5 @@ def test_diagram_pages_read_well_on_a_phone_and_a_desktop(
     ]
     assert serious == []
     for result in summary["results"]:
-        assert Path(result["screenshot"]).read_bytes().startswith(PNG_SIGNATURE)
+        for screenshot in result["screenshots"]:
+            assert Path(screenshot).read_bytes().startswith(PNG_SIGNATURE)

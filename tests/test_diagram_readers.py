@@ -145,6 +145,13 @@ def test_the_start_is_at_the_left_edge(tree_id: str) -> None:
     assert layout.boxes[tree.start][0] == min(x for x, _ in layout.boxes.values())
 
 
+@pytest.mark.parametrize("tree_id", TREES)
+def test_no_two_arrows_cross(tree_id: str) -> None:
+    """In no shipped tree does an arrow cross another (labels are matched to their arrow)."""
+    layout = diagram_layout(tree_diagram(SHIPPED, SHIPPED.trees[tree_id]))
+    assert [p for p in arrow_problems(layout) if p.endswith("cross")] == []
+
+
 def test_the_arrow_check_can_fail() -> None:
     """Two arrows drawn as an X are reported as crossing."""
     from knowledge.diagrams.layout import Link

@@ -499,16 +499,24 @@ def _routes(
     placed: list[Rect] = [
         (x, y, items[n].width, items[n].height) for n, (x, y) in positions.items()
     ]
+    drawn: list[list[Point]] = [
+        list(_loop(items[link.source], positions[link.source]))
+        if pair is None
+        else _chain_points(items, chains[index], segments, positions, tops, heights)
+        for index, (link, pair) in enumerate(zip(links, oriented, strict=True))
+    ]
+    samples = [_samples(points) for points in drawn]
     routes: list[Route] = []
     for index, link in enumerate(links):
         pair = oriented[index]
         if pair is None:
-            routes.append(Route(link, _loop(items[link.source], positions[link.source]), None))
+            routes.append(Route(link, tuple(drawn[index]), None))
             continue
-        points = _chain_points(items, chains[index], segments, positions, tops, heights)
+        points = drawn[index]
         label_at = None
         if link.label is not None:
-            label_at = _label_point(points, link.label, placed)
+            others = [p for i, line in enumerate(samples) if i != index for p in line]
+            label_at = _label_point(points, link.label, placed, others)
             w, h = link.label
             placed.append((label_at[0] - w / 2, label_at[1] - h / 2, w, h))
         if pair != (link.source, link.target):
@@ -543,15 +551,33 @@ def _chain_points(
     return points
 
 
-def _label_point(points: list[Point], size: tuple[float, float], placed: list[Rect]) -> Point:
-    """On the first piece of the route, where the label overlaps no box and no other label."""
+def _samples(points: list[Point]) -> list[Point]:
+    """Points along a drawn route, close enough to tell whether it runs through a label."""
+    return [
+        _curve_point(p, q, step / 16) for p, q in itertools.pairwise(points) for step in range(17)
+    ]
+
+
+def _label_point(
+    points: list[Point], size: tuple[float, float], placed: list[Rect], others: list[Point]
+) -> Point:
+    """On the first piece of the route, where the label overlaps no box and no other label
+    and, where it can, no other arrow runs through it."""
     p, q = points[0], points[1]
     candidates = [_curve_point(p, q, t) for t in _LABEL_STEPS]
+    free = []
     for x, y in candidates:
         rect = (x - size[0] / 2, y - size[1] / 2, size[0], size[1])
         if not any(_overlap(rect, other) for other in placed):
-            return (x, y)
-    return candidates[0]
+            free.append((x, y))
+            if not any(_inside(point, rect) for point in others):
+                return (x, y)
+    return free[0] if free else candidates[0]
+
+
+def _inside(point: Point, rect: Rect) -> bool:
+    x, y = point
+    return rect[0] < x < rect[0] + rect[2] and rect[1] < y < rect[1] + rect[3]
 
 
 def _overlap(a: Rect, b: Rect) -> bool:

@@ -105,11 +105,16 @@ async function main() {
         await page.goto(item.url);
         const seen = await page.evaluate(measure, { start: item.start, ids: item.ids });
         const axe = await accessibility(page);
+        // As opened (title, legend), then scrolled to the drawing.
+        const screenshots = [path.join(plan.out, `${item.name}-${screen}.png`)];
+        await page.screenshot({ path: screenshots[0] });
         const figure = page.locator("figure.diagram");
-        if (await figure.count()) await figure.scrollIntoViewIfNeeded();
-        const screenshot = path.join(plan.out, `${item.name}-${screen}.png`);
-        await page.screenshot({ path: screenshot });
-        results.push({ page: item.name, screen, ...seen, axe, screenshot });
+        if (await figure.count()) {
+          await figure.evaluate((node) => node.scrollIntoView({ block: "start" }));
+          screenshots.push(path.join(plan.out, `${item.name}-${screen}-diagram.png`));
+          await page.screenshot({ path: screenshots[1] });
+        }
+        results.push({ page: item.name, screen, ...seen, axe, screenshots });
       }
     }
     process.stdout.write(JSON.stringify({ results, errors }));

@@ -11,7 +11,6 @@ import http.server
 import json
 import os
 import shutil
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ import pytest
 from knowledge import AdviceNode, DecisionTree, load_knowledge
 from knowledge.diagrams.diagram import STYLES
 from knowledge.model import Node
+from tests.nodescript import run_script
 from tests.serving import FOREIGN_SETTINGS, free_port, start_serve, wait_until_healthy
 from tests.test_shipped_trees import AFWEGINGSKADER
 
@@ -258,18 +258,7 @@ def run_plan(
     _, node = tools
     screenshot.parent.mkdir(exist_ok=True)
     screenshot.unlink(missing_ok=True)
-    path = tmp_path / "plan.json"
-    path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
-    result = subprocess.run(
-        [node, str(BROWSER / "walk.js"), str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-        cwd=BROWSER,
-    )
-    assert result.returncode == 0, result.stderr
-    summary = json.loads(result.stdout)
+    summary = run_script(node, BROWSER / "walk.js", plan, tmp_path)
     assert summary["steps"] == len(plan["steps"])
     assert summary["problems"] == []
     serious = [v for v in summary["axe"] if v["impact"] in ("serious", "critical")]

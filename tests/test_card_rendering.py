@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from bot.channels.teams.cards import contact_attachment, reply_card
 from dialogs import Conversation, MemorySessionStore
 from knowledge import KnowledgeBase
 from tests.conftest import Chat
+from tests.nodescript import run_script
 from tests.test_cards import every_reply
 
 ROOT = Path(__file__).parent.parent
@@ -58,22 +58,8 @@ def draw(cards: list[dict[str, Any]], tmp_path: Path, prefix: str) -> dict[str, 
     out = ARTIFACTS / prefix
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    plan = tmp_path / "cards.json"
-    widths = WIDTHS
-    plan.write_text(
-        json.dumps({"chromium": chromium, "cards": cards, "widths": widths, "out": str(out)}),
-        encoding="utf-8",
-    )
-    result = subprocess.run(
-        [node, str(CARDS / "render.js"), str(plan)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-        cwd=CARDS,
-    )
-    assert result.returncode == 0, result.stderr
-    summary: dict[str, Any] = json.loads(result.stdout)
+    plan = {"chromium": chromium, "cards": cards, "widths": WIDTHS, "out": str(out)}
+    summary = run_script(node, CARDS / "render.js", plan, tmp_path)
     for width in summary["widths"]:
         for shot in width["screenshots"]:
             assert Path(shot).read_bytes().startswith(PNG_SIGNATURE)

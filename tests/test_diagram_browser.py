@@ -3,14 +3,13 @@ and a desktop window; tests/browser/diagrams.js measures, axe-core checks access
 
 from __future__ import annotations
 
-import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.nodescript import run_script
 from tests.test_browser import BROWSER, PNG_SIGNATURE, ROOT, SCREENS, SHIPPED, serve_page, tools
 
 __all__ = ["tools"]  # the fixture, used by name below
@@ -34,24 +33,8 @@ def look(tools: tuple[str, str], pages: list[dict[str, Any]], tmp_path: Path) ->
     """Let diagrams.js open ``pages`` at both screens; its JSON summary."""
     chromium, node = tools
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    plan = tmp_path / "diagrams.json"
-    plan.write_text(
-        json.dumps(
-            {"chromium": chromium, "screens": SCREENS, "pages": pages, "out": str(ARTIFACTS)}
-        ),
-        encoding="utf-8",
-    )
-    result = subprocess.run(
-        [node, str(BROWSER / "diagrams.js"), str(plan)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-        cwd=BROWSER,
-    )
-    assert result.returncode == 0, result.stderr
-    summary: dict[str, Any] = json.loads(result.stdout)
-    return summary
+    plan = {"chromium": chromium, "screens": SCREENS, "pages": pages, "out": str(ARTIFACTS)}
+    return run_script(node, BROWSER / "diagrams.js", plan, tmp_path)
 
 
 def test_diagram_pages_read_well_on_a_phone_and_a_desktop(

@@ -5,21 +5,8 @@
 // the screenshot; the Python test decides what passes.
 "use strict";
 
-const fs = require("fs");
-const os = require("os");
 const path = require("path");
-const { chromium } = require("playwright-core");
-
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-dev-shm-usage",
-];
+const { accessibility, main, withPage } = require("./chromium");
 
 // Runs in the page as first opened (nothing scrolled): what a reader sees and can read.
 function measure({ start, ids }) {
@@ -72,33 +59,9 @@ function measure({ start, ids }) {
   return result;
 }
 
-async function accessibility(page) {
-  const source = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-  await page.evaluate(source);
-  return page.evaluate(async () => {
-    const result = await window.axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-    });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
-}
-
-async function main() {
-  const plan = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "verbind-diagrams-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: plan.chromium,
-    headless: true,
-    args: ARGS,
-  });
-  const results = [];
-  const errors = [];
-  try {
-    const page = context.pages()[0] || (await context.newPage());
-    page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
-    page.on("console", (message) => {
-      if (message.type() === "error") errors.push(`console error: ${message.text()}`);
-    });
+main((plan) =>
+  withPage(plan.chromium, null, async (page, errors) => {
+    const results = [];
     for (const [screen, viewport] of Object.entries(plan.screens)) {
       await page.setViewportSize(viewport);
       for (const item of plan.pages) {
@@ -117,14 +80,6 @@ async function main() {
         results.push({ page: item.name, screen, ...seen, axe, screenshots });
       }
     }
-    process.stdout.write(JSON.stringify({ results, errors }));
-  } finally {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-main().catch((error) => {
-  process.stderr.write(`${error.stack || error}\n`);
-  process.exit(1);
-});
+    return { results, errors };
+  }),
+);

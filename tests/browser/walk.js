@@ -4,24 +4,9 @@
 // throws, which ends the process with a non-zero code and the reason on stderr.
 "use strict";
 
-const fs = require("fs");
-const os = require("os");
-const path = require("path");
-const { chromium } = require("playwright-core");
+const { accessibility, main, withPage } = require("./chromium");
 
 const STEP_TIMEOUT_MS = 15000;
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  // Containers often have a tiny /dev/shm, which makes chromium's renderer crash.
-  "--disable-dev-shm-usage",
-];
 
 function fail(message) {
   throw new Error(message);
@@ -230,35 +215,8 @@ async function runStep(page, step, index) {
   return messages.length;
 }
 
-async function accessibility(page) {
-  // axe-core from node_modules, evaluated in the page over the DevTools protocol (no network,
-  // and the page's own Content-Security-Policy stays in force).
-  const source = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-  await page.evaluate(source);
-  return page.evaluate(async () => {
-    const result = await window.axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-    });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
-}
-
-async function main() {
-  const plan = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "verbind-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: plan.chromium,
-    headless: true,
-    args: ARGS,
-    viewport: plan.viewport,
-  });
-  const problems = [];
-  try {
-    const page = context.pages()[0] || (await context.newPage());
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(`console error: ${message.text()}`);
-    });
+main((plan) =>
+  withPage(plan.chromium, plan.viewport, async (page, problems) => {
     const first = await answered(page, () => page.goto(plan.url));
     expectText(first, plan.welcome, "open");
     const start = await accessibility(page);
@@ -268,15 +226,6 @@ async function main() {
     }
     const end = await accessibility(page);
     await page.screenshot({ path: plan.screenshot, fullPage: true });
-    const summary = { steps: plan.steps.length, replies, problems, axe: [...start, ...end] };
-    process.stdout.write(JSON.stringify(summary));
-  } finally {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-main().catch((error) => {
-  process.stderr.write(`${error.stack || error}\n`);
-  process.exit(1);
-});
+    return { steps: plan.steps.length, replies, problems, axe: [...start, ...end] };
+  }),
+);

@@ -7,23 +7,10 @@
 "use strict";
 
 const fs = require("fs");
-const os = require("os");
 const path = require("path");
-// playwright-core is installed for the web page's browser test; one copy serves both.
-const { chromium } = require(require.resolve("playwright-core", {
-  paths: [path.join(__dirname, "..", "browser")],
-}));
+// playwright-core is installed for the web page's browser test; its helpers serve both.
+const { main, withPage } = require("../browser/chromium");
 
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-dev-shm-usage",
-];
 const CARDS_PER_SHEET = 4;
 
 // A page like a Teams chat: light grey, the card on white with a thin border and round corners.
@@ -116,55 +103,32 @@ function drawAndCheck({ cards, hostConfig, cardWidth }) {
   return { problems, drawn: drawn.length };
 }
 
-async function main() {
-  const plan = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
-  const bundle = require.resolve("adaptivecards/dist/adaptivecards.min.js");
-  const hostConfig = JSON.parse(fs.readFileSync(path.join(__dirname, "teams-host-config.json")));
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "verbind-cards-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: plan.chromium,
-    headless: true,
-    args: ARGS,
-  });
-  const summary = { widths: [] };
-  try {
-    const page = context.pages()[0] || (await context.newPage());
-    const errors = [];
-    page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
+main((plan) =>
+  withPage(plan.chromium, null, async (page, errors) => {
+    const bundle = require.resolve("adaptivecards/dist/adaptivecards.min.js");
+    const config = JSON.parse(fs.readFileSync(path.join(__dirname, "teams-host-config.json")));
     await page.setContent(HOST_PAGE);
     await page.addScriptTag({ path: bundle });
     await page.addStyleTag({ path: path.join(path.dirname(bundle), "adaptivecards.css") });
+    const widths = [];
     for (const width of plan.widths) {
       await page.setViewportSize({ width: width.viewport, height: 900 });
-      const config = {
-        ...hostConfig,
-        actions: { ...hostConfig.actions, actionsOrientation: width.orientation },
+      const hostConfig = {
+        ...config,
+        actions: { ...config.actions, actionsOrientation: width.orientation },
       };
       const result = { name: width.name, drawn: 0, problems: [], screenshots: [] };
       for (let start = 0; start < plan.cards.length; start += CARDS_PER_SHEET) {
         const cards = plan.cards.slice(start, start + CARDS_PER_SHEET);
-        const sheet = await page.evaluate(drawAndCheck, {
-          cards,
-          hostConfig: config,
-          cardWidth: width.card,
-        });
+        const sheet = await page.evaluate(drawAndCheck, { cards, hostConfig, cardWidth: width.card });
         result.drawn += sheet.drawn;
         result.problems.push(...sheet.problems);
         const file = path.join(plan.out, `cards-${width.name}-${start / CARDS_PER_SHEET + 1}.png`);
         await page.screenshot({ path: file, fullPage: true });
         result.screenshots.push(file);
       }
-      summary.widths.push(result);
+      widths.push(result);
     }
-    summary.errors = errors;
-    process.stdout.write(JSON.stringify(summary));
-  } finally {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-main().catch((error) => {
-  process.stderr.write(`${error.stack || error}\n`);
-  process.exit(1);
-});
+    return { widths, errors };
+  }),
+);

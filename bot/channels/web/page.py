@@ -26,7 +26,7 @@ from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
 from dialogs.plaintext import contact_fields, verified_text
 from dialogs.turn import ContactCard, Form, Payload, Reply, SourceNote, Turn
-from knowledge.diagrams.diagram import STYLES
+from knowledge.diagrams.model import STYLES
 
 __all__ = [
     "COOKIE_NAME",

@@ -436,7 +436,7 @@ async def test_canary_through_the_inbox_both_ways(
         await vt.say(line)
     await vt.say("overleg aanvragen")
     await vt.click("Terugkoppeling na onderzoek")
-    await vt.click("Overgedragen aan het lokale team")
+    await vt.click("Overgedragen: lokaal team")
     refused = await vt.submit(gemeente="Zeist, Slotlaan 12, 3701 AB")
     assert "alleen de gemeente" in refused, refused
     await vt.submit(gemeente="Zeist")

@@ -8,8 +8,9 @@ import pytest
 
 from bot.channels.terminal import TerminalChannel
 from dialogs import Conversation, MemorySessionStore, Payload, Turn
-from dialogs.consultation import PICKUP_NODE, SUBMIT
+from dialogs.consultation import KIND_LABELS, PICKUP_NODE, SUBMIT, URGENCIES, ConsultationFlows
 from dialogs.consultation.fields import check_field
+from dialogs.consultation.labels import STAGES
 from dialogs.intake import ConsultationRequest, IntakeUnavailableError, Pickup, seal_pickup
 from dialogs.register import ConsultationRecord, MemoryRegister, RegisterUnavailableError, Status
 from knowledge import KnowledgeBase
@@ -486,7 +487,7 @@ async def test_veilig_thuis_sends_terugkoppeling_to_the_jgz_of_the_gemeente(buil
     await chat.say("overleg aanvragen")
     assert "Informatie vragen (bevraging)" in chat.labels
     await chat.click("Terugkoppeling na onderzoek")
-    await chat.click("Overgedragen aan het lokale team")
+    await chat.click("Overgedragen: lokaal team")
     await chat.submit(gemeente="Utrecht")
     await chat.click("SAVE (Samen Veilig Midden-Nederland)")
     await chat.click("Binnen 3 werkdagen")
@@ -495,7 +496,7 @@ async def test_veilig_thuis_sends_terugkoppeling_to_the_jgz_of_the_gemeente(buil
     )
     [request] = desk.delivered
     assert request.partner == "jgz-utrecht"
-    assert request.subject == "Terugkoppeling: Overgedragen aan het lokale team"
+    assert request.subject == "Terugkoppeling: Overgedragen: lokaal team"
     assert request.requester == "A. Tester (SAVE (Samen Veilig Midden-Nederland))"
     assert request.gemeente == "Utrecht"
     [record] = register.records
@@ -608,3 +609,15 @@ async def test_the_terminal_checks_each_field_as_it_is_entered(shipped: Knowledg
     assert "Verstuurd" in sent[-1].text
     [request] = desk.delivered
     assert (request.question, request.callback) == ("Graag overleg", "telefoon 030 123 45 67")
+
+
+def test_flow_labels_fit_a_phone(shipped: KnowledgeBase) -> None:
+    """Every button the flows can show for the shipped partners is at most 40 characters."""
+    flows = ConsultationFlows(shipped, intakes=Desk(*shipped.organisations), key=KEY)
+    partners = [*shipped.organisations, "intern", "overig"]
+    targets = [f"av:{step}:{p}" for step in ("bij", "uitnodigen", "namens") for p in partners]
+    targets += [f"vl:partner:{p}" for p in partners]
+    targets += [f"av:fase:{s}" for s in STAGES] + [f"av:urgentie:{u}" for u in URGENCIES]
+    targets += [f"vl:soort:{k}" for k in KIND_LABELS] + [f"av:soort:{k}" for k in KIND_LABELS]
+    too_long = {t: label for t in targets if len(label := flows.label(t) or "") > 40}
+    assert too_long == {}

@@ -46,6 +46,10 @@ _FIXED_LABELS = {
 }
 
 
+LABEL_LIMIT = 40
+"""The longest button label a phone shows in full (as for content labels)."""
+
+
 def open_requests(session: Session) -> tuple[str, ...]:
     """Reference codes of this session's requests not yet picked up."""
     return tuple(k[len(OPEN_PREFIX) :].upper() for k in session.facts if k.startswith(OPEN_PREFIX))
@@ -80,7 +84,7 @@ class ConsultationFlows:
         if target in _FIXED_LABELS:
             return _FIXED_LABELS[target]
         named = {
-            "bij": lambda: LABEL["request-to"].format(partner=self.partner_name(value, short=True)),
+            "bij": lambda: self._request_to(value),
             "partner": lambda: self.partner_name(value, short=True),
             "uitnodigen": lambda: self.partner_name(value, short=True),
             "namens": lambda: self.partner_name(value, short=True),
@@ -90,6 +94,17 @@ class ConsultationFlows:
             "bereik": lambda: LABEL["by-channel"].format(reach=value),
         }
         return named[step]() if step in named else None
+
+    def _request_to(self, partner: str) -> str:
+        """The "Overleg aanvragen: …" label with the partner's name; when that is longer than
+        a phone shows (40 characters), its shortest alias, else the name cut short with "…"."""
+        label = LABEL["request-to"].format(partner=self.partner_name(partner))
+        organisation = self._knowledge.organisations.get(partner)
+        if len(label) > LABEL_LIMIT and organisation is not None and organisation.aliases:
+            label = LABEL["request-to"].format(partner=min(organisation.aliases, key=len))
+        if len(label) > LABEL_LIMIT:
+            label = label[: LABEL_LIMIT - 1].rstrip() + "…"
+        return label
 
     def partner_name(self, partner: str, *, short: bool = False) -> str:
         """How a partner is named to the user."""

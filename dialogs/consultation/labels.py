@@ -33,7 +33,8 @@ KIND_LABELS: Mapping[Kind, str] = {
     "afschalen": "Afschalen",
     "overig": "Ander overleg",
 }
-"""Every kind a user can record, in the order offered; the report uses the same labels."""
+"""Every kind a user can record, in the order offered; the report uses the same labels.
+Button labels fit a phone: at most 40 characters, like the content's (``knowledge.model.Label``)."""
 
 JGZ_KINDS: tuple[Kind, ...] = (
     "collegiale-consultatie",
@@ -89,9 +90,9 @@ URGENCIES: Mapping[str, str] = {
 STAGES: Mapping[str, str] = {
     "gestart": "Onderzoek gestart",
     "afgerond": "Onderzoek afgerond",
-    "lokaal-team": "Overgedragen aan het lokale team",
-    "save": "Overgedragen aan SAVE / jeugdbescherming",
-    "raad": "Overgedragen aan de Raad voor de Kinderbescherming",
+    "lokaal-team": "Overgedragen: lokaal team",
+    "save": "Overgedragen: SAVE / jeugdbescherming",
+    "raad": "Overgedragen: Raad Kinderbescherming",
 }
 """Terugkoppeling after an investigation: started, finished, or handed over to whom (DOMAIN.md
 §5–6). Chosen, never typed, so no client data can slip in."""

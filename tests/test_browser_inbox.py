@@ -4,7 +4,6 @@ told; the other direction, Veilig Thuis → JGZ; and the covenant's report of wh
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import pytest
 
 from bot.settings import Settings
 from bot.storage.backends import open_register
+from tests.nodescript import run_script
 from tests.serving import FOREIGN_SETTINGS
 from tests.test_browser import BROWSER, PNG_SIGNATURE, ROOT, serve_page, tools
 
@@ -85,19 +85,7 @@ def both_ways(url: str, chromium: str) -> dict[str, Any]:
 
 def run_node(tools: tuple[str, str], plan: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
     """Run inbox.js over ``plan``; no console errors and no serious axe findings."""
-    _, node = tools
-    path = tmp_path / "plan.json"
-    path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
-    result = subprocess.run(
-        [node, str(BROWSER / "inbox.js"), str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-        cwd=BROWSER,
-    )
-    assert result.returncode == 0, result.stderr
-    summary: dict[str, Any] = json.loads(result.stdout)
+    summary = run_script(tools[1], BROWSER / "inbox.js", plan, tmp_path)
     assert summary["problems"] == []
     assert [v for v in summary["axe"] if v["impact"] in ("serious", "critical")] == []
     return summary

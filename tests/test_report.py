@@ -617,3 +617,21 @@ def test_a_missing_register_is_an_error_not_a_new_one(
     assert result.stderr.count("\n") == 1
     assert "er is geen register" in result.stderr
     assert not data.exists()
+
+
+def test_report_command_writes_either_csv_dialect(tmp_path: Path) -> None:
+    """`--csv-dialect rfc4180` writes commas without a byte-order mark; the default is Dutch
+    Excel's semicolons with one."""
+    register = open_register(Settings(data_dir=tmp_path))
+    for item in series("A", 6):
+        register.append_now(item)
+    register.close()
+    period = ("report", "--from", "2026-01-01", "--to", "2026-12-31", "--format", "csv")
+    dutch = run_cli(tmp_path, *period)
+    other = run_cli(tmp_path, *period, "--csv-dialect", "rfc4180")
+    assert dutch.stdout.startswith("\ufeffvan;tot;onderdeel")
+    assert other.stdout.startswith("van,tot,onderdeel")
+    assert table(dutch.stdout) == table(other.stdout, "rfc4180")
+    wrong = run_cli(tmp_path, *period, "--csv-dialect", "tab")
+    assert wrong.returncode == 2
+    assert "ongeldige keuze 'tab'" in wrong.stderr

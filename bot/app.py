@@ -140,6 +140,7 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
             inbox=services.inbox,
             partners=partners,
             settings=settings,
+            register=services.register,
         )
     if settings.slack_enabled:
         from bot.channels.slack.bolt import mount_slack

@@ -25,6 +25,7 @@ from bot.intake.pickup import form_value
 from bot.settings import Settings
 from dialogs.conversation import Conversation
 from dialogs.intake import PICKUP_LABEL, ConsultationRequest, request_reply
+from dialogs.register import ConsultationRegister, RegisterUnavailableError
 
 __all__ = ["INBOX_PATH", "mount_inbox"]
 
@@ -65,9 +66,11 @@ class _InboxPage:
         inbox: Inbox,
         partners: tuple[str, ...],
         settings: Settings,
+        register: ConsultationRegister,
     ) -> None:
         self._conversation = conversation
         self._inbox = inbox
+        self._register = register
         self._partners = partners
         self._everyone = settings.web_page == "on"
         self._local = settings.web_page != "off"
@@ -132,7 +135,8 @@ class _InboxPage:
             message = "Dit verzoek staat niet (meer) in de inbox."
         else:
             message = await self._conversation.pick_up(item.request.pickup, channel="inbox")
-            self._inbox.remove(partner, reference)
+            if await self._picked_up(reference):
+                self._inbox.remove(partner, reference)
         body = (
             f'<h1>Inbox {escape(self._name(partner))}</h1><p role="status">{escape(message)}</p>'
             f'<p><a href="{INBOX_PATH}/{escape(partner)}">Terug naar de inbox</a></p>'
@@ -173,6 +177,14 @@ class _InboxPage:
         raise response
 
     # -- helpers -------------------------------------------------------------------------------
+
+    async def _picked_up(self, reference: str) -> bool:
+        """True once the register holds the pick-up; while it cannot say (a database outage)
+        the request stays in the inbox, so it can be picked up again."""
+        try:
+            return await self._register.status(reference) == "opgepakt"
+        except RegisterUnavailableError:
+            return False
 
     def _partner(self, request: web.Request) -> str:
         partner = request.match_info["partner"]
@@ -225,11 +237,12 @@ def mount_inbox(
     inbox: Inbox,
     partners: tuple[str, ...],
     settings: Settings,
+    register: ConsultationRegister,
 ) -> None:
     """Add the inbox routes (unless the page is off and no secret is set)."""
     if settings.web_page == "off" and not settings.inbox_secret:
         return
-    page = _InboxPage(conversation, inbox, partners, settings)
+    page = _InboxPage(conversation, inbox, partners, settings, register)
     app.router.add_get(INBOX_PATH, page.index)
     app.router.add_get(f"{INBOX_PATH}/login", page.login_form)
     app.router.add_post(f"{INBOX_PATH}/login", page.login)

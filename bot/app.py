@@ -115,7 +115,7 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     app[SESSIONS] = sessions
     app.cleanup_ctx.append(_storage(services))
     app.cleanup_ctx.append(_purging(sessions, every=settings.session_purge_seconds))
-    teams = TeamsEndpoint(conversation, settings)
+    teams = TeamsEndpoint(conversation, settings, sessions=sessions)
     services.intakes.add_courier("teams", teams.courier)
     install_reload(app, conversation, settings.content_dir)
     app.router.add_get("/healthz", healthz)

@@ -54,7 +54,7 @@ def build_services(
     ValueError for a bad register key. With ``database``, call :meth:`Services.open` first."""
     targets = load_intakes(settings.intakes_file, knowledge) if settings.intakes_file else ()
     intakes = Intakes(targets)
-    webhook = WebhookCourier(public_url=settings.public_url)
+    webhook = WebhookCourier(public_url=settings.public_url, timeout=settings.send_timeout_seconds)
     intakes.add_courier("webhook", webhook)
     register = open_register(settings, database)
     conversation = Conversation(

@@ -49,6 +49,17 @@ class Settings:
     """The local web chat page: auto (this machine only), on (everyone) or off."""
     database_url: str = ""
     """PostgreSQL for sessions and the register (shared by instances); empty: embedded."""
+    allow_unauthenticated: bool = False
+    """``VERBIND_ALLOW_UNAUTHENTICATED=1``: serve on a network address without MicrosoftAppId
+    (local mode then still answers only requests from this machine)."""
+    teams_openid_metadata_url: str = ""
+    """Where the Teams signing keys are announced; empty: Microsoft's own addresses."""
+    teams_key_timeout_seconds: float = 5.0
+    """How long fetching the Teams signing keys may take before the request gets 503."""
+    send_timeout_seconds: float = 10.0
+    """How long posting a reply to the Bot Connector or an intake webhook may take."""
+    slack_api_timeout_seconds: float = 10.0
+    """How long one Slack Web API call may take."""
 
     @property
     def slack_enabled(self) -> bool:
@@ -80,6 +91,8 @@ class Settings:
             public_url=values.get("VERBIND_PUBLIC_URL", "").rstrip("/"),
             web_page=_web_page_mode(values.get("VERBIND_WEB_PAGE", "auto")),
             database_url=values.get("VERBIND_DATABASE_URL", "").strip(),
+            allow_unauthenticated=values.get("VERBIND_ALLOW_UNAUTHENTICATED", "") == "1",
+            teams_openid_metadata_url=values.get("VERBIND_TEAMS_OPENID_METADATA_URL", ""),
         )
 
 

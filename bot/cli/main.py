@@ -24,6 +24,11 @@ __all__ = ["main"]
 EXIT_CONTENT = 1
 EXIT_SETTINGS = 3
 EXIT_UNAVAILABLE = 4
+OPEN_WITHOUT_APP_ID = (
+    "verbind serve: zonder MicrosoftAppId luistert Verbind alleen op 127.0.0.1, niet op {host}; "
+    "zet MicrosoftAppId (en MicrosoftAppPassword), of VERBIND_ALLOW_UNAUTHENTICATED=1 als u "
+    "dit bewust wilt."
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -246,10 +251,13 @@ def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBas
     from aiohttp import web
 
     from bot.app import AccessLog, create_app
-    from bot.channels.web.page import page_url
+    from bot.channels.web.page import is_loopback_host, page_url
 
     host = args.host or settings.host
     port = args.port or settings.port
+    if not (settings.app_id or settings.allow_unauthenticated or is_loopback_host(host)):
+        print(OPEN_WITHOUT_APP_ID.format(host=host), file=sys.stderr)
+        return EXIT_SETTINGS
     try:
         app = create_app(settings, knowledge=knowledge)
     except (ContentError, ValueError) as exc:

@@ -37,7 +37,6 @@ __all__ = ["SLACK_PATH", "mount_slack", "slack_manifest"]
 
 SLACK_PATH = "/slack/events"
 CHANNEL = "slack"
-WEB_API_TIMEOUT = 10
 """Seconds for one Slack Web API call (chat.postMessage, response_url): a slow Slack must not
 hang a turn."""
 _SEEN_EVENTS = 10_000
@@ -171,7 +170,7 @@ def build_bolt(
     client = AsyncWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
-        timeout=WEB_API_TIMEOUT,
+        timeout=int(settings.slack_api_timeout_seconds) or 1,
         logger=client_logger,
     )
     if intakes is not None:

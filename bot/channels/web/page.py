@@ -33,6 +33,7 @@ __all__ = [
     "TURN_PATH",
     "WebPage",
     "is_local",
+    "is_loopback_host",
     "mount_web",
     "page_url",
     "reply_json",
@@ -103,6 +104,11 @@ def is_local(request: web.Request) -> bool:
     except ValueError:
         return False
     return _loopback_ip(request.remote) and _loopback_name(host)
+
+
+def is_loopback_host(host: str) -> bool:
+    """A listening address reachable only from this machine (not ``0.0.0.0``, ``::`` or "")."""
+    return _loopback_name(host)
 
 
 def page_url(settings: Settings, *, host: str, port: int) -> str | None:

@@ -17,6 +17,7 @@ from bot.channels.web.page import TURN_PATH, mount_web
 from bot.intake.intakes import PICKUP_PATH
 from bot.intake.pickup import add_pickup_routes
 from bot.outage import outage_middleware
+from bot.privatelog import SAFE, install_log_redaction
 from bot.reload import install_reload
 from bot.services import Services, build_services
 from bot.settings import Settings
@@ -37,22 +38,38 @@ _log = logging.getLogger("verbind.app")
 
 
 class AccessLog(AbstractAccessLogger):
-    """One line per request: method, path, status, size and time — never the query string,
-    which a client could fill with anything (``web.run_app(..., access_log_class=AccessLog)``)."""
+    """One line per request: method, route, status, size and time — never the query string or
+    the path as sent, which a client could fill with anything: the route's pattern, or ``-`` when
+    no route matched (``web.run_app(..., access_log_class=AccessLog)``)."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         self.logger.info(
             "%s %s %d %d %.1fms",
-            request.method,
-            request.rel_url.path,
+            request.method if request.method in _METHODS else "-",
+            _route(request),
             response.status,
             response.body_length,
             time * 1000,
+            extra=SAFE,
         )
 
     @property
     def enabled(self) -> bool:
         return self.logger.isEnabledFor(logging.INFO)
+
+
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
+
+
+def _route(request: web.BaseRequest) -> str:
+    """The matched route's pattern; ``-`` for a request no route saw (a malformed one)."""
+    if not isinstance(request, web.Request):
+        return "-"
+    try:
+        resource = request.match_info.route.resource
+    except AssertionError:  # aiohttp asserts when routing never ran
+        return "-"
+    return resource.canonical if resource is not None else "-"
 
 
 def _purging(
@@ -101,6 +118,7 @@ async def healthz(request: web.Request) -> web.Response:
 def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) -> web.Application:
     """The HTTP app: ``/healthz``, ``/api/messages`` (Teams), ``/slack/events`` when configured,
     and the local web chat page at ``/`` (``VERBIND_WEB_PAGE``)."""
+    install_log_redaction()
     loaded = knowledge if knowledge is not None else load_knowledge(settings.content_dir)
     database = open_database(settings)
     sessions = open_sessions(settings, database)

@@ -41,6 +41,7 @@ _DATE = re.compile(
     + r")\.?\s+\d{4})\b",
     re.I,
 )
+_PHONE_SHAPE = re.compile(r"(?<![\w+])0\d(?:[\s-]?\d){8}(?!\d)")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b")
 _POSTCODE = re.compile(r"\b[1-9]\d{3}(?:\s?[A-Z]{2}|[a-z]{2})\b")
 _STREET = re.compile(
@@ -49,6 +50,7 @@ _STREET = re.compile(
     r"\s+\d{1,5}(?:\s?[a-zA-Z]\b|\s?-\s?\d{1,4})?\b",
     re.I,
 )
+_NL_ACCOUNT_SHAPE = re.compile(r"\b[A-Z]{2}\d{2}\s?[A-Z]{4}(?:\s?\d){10}\b", re.I)
 _IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}")
 _IBAN_PART = re.compile(r"[ ]?([A-Za-z0-9]+)")
 _NAME = re.compile(
@@ -121,8 +123,11 @@ def _has_bsn(text: str) -> bool:
 
 
 def _has_phone(text: str, allowed: set[str]) -> bool:
+    """A number valid in the Netherlands (``phonenumbers``), or one written as Dutch numbers
+    are (ten digits from 0) in a range not handed out yet: typed by hand, it is still one."""
     matcher = phonenumbers.PhoneNumberMatcher(text, "NL", leniency=phonenumbers.Leniency.VALID)
-    return any(_digits(m.raw_string) not in allowed for m in matcher)
+    found = [m.raw_string for m in matcher] + [m.group(0) for m in _PHONE_SHAPE.finditer(text)]
+    return any(_digits(number) not in allowed for number in found)
 
 
 def _has_address(text: str) -> bool:
@@ -149,7 +154,9 @@ def find_pii(text: str, *, allowed_numbers: Iterable[str] = ()) -> tuple[PiiHit,
     (the professional's own callback number, known partner numbers such as 0800-2000)."""
     allowed = {_digits(n) for n in allowed_numbers} | _ALWAYS_ALLOWED
     ibans = _ibans(text)
-    rest = _masked(text, ibans)  # the digits of an account number are no phone number or BSN
+    # The digits of an account number (even a mistyped one) are no phone number or BSN.
+    shaped = [m.span() for m in _NL_ACCOUNT_SHAPE.finditer(text)]
+    rest = _masked(text, [*ibans, *shaped])
     found = {kind for kind, check in _checks(allowed).items() if check(rest)}
     if ibans:
         found.add("iban")

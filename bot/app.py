@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import logging
 from collections.abc import AsyncIterator, Callable
 
@@ -23,7 +22,7 @@ from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.storage.backends import ExpiringSessionStore, open_database, open_sessions
 from dialogs.conversation import Conversation
-from dialogs.session import StorageUnavailableError
+from dialogs.session import MemorySessionStore, StorageUnavailableError
 from knowledge.library import KnowledgeBase
 from knowledge.loader import load_knowledge
 
@@ -82,9 +81,7 @@ def _purging(
             while True:
                 await asyncio.sleep(every)
                 try:
-                    purged = sessions.purge()
-                    if inspect.isawaitable(purged):
-                        await purged
+                    await sessions.purge()
                 except StorageUnavailableError:
                     _log.warning("session purge skipped: storage unavailable")
 
@@ -112,7 +109,16 @@ def _storage(services: Services) -> Callable[[web.Application], AsyncIterator[No
 async def healthz(request: web.Request) -> web.Response:
     """Liveness and the content version in force."""
     conversation = request.app[CONVERSATION]
-    return web.json_response({"status": "ok", "content": conversation.knowledge.meta.version})
+    sessions = request.app[SESSIONS]
+    body: dict[str, object] = {"status": "ok", "content": conversation.knowledge.meta.version}
+    if isinstance(sessions, MemorySessionStore):
+        # Only the embedded store is counted here: a count in PostgreSQL is a query per probe.
+        body["sessions"] = {
+            "count": len(sessions),
+            "cap": sessions.max_sessions,
+            "evicted": sessions.evicted,
+        }
+    return web.json_response(body)
 
 
 def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) -> web.Application:

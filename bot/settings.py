@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from dialogs.session import DEFAULT_IDLE_SECONDS
+from dialogs.session import DEFAULT_IDLE_SECONDS, DEFAULT_MAX_SESSIONS
 from knowledge.loader import DEFAULT_CONTENT
 
 __all__ = ["WEB_PAGE_MODES", "Settings", "WebPageMode"]
@@ -25,6 +25,8 @@ class Settings:
     data_dir: Path = Path("var")
     session_idle_seconds: float = DEFAULT_IDLE_SECONDS
     session_purge_seconds: float = 300.0
+    max_memory_sessions: int = DEFAULT_MAX_SESSIONS
+    """In-memory sessions kept at most; the least recently used goes first (``/healthz``)."""
     host: str = "127.0.0.1"
     port: int = 3978
     max_body_bytes: int = 256 * 1024
@@ -76,6 +78,7 @@ class Settings:
             session_idle_seconds=float(
                 values.get("VERBIND_SESSION_IDLE_SECONDS", DEFAULT_IDLE_SECONDS)
             ),
+            max_memory_sessions=int(values.get("VERBIND_MAX_SESSIONS", str(DEFAULT_MAX_SESSIONS))),
             host=values.get("VERBIND_HOST", "127.0.0.1"),
             port=int(values.get("VERBIND_PORT", "3978")),
             app_id=values.get("MicrosoftAppId", ""),

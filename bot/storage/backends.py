@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -47,8 +46,12 @@ if TYPE_CHECKING:  # psycopg is imported only when a database is configured
 class ExpiringSessionStore(SessionStore, Protocol):
     """A session store whose idle sessions can be dropped now and then."""
 
-    def purge(self) -> int | Awaitable[int]:
-        """Drop expired sessions; returns (or resolves to) how many."""
+    async def purge(self) -> int:
+        """Drop expired sessions; returns how many."""
+        ...
+
+    async def count(self) -> int:
+        """How many sessions are stored now."""
         ...
 
 
@@ -109,7 +112,9 @@ def open_database(settings: Settings) -> Database | None:
 def open_sessions(settings: Settings, database: Database | None) -> ExpiringSessionStore:
     """Sessions in ``database`` when there is one, else in memory."""
     if database is None:
-        return MemorySessionStore(idle_seconds=settings.session_idle_seconds)
+        return MemorySessionStore(
+            idle_seconds=settings.session_idle_seconds, max_sessions=settings.max_memory_sessions
+        )
     from bot.storage.pgsessions import PostgresSessionStore
 
     return PostgresSessionStore(database, idle_seconds=settings.session_idle_seconds)

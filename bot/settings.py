@@ -40,7 +40,12 @@ class Settings:
     slack_api_url: str = "https://slack.com/api/"
     """The Slack Web API base URL (tests point it at a local fake)."""
     register_key: str = ""
-    """Hex HMAC key of the consultation register; empty: ``register.key`` in the data dir."""
+    """Hex HMAC key of the consultation register; empty: ``register_key_file``."""
+    register_key_file: Path | None = None
+    """A file holding the hex key, best outside the data dir; None: ``register.key`` in it."""
+    register_head_file: Path | None = None
+    """Where each append writes the register's head mark; None: ``register.head`` in the data
+    dir. Put it on other storage (or let the log carry it) to catch a register cut short."""
     register_retention: str = "24m"
     """How long register records are kept (``verbind register purge``), in months."""
     intakes_file: Path | None = None
@@ -89,14 +94,20 @@ class Settings:
             slack_signing_secret=values.get("SLACK_SIGNING_SECRET", ""),
             slack_api_url=values.get("SLACK_API_URL", "https://slack.com/api/"),
             register_key=values.get("VERBIND_REGISTER_KEY", ""),
+            register_key_file=_path(values.get("VERBIND_REGISTER_KEY_FILE")),
+            register_head_file=_path(values.get("VERBIND_REGISTER_HEAD_FILE")),
             register_retention=values.get("VERBIND_REGISTER_RETENTION", "24m"),
-            intakes_file=Path(values["VERBIND_INTAKES"]) if values.get("VERBIND_INTAKES") else None,
+            intakes_file=_path(values.get("VERBIND_INTAKES")),
             public_url=values.get("VERBIND_PUBLIC_URL", "").rstrip("/"),
             web_page=_web_page_mode(values.get("VERBIND_WEB_PAGE", "auto")),
             database_url=values.get("VERBIND_DATABASE_URL", "").strip(),
             allow_unauthenticated=values.get("VERBIND_ALLOW_UNAUTHENTICATED", "") == "1",
             teams_openid_metadata_url=values.get("VERBIND_TEAMS_OPENID_METADATA_URL", ""),
         )
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
 
 
 def _web_page_mode(value: str) -> WebPageMode:

@@ -166,7 +166,10 @@ def _parser() -> argparse.ArgumentParser:
 def _register_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     register = commands.add_parser("register", help="het consultatieregister")
     actions = register.add_subparsers(dest="action", required=True)
-    actions.add_parser("verify", help="controleer de keten van het register")
+    verify = actions.add_parser("verify", help="controleer de keten van het register")
+    verify.add_argument(
+        "--head", help="een eerder genoteerd kenmerk (12:0123456789abcdef): is dat record er nog?"
+    )
     purge = actions.add_parser("purge", help="verwijder oude records (wordt zelf vastgelegd)")
     purge.add_argument("--older-than", help="termijn in maanden, bv. 24m (standaard: instelling)")
     report = commands.add_parser("report", help="jaarcijfers van het convenant")

@@ -12,7 +12,7 @@ from aiohttp.abc import AbstractAccessLogger
 
 from bot.channels.teams.botbuilder_adapter import TeamsEndpoint
 from bot.channels.web.diagrams import mount_diagrams
-from bot.channels.web.page import TURN_PATH, mount_web
+from bot.channels.web.page import TRUSTED_PROXIES, TURN_PATH, mount_web
 from bot.intake.intakes import PICKUP_PATH
 from bot.intake.pickup import add_pickup_routes
 from bot.outage import outage_middleware
@@ -147,6 +147,7 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     add_pickup_routes(app, conversation)
     app.on_startup.append(teams.start)
     app.on_cleanup.append(teams.stop)
+    app[TRUSTED_PROXIES] = settings.trusted_proxies
     mount_web(app, conversation=conversation, settings=settings)
     mount_diagrams(app, conversation=conversation, settings=settings)
     if settings.slack_enabled:

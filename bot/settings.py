@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 
@@ -56,6 +57,11 @@ class Settings:
     """The local web chat page: auto (this machine only), on (everyone) or off."""
     database_url: str = ""
     """PostgreSQL for sessions and the register (shared by instances); empty: embedded."""
+    web_cookie_key: str = ""
+    """Hex key that seals the web page's cookie (the same on every instance); empty: a random
+    key per process, so a restart starts new web conversations."""
+    trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
+    """Addresses of reverse proxies in front of Verbind: their requests are never "local"."""
     allow_unauthenticated: bool = False
     """``VERBIND_ALLOW_UNAUTHENTICATED=1``: serve on a network address without MicrosoftAppId
     (local mode then still answers only requests from this machine)."""
@@ -101,9 +107,21 @@ class Settings:
             public_url=values.get("VERBIND_PUBLIC_URL", "").rstrip("/"),
             web_page=_web_page_mode(values.get("VERBIND_WEB_PAGE", "auto")),
             database_url=values.get("VERBIND_DATABASE_URL", "").strip(),
+            web_cookie_key=values.get("VERBIND_WEB_COOKIE_KEY", "").strip(),
+            trusted_proxies=_networks(values.get("VERBIND_TRUSTED_PROXIES", "")),
             allow_unauthenticated=values.get("VERBIND_ALLOW_UNAUTHENTICATED", "") == "1",
             teams_openid_metadata_url=values.get("VERBIND_TEAMS_OPENID_METADATA_URL", ""),
         )
+
+
+def _networks(value: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """``VERBIND_TRUSTED_PROXIES``: addresses or networks, separated by commas or spaces."""
+    try:
+        return tuple(ip_network(part, strict=False) for part in value.replace(",", " ").split())
+    except ValueError:
+        raise ValueError(
+            f"VERBIND_TRUSTED_PROXIES moet adressen of netwerken bevatten, niet {value!r}"
+        ) from None
 
 
 def _path(value: str | None) -> Path | None:

@@ -139,12 +139,12 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     app[SESSIONS] = sessions
     app.cleanup_ctx.append(_storage(services))
     app.cleanup_ctx.append(_purging(sessions, every=settings.session_purge_seconds))
-    teams = TeamsEndpoint(conversation, settings, sessions=sessions)
+    teams = TeamsEndpoint(conversation, settings, sessions=sessions, pickups=services.pickups)
     services.intakes.add_courier("teams", teams.courier)
     install_reload(app, conversation, settings.content_dir)
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/api/messages", teams.handle)
-    add_pickup_routes(app, conversation)
+    add_pickup_routes(app, conversation, services.pickups)
     app.on_startup.append(teams.start)
     app.on_cleanup.append(teams.stop)
     app[TRUSTED_PROXIES] = settings.trusted_proxies
@@ -153,5 +153,12 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     if settings.slack_enabled:
         from bot.channels.slack.bolt import mount_slack
 
-        mount_slack(app, settings=settings, conversation=conversation, intakes=services.intakes)
+        mount_slack(
+            app,
+            settings=settings,
+            conversation=conversation,
+            intakes=services.intakes,
+            pickups=services.pickups,
+            database=database,
+        )
     return app

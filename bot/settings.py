@@ -51,6 +51,8 @@ class Settings:
     """How long register records are kept (``verbind register purge``), in months."""
     intakes_file: Path | None = None
     """YAML file naming each partner's intake (Teams/Slack channel or webhook)."""
+    pickup_days: float = 7.0
+    """How long a pick-up link or button works after the request was sent, in days."""
     public_url: str = ""
     """The server's public https address, for pick-up links in webhook requests."""
     web_page: WebPageMode = "auto"
@@ -105,6 +107,7 @@ class Settings:
             register_retention=values.get("VERBIND_REGISTER_RETENTION", "24m"),
             intakes_file=_path(values.get("VERBIND_INTAKES")),
             public_url=values.get("VERBIND_PUBLIC_URL", "").rstrip("/"),
+            pickup_days=float(values.get("VERBIND_PICKUP_DAYS", "7")),
             web_page=_web_page_mode(values.get("VERBIND_WEB_PAGE", "auto")),
             database_url=values.get("VERBIND_DATABASE_URL", "").strip(),
             web_cookie_key=values.get("VERBIND_WEB_COOKIE_KEY", "").strip(),

@@ -177,7 +177,7 @@ class PostgresBackend(Backend):
                 for row in db.execute(
                     "SELECT table_name FROM information_schema.tables "
                     "WHERE table_schema = 'public' AND table_name NOT IN "
-                    "('sessions', 'schema_version')"
+                    "('sessions', 'schema_version', 'slack_requests')"
                 )
             }
         return columns, tables

@@ -89,6 +89,10 @@ class Intakes:
         await courier.deliver(target, request)
         _log.info("request delivered partner=%s kind=%s", target.partner, target.kind)
 
+    def target(self, partner: str) -> IntakeTarget | None:
+        """The intake configured for ``partner``, if any."""
+        return self._targets.get(partner)
+
     def courier(self, kind: str) -> Courier | None:
         """The courier for ``kind``, if any."""
         return self._couriers.get(kind)

@@ -83,6 +83,14 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER consultations_no_truncate BEFORE TRUNCATE ON consultations
         FOR EACH STATEMENT EXECUTE FUNCTION consultations_append_only();
     """,
+    # 2: Slack request ids already handled (hashes), shared by instances.
+    """
+    CREATE TABLE slack_requests (
+        id text PRIMARY KEY,
+        seen double precision NOT NULL
+    );
+    CREATE INDEX slack_requests_seen ON slack_requests (seen);
+    """,
 )
 """Schema steps, applied in order; step N brings the schema to version N. Append, never edit."""
 

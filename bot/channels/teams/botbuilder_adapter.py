@@ -48,10 +48,16 @@ from botframework.connector.auth import (
 from bot.channels.teams.cards import contact_attachment, reply_activity
 from bot.channels.teams.signingkeys import SigningKeySet, SigningKeysUnavailableError
 from bot.intake.intakes import IntakeTarget
+from bot.intake.pickup import PickupGate
 from bot.settings import Settings
 from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
-from dialogs.intake import ConsultationRequest, IntakeUnavailableError, request_reply
+from dialogs.intake import (
+    PICKUP_NODE,
+    ConsultationRequest,
+    IntakeUnavailableError,
+    request_reply,
+)
 from dialogs.session import SessionStore
 from dialogs.turn import Payload, Reply, Turn
 
@@ -409,10 +415,16 @@ class TeamsEndpoint:
     """The aiohttp handler for ``POST /api/messages``."""
 
     def __init__(
-        self, conversation: Conversation, settings: Settings, *, sessions: SessionStore
+        self,
+        conversation: Conversation,
+        settings: Settings,
+        *,
+        sessions: SessionStore,
+        pickups: PickupGate,
     ) -> None:
         self._conversation = conversation
         self._sessions = sessions
+        self._pickups = pickups
         self._local = not settings.app_id
         _KEY_TIMEOUT[0] = settings.teams_key_timeout_seconds
         authentication = ConfigurationBotFrameworkAuthentication(_Config(settings))
@@ -478,15 +490,27 @@ class TeamsEndpoint:
         turn = await self._turn(activity)
         if turn is None:
             return
+        refusal = self._pickup_refusal(turn, activity)
         expect_replies = activity.delivery_mode == "expectReplies"
-        replies = await self._with_typing(
-            activity, self._conversation.handle(turn), typing=not expect_replies
+        replies = (
+            [Reply(refusal, kind="warning")]
+            if refusal is not None
+            else await self._with_typing(
+                activity, self._conversation.handle(turn), typing=not expect_replies
+            )
         )
         payloads = [reply_activity(r) for r in replies]
         if expect_replies:
             await context.send_activities([Activity().deserialize(p) for p in payloads])
         elif payloads:
             await self._sender.send(activity, payloads)
+
+    def _pickup_refusal(self, turn: Turn, activity: Activity) -> str | None:
+        """An "Ik pak dit op" press that is expired or outside the partner's intake chat."""
+        if turn.payload is None or turn.payload.node != PICKUP_NODE:
+            return None
+        place = activity.conversation.id if activity.conversation else None
+        return self._pickups.refusal(turn.payload.choice, channel=CHANNEL, place=place)
 
     async def _turn(self, activity: Activity) -> Turn | None:
         key = session_key(activity)

@@ -5,12 +5,16 @@ is too long, at DEBUG for other bad requests, with the exception and its text), 
 chooses what that line holds: ``GET /?bsn=...``. A filter on each of aiohttp's loggers replaces
 every such record with one that names only the logger, the level and the exception's type.
 Records that Verbind writes itself through aiohttp's access logger (:class:`bot.app.AccessLog`)
-are marked safe and pass unchanged.
+are marked safe and pass unchanged. A request the client got wrong (aiohttp's
+``HttpProcessingError``: a bad or oversized line) is the client's fault, answered 400: it is
+logged at INFO, not as a server error.
 """
 
 from __future__ import annotations
 
 import logging
+
+from aiohttp.http_exceptions import HttpProcessingError
 
 __all__ = ["AIOHTTP_LOGGERS", "SAFE", "RedactingFilter", "install_log_redaction"]
 
@@ -32,7 +36,10 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "verbind_safe", False):
             return True
-        kind = record.exc_info[1].__class__.__name__ if record.exc_info else None
+        error = record.exc_info[1] if record.exc_info else None
+        kind = type(error).__name__ if error is not None else None
+        if isinstance(error, HttpProcessingError) and record.levelno > logging.INFO:
+            record.levelno, record.levelname = logging.INFO, "INFO"
         record.msg = f"{record.name}: request not logged in full" + (f" ({kind})" if kind else "")
         record.args = None
         record.exc_info = None

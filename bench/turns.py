@@ -44,6 +44,8 @@ CONCURRENCY = 32
 SECONDS = 10.0
 IDLE_SESSIONS = 10_000
 KEY = secrets.token_hex(32)
+COOKIE_KEY = secrets.token_hex(32)
+"""Shared by the instances, so a visitor's cookie from one is good on the other."""
 TREE = load_knowledge().trees["afwegingskader"]
 
 
@@ -58,6 +60,7 @@ async def start(http: aiohttp.ClientSession, dsn: str | None) -> Instance:
     """Start ``verbind serve`` and wait for /healthz."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "VERBIND_REGISTER_KEY": KEY}
+    env["VERBIND_WEB_COOKIE_KEY"] = COOKIE_KEY
     env["VERBIND_DATA_DIR"] = tempfile.mkdtemp(prefix="verbind-bench-")
     if dsn:
         env["VERBIND_DATABASE_URL"] = dsn
@@ -91,8 +94,9 @@ async def stop(instances: list[Instance]) -> None:
 async def visitor(
     http: aiohttp.ClientSession, urls: list[str], deadline: float, latencies: list[float]
 ) -> None:
-    """Walk the afwegingskader to one outcome after another, alternating instances."""
-    cookie = {"Cookie": f"{COOKIE_NAME}={secrets.token_urlsafe(32)}"}
+    """Walk the afwegingskader to one outcome after another, alternating instances, with the
+    cookie the first answer issued."""
+    cookie: dict[str, str] = {}
     paths = list(AFWEGINGSKADER)
     turn = 0
 
@@ -103,6 +107,8 @@ async def visitor(
         url = urls[turn % len(urls)] + TURN_PATH
         async with http.post(url, json=body, headers=cookie) as response:
             assert response.status == 200, response.status
+            if COOKIE_NAME in response.cookies:
+                cookie["Cookie"] = f"{COOKIE_NAME}={response.cookies[COOKIE_NAME].value}"
             replies: list[dict[str, Any]] = (await response.json())["replies"]
         latencies.append(time.perf_counter() - started)
         return replies

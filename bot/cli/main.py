@@ -254,7 +254,8 @@ def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBas
     from aiohttp import web
 
     from bot.app import AccessLog, create_app
-    from bot.channels.web.page import is_loopback_host, page_url
+    from bot.channels.web.page import page_url
+    from bot.loopback import is_loopback_host
 
     host = args.host or settings.host
     port = args.port or settings.port

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import ipaddress
 import json
 import logging
 import re
@@ -49,6 +48,7 @@ from bot.channels.teams.cards import contact_attachment, reply_activity
 from bot.channels.teams.signingkeys import SigningKeySet, SigningKeysUnavailableError
 from bot.intake.intakes import IntakeTarget
 from bot.intake.pickup import PickupGate
+from bot.loopback import is_loopback_address, is_loopback_url
 from bot.settings import Settings
 from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
@@ -195,28 +195,6 @@ def parse_activity(body: Any) -> Activity:
     return activity
 
 
-def _loopback(host: str | None) -> bool:
-    """``localhost`` or a loopback address (also IPv4 mapped into IPv6)."""
-    if not host:
-        return False
-    if host.lower() == "localhost":
-        return True
-    try:
-        ip = ipaddress.ip_address(host.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped.is_loopback
-    return ip.is_loopback
-
-
-def _loopback_url(url: str) -> bool:
-    try:
-        return _loopback(urlsplit(url).hostname)
-    except ValueError:
-        return False
-
-
 def _web_address(url: Any) -> bool:
     """An absolute http(s) URL the sender can post to."""
     if not isinstance(url, str):
@@ -352,7 +330,7 @@ class ConnectorSender:
 
     def may_post(self, service_url: str) -> bool:
         """Without an app id (local mode) only a service URL on this machine: no open relay."""
-        return self._credentials is not None or _loopback_url(service_url)
+        return self._credentials is not None or is_loopback_url(service_url)
 
     async def stop(self) -> None:
         if self._session is not None:
@@ -441,7 +419,7 @@ class TeamsEndpoint:
     async def handle(self, request: web.Request) -> web.Response:
         """One activity in; 200/201 with an invoke or expectReplies body, or 4xx for bad input."""
         started = time.perf_counter()
-        if self._local and not _loopback(request.remote):
+        if self._local and not is_loopback_address(request.remote):
             raise web.HTTPForbidden(text="Zonder MicrosoftAppId alleen vanaf deze computer.")
         if request.content_type != "application/json":
             raise web.HTTPUnsupportedMediaType(text="Content-Type moet application/json zijn.")

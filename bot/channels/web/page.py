@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.loopback import is_loopback_address, is_loopback_host
 from bot.settings import Settings
 from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
@@ -38,7 +39,6 @@ __all__ = [
     "TURN_PATH",
     "WebPage",
     "is_local",
-    "is_loopback_host",
     "mount_web",
     "page_url",
     "reply_json",
@@ -115,22 +115,6 @@ class _BadTurnError(ValueError):
     """A request body that is not one text or one button payload."""
 
 
-def _loopback_ip(address: str | None) -> bool:
-    if not address:
-        return False
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped.is_loopback
-    return ip.is_loopback
-
-
-def _loopback_name(host: str | None) -> bool:
-    return host is not None and (host.lower() == "localhost" or _loopback_ip(host))
-
-
 def _proxied(request: web.Request) -> bool:
     """A forwarding header (by name or family), or a peer that is a configured proxy."""
     for name in request.headers:
@@ -158,12 +142,7 @@ def is_local(request: web.Request) -> bool:
         host = request.url.host
     except ValueError:
         return False
-    return _loopback_ip(request.remote) and _loopback_name(host)
-
-
-def is_loopback_host(host: str) -> bool:
-    """A listening address reachable only from this machine (not ``0.0.0.0``, ``::`` or "")."""
-    return _loopback_name(host)
+    return is_loopback_address(request.remote) and is_loopback_host(host)
 
 
 def page_url(settings: Settings, *, host: str, port: int) -> str | None:
@@ -171,7 +150,7 @@ def page_url(settings: Settings, *, host: str, port: int) -> str | None:
     if settings.web_page == "off":
         return None
     shown = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
-    if settings.web_page == "auto" and not _loopback_name(shown):
+    if settings.web_page == "auto" and not is_loopback_host(shown):
         return None
     return f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
 

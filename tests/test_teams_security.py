@@ -316,3 +316,28 @@ async def test_mention_without_text_is_removed(aiohttp_client: ClientFactory) ->
     assert [a.get("text") for a in without["activities"]] == [
         a.get("text") for a in with_text["activities"]
     ]
+
+
+async def test_keys_in_hand_outlive_a_failed_refresh(aiohttp_server: ServerFactory) -> None:
+    """A failed refresh keeps the keys already fetched in use; with no keys at all it is
+    reported, and within the back-off the endpoint is not asked again for every request."""
+    from bot.channels.teams.signingkeys import (
+        KEEP_SECONDS,
+        SigningKeySet,
+        SigningKeysUnavailableError,
+    )
+
+    identity = Identity()
+    url = str((await aiohttp_server(identity.app)).make_url("/metadata"))
+    keys = SigningKeySet(url, timeout=1.0)
+    assert await keys.get("k1") is not None
+    identity.status = 500
+    keys._fetched -= KEEP_SECONDS + 1  # as if a day had passed
+    assert await keys.get("k1") is not None
+    empty = SigningKeySet(url, timeout=1.0)
+    with pytest.raises(SigningKeysUnavailableError):
+        await empty.get("k1")
+    asked = identity.fetches
+    with pytest.raises(SigningKeysUnavailableError):
+        await empty.get("k1")
+    assert identity.fetches == asked

@@ -138,8 +138,8 @@ class _CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
             )
         except (PermissionError, SigningKeysUnavailableError):
             raise
-        except Exception as exc:
-            raise PermissionError(type(exc).__name__) from exc
+        except Exception as exc:  # any kind: see the docstring
+            raise PermissionError("token not verifiable") from exc
         if result.connector_factory is not None:
             result.connector_factory = _CachingConnectorFactory(
                 result.connector_factory, self._connectors
@@ -435,13 +435,15 @@ class TeamsEndpoint:
         try:
             response = await self._adapter.process_activity(auth_header, activity, self._on_turn)
         except PermissionError as exc:
-            _log.info("teams request refused reason=%s", exc.args[0] if exc.args else "token")
+            # The kind only: the SDK's messages quote claims from the (untrusted) token.
+            cause = exc.__cause__ if exc.__cause__ is not None else exc
+            _log.info("teams request refused reason=%s", type(cause).__name__)
             raise web.HTTPUnauthorized(text="Niet geautoriseerd.") from exc
         except SigningKeysUnavailableError as exc:
             _log.warning("teams signing keys unavailable error=%s", exc)
             raise web.HTTPServiceUnavailable(text="Probeer het zo opnieuw.") from exc
         except (ConnectionError, ClientError, TimeoutError) as exc:
-            # The Bot Connector refused, failed or was too slow (SEND_TIMEOUT) for the replies.
+            # The Bot Connector refused, failed or was too slow (send_timeout_seconds).
             _log.warning(
                 "teams delivery failed type=%s error=%s", activity.type, type(exc).__name__
             )

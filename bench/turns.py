@@ -44,8 +44,6 @@ CONCURRENCY = 32
 SECONDS = 10.0
 IDLE_SESSIONS = 10_000
 KEY = secrets.token_hex(32)
-COOKIE_KEY = secrets.token_hex(32)
-"""Shared by the instances, so a visitor's cookie from one is good on the other."""
 TREE = load_knowledge().trees["afwegingskader"]
 
 
@@ -60,7 +58,6 @@ async def start(http: aiohttp.ClientSession, dsn: str | None) -> Instance:
     """Start ``verbind serve`` and wait for /healthz."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "VERBIND_REGISTER_KEY": KEY}
-    env["VERBIND_WEB_COOKIE_KEY"] = COOKIE_KEY
     env["VERBIND_DATA_DIR"] = tempfile.mkdtemp(prefix="verbind-bench-")
     if dsn:
         env["VERBIND_DATABASE_URL"] = dsn

@@ -148,7 +148,7 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     app.on_startup.append(teams.start)
     app.on_cleanup.append(teams.stop)
     app[TRUSTED_PROXIES] = settings.trusted_proxies
-    mount_web(app, conversation=conversation, settings=settings)
+    mount_web(app, conversation=conversation, settings=settings, secret=services.secret)
     mount_diagrams(app, conversation=conversation, settings=settings)
     if settings.slack_enabled:
         from bot.channels.slack.bolt import mount_slack

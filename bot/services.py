@@ -29,6 +29,8 @@ class Services:
     webhook: WebhookCourier
     pickups: PickupGate
     """Checks pick-up links and buttons before the conversation records them."""
+    secret: bytes
+    """The register key: what sealed tokens and cookies derive their keys from."""
     database: Database | None = None
     """The shared PostgreSQL pool, when the deployment has one."""
 
@@ -70,4 +72,4 @@ def build_services(
         key=key,
     )
     pickups = PickupGate(key, max_age_days=settings.pickup_days, intakes=intakes)
-    return Services(conversation, register, intakes, webhook, pickups, database)
+    return Services(conversation, register, intakes, webhook, pickups, key, database)

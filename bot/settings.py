@@ -60,8 +60,7 @@ class Settings:
     database_url: str = ""
     """PostgreSQL for sessions and the register (shared by instances); empty: embedded."""
     web_cookie_key: str = ""
-    """Hex key that seals the web page's cookie (the same on every instance); empty: a random
-    key per process, so a restart starts new web conversations."""
+    """Hex key that seals the web page's cookie; empty: derived from the register key."""
     trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
     """Addresses of reverse proxies in front of Verbind: their requests are never "local"."""
     allow_unauthenticated: bool = False
@@ -75,6 +74,10 @@ class Settings:
     """How long posting a reply to the Bot Connector or an intake webhook may take."""
     slack_api_timeout_seconds: float = 10.0
     """How long one Slack Web API call may take."""
+    db_pool_timeout_seconds: float = 3.0
+    """How long a request waits for a pooled PostgreSQL connection before it is answered 503."""
+    db_connect_timeout_seconds: float = 5.0
+    """How long connecting to PostgreSQL may take."""
 
     @property
     def slack_enabled(self) -> bool:

@@ -424,7 +424,8 @@ async def test_a_cookie_sealed_elsewhere_is_refused_and_a_shared_key_is_accepted
     key = "ab" * 32
     one = await aiohttp_client(app_from(shipped, web_cookie_key=key))
     value = (await one.get("/")).cookies[COOKIE_NAME].value
-    for settings, accepted in (({"web_cookie_key": key}, True), ({}, False)):
+    elsewhere = {"register_key": "cd" * 16}
+    for settings, accepted in (({"web_cookie_key": key}, True), (elsewhere, False)):
         other = await aiohttp_client(app_from(shipped, **settings))
         other.session.cookie_jar.update_cookies({COOKIE_NAME: value})
         response = await other.get("/")

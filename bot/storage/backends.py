@@ -130,7 +130,11 @@ def open_database(settings: Settings) -> Database | None:
         return None
     from bot.storage.postgres import Database
 
-    return Database(settings.database_url)
+    return Database(
+        settings.database_url,
+        pool_timeout=settings.db_pool_timeout_seconds,
+        connect_timeout=settings.db_connect_timeout_seconds,
+    )
 
 
 def open_sessions(settings: Settings, database: Database | None) -> ExpiringSessionStore:

@@ -38,6 +38,7 @@ __all__ = [
     "TRUSTED_PROXIES",
     "TURN_PATH",
     "WebPage",
+    "cookie_key",
     "is_local",
     "mount_web",
     "page_url",
@@ -376,14 +377,24 @@ class WebPage:
         return response
 
 
-def mount_web(app: web.Application, *, conversation: Conversation, settings: Settings) -> None:
-    """Add ``GET /``, its two files under ``/web/`` and ``POST /web/turn`` (unless turned off)."""
+def cookie_key(settings: Settings, secret: bytes) -> bytes:
+    """The key that seals visitor cookies: ``VERBIND_WEB_COOKIE_KEY``, else derived from the
+    deployment's ``secret`` (the register key, the same on every instance), so that instances
+    accept each other's cookies and a restart keeps them valid."""
+    if settings.web_cookie_key:
+        return bytes.fromhex(settings.web_cookie_key)
+    return hmac.new(secret, b"verbind web cookie", hashlib.sha256).digest()
+
+
+def mount_web(
+    app: web.Application, *, conversation: Conversation, settings: Settings, secret: bytes
+) -> None:
+    """Add ``GET /``, its two files under ``/web/`` and ``POST /web/turn`` (unless turned off);
+    cookies are sealed with :func:`cookie_key` of ``secret``."""
     if settings.web_page == "off":
         return
-    key = bytes.fromhex(settings.web_cookie_key) if settings.web_cookie_key else b""
-    page = WebPage(
-        conversation, everyone=settings.web_page == "on", key=key or secrets.token_bytes(32)
-    )
+    key = cookie_key(settings, secret)
+    page = WebPage(conversation, everyone=settings.web_page == "on", key=key)
     for path in _ASSETS:
         app.router.add_get(path, page.asset)
     app.router.add_post(TURN_PATH, page.turn)

@@ -7,6 +7,7 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -230,13 +231,13 @@ async def test_replayed_commands_and_clicks_are_answered_once(slack: Slack) -> N
 
 
 async def test_a_retry_reaching_another_instance_is_answered_once(
-    pg_dsn: str, aiohttp_server: ServerFactory, aiohttp_client: ClientFactory
+    pg_dsn: str, tmp_path: Path, aiohttp_server: ServerFactory, aiohttp_client: ClientFactory
 ) -> None:
     """Two instances on one PostgreSQL database: an event and its retry, one to each, give one
     answer."""
     fake = FakeSlack()
     server = await aiohttp_server(fake.app())
-    shared = {"database_url": pg_dsn, "register_key": "ab" * 16}
+    shared = {"database_url": pg_dsn, "register_key": "ab" * 16, "data_dir": tmp_path}
     clients = [
         await aiohttp_client(create_app(replace(slack_settings(server), **shared)))
         for _ in range(2)

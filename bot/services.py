@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.intake.inbox import Inbox, InboxCourier, inbox_targets
 from bot.intake.intakes import ChannelNotifier, Intakes, WebhookCourier, load_intakes
+from bot.intake.pickup import PickupGate
 from bot.settings import Settings
 from bot.storage.backends import Register, open_register, register_key
 from dialogs.conversation import Conversation
@@ -27,6 +28,10 @@ class Services:
     register: Register
     intakes: Intakes
     webhook: WebhookCourier
+    pickups: PickupGate
+    """Checks pick-up links and buttons before the conversation records them."""
+    secret: bytes
+    """The register key: what sealed tokens and cookies derive their keys from."""
     database: Database | None = None
     """The shared PostgreSQL pool, when the deployment has one."""
     inbox: Inbox | None = None
@@ -59,21 +64,24 @@ def build_services(
     ``inbox``: without an intakes file, give every pack partner a built-in inbox (for a server,
     which shows it at ``/inbox``; a terminal chat has no one to read it)."""
     targets = load_intakes(settings.intakes_file, knowledge) if settings.intakes_file else ()
-    store = Inbox() if inbox and settings.intakes_file is None else None
+    keep = settings.pickup_days * 86400  # a request outlives its pick-up button by no second
+    store = Inbox(max_age_seconds=keep) if inbox and settings.intakes_file is None else None
     if store is not None:
         targets = inbox_targets(knowledge)
     intakes = Intakes(targets)
-    webhook = WebhookCourier(public_url=settings.public_url)
+    webhook = WebhookCourier(public_url=settings.public_url, timeout=settings.send_timeout_seconds)
     intakes.add_courier("webhook", webhook)
     if store is not None:
         intakes.add_courier("inbox", InboxCourier(store))
     register = open_register(settings, database)
+    key = register_key(settings)
     conversation = Conversation(
         knowledge,
         sessions=sessions,
         register=register,
         intakes=intakes,
         notifier=ChannelNotifier(intakes),
-        key=register_key(settings),
+        key=key,
     )
-    return Services(conversation, register, intakes, webhook, database, store)
+    pickups = PickupGate(key, max_age_days=settings.pickup_days, intakes=intakes)
+    return Services(conversation, register, intakes, webhook, pickups, key, database, store)

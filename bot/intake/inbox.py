@@ -5,8 +5,8 @@ What is kept, and for how long: a delivered request (reference, subject, urgency
 question, the requester's own name, organisation and callback, the child's gemeente when the
 request needs it, the time, the sealed pick-up token) stays **in this process's memory only** —
 never on disk, in the register or in a log — until it is picked up, until it is
-``max_age_seconds`` old (default 7 days), or until the server stops. At most ``per_partner``
-open requests are kept per partner; older ones make way.
+``max_age_seconds`` old (the pick-up days, default 7), or until the server stops. At most
+``per_partner`` open requests are kept per partner; older ones make way.
 """
 
 from __future__ import annotations

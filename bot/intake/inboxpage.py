@@ -21,7 +21,7 @@ from aiohttp import web
 
 from bot.channels.web.page import is_local
 from bot.intake.inbox import Inbox
-from bot.intake.pickup import form_value
+from bot.intake.pickup import PickupGate, form_value
 from bot.settings import Settings
 from dialogs.conversation import Conversation
 from dialogs.intake import PICKUP_LABEL, ConsultationRequest, request_reply
@@ -55,7 +55,7 @@ _HEADERS = {
 }
 _KEPT = (
     "Verbind bewaart een verzoek alleen in het geheugen van deze server, tot het is opgepakt of "
-    "7 dagen oud is. Noteer wat u nodig hebt in uw eigen systeem."
+    "{days} dagen oud is. Noteer wat u nodig hebt in uw eigen systeem."
 )
 
 
@@ -67,10 +67,13 @@ class _InboxPage:
         partners: tuple[str, ...],
         settings: Settings,
         register: ConsultationRegister,
+        gate: PickupGate,
     ) -> None:
         self._conversation = conversation
         self._inbox = inbox
         self._register = register
+        self._gate = gate
+        self._kept = _KEPT.format(days=f"{settings.pickup_days:g}")
         self._partners = partners
         self._everyone = settings.web_page == "on"
         self._local = settings.web_page != "off"
@@ -108,7 +111,7 @@ class _InboxPage:
             f"({self._inbox.count(p)} open)</li>"
             for p in self._partners
         )
-        body = f"<h1>Inbox van de ketenpartners</h1><ul>{items}</ul><p class=stil>{_KEPT}</p>"
+        body = f"<h1>Inbox van de ketenpartners</h1><ul>{items}</ul><p class=stil>{self._kept}</p>"
         return _page("Verbind: inbox", body)
 
     async def partner(self, request: web.Request) -> web.Response:
@@ -119,7 +122,7 @@ class _InboxPage:
         empty = "<p>Geen open verzoeken.</p>" if not articles else ""
         title = f"Inbox {self._name(partner)}"
         body = (
-            f"<h1>{escape(title)}</h1>{empty}{articles}<p class=stil>{_KEPT}</p>"
+            f"<h1>{escape(title)}</h1>{empty}{articles}<p class=stil>{self._kept}</p>"
             f'<p><a href="{INBOX_PATH}">Alle inboxen</a></p>'
         )
         return _page(f"Verbind: {title}", body)
@@ -131,8 +134,12 @@ class _InboxPage:
         partner = self._partner(request)
         reference = form_value(await _read_form(request), "ref")
         item = self._inbox.get(partner, reference)
+        refusal = self._gate.refusal(item.request.pickup, channel="inbox") if item else None
         if item is None:
             message = "Dit verzoek staat niet (meer) in de inbox."
+        elif refusal is not None:  # too old to pick up: the same rule as for a pick-up link
+            message = refusal
+            self._inbox.remove(partner, reference)
         else:
             message = await self._conversation.pick_up(item.request.pickup, channel="inbox")
             if await self._picked_up(reference):
@@ -238,11 +245,12 @@ def mount_inbox(
     partners: tuple[str, ...],
     settings: Settings,
     register: ConsultationRegister,
+    gate: PickupGate,
 ) -> None:
     """Add the inbox routes (unless the page is off and no secret is set)."""
     if settings.web_page == "off" and not settings.inbox_secret:
         return
-    page = _InboxPage(conversation, inbox, partners, settings, register)
+    page = _InboxPage(conversation, inbox, partners, settings, register, gate)
     app.router.add_get(INBOX_PATH, page.index)
     app.router.add_get(f"{INBOX_PATH}/login", page.login_form)
     app.router.add_post(f"{INBOX_PATH}/login", page.login)

@@ -9,6 +9,7 @@ as several targets, so the conversation asks instead of guessing.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -17,10 +18,11 @@ from itertools import pairwise
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from knowledge.intents import IntentIndex, StoryIndex
 from knowledge.library import KnowledgeBase
 from knowledge.normalise import normalise
 
-__all__ = ["SearchIndex", "normalise_query"]
+__all__ = ["Routing", "SearchIndex", "normalise_query"]
 
 # Abbreviations and synonyms people type, expanded before matching (DOMAIN.md vocabulary).
 SYNONYMS = {
@@ -47,11 +49,22 @@ STOPWORDS = frozenset(
 )
 # Place names that are also ordinary Dutch words: a place only when alone or after a place word.
 WORDLIKE_PLACES = frozenset(
-    """een best hem ie ens est nes heide velden buren haren elst erp wijk lage hoge""".split()
+    """een best hem ie ens est nes heide velden buren haren elst erp wijk lage hoge heel echt
+    born leek goor monster helden doorn dalen ruinen hoeven putten kampen huizen delft sluis
+    made beek balk grave lies hee hoorn loon gieten wouw haaren eind well hall laren kessel
+    vries olst bergh thorn wisch gendt maarn axel""".split()
+)
+# Words about the people in a story: no topic of their own, and never a place or a name.
+FILLER = frozenset(
+    """gezin gezinnen kind kinderen kindje baby zuigeling peuter kleuter meisje jongen zoon
+    dochter moeder vader ouder ouders client clienten familie woont wonen woonachtig wonend
+    jaar maanden oud broertje zusje broer zus mevrouw meneer""".split()
 )
 # CBS tells same-named woonplaatsen apart by a province suffix ("Vianen NB", "Haren Gn").
 PROVINCE_SUFFIXES = frozenset("""nb gn nh zh l u fr dr ov gld lb zl fl ut gr ac""".split())
 PLACE_WORDS = frozenset("""in te uit gemeente woonplaats plaats dorp regio stad""".split())
+# Words after which a place name (perhaps misspelt) is expected.
+SLOT_WORDS = PLACE_WORDS | frozenset("""bij naar thuis vt woont wonen woonachtig buurt""".split())
 # Words that show the user wants a contact, so a place in the query answers it.
 CONTACT_WORDS = frozenset(
     """veilig thuis nummer telefoonnummer bellen bel contact vertrouwensarts jgz buurtteam
@@ -65,6 +78,53 @@ _CLOSE = 5.0
 _MAX_CANDIDATES = 3
 _MAX_NGRAM = 4
 _FUZZY_MIN_LENGTH = 5
+_PERSON = (
+    r"(?:cli[eë]nt(?:e)?|kind|moeder|vader|zoon|dochter|meisje|jongen|baby|mevrouw|meneer|mw|dhr)"
+)
+# A first name and surname, with particles: "Sanne de Vries", "Ahmed el Amrani".
+_FULL_NAME = re.compile(
+    r"\b[A-Z][a-zà-ÿ]+(?:\s+(?:van|de|der|den|ter|ten|el|al|van de|van der|van den))*"
+    r"\s+[A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?"
+)
+# A capitalised word right after a word for a person ("cliënt Jansen", "moeder Fatima").
+_AFTER_PERSON = re.compile(r"\b(" + _PERSON + r"\.?)\s+(?!In\b|Uit\b)[A-Z][a-zà-ÿ'-]+")
+# "uit Xyz", "in Xyz", "veilig thuis Xyz": a capitalised word where a place is expected.
+_PLACE_SLOT = re.compile(r"\b(?:uit|in|te|woont in|regio|gemeente|thuis)\s+[A-Z][a-zà-ÿ'-]{2,}")
+_SENTENCES = re.compile(r"[^.?!\n]+[.?!]*")
+
+
+@dataclass(frozen=True)
+class Routing:
+    """How a message was understood.
+
+    ``targets``: where to go, best first (one: answer it; several: ask which). ``beside``: a
+    place found in a story, to show with the answer. ``intent``: an action asked for (an id of
+    understanding/intents.yaml). ``unknown_place``: the message names a place we do not know.
+    ``person``: a person's name was typed (never a place; the user gets a reminder).
+    """
+
+    targets: tuple[str, ...] = ()
+    beside: tuple[str, ...] = ()
+    intent: str | None = None
+    unknown_place: bool = False
+    person: bool = False
+
+
+def _last_question(text: str) -> str:
+    """The last sentence that asks a question, when the message has several sentences."""
+    sentences = [m.group(0).strip() for m in _SENTENCES.finditer(text) if m.group(0).strip()]
+    if len(sentences) < 2:
+        return ""
+    return next((s for s in reversed(sentences) if s.endswith("?")), "")
+
+
+def _content(tokens: list[str]) -> list[str]:
+    return [t for t in tokens if t not in STOPWORDS and t not in FILLER and t not in CONTACT_WORDS]
+
+
+def _fold(key: str) -> str:
+    """Dutch spelling folds for typo matching: ij and y are one letter."""
+    return key.replace("ij", "y")
 
 
 def _covers(query: list[str], phrase: list[str]) -> bool:
@@ -115,9 +175,16 @@ class SearchIndex:
             **{k: normalise(v) for p in knowledge.packs.values() for k, v in p.synonyms.items()},
         }
         self._places = self._build_places(knowledge)
+        self._region_of = self._build_regions(knowledge)
+        self._folded: dict[str, list[str]] = defaultdict(list)
         self._by_length: dict[int, list[str]] = defaultdict(list)
         for key in self._places:
-            self._by_length[len(key)].append(key)
+            folded = _fold(key)
+            if folded not in self._folded:
+                self._by_length[len(folded)].append(folded)
+            self._folded[folded].append(key)
+        self._intents = IntentIndex(knowledge.intents)
+        self._stories = StoryIndex(knowledge.stories)
         self._topics = list(self._build_topics(knowledge, self._synonyms))
         self._topic_words = [t.words for t in self._topics]
         self._vocabulary = {word for t in self._topics for word in t.words.split()}
@@ -141,16 +208,27 @@ class SearchIndex:
                     if gemeente.code not in named_gemeente.get(key, set()):
                         found[key].add(f"woonplaats:{code}")
         for alias in knowledge.aliases.values():
-            key = normalise(alias.name)
-            # A former gemeente that is still a woonplaats of its new gemeente is found as that.
-            if alias.gemeente not in named_place.get(key, set()):
-                found[key].add(f"gemeente:{alias.gemeente}")
+            for key in _place_keys(alias.name):
+                # A former gemeente that is still a woonplaats of its new gemeente is found as that.
+                for code in alias.gemeenten:
+                    if code not in named_place.get(key, set()):
+                        found[key].add(f"gemeente:{code}")
         for region in knowledge.regions.values():
             key = normalise(region.name)
             if key not in named_gemeente:
                 found[key].add(f"region:{region.code}")
         SearchIndex._add_prefixes(found)
         return {key: tuple(sorted(targets)) for key, targets in found.items()}
+
+    @staticmethod
+    def _build_regions(knowledge: KnowledgeBase) -> dict[str, str]:
+        """The Veilig Thuis region of every place target."""
+        regions = {f"region:{code}": code for code in knowledge.regions}
+        for gemeente in knowledge.gemeenten.values():
+            regions[f"gemeente:{gemeente.code}"] = gemeente.region
+            for code, _ in gemeente.places:
+                regions[f"woonplaats:{code}"] = gemeente.region
+        return regions
 
     @staticmethod
     def _add_prefixes(found: dict[str, set[str]]) -> None:
@@ -184,25 +262,105 @@ class SearchIndex:
     # -- searching -----------------------------------------------------------------------------
 
     def route(self, text: str) -> tuple[str, ...]:
-        """Targets for ``text``, best first: one if sure, several if close, none if unsure."""
-        tokens = normalise_query(text, self._synonyms)
-        if not tokens:
-            return ()
+        """Targets for ``text``, best first: one if sure, several if close, none if unsure.
+        An intent is ``intent:<id>``; see ``understand`` for the whole reading."""
+        found = self.understand(text)
+        if found.intent is not None and not found.targets:
+            return (f"intent:{found.intent}",)
+        return found.targets
+
+    def understand(self, text: str) -> Routing:
+        """What ``text`` means: an intent, the targets to answer, a place found beside a topic,
+        a place we do not know, or a person's name typed (a reminder to give)."""
+        cleaned, person = self._without_names(text)
+        tokens = normalise_query(cleaned, self._synonyms)
+        if not tokens or all(t.isdigit() for t in tokens):
+            return Routing(person=person)
         exact = self._exact.get(" ".join(tokens))
-        if exact is not None:
-            return (exact,)
+        intent = self._intents.match(cleaned)
+        if exact is not None and intent is None:
+            story = self._stories.ranked(tokens)
+            # A partner's name alone ("huwelijksdwang") asks about the topic, not the card.
+            if exact.startswith("org:") and story:
+                return Routing((story[0][0],), person=person)
+            return Routing((exact,), person=person)
+        if intent is not None and intent != "contact":
+            return Routing(intent=intent, person=person)
         places, rest = self._spot_places(tokens)
-        topics = self._score_topics(rest if places else tokens)
+        if not places:
+            places = self._fuzzy_places(tokens)
+            rest = tokens
+        topic = self._topic(cleaned, rest, tokens, has_place=bool(places))
+        return self._decide(places, topic, tokens, cleaned, person, contact=intent is not None)
+
+    def _decide(
+        self,
+        places: tuple[str, ...],
+        topic: tuple[str, ...],
+        tokens: list[str],
+        text: str,
+        person: bool,
+        *,
+        contact: bool,
+    ) -> Routing:
+        place_first = not topic or topic[0] in self._stories.place_answers
+        if places and (place_first or topic[0].startswith("org:")):
+            return Routing(places[:_MAX_CANDIDATES], person=person)
         if places:
-            return self._with_place(places, rest, topics)
-        sure = bool(topics) and topics[0][1] >= _TOPIC_SURE
-        unknown = [t for t in tokens if t not in self._vocabulary and t not in STOPWORDS]
-        if sure and not (unknown and any(t in CONTACT_WORDS or t in PLACE_WORDS for t in tokens)):
+            beside = places if len(places) == 1 else ()
+            return Routing(topic, beside=beside, person=person)
+        if topic:
+            return Routing(topic, person=person)
+        if contact:
+            return Routing(intent="contact", person=person)
+        return Routing(unknown_place=self._names_a_place(tokens, text), person=person)
+
+    def _topic(
+        self, text: str, rest: list[str], tokens: list[str], *, has_place: bool
+    ) -> tuple[str, ...]:
+        """The topic of the question (the last sentence that asks one), else of the story."""
+        question = _last_question(text)
+        words = normalise_query(question, self._synonyms) if question else rest
+        if has_place and question:
+            words = [w for w in words if w in rest]
+        content = [w for w in words if w not in STOPWORDS and w not in FILLER]
+        topics = self._score_topics(words) if content else []
+        if topics and topics[0][1] >= _TOPIC_SURE:
             return self._close(topics)
-        fuzzy = self._fuzzy_places(unknown if topics else tokens)
-        if fuzzy:
-            return fuzzy
-        return self._close(topics) if topics and topics[0][1] >= _TOPIC_CUTOFF else ()
+        stories = self._stories.ranked(words if question else tokens)
+        if not stories and question:
+            stories = self._stories.ranked(tokens)
+        if stories:
+            top = stories[0][1]
+            return tuple(t for t, n in stories if n == top)[:_MAX_CANDIDATES]
+        if topics and topics[0][1] >= _TOPIC_CUTOFF:
+            return self._close(topics)
+        return ()
+
+    def _without_names(self, text: str) -> tuple[str, bool]:
+        """``text`` with people's names blanked ("Sanne de Vries", "cliënt Jansen"), and whether
+        there were any. A name is never a place, whatever its words."""
+        found = False
+
+        def blank(match: re.Match[str]) -> str:
+            nonlocal found
+            words = normalise(match.group(0)).split()
+            if " ".join(words) in self._places or words[0] in self._places:
+                return match.group(0)
+            if any(w in STOPWORDS or w in FILLER or w in self._vocabulary for w in words[:1]):
+                return match.group(0)
+            found = True
+            return " "
+
+        cleaned = _FULL_NAME.sub(blank, text)
+        after = _AFTER_PERSON.sub(lambda m: m.group(1) + " ", cleaned)
+        return after, found or after != cleaned
+
+    def _names_a_place(self, tokens: list[str], text: str) -> bool:
+        """True when the message asks about a place by name that we do not know."""
+        if any(t in CONTACT_WORDS for t in tokens) and 1 <= len(_content(tokens)) <= 2:
+            return any(t not in self._vocabulary for t in _content(tokens))
+        return bool(_PLACE_SLOT.search(text))
 
     def _spot_places(self, tokens: list[str]) -> tuple[tuple[str, ...], list[str]]:
         """The longest exact place name in ``tokens``, and the tokens around it."""
@@ -222,16 +380,6 @@ class SearchIndex:
         if key not in WORDLIKE_PLACES:
             return True
         return len(tokens) == 1 or (start > 0 and tokens[start - 1] in PLACE_WORDS)
-
-    def _with_place(
-        self, places: tuple[str, ...], rest: list[str], topics: list[tuple[str, float]]
-    ) -> tuple[str, ...]:
-        """A place answers a contact question; a sure topic question keeps its topic."""
-        content = [t for t in rest if t not in STOPWORDS and t not in CONTACT_WORDS]
-        sure_topic = bool(topics) and topics[0][1] >= _TOPIC_SURE
-        if content and sure_topic and not topics[0][0].startswith("org:"):
-            return self._close(topics)
-        return places[:_MAX_CANDIDATES] if len(places) > 1 else places
 
     def _score_topics(self, tokens: list[str]) -> list[tuple[str, float]]:
         """Targets by their best phrase: token-set ratio, ties broken by how much is covered."""
@@ -273,38 +421,46 @@ class SearchIndex:
         return tuple(t for t, s in ranked if top - s <= _CLOSE)[:_MAX_CANDIDATES]
 
     def _fuzzy_places(self, tokens: list[str]) -> tuple[str, ...]:
-        """Place names with a typo: same first letter, at most 1 edit (2 for long names)."""
-        if not tokens or not self._wants_place(tokens):
-            return ()
-        found: set[str] = set()
-        for size in range(min(3, len(tokens)), 0, -1):
-            for start in range(len(tokens) - size + 1):
+        """Place names with a typo where a place is expected: at most 1 edit (2 for long names),
+        ij = y. Only the nearest count; when they lie in different regions, all are returned
+        (the conversation asks, showing each region), so a typo never lands silently elsewhere."""
+        found: dict[str, int] = {}
+        for start in self._slots(tokens):
+            for size in range(min(3, len(tokens) - start), 0, -1):
                 gram = " ".join(tokens[start : start + size])
                 if len(gram) < _FUZZY_MIN_LENGTH or gram in STOPWORDS or gram in CONTACT_WORDS:
                     continue
-                found |= self._near(gram)
-            if found:
-                break
-        return tuple(sorted(found))[:_MAX_CANDIDATES]
+                for key, distance in self._near(gram):
+                    found[key] = min(found.get(key, distance), distance)
+        if not found:
+            return ()
+        best = min(found.values())
+        targets = sorted({t for key, d in found.items() if d == best for t in self._places[key]})
+        by_gemeente = {self._region_of.get(t, t): t for t in targets}
+        if len(by_gemeente) == 1:
+            return tuple(targets[:1]) if len(targets) == 1 else tuple(targets[:_MAX_CANDIDATES])
+        return tuple(targets[:_MAX_CANDIDATES])
 
-    @staticmethod
-    def _wants_place(tokens: list[str]) -> bool:
-        content = [t for t in tokens if t not in STOPWORDS]
-        return len(content) == 1 or any(t in CONTACT_WORDS or t in PLACE_WORDS for t in tokens)
+    def _slots(self, tokens: list[str]) -> list[int]:
+        """Where a place may start: after a place word, or anywhere in a short message."""
+        if len(_content(tokens)) <= 2:
+            return [i for i, t in enumerate(tokens) if t not in STOPWORDS and t not in FILLER]
+        return [i for i in range(1, len(tokens)) if tokens[i - 1] in SLOT_WORDS]
 
-    def _near(self, gram: str) -> set[str]:
-        limit = 1 if len(gram) < 9 else 2
-        targets: set[str] = set()
-        for length in range(len(gram) - limit, len(gram) + limit + 1):
-            candidates = [k for k in self._by_length.get(length, ()) if k[0] == gram[0]]
-            for key, _, _ in process.extract(
-                gram,
-                candidates,
+    def _near(self, gram: str) -> list[tuple[str, int]]:
+        folded = _fold(gram)
+        limit = 1 if len(folded) < 9 else 2
+        hits: list[tuple[str, int]] = []
+        for length in range(len(folded) - limit, len(folded) + limit + 1):
+            for key, distance, _ in process.extract(
+                folded,
+                self._by_length.get(length, ()),
                 scorer=OSA.distance,
                 processor=None,
                 score_cutoff=limit,
                 limit=None,
             ):
-                if key not in WORDLIKE_PLACES:  # "beste" is no typo of Best
-                    targets |= set(self._places[key])
-        return targets
+                for original in self._folded[key]:
+                    if original not in WORDLIKE_PLACES or original == gram:
+                        hits.append((original, int(distance)))
+        return hits

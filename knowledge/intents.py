@@ -1,0 +1,91 @@
+"""Intents and case stories: what a message asks to do, and which topic a described situation
+points to. Both are content (understanding/*.yaml); this module matches and checks them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+from knowledge.library import KnowledgeBase
+from knowledge.model import Intent, Story
+from knowledge.normalise import normalise
+from knowledge.problems import Problem
+from knowledge.wordforms import same_word, stems
+
+__all__ = ["IntentIndex", "StoryIndex", "check_understanding"]
+
+_Pattern = tuple[str, ...]
+
+
+def _pattern(phrase: str) -> _Pattern:
+    return stems(normalise(phrase).split())
+
+
+def _holds(pattern: _Pattern, words: Iterable[str]) -> bool:
+    present = tuple(words)
+    return all(any(same_word(p, w) for w in present) for p in pattern)
+
+
+class IntentIndex:
+    """Finds the intent of a message: an exact phrasing first, then patterns in content order."""
+
+    def __init__(self, intents: Mapping[str, Intent]) -> None:
+        self._exact = {normalise(p): i.id for i in intents.values() for p in i.phrasings}
+        self._patterns = [(_pattern(p), i.id) for i in intents.values() for p in i.patterns]
+
+    def exact(self, text: str) -> str | None:
+        """The intent whose phrasing is the whole of ``text``, or None."""
+        return self._exact.get(normalise(text))
+
+    def match(self, text: str) -> str | None:
+        """The intent ``text`` asks for, or None."""
+        found = self.exact(text)
+        if found is not None:
+            return found
+        words = stems(normalise(text).split())
+        return next((ident for pattern, ident in self._patterns if _holds(pattern, words)), None)
+
+
+class StoryIndex:
+    """Scores described situations against the story signals: the most signal words wins."""
+
+    def __init__(self, stories: Mapping[str, Story]) -> None:
+        self._signals = [
+            (_pattern(s), story.target) for story in stories.values() for s in story.signals
+        ]
+        self.place_answers = frozenset(s.target for s in stories.values() if s.place_answers)
+
+    def ranked(self, words: list[str]) -> list[tuple[str, int]]:
+        """Targets whose signals occur in ``words`` (normalised tokens), with the number of
+        signal words matched, best first."""
+        present = stems(words)
+        best: dict[str, int] = {}
+        for pattern, target in self._signals:
+            if _holds(pattern, present):
+                best[target] = max(best.get(target, 0), len(pattern))
+        return sorted(best.items(), key=lambda item: item[1], reverse=True)
+
+
+def check_understanding(knowledge: KnowledgeBase) -> Iterator[Problem]:
+    """Story targets exist; no phrasing belongs to two intents."""
+    for story in knowledge.stories.values():
+        kind, _, ident = story.target.partition(":")
+        table: Mapping[str, object] = knowledge.faq if kind == "faq" else knowledge.trees
+        if ident not in table:
+            yield _problem(
+                knowledge, "story", story.id, f"doel '{story.target}' bestaat niet", "target"
+            )
+    owner: dict[str, str] = {}
+    for intent in knowledge.intents.values():
+        for i, phrase in enumerate(intent.phrasings):
+            key = normalise(phrase)
+            if key in owner and owner[key] != intent.id:
+                message = f"'{phrase}' staat ook bij intent '{owner[key]}'"
+                yield _problem(knowledge, "intent", intent.id, message, "phrasings", i)
+            owner.setdefault(key, intent.id)
+
+
+def _problem(
+    knowledge: KnowledgeBase, kind: str, ident: str, message: str, *path: str | int
+) -> Problem:
+    origin = knowledge.origins[(kind, ident)]
+    return origin.document.problem((*origin.path, *path), message)

@@ -20,6 +20,7 @@ from dialogs.commands import Command, parse_command
 from dialogs.consultation import (
     PICKUP_NODE,
     RECORD_START,
+    REQUEST_START,
     SUBMIT,
     ConsultationFlows,
     Effect,
@@ -30,7 +31,9 @@ from dialogs.consultation import (
 from dialogs.contacts import contact_cards, source_notes
 from dialogs.intake import IntakeDesk, IntakeUnavailableError, NoIntakes, Notifier
 from dialogs.matching import match_choice
+from dialogs.pii import find_pii
 from dialogs.places import (
+    NATIONAL_VEILIG_THUIS,
     PLACE_KINDS,
     place_contact_ids,
     place_label,
@@ -39,10 +42,11 @@ from dialogs.places import (
     resolve_place,
 )
 from dialogs.register import ConsultationRegister, MemoryRegister, RegisterUnavailableError
-from dialogs.router import Router
+from dialogs.router import Router, Routing
 from dialogs.session import Offer, Session, SessionConflictError, SessionStore, StoredSession
 from dialogs.turn import Button, ContactCard, Payload, Reply, SourceNote, Turn
 from knowledge.engine import Position, StepError, Walk, back, step, walk
+from knowledge.intents import IntentIndex
 from knowledge.library import KnowledgeBase
 from knowledge.model import CONTINUE_ID, PROFESSIONS, AdviceNode, DecisionTree
 from knowledge.normalise import normalise
@@ -62,6 +66,8 @@ _FAQ = "_faq"
 _CMD = "_cmd"
 _RESUME = "_verder"
 _LABEL_LIMIT = 75
+_INTENT = "intent"
+_CONTACT_SEARCH = f"{_INTENT}:contact"
 _CONSULT = ("melden", "hulp", "contact")
 """Outcomes after which "Overleg vastleggen" is offered."""
 
@@ -73,6 +79,7 @@ class _Content:
     knowledge: KnowledgeBase
     router: Router
     flows: ConsultationFlows
+    intents: IntentIndex
 
 
 @dataclass(frozen=True)
@@ -142,7 +149,7 @@ class Conversation:
         flows = ConsultationFlows(
             knowledge, intakes=self._intakes, key=self._key, clock=self._clock
         )
-        return _Content(knowledge, index, flows)
+        return _Content(knowledge, index, flows, IntentIndex(knowledge.intents))
 
     # One turn's decision is synchronous, so it sees one ``_Content`` from start to end.
     @property
@@ -257,17 +264,31 @@ class Conversation:
     def _on_text(
         self, session: Session, here: _Here | None, turn: Turn, text: str, *, new: bool
     ) -> _Result:
+        if self._flows.wants_form(session) and parse_command(text, self._content.intents) is None:
+            # Typed instead of the form: the text is the question (never echoed or kept); the
+            # flow's own guard refuses client data there.
+            return _flow(self._flows.submit(session, turn, {"vraag": text}))
+        result = self._understand(session, here, turn, text, new=new)
+        if find_pii(text) or self._router.understand(text).person:
+            # Client data typed: a reminder first; nothing of it is kept (sessions hold ids).
+            reminder = Reply(phrases.CLIENT_DATA, kind="warning")
+            return replace(result, replies=[reminder, *result.replies])
+        return result
+
+    def _understand(
+        self, session: Session, here: _Here | None, turn: Turn, text: str, *, new: bool
+    ) -> _Result:
         buttons = self._buttons(session, here)
         index = match_choice(text, [b.label for b in buttons])
-        command = parse_command(text)
+        command = parse_command(text, self._content.intents)
         exact = index is not None and normalise(text) == normalise(buttons[index].label)
         if command is not None and not exact:
             return self._on_command(session, here, command, new=new)
         if index is not None:
             return self._on_payload(session, here, buttons[index].payload, turn)
-        if self._flows.wants_form(session):
-            # Typed instead of the form: the text is the question (never echoed or kept).
-            return _flow(self._flows.submit(session, turn, {"vraag": text}))
+        chosen = profession.typed(text)
+        if chosen is not None:
+            return self._profession_chosen(session, chosen, then=here)
         return self._on_free_text(session, here, text)
 
     def _on_payload(
@@ -326,9 +347,12 @@ class Conversation:
         return self._show(session, here.tree, back(self._position(session)).answers, action=action)
 
     def _on_free_text(self, session: Session, here: _Here | None, text: str) -> _Result:
-        targets = tuple(t for t in self._router.route(text) if self._known(t))
+        routing = self._router.understand(text)
+        if routing.intent is not None:
+            return self._on_intent(session, here, routing.intent)
+        targets = tuple(t for t in routing.targets if self._known(t))
         if len(targets) == 1:
-            return self._open(session, here, targets[0])
+            return self._with_place(self._open(session, here, targets[0]), routing)
         if targets:
             offer = Offer(_CHOOSE, targets)
             reply = Reply(
@@ -336,12 +360,53 @@ class Conversation:
             )
             kept = replace(session, offer=offer)
             return _Result(kept, [reply], "ambiguous")
+        if routing.unknown_place:
+            unknown = Reply(f"{phrases.UNKNOWN_PLACE}\n{phrases.SAFETY_LINE}", kind="warning")
+            return _Result(session, [unknown, *self._prompt(session, here)], "unknown-place")
         fallback = Reply(f"{phrases.FALLBACK}\n{phrases.SAFETY_LINE}", kind="warning")
         if here is not None and not here.walk.finished:
             shown = self._show(session, here.tree, session.answers, action="not-understood")
             return _Result(shown.session, [fallback, *shown.replies], "not-understood")
         menu = self._menu(session, welcome=False)
         return _Result(menu.session, [fallback, *menu.replies], "fallback")
+
+    def _on_intent(self, session: Session, here: _Here | None, intent: str) -> _Result:
+        """An action asked for in words: a command, a contact search, the report, "verder"."""
+        if intent == "contact":
+            national = self._contacts(
+                [i for i in (NATIONAL_VEILIG_THUIS,) if i in self._knowledge.organisations]
+            )
+            offer = Offer(_FAQ, (f"{_CMD}:{Command.MENU.value}",))
+            reply = Reply(
+                f"{phrases.CONTACT_ASK}\n{phrases.SAFETY_LINE}",
+                kind="question",
+                buttons=self._offer_buttons(offer, here),
+                contacts=national,
+            )
+            return _Result(replace(session, offer=offer), [reply], "contact-search")
+        if intent == "rapport":
+            return _Result(session, [Reply(phrases.REPORT), *self._prompt(session, here)], "report")
+        if intent == "verder":
+            pick = Reply(phrases.PICK_ANSWER)
+            if here is not None and not here.walk.finished:
+                return _Result(session, [pick, *self._prompt(session, here)], "pick-answer")
+            return self._menu(session, welcome=False)
+        command = next((c for c in Command if c.value == intent), Command.MENU)
+        return self._on_command(session, here, command, new=False)
+
+    def _with_place(self, result: _Result, routing: Routing) -> _Result:
+        """A place found in a story is shown beside the answer, with its contacts."""
+        place = resolve_place(self._knowledge, routing.beside[0]) if routing.beside else None
+        if place is None or result.session is None:
+            return result
+        reply = Reply(
+            place_text(self._knowledge, place),
+            kind="advice",
+            contacts=self._contacts(place_contact_ids(self._knowledge, place)),
+            outcome="contact",
+        )
+        session = result.session.with_fact("regio", place.region.code.lower())
+        return replace(result, session=session, replies=[*result.replies, reply])
 
     # -- targets -------------------------------------------------------------------------------
 
@@ -382,12 +447,16 @@ class Conversation:
         if kind == _CMD:
             command = next((c for c in Command if c.value == ident), Command.MENU)
             return self._on_command(session, here, command, new=False)
+        if kind == _INTENT:
+            return self._on_intent(session, here, ident)
         if kind == profession.PROFESSION_TARGET and ident in PROFESSIONS:
             return self._profession_chosen(session, ident)
         if kind == "tree" and ident in self._knowledge.trees:
             tree = self._knowledge.trees[ident]
             if tree.asks_profession and profession.PROFESSION_FACT not in session.facts:
-                return self._ask_profession(session, then_open=tree.id)
+                asked = self._ask_profession(session, then_open=tree.id)
+                overview = Reply(_overview(tree))
+                return _Result(asked.session, [overview, *asked.replies], asked.action)
             shown = self._show(session, tree, (), action="open-tree")
             intro = Reply(f"{tree.title}: {tree.summary}")
             return _Result(shown.session, [intro, *shown.replies], "open-tree")
@@ -440,8 +509,15 @@ class Conversation:
         )
         return _Result(asked, [reply], "ask-profession")
 
-    def _profession_chosen(self, session: Session, chosen: str) -> _Result:
+    def _profession_chosen(
+        self, session: Session, chosen: str, *, then: _Here | None = None
+    ) -> _Result:
         updated, pending = profession.chosen(session, chosen)
+        if then is not None and pending is None:
+            # Typed at a question: the same question again, in this profession's words.
+            notice = Reply(profession.PROFESSION_SET.format(label=profession.label(chosen)))
+            shown = self._show(updated, then.tree, updated.answers, action="profession")
+            return _Result(shown.session, [notice, *shown.replies], "profession")
         notice = Reply(profession.PROFESSION_SET.format(label=profession.label(chosen)))
         if pending in self._knowledge.trees:
             opened = self._open(replace(updated, offer=None), None, f"tree:{pending}")
@@ -493,7 +569,7 @@ class Conversation:
     def contacts_for(self, text: str, *, limit: int = 5) -> tuple[ContactCard, ...]:
         """Contact cards for a partner or a place (the compose-box search), best first."""
         ids: list[str] = []
-        for target in self._router.route(clean_text(text)[:MAX_TEXT_LENGTH]):
+        for target in self._router.understand(clean_text(text)[:MAX_TEXT_LENGTH]).targets:
             kind, _, ident = target.partition(":")
             if kind == "org" and ident in self._knowledge.organisations:
                 ids.append(ident)
@@ -503,7 +579,8 @@ class Conversation:
         return self._contacts(list(dict.fromkeys(ids))[:limit])
 
     def _menu_targets(self) -> tuple[str, ...]:
-        return tuple(f"tree:{t.id}" for t in self._knowledge.menu_trees)
+        trees = tuple(f"tree:{t.id}" for t in self._knowledge.menu_trees)
+        return (*trees, _CONTACT_SEARCH, REQUEST_START, RECORD_START)
 
     def _menu(self, session: Session, *, welcome: bool) -> _Result:
         offer = Offer(_MENU, self._menu_targets())
@@ -626,6 +703,8 @@ class Conversation:
             return _shorten(phrases.FAQ_RESUME.format(title=here.tree.title))
         if kind == profession.PROFESSION_TARGET:
             return profession.label(ident)
+        if target == _CONTACT_SEARCH:
+            return phrases.CONTACT_SEARCH_LABEL
         if kind == _CMD:
             return phrases.RESTART_LABEL if ident == Command.RESTART.value else phrases.MENU_LABEL
         return target
@@ -646,6 +725,19 @@ def _offers(here: _Here, payload: Payload) -> bool:
     """True when ``payload`` answers the current node of ``here``."""
     node = here.walk.node
     return payload.node == node.id and any(o.key == payload.choice for o in node.options)
+
+
+def _overview(tree: DecisionTree) -> str:
+    """The tree's title and summary, and its steps in one list ("Stap 1 — …") where it has them."""
+    steps = [
+        text.split(".")[0]
+        for node in tree.nodes
+        if isinstance(node, AdviceNode) and (text := node.advice).startswith("Stap ")
+    ]
+    lines = [f"{tree.title}: {tree.summary}"]
+    if steps:
+        lines += [phrases.STEPS_FIRST, *(f"- {s}" for s in steps)]
+    return "\n".join(lines)
 
 
 def _flow(result: FlowResult) -> _Result:

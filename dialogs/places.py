@@ -8,6 +8,8 @@ from knowledge.library import KnowledgeBase
 from knowledge.model import Gemeente, Region
 
 __all__ = [
+    "NATIONAL_VEILIG_THUIS",
+    "PLACE_KINDS",
     "Place",
     "place_contact_ids",
     "place_label",
@@ -53,12 +55,13 @@ def resolve_place(knowledge: KnowledgeBase, target: str) -> Place | None:
 
 
 def place_label(place: Place) -> str:
-    """A button label that tells same-named places apart."""
+    """A button label that tells same-named places apart, with the region each lies in:
+    "Bergen (NH.) — <region>"."""
     if place.gemeente is None:
         return f"Veilig Thuis-regio {place.region.name}"
     if place.name == place.gemeente.name:
-        return f"Gemeente {place.name}"
-    return f"{place.name} (gemeente {place.gemeente.name})"
+        return f"{place.name} — {place.region.name}"
+    return f"{place.name} ({place.gemeente.name}) — {place.region.name}"
 
 
 def place_text(knowledge: KnowledgeBase, place: Place) -> str:

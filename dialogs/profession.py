@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from dialogs.session import Offer, Session
 from knowledge.model import PROFESSIONS
+from knowledge.normalise import normalise
 
 __all__ = [
     "ASK_PROFESSION",
@@ -16,6 +17,7 @@ __all__ = [
     "asking",
     "chosen",
     "label",
+    "typed",
 ]
 
 PROFESSION_FACT = "beroep"
@@ -47,3 +49,12 @@ def chosen(session: Session, profession: str) -> tuple[Session, str | None]:
 def label(profession: str) -> str:
     """The button label for a profession id."""
     return PROFESSIONS.get(profession, profession)
+
+
+def typed(text: str) -> str | None:
+    """The profession ``text`` names on its own ("jeugdarts", "Jeugdverpleegkundige"), or None."""
+    typed_text = normalise(text).removeprefix("ik ben ").removeprefix("ik ben een ")
+    return next(
+        (p for p, name in PROFESSIONS.items() if typed_text in (normalise(p), normalise(name))),
+        None,
+    )

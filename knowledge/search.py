@@ -50,7 +50,7 @@ STOPWORDS = frozenset(
 # Place names that are also ordinary Dutch words: a place only when alone or after a place word.
 WORDLIKE_PLACES = frozenset(
     """een best hem ie ens est nes heide velden buren haren elst erp wijk lage hoge heel echt
-    born leek goor monster helden doorn dalen ruinen hoeven putten kampen huizen delft sluis
+    born leek goor helden doorn dalen ruinen hoeven putten kampen huizen delft sluis
     made beek balk grave lies hee hoorn loon gieten wouw haaren eind well hall laren kessel
     vries olst bergh thorn wisch gendt maarn axel""".split()
 )
@@ -274,14 +274,14 @@ class SearchIndex:
         a place we do not know, or a person's name typed (a reminder to give)."""
         cleaned, person = self._without_names(text)
         tokens = normalise_query(cleaned, self._synonyms)
-        if not tokens or all(t.isdigit() for t in tokens):
+        if not tokens or all(t.isdigit() and len(t) < 3 for t in tokens):
             return Routing(person=person)
         exact = self._exact.get(" ".join(tokens))
         intent = self._intents.match(cleaned)
         if exact is not None and intent is None:
             story = self._stories.ranked(tokens)
             # A partner's name alone ("huwelijksdwang") asks about the topic, not the card.
-            if exact.startswith("org:") and story:
+            if exact.startswith("org:") and story and story[0][1] == len(tokens):
                 return Routing((story[0][0],), person=person)
             return Routing((exact,), person=person)
         if intent is not None and intent != "contact":
@@ -323,13 +323,16 @@ class SearchIndex:
         words = normalise_query(question, self._synonyms) if question else rest
         if has_place and question:
             words = [w for w in words if w in rest]
-        content = [w for w in words if w not in STOPWORDS and w not in FILLER]
+        content = _content(words) if has_place else [w for w in words if w not in STOPWORDS]
         topics = self._score_topics(words) if content else []
-        if topics and topics[0][1] >= _TOPIC_SURE:
-            return self._close(topics)
         stories = self._stories.ranked(words if question else tokens)
         if not stories and question:
             stories = self._stories.ranked(tokens)
+        sure = bool(topics) and topics[0][1] >= _TOPIC_SURE
+        # A partner's name inside a question ("wanneer neemt SAVE het over") asks the topic.
+        telling = bool(stories) and (stories[0][1] >= 2 or stories[0][1] == len(content))
+        if sure and not (telling and topics[0][0].startswith("org:")):
+            return self._close(topics)
         if stories:
             top = stories[0][1]
             return tuple(t for t, n in stories if n == top)[:_MAX_CANDIDATES]
@@ -345,7 +348,10 @@ class SearchIndex:
         def blank(match: re.Match[str]) -> str:
             nonlocal found
             words = normalise(match.group(0)).split()
-            if " ".join(words) in self._places or words[0] in self._places:
+            following = normalise(text[match.start() :]).split()[:_MAX_NGRAM]
+            if words[0] in self._places or any(
+                " ".join(following[:n]) in self._places for n in range(2, len(following) + 1)
+            ):
                 return match.group(0)
             if any(w in STOPWORDS or w in FILLER or w in self._vocabulary for w in words[:1]):
                 return match.group(0)
@@ -443,9 +449,10 @@ class SearchIndex:
 
     def _slots(self, tokens: list[str]) -> list[int]:
         """Where a place may start: after a place word, or anywhere in a short message."""
+        starts = [i for i, t in enumerate(tokens) if t not in self._vocabulary]
         if len(_content(tokens)) <= 2:
-            return [i for i, t in enumerate(tokens) if t not in STOPWORDS and t not in FILLER]
-        return [i for i in range(1, len(tokens)) if tokens[i - 1] in SLOT_WORDS]
+            return [i for i in starts if tokens[i] in _content(tokens)]
+        return [i for i in starts if i > 0 and tokens[i - 1] in SLOT_WORDS]
 
     def _near(self, gram: str) -> list[tuple[str, int]]:
         folded = _fold(gram)

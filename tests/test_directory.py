@@ -96,10 +96,10 @@ async def test_same_named_places_are_asked(
     await chat.say("vianen")
     assert chat.replies[-1].text == "Bedoelt u een van deze?"
     assert sorted(chat.labels) == [
-        "Vianen (gemeente Vijfheerenlanden)",
-        "Vianen NB (gemeente Land van Cuijk)",
+        "Vianen (Vijfheerenlanden) — Utrecht",
+        "Vianen NB (Land van Cuijk) — Oost-Brabant",
     ]
-    await chat.click("Vianen NB (gemeente Land van Cuijk)")
+    await chat.click("Vianen NB (Land van Cuijk) — Oost-Brabant")
     assert "Veilig Thuis-regio Oost-Brabant" in chat.replies[-1].text
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dialogs import Command, match_choice, parse_command
+from knowledge import KnowledgeBase
+from knowledge.intents import IntentIndex
 
 LABELS = ["Ja", "Nee"]
 TOPICS = ["Afwegingskader (stap 4/5)", "Meldcode stappenplan", "Contact zoeken"]
@@ -57,6 +59,7 @@ def test_match_choice(typed: str, labels: list[str], expected: int | None) -> No
         ("stop met roken", None),
     ],
 )
-def test_parse_command(typed: str, expected: Command | None) -> None:
-    """Global commands and their synonyms are recognised; other text is not a command."""
-    assert parse_command(typed) == expected
+def test_parse_command(shipped: KnowledgeBase, typed: str, expected: Command | None) -> None:
+    """Global commands and their synonyms (content: understanding/intents.yaml) are recognised;
+    other text is not a command."""
+    assert parse_command(typed, IntentIndex(shipped.intents)) == expected

@@ -569,7 +569,8 @@ class Conversation:
     def contacts_for(self, text: str, *, limit: int = 5) -> tuple[ContactCard, ...]:
         """Contact cards for a partner or a place (the compose-box search), best first."""
         ids: list[str] = []
-        for target in self._router.understand(clean_text(text)[:MAX_TEXT_LENGTH]).targets:
+        routing = self._router.understand(clean_text(text)[:MAX_TEXT_LENGTH])
+        for target in (*routing.beside, *routing.targets):
             kind, _, ident = target.partition(":")
             if kind == "org" and ident in self._knowledge.organisations:
                 ids.append(ident)

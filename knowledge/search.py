@@ -119,7 +119,8 @@ def _last_question(text: str) -> str:
 
 
 def _content(tokens: list[str]) -> list[str]:
-    return [t for t in tokens if t not in STOPWORDS and t not in FILLER and t not in CONTACT_WORDS]
+    plain = STOPWORDS | FILLER | CONTACT_WORDS | PLACE_WORDS
+    return [t for t in tokens if t not in plain]
 
 
 def _fold(key: str) -> str:
@@ -278,7 +279,7 @@ class SearchIndex:
             return Routing(person=person)
         exact = self._exact.get(" ".join(tokens))
         intent = self._intents.match(cleaned)
-        if exact is not None and intent is None:
+        if exact is not None and intent in (None, "contact"):
             story = self._stories.ranked(tokens)
             # A partner's name alone ("huwelijksdwang") asks about the topic, not the card.
             if exact.startswith("org:") and story and story[0][1] == len(tokens):

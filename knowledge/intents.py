@@ -9,11 +9,21 @@ from knowledge.library import KnowledgeBase
 from knowledge.model import Intent, Story
 from knowledge.normalise import normalise
 from knowledge.problems import Problem
-from knowledge.wordforms import same_word, stems
+from knowledge.wordforms import same_word, stems, with_particle_verbs
 
 __all__ = ["IntentIndex", "StoryIndex", "check_understanding"]
 
 _Pattern = tuple[str, ...]
+# Politeness and filler that never change what a command means ("menu graag", "help aub").
+_POLITE = frozenset(
+    """graag aub svp alsjeblieft alstublieft please even nu maar dan allemaal eens nog hoor ff
+    effe nou dus toch weer ajb pls""".split()
+)
+
+
+def _key(text: str) -> str:
+    words = normalise(text).split()
+    return " ".join(w for w in words if w not in _POLITE) or " ".join(words)
 
 
 def _pattern(phrase: str) -> _Pattern:
@@ -29,19 +39,22 @@ class IntentIndex:
     """Finds the intent of a message: an exact phrasing first, then patterns in content order."""
 
     def __init__(self, intents: Mapping[str, Intent]) -> None:
-        self._exact = {normalise(p): i.id for i in intents.values() for p in i.phrasings}
+        self._exact = {_key(p): i.id for i in intents.values() for p in i.phrasings}
         self._patterns = [(_pattern(p), i.id) for i in intents.values() for p in i.patterns]
 
     def exact(self, text: str) -> str | None:
-        """The intent whose phrasing is the whole of ``text``, or None."""
-        return self._exact.get(normalise(text))
+        """The intent whose phrasing is the whole of ``text`` (politeness aside), or None."""
+        if text.strip() == "?":
+            return self._exact.get("")
+        key = _key(text)
+        return self._exact.get(key) if key else None
 
     def match(self, text: str) -> str | None:
         """The intent ``text`` asks for, or None."""
         found = self.exact(text)
         if found is not None:
             return found
-        words = stems(normalise(text).split())
+        words = stems(with_particle_verbs(normalise(text).split()))
         return next((ident for pattern, ident in self._patterns if _holds(pattern, words)), None)
 
 
@@ -50,18 +63,20 @@ class StoryIndex:
 
     def __init__(self, stories: Mapping[str, Story]) -> None:
         self._signals = [
-            (_pattern(s), story.target) for story in stories.values() for s in story.signals
+            (_pattern(signal), story.target, story.priority)
+            for story in stories.values()
+            for signal in story.signals
         ]
         self.place_answers = frozenset(s.target for s in stories.values() if s.place_answers)
 
-    def ranked(self, words: list[str]) -> list[tuple[str, int]]:
-        """Targets whose signals occur in ``words`` (normalised tokens), with the number of
-        signal words matched, best first."""
-        present = stems(words)
-        best: dict[str, int] = {}
-        for pattern, target in self._signals:
+    def ranked(self, words: list[str]) -> list[tuple[str, tuple[int, int]]]:
+        """Targets whose signals occur in ``words`` (normalised tokens), with (priority, number
+        of signal words matched), best first: the more specific topic, then the longer signal."""
+        present = stems(with_particle_verbs(words))
+        best: dict[str, tuple[int, int]] = {}
+        for pattern, target, priority in self._signals:
             if _holds(pattern, present):
-                best[target] = max(best.get(target, 0), len(pattern))
+                best[target] = max(best.get(target, (0, 0)), (priority, len(pattern)))
         return sorted(best.items(), key=lambda item: item[1], reverse=True)
 
 

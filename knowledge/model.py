@@ -395,6 +395,9 @@ class Story(_Strict):
     signals: Annotated[tuple[Phrase, ...], Field(min_length=1)]
     place_answers: bool = False
     """True for topics a place answers better ("welke regio"): with a place, show the place."""
+    priority: Annotated[int, Field(ge=0, le=9)] = 1
+    """Which topic wins when several match: the more specific situation (a kind of harm: 2)
+    over how it came to light or the general steps (1, 0)."""
 
     @property
     def id(self) -> str:

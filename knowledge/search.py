@@ -21,6 +21,7 @@ from rapidfuzz.distance import OSA
 from knowledge.intents import IntentIndex, StoryIndex
 from knowledge.library import KnowledgeBase
 from knowledge.normalise import normalise
+from knowledge.wordforms import stems
 
 __all__ = ["Routing", "SearchIndex", "normalise_query"]
 
@@ -50,7 +51,7 @@ STOPWORDS = frozenset(
 # Place names that are also ordinary Dutch words: a place only when alone or after a place word.
 WORDLIKE_PLACES = frozenset(
     """een best hem ie ens est nes heide velden buren haren elst erp wijk lage hoge heel echt
-    born leek goor helden doorn dalen ruinen hoeven putten kampen huizen delft sluis
+    born leek goor helden doorn dalen ruinen hoeven putten kampen huizen sluis
     made beek balk grave lies hee hoorn loon gieten wouw haaren eind well hall laren kessel
     vries olst bergh thorn wisch gendt maarn axel""".split()
 )
@@ -75,6 +76,7 @@ _TOPIC_SURE = 90.0
 _TOPIC_CUTOFF = 80.0
 _TIE_MARGIN = 8.0
 _CLOSE = 5.0
+_QUESTION_WINDOW = 12.0
 _MAX_CANDIDATES = 3
 _MAX_NGRAM = 4
 _FUZZY_MIN_LENGTH = 5
@@ -89,7 +91,11 @@ _FULL_NAME = re.compile(
 # A capitalised word right after a word for a person ("cliënt Jansen", "moeder Fatima").
 _AFTER_PERSON = re.compile(r"\b(" + _PERSON + r"\.?)\s+(?!In\b|Uit\b)[A-Z][a-zà-ÿ'-]+")
 # "uit Xyz", "in Xyz", "veilig thuis Xyz": a capitalised word where a place is expected.
-_PLACE_SLOT = re.compile(r"\b(?:uit|in|te|woont in|regio|gemeente|thuis)\s+[A-Z][a-zà-ÿ'-]{2,}")
+_PLACE_SLOT = re.compile(r"\b(?:uit|in|te|bij|voor|regio|gemeente|thuis)\s+[A-Z][a-zà-ÿ'-]{2,}")
+# "Alphen a/d Rijn", "Capelle a/d IJssel".
+_SHORTHAND = re.compile(r"\s+a/d\s+", re.I)
+# What a question starts with: with a tie, the FAQ answers it rather than a tree or a card.
+_QUESTION_WORDS = frozenset("wat wie wanneer waarom hoe welke welk is mag kan moet heb".split())
 _SENTENCES = re.compile(r"[^.?!\n]+[.?!]*")
 
 
@@ -110,12 +116,18 @@ class Routing:
     person: bool = False
 
 
-def _last_question(text: str) -> str:
-    """The last sentence that asks a question, when the message has several sentences."""
+def _last_question(text: str, *, with_previous: bool = False) -> str:
+    """The last sentence that asks a question, when the message has several sentences (with
+    the sentence before it, for a question that points back: "Mag dat?")."""
     sentences = [m.group(0).strip() for m in _SENTENCES.finditer(text) if m.group(0).strip()]
     if len(sentences) < 2:
         return ""
-    return next((s for s in reversed(sentences) if s.endswith("?")), "")
+    last = next((i for i in reversed(range(len(sentences))) if sentences[i].endswith("?")), None)
+    if last is None:
+        return ""
+    return " ".join(
+        sentences[max(0, last - 1) : last + 1] if with_previous else sentences[last : last + 1]
+    )
 
 
 def _content(tokens: list[str]) -> list[str]:
@@ -141,7 +153,7 @@ def normalise_query(text: str, synonyms: Mapping[str, str] = SYNONYMS) -> list[s
     """Normalised tokens with abbreviations expanded ("vt nummer" -> veilig thuis nummer);
     ``synonyms`` adds the region packs' abbreviations to the national ones."""
     tokens: list[str] = []
-    for token in normalise(text).split():
+    for token in normalise(_SHORTHAND.sub(" aan den ", text)).split():
         tokens.extend(synonyms.get(token, token).split())
     return tokens
 
@@ -164,7 +176,11 @@ def _place_keys(name: str) -> set[str]:
 class _Topic:
     target: str
     words: str
+    """The phrase's content words, stemmed."""
     exact: str
+    """All its words, stemmed: a message that is exactly this phrase."""
+    plain: list[str]
+    """Its content words as typed (normalised)."""
 
 
 class SearchIndex:
@@ -188,7 +204,7 @@ class SearchIndex:
         self._stories = StoryIndex(knowledge.stories)
         self._topics = list(self._build_topics(knowledge, self._synonyms))
         self._topic_words = [t.words for t in self._topics]
-        self._vocabulary = {word for t in self._topics for word in t.words.split()}
+        self._vocabulary = {word for t in self._topics for word in t.plain}
         self._exact = {t.exact: t.target for t in self._topics}
 
     # -- building ------------------------------------------------------------------------------
@@ -247,8 +263,8 @@ class SearchIndex:
     def _build_topics(knowledge: KnowledgeBase, synonyms: Mapping[str, str]) -> Iterable[_Topic]:
         def topic(target: str, phrase: str) -> _Topic:
             tokens = normalise_query(phrase, synonyms)
-            words = " ".join(t for t in tokens if t not in STOPWORDS) or " ".join(tokens)
-            return _Topic(target, words, " ".join(tokens))
+            content = [t for t in tokens if t not in STOPWORDS] or tokens
+            return _Topic(target, " ".join(stems(content)), " ".join(stems(tokens)), content)
 
         for tree in knowledge.trees.values():
             for phrase in (tree.title, *tree.triggers):
@@ -275,14 +291,17 @@ class SearchIndex:
         a place we do not know, or a person's name typed (a reminder to give)."""
         cleaned, person = self._without_names(text)
         tokens = normalise_query(cleaned, self._synonyms)
+        said = self._intents.exact(cleaned)
+        if said is not None and not (said == "contact" and self._spot_places(tokens)[0]):
+            return Routing(intent=said, person=person)
         if not tokens or all(t.isdigit() and len(t) < 3 for t in tokens):
             return Routing(person=person)
-        exact = self._exact.get(" ".join(tokens))
+        exact = self._exact.get(" ".join(stems(tokens)))
         intent = self._intents.match(cleaned)
         if exact is not None and intent in (None, "contact"):
             story = self._stories.ranked(tokens)
             # A partner's name alone ("huwelijksdwang") asks about the topic, not the card.
-            if exact.startswith("org:") and story and story[0][1] == len(tokens):
+            if exact.startswith("org:") and story and story[0][1][1] == len(tokens):
                 return Routing((story[0][0],), person=person)
             return Routing((exact,), person=person)
         if intent is not None and intent != "contact":
@@ -310,6 +329,8 @@ class SearchIndex:
         if places:
             beside = places if len(places) == 1 else ()
             return Routing(topic, beside=beside, person=person)
+        if topic and place_first and self._names_a_place(tokens, text):
+            return Routing(unknown_place=True, person=person)
         if topic:
             return Routing(topic, person=person)
         if contact:
@@ -321,7 +342,17 @@ class SearchIndex:
     ) -> tuple[str, ...]:
         """The topic of the question (the last sentence that asks one), else of the story."""
         question = _last_question(text)
+        if "," in question:
+            # "Ik twijfel of het melden waard is, moet ik melden?": the last clause asks.
+            clause = question.rsplit(",", 1)[1]
+            found = self._score_topics(normalise_query(clause, self._synonyms))
+            if found and found[0][1] >= _TOPIC_SURE and _content(clause.split()):
+                question = clause
         words = normalise_query(question, self._synonyms) if question else rest
+        if question and not _content(words):
+            # "Mag dat?", "Wat nu?": the sentence before says what "dat" is.
+            question = _last_question(text, with_previous=True)
+            words = normalise_query(question, self._synonyms)
         if has_place and question:
             words = [w for w in words if w in rest]
         content = _content(words) if has_place else [w for w in words if w not in STOPWORDS]
@@ -331,9 +362,20 @@ class SearchIndex:
             stories = self._stories.ranked(tokens)
         sure = bool(topics) and topics[0][1] >= _TOPIC_SURE
         # A partner's name inside a question ("wanneer neemt SAVE het over") asks the topic.
-        telling = bool(stories) and (stories[0][1] >= 2 or stories[0][1] == len(content))
-        if sure and not (telling and topics[0][0].startswith("org:")):
-            return self._close(topics)
+        telling = bool(stories) and stories[0][1][1] >= min(2, len(content))
+        asks = bool(words) and words[0] in _QUESTION_WORDS
+        # A partner's card or a "which number" answer yields to a specific situation.
+        generic = sure and (
+            topics[0][0].startswith("org:")
+            or (topics[0][0] in self._stories.place_answers and bool(stories))
+            and stories[0][1][0] >= 2
+        )
+        if sure and not (telling and generic):
+            close = self._close(topics, question=asks)
+            # A tie the story decides: "vermoeden medische kindermishandeling".
+            if len(close) > 1 and stories and stories[0][0] in close:
+                return (stories[0][0],)
+            return close
         if stories:
             top = stories[0][1]
             return tuple(t for t, n in stories if n == top)[:_MAX_CANDIDATES]
@@ -376,9 +418,27 @@ class SearchIndex:
                 key = " ".join(tokens[start : start + size])
                 if key not in self._places or not self._plausible(tokens, start, key):
                     continue
+                longer = self._longer(tokens, start, size)
+                if longer is not None:
+                    return longer
                 rest = tokens[:start] + tokens[start + size :]
                 return self._places[key], rest
         return (), tokens
+
+    def _longer(
+        self, tokens: list[str], start: int, size: int
+    ) -> tuple[tuple[str, ...], list[str]] | None:
+        """A longer name with a typo that starts with the exact one: "bergen op zom"."""
+        for extra in (2, 1):
+            end = start + size + extra
+            if end > len(tokens):
+                continue
+            hits = self._near(" ".join(tokens[start:end]))
+            if hits:
+                best = min(d for _, d in hits)
+                found = sorted({t for key, d in hits if d == best for t in self._places[key]})
+                return tuple(found[:_MAX_CANDIDATES]), tokens[:start] + tokens[end:]
+        return None
 
     @staticmethod
     def _plausible(tokens: list[str], start: int, key: str) -> bool:
@@ -390,11 +450,12 @@ class SearchIndex:
 
     def _score_topics(self, tokens: list[str]) -> list[tuple[str, float]]:
         """Targets by their best phrase: token-set ratio, ties broken by how much is covered."""
-        content = [t for t in tokens if t not in STOPWORDS]
-        if not content:
+        plain = [t for t in tokens if t not in STOPWORDS]
+        if not plain:
             return []
-        # "vertrouwens arts" also tries "vertrouwensarts".
-        joined = [a + b for a, b in pairwise(content)]
+        # Word forms meet at their stem; "vertrouwens arts" also tries "vertrouwensarts".
+        content = list(stems(plain))
+        joined = list(stems([a + b for a, b in pairwise(plain)]))
         words = " ".join(content + joined)
         hits = process.extract(
             words,
@@ -423,9 +484,19 @@ class SearchIndex:
         ]
 
     @staticmethod
-    def _close(ranked: list[tuple[str, float]]) -> tuple[str, ...]:
+    def _close(ranked: list[tuple[str, float]], *, question: bool = False) -> tuple[str, ...]:
+        """The targets that tie with the best; a question ("wat is …") that ties an FAQ with a
+        tree or a partner's card is the FAQ's."""
         top = ranked[0][1]
-        return tuple(t for t, s in ranked if top - s <= _CLOSE)[:_MAX_CANDIDATES]
+        close = tuple(t for t, s in ranked if top - s <= _CLOSE)[:_MAX_CANDIDATES]
+        if question and not close[0].startswith("faq:"):
+            near = [t for t, s in ranked if t.startswith("faq:") and top - s <= _QUESTION_WINDOW]
+            if len(near) == 1 or (near and len(close) == 1):
+                return (near[0],)
+        faqs = [t for t in close if t.startswith("faq:")]
+        if question and len(faqs) == 1 and len(close) > 1:
+            return (faqs[0],)
+        return close
 
     def _fuzzy_places(self, tokens: list[str]) -> tuple[str, ...]:
         """Place names with a typo where a place is expected: at most 1 edit (2 for long names),

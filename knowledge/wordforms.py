@@ -10,10 +10,12 @@ from functools import lru_cache
 
 import snowballstemmer
 
-__all__ = ["same_word", "stem", "stems"]
+__all__ = ["same_word", "stem", "stems", "with_particle_verbs"]
 
 _STEMMER = snowballstemmer.stemmer("dutch")
 _PREFIX_MIN = 4
+# Separable verbs put their particle at the end: "vraag ... aan", "leg ... vast", "bel ... terug".
+_PARTICLES = frozenset("aan vast terug op over door mee uit af bij na toe".split())
 
 
 @lru_cache(maxsize=65536)
@@ -33,4 +35,26 @@ def same_word(pattern: str, word: str) -> bool:
     if pattern == word:
         return True
     short, long_ = (pattern, word) if len(pattern) <= len(word) else (word, pattern)
+    if _canon(short) == _canon(long_):
+        return True  # Dutch spelling of one stem: "aanvrag"/"aanvraag", "verwaarloz"/"…loos"
     return len(short) >= _PREFIX_MIN and long_.startswith(short) and len(long_) - len(short) <= 2
+
+
+def _canon(word: str) -> str:
+    """One spelling for the forms of a Dutch stem: doubled letters single, a final z or v as
+    s or f."""
+    single = "".join(ch for i, ch in enumerate(word) if i == 0 or ch != word[i - 1])
+    return single[:-1] + {"z": "s", "v": "f"}.get(single[-1:], single[-1:]) if single else single
+
+
+def with_particle_verbs(words: list[str]) -> list[str]:
+    """``words`` plus the separable verbs they spell: "vraag een consult aan" also gives
+    "aanvraag", "leg dat vast" gives "vastleg"."""
+    joined = [
+        particle + word
+        for j, particle in enumerate(words)
+        if particle in _PARTICLES
+        for word in words[max(0, j - 6) : j]
+        if len(word) >= 3 and word not in _PARTICLES
+    ]
+    return words + joined

@@ -80,6 +80,11 @@ _QUESTION_WINDOW = 12.0
 _MAX_CANDIDATES = 3
 _MAX_NGRAM = 4
 _FUZZY_MIN_LENGTH = 5
+_SHORT = 5
+_AROUND_SHARE = 1 / 8
+"""A longer name around an exact one wins with at most one edit per eight letters."""
+_ARTICLES = frozenset("de den der het t s sint st ter ten te nieuw oud oude groot klein".split())
+"""Messages of up to this many words may be a place name alone, typos anywhere."""
 _PERSON = (
     r"(?:cli[eë]nt(?:e)?|kind|moeder|vader|zoon|dochter|meisje|jongen|baby|mevrouw|meneer|mw|dhr)"
 )
@@ -133,6 +138,35 @@ def _last_question(text: str, *, with_previous: bool = False) -> str:
 def _content(tokens: list[str]) -> list[str]:
     plain = STOPWORDS | FILLER | CONTACT_WORDS | PLACE_WORDS
     return [t for t in tokens if t not in plain]
+
+
+def _plausible(tokens: list[str], start: int, key: str, capitals: frozenset[str]) -> bool:
+    """Whether ``key`` at ``start`` is meant as a place: a name that is also a word ("best",
+    "kampen") only alone, after a place word, or written with a capital."""
+    if key in STOPWORDS:
+        return len(tokens) == 1  # "Een", the village, typed alone
+    if key not in WORDLIKE_PLACES:
+        return True
+    return (
+        len(tokens) == 1
+        or (start > 0 and tokens[start - 1] in PLACE_WORDS)
+        or (key in capitals and start > 0)
+    )
+
+
+def _capitalised(text: str) -> frozenset[str]:
+    """The normalised words written with a capital (a place name, perhaps)."""
+    return frozenset(normalise(w) for w in text.split() if w[:1].isupper())
+
+
+def _edge(token: str) -> bool:
+    """True for a word that may begin or end a place name (not "uit", "gezin", "bellen")."""
+    return (
+        token not in STOPWORDS
+        and token not in FILLER
+        and token not in SLOT_WORDS
+        and (token not in CONTACT_WORDS)
+    )
 
 
 def _fold(key: str) -> str:
@@ -194,12 +228,14 @@ class SearchIndex:
         self._places = self._build_places(knowledge)
         self._region_of = self._build_regions(knowledge)
         self._folded: dict[str, list[str]] = defaultdict(list)
-        self._by_length: dict[int, list[str]] = defaultdict(list)
+        self._by_first: dict[tuple[int, str], set[str]] = defaultdict(set)
+        self._by_second: dict[tuple[int, str], set[str]] = defaultdict(set)
         for key in self._places:
             folded = _fold(key)
-            if folded not in self._folded:
-                self._by_length[len(folded)].append(folded)
             self._folded[folded].append(key)
+            self._by_first[(len(folded), folded[0])].add(folded)
+            if len(folded) > 1:
+                self._by_second[(len(folded), folded[1])].add(folded)
         self._intents = IntentIndex(knowledge.intents)
         self._stories = StoryIndex(knowledge.stories)
         self._topics = list(self._build_topics(knowledge, self._synonyms))
@@ -306,9 +342,10 @@ class SearchIndex:
             return Routing((exact,), person=person)
         if intent is not None and intent != "contact":
             return Routing(intent=intent, person=person)
-        places, rest = self._spot_places(tokens)
+        capitals = _capitalised(cleaned)
+        places, rest = self._spot_places(tokens, capitals)
         if not places:
-            places = self._fuzzy_places(tokens)
+            places = self._fuzzy_places(tokens, capitals)
             rest = tokens
         topic = self._topic(cleaned, rest, tokens, has_place=bool(places))
         return self._decide(places, topic, tokens, cleaned, person, contact=intent is not None)
@@ -367,8 +404,10 @@ class SearchIndex:
         # A partner's card or a "which number" answer yields to a specific situation.
         generic = sure and (
             topics[0][0].startswith("org:")
-            or (topics[0][0] in self._stories.place_answers and bool(stories))
-            and stories[0][1][0] >= 2
+            or (
+                (topics[0][0] in self._stories.place_answers and bool(stories))
+                and stories[0][1][0] >= 2
+            )
         )
         if sure and not (telling and generic):
             close = self._close(topics, question=asks)
@@ -392,10 +431,16 @@ class SearchIndex:
             nonlocal found
             words = normalise(match.group(0)).split()
             following = normalise(text[match.start() :]).split()[:_MAX_NGRAM]
-            if words[0] in self._places or any(
-                " ".join(following[:n]) in self._places for n in range(2, len(following) + 1)
+            if (
+                words[0] in self._places
+                or words[0] in _ARTICLES
+                or any(
+                    " ".join(following[:n]) in self._places for n in range(2, len(following) + 1)
+                )
             ):
                 return match.group(0)
+            if self._near(" ".join(words)):
+                return match.group(0)  # a place name with a typo ("Hof van Twennte")
             if any(w in STOPWORDS or w in FILLER or w in self._vocabulary for w in words[:1]):
                 return match.group(0)
             found = True
@@ -411,42 +456,30 @@ class SearchIndex:
             return any(t not in self._vocabulary for t in _content(tokens))
         return bool(_PLACE_SLOT.search(text))
 
-    def _spot_places(self, tokens: list[str]) -> tuple[tuple[str, ...], list[str]]:
-        """The longest exact place name in ``tokens``, and the tokens around it."""
+    def _spot_places(
+        self, tokens: list[str], capitals: frozenset[str] = frozenset()
+    ) -> tuple[tuple[str, ...], list[str]]:
+        """The longest exact place name in ``tokens``, and the tokens around it; a longer name
+        around it with a typo wins ("bergen op zom", "etten-leur" typed "ette-leur")."""
         for size in range(min(_MAX_NGRAM, len(tokens)), 0, -1):
             for start in range(len(tokens) - size + 1):
                 key = " ".join(tokens[start : start + size])
-                if key not in self._places or not self._plausible(tokens, start, key):
+                if key not in self._places or not _plausible(tokens, start, key, capitals):
                     continue
-                longer = self._longer(tokens, start, size)
-                if longer is not None:
-                    return longer
-                rest = tokens[:start] + tokens[start + size :]
-                return self._places[key], rest
+                spans = [
+                    (a, b)
+                    for a in range(max(0, start - 3), start + 1)
+                    for b in range(start + size, min(len(tokens), start + size + 3) + 1)
+                    if (a, b) != (start, start + size)
+                    and b - a <= _MAX_NGRAM
+                    and _edge(tokens[a])
+                    and _edge(tokens[b - 1])
+                ]
+                longer = self._nearest(tokens, spans, most=_AROUND_SHARE)
+                if longer:
+                    return longer, tokens
+                return self._places[key], tokens[:start] + tokens[start + size :]
         return (), tokens
-
-    def _longer(
-        self, tokens: list[str], start: int, size: int
-    ) -> tuple[tuple[str, ...], list[str]] | None:
-        """A longer name with a typo that starts with the exact one: "bergen op zom"."""
-        for extra in (2, 1):
-            end = start + size + extra
-            if end > len(tokens):
-                continue
-            hits = self._near(" ".join(tokens[start:end]))
-            if hits:
-                best = min(d for _, d in hits)
-                found = sorted({t for key, d in hits if d == best for t in self._places[key]})
-                return tuple(found[:_MAX_CANDIDATES]), tokens[:start] + tokens[end:]
-        return None
-
-    @staticmethod
-    def _plausible(tokens: list[str], start: int, key: str) -> bool:
-        if key in STOPWORDS:
-            return False
-        if key not in WORDLIKE_PLACES:
-            return True
-        return len(tokens) == 1 or (start > 0 and tokens[start - 1] in PLACE_WORDS)
 
     def _score_topics(self, tokens: list[str]) -> list[tuple[str, float]]:
         """Targets by their best phrase: token-set ratio, ties broken by how much is covered."""
@@ -498,48 +531,81 @@ class SearchIndex:
             return (faqs[0],)
         return close
 
-    def _fuzzy_places(self, tokens: list[str]) -> tuple[str, ...]:
+    def _fuzzy_places(
+        self, tokens: list[str], capitals: frozenset[str] = frozenset()
+    ) -> tuple[str, ...]:
         """Place names with a typo where a place is expected: at most 1 edit (2 for long names),
-        ij = y. Only the nearest count; when they lie in different regions, all are returned
-        (the conversation asks, showing each region), so a typo never lands silently elsewhere."""
-        found: dict[str, int] = {}
-        for start in self._slots(tokens):
-            for size in range(min(3, len(tokens) - start), 0, -1):
-                gram = " ".join(tokens[start : start + size])
-                if len(gram) < _FUZZY_MIN_LENGTH or gram in STOPWORDS or gram in CONTACT_WORDS:
-                    continue
-                for key, distance in self._near(gram):
-                    found[key] = min(found.get(key, distance), distance)
-        if not found:
+        ij = y, anywhere in the name. Only the nearest count (edits per letter, so a longer
+        name typed with one typo beats a short look-alike); when they lie in different regions
+        all are returned (the conversation asks, showing each region): a typo never lands
+        silently elsewhere."""
+        slots = self._slots(tokens, capitals)
+        starts = {a for i in slots for a in range(max(0, i - 2), i + 1)}
+        spans = [
+            (a, b)
+            for a in sorted(starts)
+            for b in range(a + 1, min(len(tokens), a + _MAX_NGRAM) + 1)
+            if b - 1 >= min(slots, default=0)
+        ]
+        if len(tokens) <= _MAX_NGRAM:
+            spans.append((0, len(tokens)))  # the message is a name: "hooge zwalwe"
+        return self._nearest(tokens, spans)
+
+    def _nearest(
+        self, tokens: list[str], spans: list[tuple[int, int]], *, most: float = 1.0
+    ) -> tuple[str, ...]:
+        """The places nearest to any of the token ``spans``, by edits per letter (at most
+        ``most``)."""
+        found: dict[str, float] = {}
+        for a, b in spans:
+            gram = " ".join(tokens[a:b])
+            if len(gram) < _FUZZY_MIN_LENGTH or gram in STOPWORDS or gram in CONTACT_WORDS:
+                continue
+            for key, distance in self._near(gram):
+                share = distance / len(gram)
+                found[key] = min(found.get(key, share), share)
+        if not found or min(found.values()) > most:
             return ()
         best = min(found.values())
         targets = sorted({t for key, d in found.items() if d == best for t in self._places[key]})
-        by_gemeente = {self._region_of.get(t, t): t for t in targets}
-        if len(by_gemeente) == 1:
-            return tuple(targets[:1]) if len(targets) == 1 else tuple(targets[:_MAX_CANDIDATES])
         return tuple(targets[:_MAX_CANDIDATES])
 
-    def _slots(self, tokens: list[str]) -> list[int]:
-        """Where a place may start: after a place word, or anywhere in a short message."""
-        starts = [i for i, t in enumerate(tokens) if t not in self._vocabulary]
-        if len(_content(tokens)) <= 2:
-            return [i for i in starts if tokens[i] in _content(tokens)]
-        return [i for i in starts if i > 0 and tokens[i - 1] in SLOT_WORDS]
+    def _slots(self, tokens: list[str], capitals: frozenset[str] = frozenset()) -> list[int]:
+        """Where a place may be: anywhere in a message of one or two words, else after a place
+        word or where a word is written with a capital."""
+        starts = [
+            i
+            for i, t in enumerate(tokens)
+            if t not in self._vocabulary and t not in FILLER and t not in CONTACT_WORDS
+        ]
+        if len(tokens) <= 2:
+            return starts
+        return [
+            i for i in starts if (i > 0 and tokens[i - 1] in SLOT_WORDS) or tokens[i] in capitals
+        ]
 
     def _near(self, gram: str) -> list[tuple[str, int]]:
+        """Place keys within 1 edit of ``gram`` (2 from nine letters), sharing its first or
+        second letter (or both swapped) so only a few hundred keys are compared."""
         folded = _fold(gram)
         limit = 1 if len(folded) < 9 else 2
         hits: list[tuple[str, int]] = []
         for length in range(len(folded) - limit, len(folded) + limit + 1):
             for key, distance, _ in process.extract(
                 folded,
-                self._by_length.get(length, ()),
+                self._candidates(folded, length),
                 scorer=OSA.distance,
                 processor=None,
                 score_cutoff=limit,
                 limit=None,
             ):
                 for original in self._folded[key]:
-                    if original not in WORDLIKE_PLACES or original == gram:
+                    if original not in WORDLIKE_PLACES:
                         hits.append((original, int(distance)))
         return hits
+
+    def _candidates(self, folded: str, length: int) -> set[str]:
+        first = self._by_first.get((length, folded[0]), set())
+        second = self._by_second.get((length, folded[1]), set()) if len(folded) > 1 else set()
+        swapped = self._by_first.get((length, folded[1]), set()) if len(folded) > 1 else set()
+        return first | second | swapped

@@ -41,9 +41,11 @@ def same_word(pattern: str, word: str) -> bool:
 
 
 def _canon(word: str) -> str:
-    """One spelling for the forms of a Dutch stem: doubled letters single, a final z or v as
-    s or f."""
-    single = "".join(ch for i, ch in enumerate(word) if i == 0 or ch != word[i - 1])
+    """One spelling for the forms of a Dutch stem: doubled vowels single ("aanvraag" and
+    "aanvrag"), a final z or v as s or f ("verwaarloz", "verwaarloos")."""
+    single = "".join(
+        ch for i, ch in enumerate(word) if i == 0 or ch != word[i - 1] or ch not in "aeou"
+    )
     return single[:-1] + {"z": "s", "v": "f"}.get(single[-1:], single[-1:]) if single else single
 
 

@@ -3,17 +3,17 @@ points to. Both are content (understanding/*.yaml); this module matches and chec
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from knowledge.library import KnowledgeBase
 from knowledge.model import Intent, Story
 from knowledge.normalise import normalise
 from knowledge.problems import Problem
-from knowledge.wordforms import same_word, stems, with_particle_verbs
+from knowledge.wordforms import Forms, WordForm, stems, with_particle_verbs
 
 __all__ = ["IntentIndex", "StoryIndex", "check_understanding"]
 
-_Pattern = tuple[str, ...]
+_Pattern = tuple[WordForm, ...]
 # Politeness and filler that never change what a command means ("menu graag", "help aub").
 _POLITE = frozenset(
     """graag aub svp alsjeblieft alstublieft please even nu maar dan allemaal eens nog hoor ff
@@ -27,12 +27,16 @@ def _key(text: str) -> str:
 
 
 def _pattern(phrase: str) -> _Pattern:
-    return stems(normalise(phrase).split())
+    return tuple(WordForm.of(s) for s in stems(normalise(phrase).split()))
 
 
-def _holds(pattern: _Pattern, words: Iterable[str]) -> bool:
-    present = tuple(words)
-    return all(any(same_word(p, w) for w in present) for p in pattern)
+def _forms(words: list[str]) -> Forms:
+    """The message's words (with its separable verbs) ready for pattern look-ups."""
+    return Forms(stems(with_particle_verbs(words)))
+
+
+def _holds(pattern: _Pattern, forms: Forms) -> bool:
+    return all(forms.has(p) for p in pattern)
 
 
 class IntentIndex:
@@ -54,8 +58,8 @@ class IntentIndex:
         found = self.exact(text)
         if found is not None:
             return found
-        words = stems(with_particle_verbs(normalise(text).split()))
-        return next((ident for pattern, ident in self._patterns if _holds(pattern, words)), None)
+        forms = _forms(normalise(text).split())
+        return next((ident for pattern, ident in self._patterns if _holds(pattern, forms)), None)
 
 
 class StoryIndex:
@@ -72,7 +76,7 @@ class StoryIndex:
     def ranked(self, words: list[str]) -> list[tuple[str, tuple[int, int]]]:
         """Targets whose signals occur in ``words`` (normalised tokens), with (priority, number
         of signal words matched), best first: the more specific topic, then the longer signal."""
-        present = stems(with_particle_verbs(words))
+        present = _forms(words)
         best: dict[str, tuple[int, int]] = {}
         for pattern, target, priority in self._signals:
             if _holds(pattern, present):

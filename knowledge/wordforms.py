@@ -6,11 +6,12 @@ forms it leaves apart (``verwaarloos``/``verwaarloosd``, ``noteer``/``noter``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
 
-__all__ = ["same_word", "stem", "stems", "with_particle_verbs"]
+__all__ = ["Forms", "WordForm", "same_word", "stem", "stems", "with_particle_verbs"]
 
 _STEMMER = snowballstemmer.stemmer("dutch")
 _PREFIX_MIN = 4
@@ -38,6 +39,44 @@ def same_word(pattern: str, word: str) -> bool:
     if _canon(short) == _canon(long_):
         return True  # Dutch spelling of one stem: "aanvrag"/"aanvraag", "verwaarloz"/"…loos"
     return len(short) >= _PREFIX_MIN and long_.startswith(short) and len(long_) - len(short) <= 2
+
+
+@dataclass(frozen=True)
+class WordForm:
+    """A pattern word prepared for set look-ups: its stem, canonical spelling and the shorter
+    words it may be a form of."""
+
+    stem: str
+    canon: str
+    shorter: frozenset[str]
+
+    @staticmethod
+    def of(stemmed: str) -> WordForm:
+        """The form of one stem (``stem(word)``)."""
+        return WordForm(stemmed, _canon(stemmed), _truncations(stemmed))
+
+
+class Forms:
+    """The words of one message, indexed so ``has`` answers ``same_word`` by set look-ups."""
+
+    def __init__(self, stemmed: tuple[str, ...]) -> None:
+        self._words = frozenset(stemmed)
+        self._canons = frozenset(_canon(w) for w in stemmed)
+        self._shorter = frozenset(t for w in stemmed for t in _truncations(w))
+
+    def has(self, form: WordForm) -> bool:
+        """True when some word of the message is a form of ``form`` (see ``same_word``)."""
+        return (
+            form.stem in self._words
+            or form.stem in self._shorter
+            or form.canon in self._canons
+            or not form.shorter.isdisjoint(self._words)
+        )
+
+
+def _truncations(word: str) -> frozenset[str]:
+    """``word`` without its last one or two letters, where four letters or more remain."""
+    return frozenset(word[:k] for k in (len(word) - 1, len(word) - 2) if k >= _PREFIX_MIN)
 
 
 def _canon(word: str) -> str:

@@ -730,11 +730,8 @@ def _offers(here: _Here, payload: Payload) -> bool:
 
 def _overview(tree: DecisionTree) -> str:
     """The tree's title and summary, and its steps in one list ("Stap 1 — …") where it has them."""
-    steps = [
-        text.split(".")[0]
-        for node in tree.nodes
-        if isinstance(node, AdviceNode) and (text := node.advice).startswith("Stap ")
-    ]
+    texts = (node.advice if isinstance(node, AdviceNode) else node.question for node in tree.nodes)
+    steps = list(dict.fromkeys(t.split(".")[0] for t in texts if t.startswith("Stap ")))
     lines = [f"{tree.title}: {tree.summary}"]
     if steps:
         lines += [phrases.STEPS_FIRST, *(f"- {s}" for s in steps)]

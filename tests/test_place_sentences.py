@@ -88,8 +88,10 @@ def test_every_place_name_in_any_phrasing(shipped: KnowledgeBase) -> None:
                 misses.append((sentence, found))
     total = right + asked + other + len(silent_wrong)
     share = (right + asked) / total
-    print(f"\nplace sentences: {total}; right {right}, asked {asked}, other {other}, "
-          f"silent wrong {len(silent_wrong)}; right or asked {share:.2%}")
+    print(
+        f"\nplace sentences: {total}; right {right}, asked {asked}, other {other}, "
+        f"silent wrong {len(silent_wrong)}; right or asked {share:.2%}"
+    )
     for miss in misses[:40]:
         print("  miss:", miss)
     for wrong in silent_wrong:

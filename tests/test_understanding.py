@@ -52,9 +52,7 @@ def correct(knowledge: KnowledgeBase, expected: str, found: list[str]) -> bool:
     places = [f.removeprefix("place:") for f in found if f.startswith("place:")]
     if len(names) > 1:
         return names <= set(places)
-    regions = {
-        g.region for g in knowledge.gemeenten.values() if g.name in places
-    }
+    regions = {g.region for g in knowledge.gemeenten.values() if g.name in places}
     return places[:1] == list(names) or (names <= set(places) and len(regions) > 1)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dialogs.targets import PLACE_KINDS, PlaceTarget, decode
 from knowledge.library import KnowledgeBase
 from knowledge.model import Gemeente, Region
 
@@ -18,7 +19,6 @@ __all__ = [
     "resolve_place",
 ]
 
-PLACE_KINDS = ("gemeente", "woonplaats", "region")
 NATIONAL_VEILIG_THUIS = "veilig-thuis"
 VERTROUWENSARTS = "vertrouwensarts"
 ALARM = "alarmnummer"
@@ -36,9 +36,13 @@ class Place:
     region: Region
 
 
-def resolve_place(knowledge: KnowledgeBase, target: str) -> Place | None:
-    """The place a ``gemeente:``, ``woonplaats:`` or ``region:`` target names, or None."""
-    kind, _, ident = target.partition(":")
+def resolve_place(knowledge: KnowledgeBase, target: str | PlaceTarget) -> Place | None:
+    """The place ``target`` names (a ``PlaceTarget`` or its string, ``gemeente:GM0355``), or
+    None when it names no place in ``knowledge``."""
+    found = decode(target) if isinstance(target, str) else target
+    if not isinstance(found, PlaceTarget):
+        return None
+    kind, ident = found.kind, found.code
     if kind == "gemeente" and ident in knowledge.gemeenten:
         gemeente = knowledge.gemeenten[ident]
         return Place(gemeente.name, gemeente, knowledge.regions[gemeente.region])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dialogs.session import Offer, Session
+from dialogs.targets import ProfessionTarget, encode
 from knowledge.model import PROFESSIONS
 from knowledge.normalise import normalise
 
@@ -13,7 +14,6 @@ __all__ = [
     "PROFESSION_FACT",
     "PROFESSION_NODE",
     "PROFESSION_SET",
-    "PROFESSION_TARGET",
     "asking",
     "chosen",
     "label",
@@ -23,7 +23,6 @@ __all__ = [
 PROFESSION_FACT = "beroep"
 PENDING_TREE_FACT = "na-beroep"
 PROFESSION_NODE = "_beroep"
-PROFESSION_TARGET = "beroep"
 ASK_PROFESSION = (
     "Wat is uw beroep? Dan toon ik de stappen zoals uw beroepsgroep ze beschrijft "
     "(jeugdarts: KNMG-meldcode; jeugdverpleegkundige: V&VN). "
@@ -34,7 +33,7 @@ PROFESSION_SET = "Genoteerd: {label}. Wijzigen kan altijd met 'beroep'."
 
 def asking(session: Session, *, then_open: str | None) -> Session:
     """``session`` offering the professions, remembering which tree to open afterwards."""
-    targets = tuple(f"{PROFESSION_TARGET}:{p}" for p in PROFESSIONS)
+    targets = tuple(encode(ProfessionTarget(p)) for p in PROFESSIONS)
     offer = Offer(PROFESSION_NODE, targets)
     return replace(session.with_fact(PENDING_TREE_FACT, then_open), offer=offer)
 

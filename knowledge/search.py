@@ -263,9 +263,9 @@ class SearchIndex:
         for alias in knowledge.aliases.values():
             for key in _place_keys(alias.name):
                 # A former gemeente that is still a woonplaats of its new gemeente is found as that.
-                for code in alias.gemeenten:
-                    if code not in named_place.get(key, set()):
-                        found[key].add(f"gemeente:{code}")
+                for today in alias.gemeenten:
+                    if today not in named_place.get(key, set()):
+                        found[key].add(f"gemeente:{today}")
         for region in knowledge.regions.values():
             key = normalise(region.name)
             if key not in named_gemeente:

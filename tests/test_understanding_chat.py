@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from bot.channels.teams.manifest import COMMANDS
 from knowledge import KnowledgeBase
 from tests.conftest import Chat
 
@@ -200,3 +201,25 @@ async def test_client_data_gets_a_reminder_and_an_answer(
     assert chat.replies[0].text.startswith(REMINDER)
     assert chat.replies[0].kind == "warning"
     assert len(chat.replies) > 1
+
+
+COMMAND_ANSWERS = {
+    "help": "Typ uw vraag of kies een knop",
+    "meldcode": "Stap 1 — Signalen in kaart brengen",
+    "afwegingskader": "Vraag 1 van 5",
+    "contact": "Voor welke plaats zoekt u een contact?",
+    "consultatie": "Welk overleg wilt u vastleggen?",
+    "overleg aanvragen": "consultatieverzoek",
+    "menu": "Waarmee kan ik helpen?",
+}
+"""What each command of the Teams manifest must show: what its description promises."""
+
+
+@pytest.mark.parametrize(("title", "description"), COMMANDS)
+async def test_every_manifest_command_does_what_it_says(
+    shipped: KnowledgeBase, make_chat: MakeChat, title: str, description: str
+) -> None:
+    """Each Teams command (also typed after the Slack slash command) does what it describes."""
+    chat = make_chat(shipped)
+    await chat.say(title)
+    assert COMMAND_ANSWERS[title] in chat.text, description

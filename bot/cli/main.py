@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from bot.channels.terminal import TerminalChannel, replies_json, replies_text
@@ -24,6 +26,10 @@ __all__ = ["main"]
 EXIT_CONTENT = 1
 EXIT_SETTINGS = 3
 EXIT_UNAVAILABLE = 4
+PORT_IN_USE = (
+    "verbind serve: poort {port} op {host} is al in gebruik. Kies een andere poort met "
+    "--port (of VERBIND_PORT), of stop de andere server die deze poort gebruikt."
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -59,7 +65,7 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     if args.command == "check":
         print(_summary(knowledge))
-        print(_review(knowledge, details=args.details))
+        print(_review(knowledge, details=args.details, today=args.as_of or date.today()))
         return 0
     if args.command == "serve":
         # SIGHUP reloads from where this content came from (--content or VERBIND_CONTENT_DIR).
@@ -126,6 +132,12 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="controleer alle inhoud")
     check.add_argument(
         "--details", action="store_true", help="toon ook elke regel die nog te bevestigen is"
+    )
+    check.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        metavar="JJJJ-MM-DD",
+        help="beoordeel de herziendata op deze dag in plaats van vandaag",
     )
     show = commands.add_parser("show", help="toon een beslisboom als tekst")
     show.add_argument("tree", nargs="?", help="id van de boom (zonder: de lijst)")
@@ -273,6 +285,11 @@ def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBas
     except StorageUnavailableError as exc:
         print(UNREACHABLE.format(where=exc), file=sys.stderr)
         return EXIT_UNAVAILABLE
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        print(PORT_IN_USE.format(host=host, port=port), file=sys.stderr)
+        return EXIT_UNAVAILABLE
     return 0
 
 
@@ -303,12 +320,10 @@ def _summary(knowledge: KnowledgeBase) -> str:
     )
 
 
-def _review(knowledge: KnowledgeBase, *, details: bool) -> str:
-    from datetime import date
-
+def _review(knowledge: KnowledgeBase, *, details: bool, today: date) -> str:
     from knowledge.review import review_content
 
-    review = review_content(knowledge, today=date.today())
+    review = review_content(knowledge, today=today)
     lines = [
         f"Samenvatting: {review.trees} bomen, {review.nodes} knopen, {review.outcomes} uitkomsten,"
         f" {review.faq} vragen (FAQ), {len(review.unconfirmed)} adresboekregels te bevestigen,"

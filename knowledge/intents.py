@@ -72,6 +72,11 @@ class StoryIndex:
             for signal in story.signals
         ]
         self.place_answers = frozenset(s.target for s in stories.values() if s.place_answers)
+        self._priority = {s.target: s.priority for s in stories.values()}
+
+    def priority(self, target: str) -> int:
+        """How specific the topic ``target`` is as a situation (0 for a topic without story)."""
+        return self._priority.get(target, 0)
 
     def ranked(self, words: list[str]) -> list[tuple[str, tuple[int, int]]]:
         """Targets whose signals occur in ``words`` (normalised tokens), with (priority, number

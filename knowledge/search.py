@@ -51,7 +51,7 @@ STOPWORDS = frozenset(
 # Place names that are also ordinary Dutch words: a place only when alone or after a place word.
 WORDLIKE_PLACES = frozenset(
     """een best hem ie ens est nes heide velden buren haren elst erp wijk lage hoge heel echt
-    born leek goor helden doorn dalen ruinen hoeven putten kampen huizen sluis
+    born leek goor helden doorn dalen hoeven putten kampen huizen sluis
     made beek balk grave lies hee hoorn loon gieten wouw haaren eind well hall laren kessel
     vries olst bergh thorn wisch gendt maarn axel""".split()
 )
@@ -149,7 +149,7 @@ def _plausible(tokens: list[str], start: int, key: str, capitals: frozenset[str]
         return True
     return (
         len(tokens) == 1
-        or (start > 0 and tokens[start - 1] in PLACE_WORDS)
+        or (start > 0 and tokens[start - 1] in SLOT_WORDS)
         or (key in capitals and start > 0)
     )
 
@@ -561,6 +561,8 @@ class SearchIndex:
             gram = " ".join(tokens[a:b])
             if len(gram) < _FUZZY_MIN_LENGTH or gram in STOPWORDS or gram in CONTACT_WORDS:
                 continue
+            if gram in WORDLIKE_PLACES:
+                continue  # a word ("beste", "huizen") here, not a typo of another place
             for key, distance in self._near(gram):
                 share = distance / len(gram)
                 found[key] = min(found.get(key, share), share)

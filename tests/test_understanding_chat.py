@@ -159,7 +159,7 @@ async def test_verder_at_a_yes_no_question_stays(
     await chat.say("Verder")
     assert "Kies een van de antwoorden" in chat.text
     assert "Vraag 1 van 5" in chat.text
-    assert chat.labels == ["Ja", "Nee"]
+    assert chat.labels[:2] == ["Ja", "Nee"]
 
 
 async def test_a_profession_typed_at_a_question_is_understood(

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Generate the national directory YAML (regions, gemeenten) from the CBS tables.
+"""Generate the national directory YAML (regions, gemeenten, former gemeenten).
 
 Usage: scripts/build_directory.py DATA_DIR [OUT_DIR]
 
 DATA_DIR holds gemeente_veiligthuisregio.csv and woonplaats_gemeente.csv (CBS open data,
 CC BY 4.0). scripts/data/herindelingen.tsv (former gemeenten since the 1990s, by the names of
 today's gemeenten; its sources are in its header) becomes former.yaml, with today's CBS codes;
-a name that is not a gemeente today stops the script with ``herindelingen.tsv:LINE: message``. The output under knowledge/content/directory/ is committed; re-run after the yearly
-CBS update and review the diff (municipal mergers happen on 1 January). What serves each
+a name that is not a gemeente today stops the script with ``herindelingen.tsv:LINE: message``.
+The output under knowledge/content/directory/ is committed; re-run after the yearly CBS update
+and review the diff (municipal mergers happen on 1 January). What serves each
 gemeente in a region (its JGZ, its local team) is region-pack content under
 knowledge/content/regions/, edited by hand.
 """

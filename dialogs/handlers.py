@@ -91,7 +91,7 @@ class Desk:
     def label(self, raw: str, here: Here | None) -> str:
         """The button label of stored target ``raw`` (implements ``screens.Labels``)."""
         target = decode(raw)
-        if target is None:
+        if target is None or not self.known(target):
             return raw
         return _shorten(self._handlers[type(target)].label(target, here))
 

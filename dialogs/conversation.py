@@ -1,8 +1,10 @@
 """The conversation core: one turn in, neutral replies out.
 
 The flow of a turn: load the session, apply a button or a global command, match typed text to
-the answers on offer, otherwise route free text; step the pure engine; save the session
-(compare-and-set) and return replies. No channel code and no I/O but the session store.
+the answers on offer, otherwise understand free text (the router: an intent, a place, a topic or a
+case story); open the target through its handler (dialogs/handlers.py) or step the pure engine;
+save the session (compare-and-set) and return replies. No channel code and no I/O but the session
+store and, after the save, the register and intakes.
 """
 
 from __future__ import annotations

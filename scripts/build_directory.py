@@ -106,7 +106,7 @@ def former_yaml(gemeenten: list[dict[str, str]], table: Path = HERINDELINGEN) ->
         fields = [f"name: {quote(name)}", f"gemeente: {targets[0]}"]
         if len(targets) > 1:
             fields.append(f"also: [{', '.join(str(t) for t in targets[1:])}]")
-        note = f"voormalige gemeente, sinds {year} deel van {' / '.join(today.split('|'))}"
+        note = f"voormalige gemeente (tot {year}); nu {' / '.join(today.split('|'))}"
         fields += [f"year: {year}", f"note: {quote(note)}"]
         lines.append(f"  - {{{', '.join(fields)}}}\n")
     return "".join(lines)

@@ -439,7 +439,7 @@ class SearchIndex:
                 )
             ):
                 return match.group(0)
-            if self._near(" ".join(words)):
+            if any(self._near(" ".join(following[:n])) for n in range(2, len(following) + 1)):
                 return match.group(0)  # a place name with a typo ("Hof van Twennte")
             if any(w in STOPWORDS or w in FILLER or w in self._vocabulary for w in words[:1]):
                 return match.group(0)
@@ -541,11 +541,15 @@ class SearchIndex:
         silently elsewhere."""
         slots = self._slots(tokens, capitals)
         starts = {a for i in slots for a in range(max(0, i - 2), i + 1)}
+        placed = {i for i in slots if i > 0 and tokens[i - 1] in SLOT_WORDS}
         spans = [
             (a, b)
             for a in sorted(starts)
             for b in range(a + 1, min(len(tokens), a + _MAX_NGRAM) + 1)
             if b - 1 >= min(slots, default=0)
+            # A lone capitalised word mid-sentence is more often a first name ("Petra") than
+            # a misspelt place: only after a place word, or in a short message.
+            and (b - a > 1 or len(tokens) <= 3 or bool(placed & set(range(a, b))))
         ]
         if len(tokens) <= _MAX_NGRAM:
             spans.append((0, len(tokens)))  # the message is a name: "hooge zwalwe"

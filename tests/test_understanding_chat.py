@@ -223,3 +223,17 @@ async def test_every_manifest_command_does_what_it_says(
     chat = make_chat(shipped)
     await chat.say(title)
     assert COMMAND_ANSWERS[title] in chat.text, description
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["Mijn collega Petra zegt dat het goed gaat", "moeder Fatima belde vanochtend"],
+)
+async def test_a_first_name_is_no_misspelt_place(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str
+) -> None:
+    """A capitalised first name mid-sentence never becomes a village with a typo."""
+    chat = make_chat(shipped)
+    await chat.say(typed)
+    assert "valt onder Veilig Thuis-regio" not in chat.text
+    assert "ligt in de gemeente" not in chat.text

@@ -34,6 +34,8 @@ class Place:
     name: str
     gemeente: Gemeente | None
     region: Region
+    until: int | None = None
+    """For a former gemeente: the year it stopped being one (it is in ``gemeente`` now)."""
 
 
 def resolve_place(knowledge: KnowledgeBase, target: str | PlaceTarget) -> Place | None:
@@ -43,6 +45,10 @@ def resolve_place(knowledge: KnowledgeBase, target: str | PlaceTarget) -> Place 
     if not isinstance(found, PlaceTarget):
         return None
     kind, ident = found.kind, found.code
+    if kind == "former" and ident in knowledge.aliases:
+        alias = knowledge.aliases[ident]
+        today = knowledge.gemeenten[alias.gemeente]
+        return Place(alias.name, today, knowledge.regions[today.region], until=alias.year)
     if kind == "gemeente" and ident in knowledge.gemeenten:
         gemeente = knowledge.gemeenten[ident]
         return Place(gemeente.name, gemeente, knowledge.regions[gemeente.region])
@@ -76,9 +82,9 @@ def place_text(knowledge: KnowledgeBase, place: Place) -> str:
         say = "Noem de woonplaats van het kind; u komt dan bij de regio waar het kind woont."
     else:
         where = _where(place)
-        say = (
-            f"Noem de woonplaats van het kind: {place.name}. U komt dan bij Veilig Thuis {region}."
-        )
+        # A former gemeente is no woonplaats: the caller names today's gemeente.
+        named = place.gemeente.name if place.until is not None else place.name
+        say = f"Noem de woonplaats van het kind: {named}. U komt dan bij Veilig Thuis {region}."
     lines = [
         where,
         f"Bel Veilig Thuis: 0800-2000 (gratis, 24/7). {say}",
@@ -94,6 +100,11 @@ def _where(place: Place) -> str:
     assert place.gemeente is not None
     if place.name == place.gemeente.name:
         return f"Gemeente {place.name} valt onder Veilig Thuis-regio {place.region.name}."
+    if place.until is not None:
+        return (
+            f"{place.name} was tot {place.until} een gemeente en hoort nu bij de gemeente "
+            f"{place.gemeente.name}, Veilig Thuis-regio {place.region.name}."
+        )
     return (
         f"{place.name} ligt in de gemeente {place.gemeente.name}, "
         f"Veilig Thuis-regio {place.region.name}."

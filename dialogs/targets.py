@@ -31,8 +31,8 @@ __all__ = [
     "encode",
 ]
 
-PlaceKind = Literal["gemeente", "woonplaats", "region"]
-PLACE_KINDS: tuple[PlaceKind, ...] = ("gemeente", "woonplaats", "region")
+PlaceKind = Literal["gemeente", "woonplaats", "region", "former"]
+PLACE_KINDS: tuple[PlaceKind, ...] = ("gemeente", "woonplaats", "region", "former")
 FLOWS = ("vl", "av")
 """The consultation flows: vastleggen (record) and aanvragen (request)."""
 
@@ -60,7 +60,8 @@ class OrgTarget:
 
 @dataclass(frozen=True)
 class PlaceTarget:
-    """A place: a gemeente (CBS code GM…), a woonplaats (CBS number) or a region (VT…)."""
+    """A place: a gemeente (CBS code GM…), a woonplaats (CBS number), a region (VT…) or a
+    former gemeente (its alias id)."""
 
     kind: PlaceKind
     code: str

@@ -226,7 +226,6 @@ class SearchIndex:
             **{k: normalise(v) for p in knowledge.packs.values() for k, v in p.synonyms.items()},
         }
         self._places = self._build_places(knowledge)
-        self._region_of = self._build_regions(knowledge)
         self._folded: dict[str, list[str]] = defaultdict(list)
         self._by_first: dict[tuple[int, str], set[str]] = defaultdict(set)
         self._by_second: dict[tuple[int, str], set[str]] = defaultdict(set)
@@ -263,25 +262,17 @@ class SearchIndex:
         for alias in knowledge.aliases.values():
             for key in _place_keys(alias.name):
                 # A former gemeente that is still a woonplaats of its new gemeente is found as that.
-                for today in alias.gemeenten:
-                    if today not in named_place.get(key, set()):
-                        found[key].add(f"gemeente:{today}")
+                todays = [t for t in alias.gemeenten if t not in named_place.get(key, set())]
+                if alias.year is not None and todays == [alias.gemeente]:
+                    found[key].add(f"former:{alias.id}")  # "Lingewaal hoort sinds 2019 bij …"
+                else:
+                    found[key] |= {f"gemeente:{today}" for today in todays}
         for region in knowledge.regions.values():
             key = normalise(region.name)
             if key not in named_gemeente:
                 found[key].add(f"region:{region.code}")
         SearchIndex._add_prefixes(found)
         return {key: tuple(sorted(targets)) for key, targets in found.items()}
-
-    @staticmethod
-    def _build_regions(knowledge: KnowledgeBase) -> dict[str, str]:
-        """The Veilig Thuis region of every place target."""
-        regions = {f"region:{code}": code for code in knowledge.regions}
-        for gemeente in knowledge.gemeenten.values():
-            regions[f"gemeente:{gemeente.code}"] = gemeente.region
-            for code, _ in gemeente.places:
-                regions[f"woonplaats:{code}"] = gemeente.region
-        return regions
 
     @staticmethod
     def _add_prefixes(found: dict[str, set[str]]) -> None:

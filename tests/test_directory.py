@@ -111,9 +111,10 @@ async def test_former_municipality_name_is_understood(
     """A merged municipality's old name leads to the current one."""
     chat = make_chat(shipped)
     await chat.say("zederik")
-    assert (
-        "Gemeente Vijfheerenlanden valt onder Veilig Thuis-regio Utrecht." in chat.replies[-1].text
-    )
+    text = chat.replies[-1].text
+    assert "Zederik was tot 2019 een gemeente en hoort nu bij de gemeente Vijfheerenlanden" in text
+    assert "Veilig Thuis-regio Utrecht." in text
+    assert "Noem de woonplaats van het kind: Vijfheerenlanden." in text
 
 
 def test_partner_finds_jgz_for_a_municipality(shipped: KnowledgeBase) -> None:

@@ -26,9 +26,13 @@ REMINDER = "Typ liever geen cliëntgegevens"
         ("veilig thuis hooge zwalwe", "Hooge Zwaluwe ligt in de gemeente Drimmelen"),
         ("veilig thuis bergen op zom", "Gemeente Bergen op Zoom valt onder"),
         ("sint oedenrod", "Sint-Oedenrode ligt in de gemeente Meierijstad"),
-        ("Lingewaal", "Gemeente West Betuwe valt onder Veilig Thuis-regio Gelderland-Zuid."),
-        ("Menterwolde", "Gemeente Midden-Groningen valt onder"),
-        ("Leeuwarderadeel", "Gemeente Leeuwarden valt onder"),
+        (
+            "Lingewaal",
+            "Lingewaal was tot 2019 een gemeente en hoort nu bij de gemeente West Betuwe, "
+            "Veilig Thuis-regio Gelderland-Zuid.",
+        ),
+        ("Menterwolde", "hoort nu bij de gemeente Midden-Groningen"),
+        ("Leeuwarderadeel", "hoort nu bij de gemeente Leeuwarden"),
         ("ysselstein", "Gemeente IJsselstein valt onder Veilig Thuis-regio Utrecht."),
     ],
 )

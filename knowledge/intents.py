@@ -21,6 +21,9 @@ _POLITE = frozenset(
 )
 
 
+_NEGATIONS = frozenset("niet geen nooit".split())
+
+
 def _key(text: str) -> str:
     words = normalise(text).split()
     return " ".join(w for w in words if w not in _POLITE) or " ".join(words)
@@ -58,7 +61,10 @@ class IntentIndex:
         found = self.exact(text)
         if found is not None:
             return found
-        forms = _forms(normalise(text).split())
+        words = normalise(text).split()
+        if _NEGATIONS & set(words):
+            return None  # "wat als ouders niet willen dat ik overleg" asks, it does not act
+        forms = _forms(words)
         return next((ident for pattern, ident in self._patterns if _holds(pattern, forms)), None)
 
 

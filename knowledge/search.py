@@ -55,6 +55,8 @@ WORDLIKE_PLACES = frozenset(
     made beek balk grave lies hee hoorn loon gieten wouw haaren eind well hall laren kessel
     vries olst bergh thorn wisch gendt maarn axel""".split()
 )
+# First words that stand for a longer name ("nieuwe" for Nieuwe Pekela): word-like, too.
+WORDLIKE_FIRSTS: set[str] = set()
 # Words about the people in a story: no topic of their own, and never a place or a name.
 FILLER = frozenset(
     """gezin gezinnen kind kinderen kindje baby zuigeling peuter kleuter meisje jongen zoon
@@ -65,7 +67,9 @@ FILLER = frozenset(
 PROVINCE_SUFFIXES = frozenset("""nb gn nh zh l u fr dr ov gld lb zl fl ut gr ac""".split())
 PLACE_WORDS = frozenset("""in te uit gemeente woonplaats plaats dorp regio stad""".split())
 # Words after which a place name (perhaps misspelt) is expected.
-SLOT_WORDS = PLACE_WORDS | frozenset("""bij naar thuis vt woont wonen woonachtig buurt""".split())
+SLOT_WORDS = PLACE_WORDS | frozenset(
+    """bij naar voor thuis vt woont wonen woonachtig buurt""".split()
+)
 # Words that show the user wants a contact, so a place in the query answers it.
 CONTACT_WORDS = frozenset(
     """veilig thuis nummer telefoonnummer bellen bel contact vertrouwensarts jgz buurtteam
@@ -81,6 +85,10 @@ _MAX_CANDIDATES = 3
 _MAX_NGRAM = 4
 _FUZZY_MIN_LENGTH = 5
 _SHORT = 5
+_SHORT_PLAIN = 3
+_LIVES = frozenset("woont wonen woonachtig woonplaats uit".split())
+"""Words before the place where the child lives (it decides the region)."""
+"""A message of up to three words may name a place without a place word: "zeist jgz"."""
 _AROUND_SHARE = 1 / 8
 """A longer name around an exact one wins with at most one edit per eight letters."""
 _ARTICLES = frozenset("de den der het t s sint st ter ten te nieuw oud oude groot klein".split())
@@ -141,22 +149,29 @@ def _content(tokens: list[str]) -> list[str]:
 
 
 def _plausible(tokens: list[str], start: int, key: str, capitals: frozenset[str]) -> bool:
-    """Whether ``key`` at ``start`` is meant as a place: a name that is also a word ("best",
-    "kampen") only alone, after a place word, or written with a capital."""
+    """Whether ``key`` at ``start`` is meant as a place. A name of several words always is; one
+    word is in a short message, in one about places or contacts ("vt nummer zeist"), or written
+    with a capital ("welke stappen moet ik nu zetten" is no question about Zetten); a name that
+    is also a common word ("best", "kampen") only alone, right after a place or contact word,
+    or with a capital."""
     if key in STOPWORDS:
         return len(tokens) == 1  # "Een", the village, typed alone
-    if key not in WORDLIKE_PLACES:
-        return True
-    return (
-        len(tokens) == 1
-        or (start > 0 and tokens[start - 1] in SLOT_WORDS)
-        or (key in capitals and start > 0)
-    )
+    after = start > 0 and (tokens[start - 1] in SLOT_WORDS or tokens[start - 1] in CONTACT_WORDS)
+    if key not in WORDLIKE_PLACES and key not in WORDLIKE_FIRSTS:
+        about_places = any(t in SLOT_WORDS or t in CONTACT_WORDS for t in tokens)
+        return " " in key or len(tokens) <= _SHORT_PLAIN or about_places or key in capitals
+    return len(tokens) == 1 or after or (key in capitals and start > 0)
 
 
 def _capitalised(text: str) -> frozenset[str]:
     """The normalised words written with a capital (a place name, perhaps)."""
-    return frozenset(normalise(w) for w in text.split() if w[:1].isupper())
+    return frozenset(
+        part
+        for word in text.split()
+        for piece in word.split("-")
+        if piece[:1].isupper()
+        for part in normalise(piece).split()
+    )
 
 
 def _edge(token: str) -> bool:
@@ -285,6 +300,7 @@ class SearchIndex:
         for first, targets in prefixes.items():
             if first not in found:
                 found[first] = targets
+                WORDLIKE_FIRSTS.add(first)
 
     @staticmethod
     def _build_topics(knowledge: KnowledgeBase, synonyms: Mapping[str, str]) -> Iterable[_Topic]:
@@ -450,27 +466,34 @@ class SearchIndex:
     def _spot_places(
         self, tokens: list[str], capitals: frozenset[str] = frozenset()
     ) -> tuple[tuple[str, ...], list[str]]:
-        """The longest exact place name in ``tokens``, and the tokens around it; a longer name
-        around it with a typo wins ("bergen op zom", "etten-leur" typed "ette-leur")."""
-        for size in range(min(_MAX_NGRAM, len(tokens)), 0, -1):
-            for start in range(len(tokens) - size + 1):
-                key = " ".join(tokens[start : start + size])
-                if key not in self._places or not _plausible(tokens, start, key, capitals):
-                    continue
-                spans = [
-                    (a, b)
-                    for a in range(max(0, start - 3), start + 1)
-                    for b in range(start + size, min(len(tokens), start + size + 3) + 1)
-                    if (a, b) != (start, start + size)
-                    and b - a <= _MAX_NGRAM
-                    and _edge(tokens[a])
-                    and _edge(tokens[b - 1])
-                ]
-                longer = self._nearest(tokens, spans, most=_AROUND_SHARE)
-                if longer:
-                    return longer, tokens
-                return self._places[key], tokens[:start] + tokens[start + size :]
-        return (), tokens
+        """The exact place name in ``tokens`` (the longest; where the child lives when there
+        are several: "ik werk in Zwolle, het kind woont in Kampen"), and the tokens around it;
+        a longer name around it with a typo wins ("bergen op zom", "ette-leur")."""
+        found = [
+            (start, size)
+            for size in range(min(_MAX_NGRAM, len(tokens)), 0, -1)
+            for start in range(len(tokens) - size + 1)
+            if " ".join(tokens[start : start + size]) in self._places
+            and _plausible(tokens, start, " ".join(tokens[start : start + size]), capitals)
+        ]
+        if not found:
+            return (), tokens
+        lives = [(a, n) for a, n in found if _LIVES & set(tokens[max(0, a - 2) : a])]
+        start, size = (lives or found)[0]
+        spans = [
+            (a, b)
+            for a in range(max(0, start - 3), start + 1)
+            for b in range(start + size, min(len(tokens), start + size + 3) + 1)
+            if (a, b) != (start, start + size)
+            and b - a <= _MAX_NGRAM
+            and _edge(tokens[a])
+            and _edge(tokens[b - 1])
+        ]
+        longer = self._nearest(tokens, spans, most=_AROUND_SHARE)
+        if longer:
+            return longer, tokens
+        key = " ".join(tokens[start : start + size])
+        return self._places[key], tokens[:start] + tokens[start + size :]
 
     def _score_topics(self, tokens: list[str]) -> list[tuple[str, float]]:
         """Targets by their best phrase: token-set ratio, ties broken by how much is covered."""
@@ -556,8 +579,8 @@ class SearchIndex:
             gram = " ".join(tokens[a:b])
             if len(gram) < _FUZZY_MIN_LENGTH or gram in STOPWORDS or gram in CONTACT_WORDS:
                 continue
-            if gram in WORDLIKE_PLACES:
-                continue  # a word ("beste", "huizen") here, not a typo of another place
+            if gram in WORDLIKE_PLACES or gram in WORDLIKE_FIRSTS:
+                continue  # a word ("beste", "nieuwe") here, not a typo of another place
             for key, distance in self._near(gram):
                 share = distance / len(gram)
                 found[key] = min(found.get(key, share), share)

@@ -241,3 +241,21 @@ async def test_a_first_name_is_no_misspelt_place(
     await chat.say(typed)
     assert "valt onder Veilig Thuis-regio" not in chat.text
     assert "ligt in de gemeente" not in chat.text
+
+
+async def test_the_place_where_the_child_lives_decides(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """Two places in one message: the one where the child lives is answered."""
+    chat = make_chat(shipped)
+    await chat.say("ik werk in Zwolle maar het kind woont in Kampen")
+    assert "Gemeente Kampen valt onder" in chat.text
+
+
+async def test_a_verb_that_is_a_village_is_no_place(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """"zetten" (also a village) in a question without any place word is the verb."""
+    chat = make_chat(shipped)
+    await chat.say("welke stappen moet ik nu zetten")
+    assert "Zetten" not in chat.text

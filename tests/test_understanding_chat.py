@@ -255,7 +255,7 @@ async def test_the_place_where_the_child_lives_decides(
 async def test_a_verb_that_is_a_village_is_no_place(
     shipped: KnowledgeBase, make_chat: MakeChat
 ) -> None:
-    """"zetten" (also a village) in a question without any place word is the verb."""
+    """The verb "zetten" (also a village) in a question without a place word is no place."""
     chat = make_chat(shipped)
     await chat.say("welke stappen moet ik nu zetten")
     assert "Zetten" not in chat.text

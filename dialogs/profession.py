@@ -50,10 +50,22 @@ def label(profession: str) -> str:
     return PROFESSIONS.get(profession, profession)
 
 
+_SAID = {
+    "arts": "jeugdarts",
+    "jgz arts": "jeugdarts",
+    "consultatiebureauarts": "jeugdarts",
+    "cb arts": "jeugdarts",
+    "verpleegkundige": "jeugdverpleegkundige",
+    "jvk": "jeugdverpleegkundige",
+    "jgz verpleegkundige": "jeugdverpleegkundige",
+}
+"""What people call the professions besides their names."""
+
+
 def typed(text: str) -> str | None:
-    """The profession ``text`` names on its own ("jeugdarts", "Jeugdverpleegkundige"), or None."""
-    typed_text = normalise(text).removeprefix("ik ben ").removeprefix("ik ben een ")
-    return next(
-        (p for p, name in PROFESSIONS.items() if typed_text in (normalise(p), normalise(name))),
-        None,
-    )
+    """The profession ``text`` names on its own ("jeugdarts", "ik ben jvk"), or None."""
+    said = normalise(text)
+    for lead in ("ik ben een ", "ik ben ", "als "):
+        said = said.removeprefix(lead)
+    by_name = {normalise(name): p for p, name in PROFESSIONS.items()}
+    return by_name.get(said) or (said if said in PROFESSIONS else None) or _SAID.get(said)

@@ -259,3 +259,14 @@ async def test_a_verb_that_is_a_village_is_no_place(
     chat = make_chat(shipped)
     await chat.say("welke stappen moet ik nu zetten")
     assert "Zetten" not in chat.text
+
+
+async def test_the_profession_in_everyday_words(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """ "ik ben jvk" answers the profession question; the meldcode then opens in that wording."""
+    chat = make_chat(shipped)
+    await chat.say("meldcode")
+    await chat.say("ik ben jvk")
+    assert "Genoteerd: Jeugdverpleegkundige" in chat.text
+    assert "Stap 1" in chat.text

@@ -269,4 +269,5 @@ async def test_the_profession_in_everyday_words(
     await chat.say("meldcode")
     await chat.say("ik ben jvk")
     assert "Genoteerd: Jeugdverpleegkundige" in chat.text
-    assert "Stap 1" in chat.text
+    assert "Meldcode: de vijf stappen:" in chat.text
+    assert "Wat is uw beroep" not in chat.text

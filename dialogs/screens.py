@@ -15,7 +15,7 @@ from dialogs.intake import IntakeDesk
 from dialogs.session import Offer, Session
 from dialogs.targets import CommandTarget, IntentTarget, ResumeTarget, TreeTarget, encode
 from dialogs.turn import Button, ContactCard, Payload, Reply, SourceNote
-from knowledge.engine import Position, Walk, walk
+from knowledge.engine import Position, RouteStep, Walk, walk
 from knowledge.library import KnowledgeBase
 from knowledge.model import CONTINUE_ID, AdviceNode, DecisionTree
 
@@ -242,9 +242,20 @@ def overview(tree: DecisionTree) -> str:
 def _route_summary(tree: DecisionTree, current: Walk) -> str:
     lines = [phrases.ROUTE_HEADER]
     for route_step in current.route:
-        if route_step.answer_key == CONTINUE_ID:
+        if route_step.answer_key == CONTINUE_ID or _is_detour(tree, route_step):
             continue
         node = tree.node(route_step.node_id)
         short = getattr(node, "short", None) or route_step.question
         lines.append(f"- {short} {route_step.answer_label}")
     return "\n".join(lines)
+
+
+def _is_detour(tree: DecisionTree, route_step: RouteStep) -> bool:
+    """An answer that only explains and then leads back ("Wat is acuut of structureel?"): an
+    advice marked as a cycle. It is help along the way, not an answer on the route."""
+    node = tree.node(route_step.node_id)
+    chosen = next((o for o in node.options if o.key == route_step.answer_key), None)
+    if chosen is None:
+        return False
+    target = tree.node(chosen.next)
+    return isinstance(target, AdviceNode) and target.cycle

@@ -387,3 +387,19 @@ async def test_definitions_on_request_return_to_the_question(
     assert chat.replies[-1].text.startswith("Vraag 2 van 5")
     await chat.say("nee")
     assert chat.replies[-1].text.startswith("Vraag 3 van 5")
+
+
+async def test_the_route_trail_leaves_out_help_detours(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """ "Zo kwam u bij dit advies" lists the answers that led there, not an explanation asked
+    for on the way ("Wat is acuut of structureel?")."""
+    chat = make_chat(shipped)
+    await chat.say("afwegingskader")
+    await chat.click("Ja")
+    await chat.click("Wat is acuut of structureel?")
+    await chat.click("Verder")
+    await chat.click("Ja")
+    trail = chat.replies[-1].text.split("Zo kwam u bij dit advies:")[1]
+    assert "Wat is acuut of structureel?" not in trail
+    assert trail.count("\n- ") == 2

@@ -118,6 +118,11 @@ CONSULTATION: dict[str, str] = {
         "Een consultatieverzoek via Verbind is hier niet ingesteld{partner}. Vraag overleg aan per "
         f"telefoon: {VEILIG_THUIS_NUMBER}. Daarna kunt u hier vastleggen dat u overlegde."
     ),
+    "no-region-intake": (
+        "Het kind woont in Veilig Thuis-regio {region}; daar kunt u via Verbind nog geen overleg "
+        f"aanvragen. Bel {VEILIG_THUIS_NUMBER} en noem de woonplaats van het kind. Daarna kunt u "
+        "hier vastleggen dat u overlegde."
+    ),
     "no-jgz-intake": (
         "{jgz} heeft hier geen inbox in Verbind. Neem contact op per telefoon of e-mail; daarna "
         "kunt u hier vastleggen dat u het bericht stuurde."

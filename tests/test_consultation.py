@@ -621,3 +621,23 @@ def test_flow_labels_fit_a_phone(shipped: KnowledgeBase) -> None:
     targets += [f"vl:soort:{k}" for k in KIND_LABELS] + [f"av:soort:{k}" for k in KIND_LABELS]
     too_long = {t: label for t in targets if len(label := flows.label(t) or "") > 40}
     assert too_long == {}
+
+
+async def test_a_request_stays_in_the_childs_region(build: Build) -> None:
+    """After a place in a region without partners in Verbind, a request offers no other
+    region's partners: it says to phone 0800-2000 and name the child's place."""
+    chat, _ = build(desk=Desk("save", "veilig-thuis-utrecht"))
+    await chat.say("kind woont in Haarlem")
+    await chat.say("overleg aanvragen")
+    assert "Veilig Thuis Utrecht" not in chat.labels
+    assert "SAVE" not in " ".join(chat.labels)
+    assert "regio Kennemerland" in chat.text
+    assert "0800-2000" in chat.text
+
+
+async def test_a_request_in_the_childs_region_offers_its_partners(build: Build) -> None:
+    """After a place in a region with partners in Verbind, those partners are offered."""
+    chat, _ = build(desk=Desk("save", "veilig-thuis-utrecht"))
+    await chat.say("kind woont in Zeist")
+    await chat.say("overleg aanvragen")
+    assert "Veilig Thuis Utrecht" in chat.labels

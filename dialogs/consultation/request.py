@@ -86,7 +86,13 @@ class RequestFlow(Steps):
         if self.is_partner_professional(session):
             jgz = self._jgz()
             return tuple(p for p in self.with_intake() if p in jgz)
-        return self.with_intake()
+        region = session.facts.get("regio")
+        if region is None:
+            return self.with_intake()
+        # The child's region is known (a place answer): only that region's partners, so a
+        # request never goes to another region's Veilig Thuis or team.
+        partners = self._knowledge.pack_for(region.upper()).partners
+        return tuple(p for p in self.with_intake() if p in partners)
 
     # -- steps ---------------------------------------------------------------------------------
 
@@ -169,6 +175,10 @@ class RequestFlow(Steps):
     def _no_intake(
         self, session: Session, partner: str | None, available: tuple[str, ...]
     ) -> FlowResult:
+        region = self._knowledge.regions.get((session.facts.get("regio") or "").upper())
+        if region is not None and partner is None and self.with_intake():
+            text = SAY["no-region-intake"].format(region=region.name)
+            return self._by_phone(session, text, None)
         named = f" voor {self.partner_name(partner)}" if partner else ""
         text = SAY["no-intake"].format(partner=named)
         return self._by_phone(session, text, partner, available)

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from bot.channels.teams.botbuilder_adapter import TeamsEndpoint
+from bot.channels.teams.endpoint import TeamsEndpoint
 from bot.channels.web.diagrams import mount_diagrams
 from bot.channels.web.page import TURN_PATH, mount_web
 from bot.intake.intakes import PICKUP_PATH
@@ -92,6 +92,19 @@ def _storage(services: Services) -> Callable[[web.Application], AsyncIterator[No
     return context
 
 
+def _teams_endpoint(
+    settings: Settings, conversation: Conversation, sessions: ExpiringSessionStore
+) -> TeamsEndpoint:
+    """The Teams adapter ``VERBIND_TEAMS_SDK`` names; only that SDK is imported."""
+    if settings.teams_sdk == "agents":
+        from bot.channels.teams.agents_adapter import TeamsEndpoint as AgentsEndpoint
+
+        return AgentsEndpoint(conversation, settings, sessions=sessions)
+    from bot.channels.teams.botbuilder_adapter import TeamsEndpoint as BotFrameworkEndpoint
+
+    return BotFrameworkEndpoint(conversation, settings)
+
+
 async def healthz(request: web.Request) -> web.Response:
     """Liveness and the content version in force."""
     conversation = request.app[CONVERSATION]
@@ -115,7 +128,7 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     app[SESSIONS] = sessions
     app.cleanup_ctx.append(_storage(services))
     app.cleanup_ctx.append(_purging(sessions, every=settings.session_purge_seconds))
-    teams = TeamsEndpoint(conversation, settings)
+    teams = _teams_endpoint(settings, conversation, sessions)
     services.intakes.add_courier("teams", teams.courier)
     install_reload(app, conversation, settings.content_dir)
     app.router.add_get("/healthz", healthz)

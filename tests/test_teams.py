@@ -14,7 +14,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import create_app
-from bot.settings import Settings
+from bot.settings import TEAMS_SDKS, Settings, TeamsSdk
 
 FIXTURES = Path(__file__).parent / "fixtures" / "teams"
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -33,10 +33,27 @@ def expect_replies(data: dict[str, Any]) -> dict[str, Any]:
     return {**copy.deepcopy(data), "deliveryMode": "expectReplies"}
 
 
+both_teams_sdks = pytest.mark.parametrize("teams_sdk", TEAMS_SDKS)
+"""Runs a test on each Teams adapter (for tests outside this module that use ``teams_sdk``)."""
+
+
+@pytest.fixture(params=TEAMS_SDKS)
+def teams_sdk(request: pytest.FixtureRequest) -> TeamsSdk:
+    """Each Teams adapter in turn: every test in this module runs on both SDKs."""
+    sdk: TeamsSdk = request.param
+    return sdk
+
+
 @pytest.fixture
-async def client(aiohttp_client: ClientFactory) -> TestClient[Any, Any]:
+def teams_settings(teams_sdk: TeamsSdk) -> Settings:
+    """Settings in local mode (no MicrosoftAppId) on the Teams adapter under test."""
+    return Settings(teams_sdk=teams_sdk)
+
+
+@pytest.fixture
+async def client(aiohttp_client: ClientFactory, teams_settings: Settings) -> TestClient[Any, Any]:
     """The real app in local mode (no MicrosoftAppId)."""
-    return await aiohttp_client(create_app(Settings()))
+    return await aiohttp_client(create_app(teams_settings))
 
 
 async def post(client: TestClient[Any, Any], body: dict[str, Any]) -> Any:
@@ -135,9 +152,11 @@ async def test_bad_requests_get_4xx_never_500(
     assert response.status == status
 
 
-async def test_app_id_without_token_is_unauthorized(aiohttp_client: ClientFactory) -> None:
+async def test_app_id_without_token_is_unauthorized(
+    aiohttp_client: ClientFactory, teams_settings: Settings
+) -> None:
     """With MicrosoftAppId set, a request without a valid token gets 401 and no turn."""
-    settings = replace(Settings(), app_id="00000000-0000-0000-0000-0000000000b0", app_password="x")
+    settings = replace(teams_settings, app_id="00000000-0000-0000-0000-0000000000b0", app_password="x")
     app = create_app(settings)
     client = await aiohttp_client(app)
     response = await client.post("/api/messages", json=expect_replies(activity("message")))
@@ -145,7 +164,7 @@ async def test_app_id_without_token_is_unauthorized(aiohttp_client: ClientFactor
 
 
 async def test_replies_go_to_the_bot_connector(
-    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory, teams_settings: Settings
 ) -> None:
     """Without expectReplies the replies are posted to the conversation's service URL."""
     received: list[tuple[str, dict[str, Any]]] = []
@@ -157,7 +176,7 @@ async def test_replies_go_to_the_bot_connector(
     fake = web.Application()
     fake.router.add_post("/v3/conversations/{conversation}/activities/{activity}", connector)
     server = await aiohttp_server(fake)
-    client = await aiohttp_client(create_app(Settings()))
+    client = await aiohttp_client(create_app(teams_settings))
     message = activity("message", serviceUrl=str(server.make_url("/")))
     response = await client.post("/api/messages", json=message)
     assert response.status == 200
@@ -170,7 +189,7 @@ async def test_replies_go_to_the_bot_connector(
 
 
 async def test_connector_failure_is_a_bad_gateway(
-    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory, teams_settings: Settings
 ) -> None:
     """When the connector refuses the reply the endpoint says 502, not 500."""
 
@@ -180,20 +199,22 @@ async def test_connector_failure_is_a_bad_gateway(
     fake = web.Application()
     fake.router.add_post("/v3/conversations/{conversation}/activities/{activity}", refuse)
     server = await aiohttp_server(fake)
-    client = await aiohttp_client(create_app(Settings()))
+    client = await aiohttp_client(create_app(teams_settings))
     response = await client.post(
         "/api/messages", json=activity("message", serviceUrl=str(server.make_url("/")))
     )
     assert response.status == 502
 
 
-async def test_idle_sessions_are_purged_while_serving(aiohttp_client: ClientFactory) -> None:
+async def test_idle_sessions_are_purged_while_serving(
+    aiohttp_client: ClientFactory, teams_settings: Settings
+) -> None:
     """A running server drops idle sessions by itself (no unbounded growth)."""
     import asyncio
 
     from bot.app import SESSIONS
 
-    settings = replace(Settings(), session_idle_seconds=0.05, session_purge_seconds=0.02)
+    settings = replace(teams_settings, session_idle_seconds=0.05, session_purge_seconds=0.02)
     app = create_app(settings)
     client = await aiohttp_client(app)
     await post(client, expect_replies(activity("message")))
@@ -203,3 +224,28 @@ async def test_idle_sessions_are_purged_while_serving(aiohttp_client: ClientFact
             break
         await asyncio.sleep(0.02)
     assert len(app[SESSIONS]) == 0
+
+
+async def test_both_adapters_answer_alike(aiohttp_client: ClientFactory) -> None:
+    """The same expectReplies and invoke activities get the same status and JSON from the Bot
+    Framework adapter and the Agents SDK adapter."""
+    bodies = [
+        expect_replies(activity("conversation_update")),
+        expect_replies(activity("message")),
+        expect_replies(activity("card_submit")),
+        expect_replies(activity("channel_mention")),
+        activity("compose_query"),
+        expect_replies(activity("message", type="messageReaction")),
+        activity("message", type="messageReaction"),
+    ]
+    answers: dict[str, list[tuple[int, Any]]] = {}
+    for sdk in TEAMS_SDKS:
+        client = await aiohttp_client(create_app(Settings(teams_sdk=sdk)))
+        answers[sdk] = []
+        for body in bodies:
+            response = await client.post("/api/messages", json=body)
+            text = await response.text()
+            answers[sdk].append((response.status, json.loads(text) if text else None))
+    botbuilder, agents = answers["botbuilder"], answers["agents"]
+    assert len(botbuilder[1][1]["activities"]) >= 1
+    assert agents == botbuilder

@@ -156,7 +156,9 @@ async def test_app_id_without_token_is_unauthorized(
     aiohttp_client: ClientFactory, teams_settings: Settings
 ) -> None:
     """With MicrosoftAppId set, a request without a valid token gets 401 and no turn."""
-    settings = replace(teams_settings, app_id="00000000-0000-0000-0000-0000000000b0", app_password="x")
+    settings = replace(
+        teams_settings, app_id="00000000-0000-0000-0000-0000000000b0", app_password="x"
+    )
     app = create_app(settings)
     client = await aiohttp_client(app)
     response = await client.post("/api/messages", json=expect_replies(activity("message")))

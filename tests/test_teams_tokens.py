@@ -1,0 +1,190 @@
+"""Teams authentication on the Agents SDK adapter over real HTTP: real RSA-signed tokens against
+a local OpenID metadata and key endpoint; forged tokens are 401, unreachable keys 503."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any
+
+import jwt
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+
+from bot.app import create_app
+from bot.settings import Settings
+from tests.test_teams import activity, expect_replies
+
+ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
+ServerFactory = Callable[..., Awaitable[TestServer]]
+
+APP_ID = "00000000-0000-0000-0000-0000000000b0"
+ISSUER = "https://api.botframework.com"
+KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+SERVICE_URL = "https://smba.trafficmanager.net/emea/"
+
+
+class Identity:
+    """A local OpenID metadata and key set endpoint, counting how often it is asked."""
+
+    def __init__(self, *, delay: float = 0.0, status: int = 200) -> None:
+        self.delay = delay
+        self.status = status
+        self.fetches = 0
+        self.asked = asyncio.Event()
+        self.app = web.Application()
+        self.app.router.add_get("/metadata", self.metadata)
+        self.app.router.add_get("/keys", self.keys)
+
+    async def metadata(self, request: web.Request) -> web.Response:
+        self.fetches += 1
+        self.asked.set()
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.status != 200:
+            return web.Response(status=self.status)
+        return web.json_response({"jwks_uri": str(request.url.with_path("/keys"))})
+
+    async def keys(self, request: web.Request) -> web.Response:
+        jwk = json.loads(RSAAlgorithm.to_jwk(KEY.public_key()))
+        return web.json_response({"keys": [{**jwk, "kid": "k1", "endorsements": ["msteams"]}]})
+
+
+def token(**changes: Any) -> str:
+    """A Bot Framework channel token signed with the test key (``changes`` alter the claims;
+    ``_key``, ``_alg`` and ``_kid`` the signature)."""
+    claims: dict[str, Any] = {
+        "iss": ISSUER,
+        "aud": APP_ID,
+        "serviceurl": SERVICE_URL,
+        "nbf": int(time.time()) - 60,
+        "exp": int(time.time()) + 600,
+    }
+    key = changes.pop("_key", KEY)
+    alg = changes.pop("_alg", "RS256")
+    kid = changes.pop("_kid", "k1")
+    claims.update(changes)
+    return jwt.encode(claims, key, algorithm=alg, headers={"kid": kid})
+
+
+def unsigned_token() -> str:
+    """An ``alg: none`` token with otherwise valid claims."""
+    claims = {"iss": ISSUER, "aud": APP_ID, "exp": int(time.time()) + 600}
+    return jwt.encode(claims, None, algorithm="none", headers={"kid": "k1"})
+
+
+async def secured(
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory, identity: Identity, **more: Any
+) -> TestClient[Any, Any]:
+    """The real app on the Agents SDK, MicrosoftAppId set, its signing keys at ``identity``."""
+    server = await aiohttp_server(identity.app)
+    settings = replace(
+        Settings(teams_sdk="agents"),
+        app_id=APP_ID,
+        app_password="x",
+        teams_openid_metadata_url=str(server.make_url("/metadata")),
+        **more,
+    )
+    return await aiohttp_client(create_app(settings))
+
+
+FORGED = {
+    "none": "",
+    "garbage": "Bearer garbage",
+    "alg-none": "Bearer " + unsigned_token(),
+    "hs256": "Bearer " + token(_key="a-secret-shared-by-nobody-at-all-32b", _alg="HS256"),
+    "expired": "Bearer " + token(exp=int(time.time()) - 3600, nbf=int(time.time()) - 7200),
+    "unknown-kid": "Bearer " + token(_kid="k-unknown"),
+    "no-kid": "Bearer " + jwt.encode({"iss": ISSUER, "aud": APP_ID}, KEY, algorithm="RS256"),
+    "wrong-key": "Bearer " + token(_key=OTHER_KEY),
+    "wrong-audience": "Bearer " + token(aud="someone-else"),
+    "wrong-issuer": "Bearer " + token(iss="https://evil.example"),
+    "other-service-url": "Bearer " + token(serviceurl="https://evil.example/"),
+    "two-words": "Bearer a b",
+    "basic": "Basic dXNlcjpwdw==",
+}
+
+
+@pytest.mark.parametrize("header", FORGED.values(), ids=FORGED.keys())
+async def test_forged_tokens_are_401_without_a_traceback(
+    aiohttp_client: ClientFactory,
+    aiohttp_server: ServerFactory,
+    caplog: pytest.LogCaptureFixture,
+    header: str,
+) -> None:
+    """Every token the adapter cannot verify is 401, and nothing is logged as an error."""
+    client = await secured(aiohttp_client, aiohttp_server, Identity())
+    headers = {"Authorization": header} if header else {}
+    response = await client.post(
+        "/api/messages", json=expect_replies(activity("message")), headers=headers
+    )
+    assert response.status == 401
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
+async def test_a_properly_signed_token_is_answered_like_local_mode(
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+) -> None:
+    """A token signed with the announced key is accepted (the 401s above are verification), the
+    keys are fetched once, and the answer is the one local mode gives."""
+    identity = Identity()
+    client = await secured(aiohttp_client, aiohttp_server, identity)
+    for _ in range(2):
+        response = await client.post(
+            "/api/messages",
+            json=expect_replies(activity("message")),
+            headers={"Authorization": "Bearer " + token()},
+        )
+        assert response.status == 200, await response.text()
+        body = await response.json()
+        assert body["activities"][-1]["text"].startswith("Vraag 1 van 5")
+    assert identity.fetches == 1
+
+
+async def test_unreachable_signing_keys_are_503(
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+) -> None:
+    """An identity endpoint that fails gives 503 (try again), not 500 and not 401."""
+    client = await secured(aiohttp_client, aiohttp_server, Identity(status=500))
+    response = await client.post(
+        "/api/messages",
+        json=expect_replies(activity("message")),
+        headers={"Authorization": "Bearer " + token()},
+    )
+    assert response.status == 503
+
+
+async def test_a_slow_identity_endpoint_does_not_stall_other_requests(
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+) -> None:
+    """While the keys are being fetched other requests are served; the fetch times out as 503."""
+    identity = Identity(delay=30)
+    client = await secured(aiohttp_client, aiohttp_server, identity, teams_key_timeout_seconds=1.0)
+    turn = asyncio.ensure_future(
+        client.post(
+            "/api/messages",
+            json=expect_replies(activity("message")),
+            headers={"Authorization": "Bearer " + token()},
+        )
+    )
+    await identity.asked.wait()
+    health = await client.get("/healthz")
+    assert health.status == 200
+    assert not turn.done()
+    assert (await turn).status == 503
+
+
+async def test_local_mode_does_not_relay_to_other_hosts(aiohttp_client: ClientFactory) -> None:
+    """Without an app id, a message naming a service URL off this machine is refused (403)."""
+    client = await aiohttp_client(create_app(Settings(teams_sdk="agents")))
+    body = activity("message", serviceUrl="http://192.0.2.55:9/")
+    response = await client.post("/api/messages", json=body)
+    assert response.status == 403

@@ -36,7 +36,7 @@ from dialogs import MemorySessionStore, Session
 from dialogs.intake import PICKUP_NODE
 from knowledge import KnowledgeBase
 from tests.test_slack import FakeSlack, signed, slack_settings
-from tests.test_teams import activity
+from tests.test_teams import activity, both_teams_sdks
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 ServerFactory = Callable[..., Awaitable[TestServer]]
@@ -449,6 +449,7 @@ async def harness(
     aiohttp_server: ServerFactory,
     tmp_path: Path,
     shipped: KnowledgeBase,
+    teams_sdk: str,
 ) -> Harness:
     """The real app with Teams, Slack (fake Web API), the web page and intakes (fake partners)."""
     partners = await aiohttp_server(FakePartners().app())
@@ -462,7 +463,11 @@ async def harness(
         encoding="utf-8",
     )
     settings = slack_settings(
-        slack_api, data_dir=tmp_path / "data", intakes_file=intakes, public_url="http://127.0.0.1"
+        slack_api,
+        data_dir=tmp_path / "data",
+        intakes_file=intakes,
+        public_url="http://127.0.0.1",
+        teams_sdk=teams_sdk,
     )
     client = await aiohttp_client(create_app(settings, knowledge=shipped))
     return Harness(
@@ -512,6 +517,7 @@ async def check_still_healthy(harness: Harness, caplog: pytest.LogCaptureFixture
 # -- the fuzz tests -------------------------------------------------------------------------------
 
 
+@both_teams_sdks
 async def test_fuzz_teams_activities(
     harness: Harness,
     shipped: KnowledgeBase,

@@ -28,6 +28,21 @@ def pytest_report_header() -> str:
     )
 
 
+SLOW_MODULES = frozenset({"test_fuzz", "test_instances", "test_canary"})
+"""Modules that start servers, browsers or databases, or fuzz: marked ``slow``."""
+SLOW_FIXTURES = frozenset({"pg_cluster", "pg_dsn"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the slow tests (whole modules above, browser tests, anything on a PostgreSQL
+    cluster), so the development loop can run ``pytest -m "not slow"``; CI runs all."""
+    for item in items:
+        module = item.path.stem
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if module in SLOW_MODULES or module.startswith("test_browser") or fixtures & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def teams_sdk() -> str:
     """The Teams adapter a test's app runs on: botbuilder, unless the test is parametrized over

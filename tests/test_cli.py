@@ -131,7 +131,7 @@ def test_check_summarises_and_warns_about_overdue_content(tmp_path: Path) -> Non
     meta.write_text(meta.read_text().replace("2026-11-01", "2020-01-31"), encoding="utf-8")
     sources = root / "sources.yaml"
     sources.write_text(sources.read_text().replace("2026-11-01", "2020-02-29"), encoding="utf-8")
-    result = run_verbind("--content", str(root), "check", "--details")
+    result = run_verbind("--content", str(root), "check", "--details", "--as-of", "2026-11-30")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Samenvatting: 3 bomen, 9 knopen, 4 uitkomsten, 1 vragen (FAQ)" in out

@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from bot.channels.terminal import TerminalChannel, replies_json, replies_text
@@ -59,7 +60,7 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     if args.command == "check":
         print(_summary(knowledge))
-        print(_review(knowledge, details=args.details))
+        print(_review(knowledge, details=args.details, today=args.as_of or date.today()))
         return 0
     if args.command == "serve":
         # SIGHUP reloads from where this content came from (--content or VERBIND_CONTENT_DIR).
@@ -126,6 +127,12 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="controleer alle inhoud")
     check.add_argument(
         "--details", action="store_true", help="toon ook elke regel die nog te bevestigen is"
+    )
+    check.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        metavar="JJJJ-MM-DD",
+        help="beoordeel de herziendata op deze dag in plaats van vandaag",
     )
     show = commands.add_parser("show", help="toon een beslisboom als tekst")
     show.add_argument("tree", nargs="?", help="id van de boom (zonder: de lijst)")
@@ -303,12 +310,10 @@ def _summary(knowledge: KnowledgeBase) -> str:
     )
 
 
-def _review(knowledge: KnowledgeBase, *, details: bool) -> str:
-    from datetime import date
-
+def _review(knowledge: KnowledgeBase, *, details: bool, today: date) -> str:
     from knowledge.review import review_content
 
-    review = review_content(knowledge, today=date.today())
+    review = review_content(knowledge, today=today)
     lines = [
         f"Samenvatting: {review.trees} bomen, {review.nodes} knopen, {review.outcomes} uitkomsten,"
         f" {review.faq} vragen (FAQ), {len(review.unconfirmed)} adresboekregels te bevestigen,"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
+import importlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -13,7 +15,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import create_app
+from bot.app import CONVERSATION, SESSIONS, create_app
 from bot.settings import TEAMS_SDKS, Settings, TeamsSdk
 
 FIXTURES = Path(__file__).parent / "fixtures" / "teams"
@@ -190,6 +192,43 @@ async def test_replies_go_to_the_bot_connector(
     assert bodies[-1]["conversation"]["id"] == "a:1ScrubbedPersonalConversation"
 
 
+async def test_slow_turn_shows_typing_first(
+    aiohttp_client: ClientFactory,
+    aiohttp_server: ServerFactory,
+    teams_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A turn that is not answered at once gets a typing indicator before its replies; a quick
+    one gets none."""
+    received: list[dict[str, Any]] = []
+
+    async def connector(request: web.Request) -> web.Response:
+        received.append(await request.json())
+        return web.json_response({"id": f"reply-{len(received)}"})
+
+    fake = web.Application()
+    fake.router.add_post("/v3/conversations/{conversation}/activities/{activity}", connector)
+    server = await aiohttp_server(fake)
+    client = await aiohttp_client(create_app(teams_settings))
+    message = activity("message", serviceUrl=str(server.make_url("/")))
+    assert (await client.post("/api/messages", json=message)).status == 200
+    assert "typing" not in [body["type"] for body in received]
+    adapter = importlib.import_module(f"bot.channels.teams.{teams_settings.teams_sdk}_adapter")
+    monkeypatch.setattr(adapter, "TYPING_AFTER_SECONDS", 0)
+    conversation = client.server.app[CONVERSATION]
+    handle = conversation.handle
+
+    async def slow_handle(turn: Any) -> Any:
+        await asyncio.sleep(0.05)  # still thinking when the typing threshold (0 s) passes
+        return await handle(turn)
+
+    monkeypatch.setattr(conversation, "handle", slow_handle)
+    received.clear()
+    assert (await client.post("/api/messages", json=message)).status == 200
+    assert [body["type"] for body in received][:2] == ["typing", "message"]
+    assert received[0]["recipient"]["id"] == "29:1aScrubbedUserId"
+
+
 async def test_connector_failure_is_a_bad_gateway(
     aiohttp_client: ClientFactory, aiohttp_server: ServerFactory, teams_settings: Settings
 ) -> None:
@@ -212,10 +251,6 @@ async def test_idle_sessions_are_purged_while_serving(
     aiohttp_client: ClientFactory, teams_settings: Settings
 ) -> None:
     """A running server drops idle sessions by itself (no unbounded growth)."""
-    import asyncio
-
-    from bot.app import SESSIONS
-
     settings = replace(teams_settings, session_idle_seconds=0.05, session_purge_seconds=0.02)
     app = create_app(settings)
     client = await aiohttp_client(app)

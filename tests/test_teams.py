@@ -277,7 +277,7 @@ async def test_both_adapters_answer_alike(aiohttp_client: ClientFactory) -> None
     ]
     answers: dict[str, list[tuple[int, Any]]] = {}
     for sdk in TEAMS_SDKS:
-        client = await aiohttp_client(create_app(Settings(teams_sdk=sdk)))
+        client = await aiohttp_client(create_app(Settings.from_env({"VERBIND_TEAMS_SDK": sdk})))
         answers[sdk] = []
         for body in bodies:
             response = await client.post("/api/messages", json=body)
@@ -286,3 +286,24 @@ async def test_both_adapters_answer_alike(aiohttp_client: ClientFactory) -> None
     botbuilder, agents = answers["botbuilder"], answers["agents"]
     assert len(botbuilder[1][1]["activities"]) >= 1
     assert agents == botbuilder
+
+
+def test_teams_sdk_setting() -> None:
+    """VERBIND_TEAMS_SDK picks the adapter (botbuilder by default); a typo is refused in Dutch."""
+    assert Settings.from_env({}).teams_sdk == "botbuilder"
+    assert Settings.from_env({"VERBIND_TEAMS_SDK": " Agents "}).teams_sdk == "agents"
+    with pytest.raises(ValueError, match="VERBIND_TEAMS_SDK moet botbuilder of agents zijn"):
+        Settings.from_env({"VERBIND_TEAMS_SDK": "agent"})
+
+
+def test_agents_sdk_setting_names_are_read() -> None:
+    """The Agents SDK's names for the bot's credentials work; the Bot Framework names win."""
+    prefix = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
+    env = {prefix + "CLIENTID": "id-a", prefix + "CLIENTSECRET": "s-a", prefix + "TENANTID": "t-a"}
+    settings = Settings.from_env(env)
+    assert (settings.app_id, settings.app_password, settings.app_tenant_id) == (
+        "id-a",
+        "s-a",
+        "t-a",
+    )
+    assert Settings.from_env({**env, "MicrosoftAppId": "id-b"}).app_id == "id-b"

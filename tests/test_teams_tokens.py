@@ -84,15 +84,17 @@ def unsigned_token() -> str:
 async def secured(
     aiohttp_client: ClientFactory, aiohttp_server: ServerFactory, identity: Identity, **more: Any
 ) -> TestClient[Any, Any]:
-    """The real app on the Agents SDK, MicrosoftAppId set, its signing keys at ``identity``."""
+    """The real app as configured by the environment: the Agents SDK, the bot's id under the SDK's
+    own setting name, its signing keys at ``identity``."""
     server = await aiohttp_server(identity.app)
-    settings = replace(
-        Settings(teams_sdk="agents"),
-        app_id=APP_ID,
-        app_password="x",
-        teams_openid_metadata_url=str(server.make_url("/metadata")),
-        **more,
-    )
+    prefix = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
+    env = {
+        "VERBIND_TEAMS_SDK": "agents",
+        prefix + "CLIENTID": APP_ID,
+        prefix + "CLIENTSECRET": "x",
+        "VERBIND_TEAMS_OPENID_METADATA_URL": str(server.make_url("/metadata")),
+    }
+    settings = replace(Settings.from_env(env), **more)
     return await aiohttp_client(create_app(settings))
 
 

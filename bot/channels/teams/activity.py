@@ -14,6 +14,7 @@ import ipaddress
 import json
 import re
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -58,25 +59,53 @@ def check_activity(body: Any) -> dict[str, Any]:
     """``body`` when it is an activity Verbind can handle; BadActivityError otherwise.
 
     Required: a string ``type``; for messages and invokes a conversation id and a sender; for
-    messages a service URL; any service URL an absolute http(s) address; members added are
-    accounts. The same rules the Bot Framework model enforces when it reads these fields.
+    messages a service URL; any service URL an absolute http(s) address. The standard fields of
+    the Activity schema have their shape (lists of objects, objects, ISO 8601 times): the rules
+    the Bot Framework's model enforces when it reads a body, so both adapters refuse alike.
     """
     if not isinstance(body, dict) or not isinstance(body.get("type"), str):
         raise BadActivityError("an activity is a JSON object with a 'type'")
     kind = body["type"]
-    if kind in ("message", "invoke") and not (_conversation_id(body) and _account(body, "from")):
+    if kind in ("message", "invoke") and not (
+        _conversation_id(body) and isinstance(body.get("from"), dict)
+    ):
         raise BadActivityError("conversation and from are required")
     service_url = body.get("serviceUrl")
     if service_url is not None and not _web_address(service_url):
         raise BadActivityError("serviceUrl is an http(s) address")
     if kind == "message" and not service_url:
         raise BadActivityError("serviceUrl is required")
-    members = body.get("membersAdded")
-    if members is not None and not (
-        isinstance(members, list) and all(isinstance(m, dict) for m in members)
-    ):
-        raise BadActivityError("membersAdded is a list of accounts")
+    for name in _LISTS_OF_OBJECTS:
+        items = body.get(name)
+        if items is not None and not (
+            isinstance(items, list) and all(isinstance(i, dict) for i in items)
+        ):
+            raise BadActivityError(f"{name} is a list of objects")
+    for name in _OBJECTS:
+        if body.get(name) is not None and not isinstance(body[name], dict):
+            raise BadActivityError(f"{name} is an object")
+    is_group = _object(body.get("conversation")).get("isGroup")
+    if is_group is not None and not (isinstance(is_group, bool) or is_group in ("true", "false")):
+        raise BadActivityError("conversation.isGroup is true or false")
+    for name in _TIMES:
+        if body.get(name) is not None and not _iso_time(body[name]):
+            raise BadActivityError(f"{name} is an ISO 8601 time")
     return body
+
+
+_LISTS_OF_OBJECTS = ("membersAdded", "membersRemoved", "entities", "attachments")
+_OBJECTS = ("from", "recipient", "conversation", "suggestedActions")
+_TIMES = ("timestamp", "localTimestamp")
+
+
+def _iso_time(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _web_address(url: Any) -> bool:
@@ -119,12 +148,6 @@ def _object(value: Any) -> dict[str, Any]:
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
-
-
-def _account(body: dict[str, Any], name: str) -> dict[str, Any]:
-    """``from`` or ``recipient``: an object with a string id, else empty."""
-    account = _object(body.get(name))
-    return account if _text(account.get("id")) else {}
 
 
 def _conversation_id(body: dict[str, Any]) -> str:

@@ -59,11 +59,18 @@ _log = logging.getLogger("verbind.teams")
 TYPING_AFTER_SECONDS = 0.8
 BOT_FRAMEWORK_SCOPE = AuthenticationConstants.AGENTS_SDK_SCOPE
 """The audience of the bot's outbound token (the Bot Connector)."""
-_ACCOUNT_FIELDS = ("id", "name", "aadObjectId", "role")
-_CONVERSATION_FIELDS = ("id", "name", "conversationType", "isGroup")
-"""Not ``tenantId``: the Bot Framework model drops it (PLATFORM.md), and replies match it."""
+_ACCOUNT_FIELDS = ("id", "name", "aadObjectId")
+_OBJECT_FIELDS = {
+    "from": _ACCOUNT_FIELDS,
+    "recipient": _ACCOUNT_FIELDS,
+    "conversation": ("id", "name", "conversationType", "isGroup"),
+}
+"""Not ``conversation.tenantId``: the Bot Framework model drops it (PLATFORM.md), and replies
+match it."""
 _ENVELOPE_FIELDS = ("type", "id", "channelId", "serviceUrl", "deliveryMode", "name", "locale")
 _SDK_MODEL_LOGGER = "microsoft_agents.activity.activity"
+_STAND_IN = "verbind:none"
+_STAND_IN_URL = "https://verbind.invalid/"
 
 
 class _DropRecords(logging.Filter):
@@ -103,25 +110,34 @@ class _Closed:
 
 
 def _picked(value: Any, fields: tuple[str, ...]) -> dict[str, Any] | None:
-    """The string (or boolean) fields of an account or conversation object."""
+    """The non-empty string fields of an account or conversation object that has an id (the
+    SDK's model refuses empty strings where the Bot Framework's accepts them)."""
     if not isinstance(value, dict):
         return None
-    return {k: value[k] for k in fields if isinstance(value.get(k), str | bool)}
+    picked: dict[str, Any] = {
+        k: value[k] for k in fields if isinstance(value.get(k), str) and value[k]
+    }
+    if "isGroup" in fields and value.get("isGroup") in (True, False, "true", "false"):
+        picked["isGroup"] = value["isGroup"] in (True, "true")
+    return picked if "id" in picked else None
 
 
 def _envelope(body: dict[str, Any]) -> Activity:
     """The SDK's Activity with the addressing fields of a checked body (the rest stays in the
     dict, which is what Verbind translates)."""
-    data: dict[str, Any] = {k: body[k] for k in _ENVELOPE_FIELDS if isinstance(body.get(k), str)}
-    for name in ("from", "recipient"):
-        account = _picked(body.get(name), _ACCOUNT_FIELDS)
-        if account and "id" in account:
-            data[name] = account
-    conversation = _picked(body.get("conversation"), _CONVERSATION_FIELDS)
-    if conversation and "id" in conversation:
-        data["conversation"] = conversation
-    if not data.get("serviceUrl"):
-        data.pop("serviceUrl", None)
+    data: dict[str, Any] = {
+        k: body[k] for k in _ENVELOPE_FIELDS if isinstance(body.get(k), str) and body[k]
+    }
+    for name, fields in _OBJECT_FIELDS.items():
+        picked = _picked(body.get(name), fields)
+        if picked is not None:
+            data[name] = picked
+    # The SDK needs a type and, to address replies, the bot's account and a service URL; a body
+    # without them is still answered as the Bot Framework answers it (nothing for no type; an
+    # invoke's body; replies without "from"). The stand-ins never leave (_without_stand_ins).
+    data.setdefault("type", _STAND_IN)
+    data.setdefault("recipient", {"id": _STAND_IN})
+    data.setdefault("serviceUrl", _STAND_IN_URL)
     if data["type"] == ActivityTypes.conversation_update:
         # Replies to a conversation update are no reply *to* it (the Bot Framework leaves
         # replyToId out; the SDK would copy the id).
@@ -165,7 +181,9 @@ class TeamsEndpoint:
         # The SDK's default error handler prints the traceback and sends the exception's text
         # to the user as a message; errors go to our handler instead (502, or the app's 500).
         self._adapter.on_turn_error = None
-        logging.getLogger(_SDK_MODEL_LOGGER).addFilter(_DropRecords())
+        model_log = logging.getLogger(_SDK_MODEL_LOGGER)
+        if not any(isinstance(f, _DropRecords) for f in model_log.filters):
+            model_log.addFilter(_DropRecords())
         self._sender = ConnectorSender(token=None, timeout=settings.send_timeout_seconds)
         if settings.app_id:
             configuration = _authentication(settings)
@@ -329,10 +347,14 @@ def _http_response(response: InvokeResponse | None) -> web.Response:
         return web.Response(status=response.status or 200)
     if isinstance(body, dict) and isinstance(body.get("activities"), list):
         # The SDK clears each reply's id to None, which then counts as set: leave nulls out,
-        # as the Bot Framework does.
-        body = {"activities": [_without_nulls(a) for a in body["activities"]]}
+        # as the Bot Framework does (and the envelope's stand-ins).
+        body = {"activities": [_without_stand_ins(a) for a in body["activities"]]}
     return web.json_response(body, status=response.status or 200)
 
 
-def _without_nulls(item: Any) -> Any:
-    return {k: v for k, v in item.items() if v is not None} if isinstance(item, dict) else item
+def _without_stand_ins(item: Any) -> Any:
+    """A reply without the keys the SDK set to None and without the envelope's stand-ins."""
+    if not isinstance(item, dict):
+        return item
+    stand_ins = ({"id": _STAND_IN}, _STAND_IN_URL)
+    return {k: v for k, v in item.items() if v is not None and v not in stand_ins}

@@ -169,11 +169,8 @@ async def test_app_id_without_token_is_unauthorized(
     assert response.status == 401
 
 
-async def test_replies_go_to_the_bot_connector(
-    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory, teams_settings: Settings
-) -> None:
-    """Without expectReplies the replies are posted to the conversation's service URL."""
-    received: list[tuple[str, dict[str, Any]]] = []
+def recording_connector(received: list[tuple[str, dict[str, Any]]]) -> web.Application:
+    """A fake Bot Connector that records the path and JSON of every reply posted to it."""
 
     async def connector(request: web.Request) -> web.Response:
         received.append((request.path, await request.json()))
@@ -181,7 +178,15 @@ async def test_replies_go_to_the_bot_connector(
 
     fake = web.Application()
     fake.router.add_post("/v3/conversations/{conversation}/activities/{activity}", connector)
-    server = await aiohttp_server(fake)
+    return fake
+
+
+async def test_replies_go_to_the_bot_connector(
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory, teams_settings: Settings
+) -> None:
+    """Without expectReplies the replies are posted to the conversation's service URL."""
+    received: list[tuple[str, dict[str, Any]]] = []
+    server = await aiohttp_server(recording_connector(received))
     client = await aiohttp_client(create_app(teams_settings))
     message = activity("message", serviceUrl=str(server.make_url("/")))
     response = await client.post("/api/messages", json=message)
@@ -202,19 +207,12 @@ async def test_slow_turn_shows_typing_first(
 ) -> None:
     """A turn that is not answered at once gets a typing indicator before its replies; a quick
     one gets none."""
-    received: list[dict[str, Any]] = []
-
-    async def connector(request: web.Request) -> web.Response:
-        received.append(await request.json())
-        return web.json_response({"id": f"reply-{len(received)}"})
-
-    fake = web.Application()
-    fake.router.add_post("/v3/conversations/{conversation}/activities/{activity}", connector)
-    server = await aiohttp_server(fake)
+    posted: list[tuple[str, dict[str, Any]]] = []
+    server = await aiohttp_server(recording_connector(posted))
     client = await aiohttp_client(create_app(teams_settings))
     message = activity("message", serviceUrl=str(server.make_url("/")))
     assert (await client.post("/api/messages", json=message)).status == 200
-    assert "typing" not in [body["type"] for body in received]
+    assert "typing" not in [body["type"] for _, body in posted]
     adapter = importlib.import_module(f"bot.channels.teams.{teams_settings.teams_sdk}_adapter")
     monkeypatch.setattr(adapter, "TYPING_AFTER_SECONDS", 0)
     conversation = client.server.app[CONVERSATION]
@@ -225,10 +223,10 @@ async def test_slow_turn_shows_typing_first(
         return await handle(turn)
 
     monkeypatch.setattr(conversation, "handle", slow_handle)
-    received.clear()
+    posted.clear()
     assert (await client.post("/api/messages", json=message)).status == 200
-    assert [body["type"] for body in received][:2] == ["typing", "message"]
-    assert received[0]["recipient"]["id"] == "29:1aScrubbedUserId"
+    assert [body["type"] for _, body in posted][:2] == ["typing", "message"]
+    assert posted[0][1]["recipient"]["id"] == "29:1aScrubbedUserId"
 
 
 async def test_connector_failure_is_a_bad_gateway(

@@ -6,11 +6,11 @@ so a content change does not break this test and a page change cannot hide behin
 
 from __future__ import annotations
 
+import dataclasses
 import http.server
 import json
 import os
 import shutil
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +19,9 @@ from typing import Any, ClassVar
 import pytest
 
 from knowledge import AdviceNode, DecisionTree, load_knowledge
+from knowledge.diagrams.diagram import STYLES
 from knowledge.model import Node
+from tests.nodescript import run_script
 from tests.serving import FOREIGN_SETTINGS, free_port, start_serve, wait_until_healthy
 from tests.test_shipped_trees import AFWEGINGSKADER
 
@@ -28,6 +30,8 @@ BROWSER = Path(__file__).parent / "browser"
 SCREENSHOT = ROOT / "test-artifacts" / "web-chat.png"
 FORM_SCREENSHOT = ROOT / "test-artifacts" / "web-request-form.png"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SCREENS = {"telefoon": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+"""A 390×844 phone and a desktop window."""
 SHIPPED = load_knowledge()
 TREE = SHIPPED.trees["afwegingskader"]
 
@@ -72,6 +76,11 @@ def served_page(tools: tuple[str, str], tmp_path: Path) -> Iterator[str]:
     yield from serve_page(tmp_path, {})
 
 
+def shot(path: Path, screen: str) -> Path:
+    """The screenshot file for ``screen`` (web-chat.png becomes web-chat-telefoon.png)."""
+    return path.with_name(f"{path.stem}-{screen}{path.suffix}")
+
+
 def node_after(tree: DecisionTree, answers: tuple[str, ...]) -> Node:
     """The node reached from the start by ``answers`` (choice keys)."""
     node = tree.node(tree.start)
@@ -86,12 +95,12 @@ def label(node: Node, key: str) -> str:
 
 
 def arrival(node: Node) -> dict[str, Any]:
-    """What the page must show on reaching ``node``: its text, and focus or outcome."""
+    """What the page must show on reaching ``node``: its text, and for an outcome its kind as
+    the diagrams' legend names and colours it (walk.js always checks the focus)."""
     expected: dict[str, Any] = {"expect": node.text_for(None)}
-    if node.options:
-        expected["focus"] = node.options[0].label
-    elif isinstance(node, AdviceNode) and node.outcome:
+    if not node.options and isinstance(node, AdviceNode) and node.outcome:
         expected["outcome"] = node.outcome
+        expected["outcomeStyle"] = dataclasses.asdict(STYLES[node.outcome])
     return expected
 
 
@@ -116,7 +125,7 @@ def clicks(start: tuple[str, ...], answers: tuple[str, ...]) -> list[dict[str, A
     return steps
 
 
-def walk_plan(url: str, chromium: str) -> dict[str, Any]:
+def walk_plan(url: str, chromium: str, screen: str) -> dict[str, Any]:
     """Open the tree by keyboard, click to an outcome with contacts, go back, type, finish."""
     with_contacts = min(
         (a for a, end in AFWEGINGSKADER.items() if confirmed_phone_link(TREE.node(end))), key=len
@@ -132,7 +141,6 @@ def walk_plan(url: str, chromium: str) -> dict[str, Any]:
     fork_node = node_after(TREE, longest[:fork])
     number = [o.key for o in fork_node.options].index(longest[fork]) + 1
     typed = arrival(node_after(TREE, longest[: fork + 1]))
-    typed.pop("focus", None)  # typing keeps the focus in the input (walk.js checks that)
     steps.append({"type": str(number), **typed})
     steps += clicks(longest[: fork + 1], longest[fork + 1 :])
     steps.append({"command": "opnieuw", "expect": start.text_for(None)})
@@ -140,18 +148,23 @@ def walk_plan(url: str, chromium: str) -> dict[str, Any]:
         "url": url,
         "chromium": chromium,
         "welcome": "Welkom bij Verbind",
-        "screenshot": str(SCREENSHOT),
+        "screenshot": str(shot(SCREENSHOT, screen)),
+        "viewport": SCREENS[screen],
         "steps": steps,
     }
 
 
+@pytest.mark.parametrize("screen", SCREENS)
 def test_walk_the_afwegingskader_in_chromium(
-    tools: tuple[str, str], served_page: str, tmp_path: Path
+    tools: tuple[str, str], served_page: str, tmp_path: Path, screen: str
 ) -> None:
-    """In chromium the page walks to two outcomes by mouse, keyboard and typing, with no serious
-    accessibility violations and no console errors, and leaves a PNG screenshot."""
+    """On a phone and a desktop the page walks to two outcomes by mouse, keyboard and typing:
+    each answer is shown from its start (focused after a tap), outcomes carry the legend's
+    name and colours, nothing is wider than the screen, no serious accessibility violations,
+    no console errors, and a PNG screenshot."""
     chromium, _ = tools
-    run_plan(tools, walk_plan(served_page, chromium), SCREENSHOT, tmp_path)
+    plan = walk_plan(served_page, chromium, screen)
+    run_plan(tools, plan, Path(plan["screenshot"]), tmp_path)
 
 
 class FakeWebhook(http.server.BaseHTTPRequestHandler):
@@ -202,33 +215,37 @@ def request_page(tools: tuple[str, str], tmp_path: Path, intakes: dict[str, str]
     yield from serve_page(tmp_path, intakes)
 
 
+@pytest.mark.parametrize("screen", SCREENS)
 def test_request_form_in_chromium(
-    tools: tuple[str, str], request_page: str, tmp_path: Path
+    tools: tuple[str, str], request_page: str, tmp_path: Path, screen: str
 ) -> None:
-    """The request form: labelled fields that get the focus, a guard refusal that keeps the
+    """The request form on a phone and a desktop: a multi-line question, Versturen primary and
+    Annuleren secondary, unlike the page's own send button; a guard refusal that keeps the
     form, then a request that reaches the partner's webhook; accessible throughout."""
     chromium, _ = tools
+    form = {"fields": ["textarea", "input"], "primary": "Versturen", "secondary": ["Annuleren"]}
     question = {"Korte vraag (optioneel)": "Hoe pakken we dit samen op?"}
     phone = {"Uw werknummer": "030 123 45 67"}
     plan = {
         "url": request_page,
         "chromium": chromium,
         "welcome": "Welkom bij Verbind",
-        "screenshot": str(FORM_SCREENSHOT),
+        "screenshot": str(shot(FORM_SCREENSHOT, screen)),
+        "viewport": SCREENS[screen],
         "steps": [
             {"type": "overleg aanvragen", "expect": "Bij welke organisatie"},
-            {"click": "SAVE (Samen Veilig Midden-Nederland)", "focus": "Vandaag nog"},
-            {"click": "Vandaag nog", "focus": "Korte vraag (optioneel)"},
+            {"click": "SAVE (Samen Veilig Midden-Nederland)", "expect": "Vandaag nog"},
+            {"click": "Vandaag nog", "form": form},
             {
                 "fill": {"Korte vraag (optioneel)": "BSN 111222333", **phone},
                 "submit": "Versturen",
                 "expect": "cliëntgegevens",
-                "focus": "Korte vraag (optioneel)",
+                "form": form,
             },
             {"fill": {**question, **phone}, "submit": "Versturen", "expect": "VB-"},
         ],
     }
-    run_plan(tools, plan, FORM_SCREENSHOT, tmp_path)
+    run_plan(tools, plan, Path(plan["screenshot"]), tmp_path)
     [body] = FakeWebhook.bodies
     assert body["question"] == question["Korte vraag (optioneel)"]
     assert body["callback"] == "telefoon 030 123 45 67"
@@ -241,18 +258,7 @@ def run_plan(
     _, node = tools
     screenshot.parent.mkdir(exist_ok=True)
     screenshot.unlink(missing_ok=True)
-    path = tmp_path / "plan.json"
-    path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
-    result = subprocess.run(
-        [node, str(BROWSER / "walk.js"), str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-        cwd=BROWSER,
-    )
-    assert result.returncode == 0, result.stderr
-    summary = json.loads(result.stdout)
+    summary = run_script(node, BROWSER / "walk.js", plan, tmp_path)
     assert summary["steps"] == len(plan["steps"])
     assert summary["problems"] == []
     serious = [v for v in summary["axe"] if v["impact"] in ("serious", "critical")]

@@ -40,9 +40,10 @@ def chat_json(lines: list[str]) -> list[dict[str, Any]]:
 
 def test_scripted_chat_walks_every_afwegingskader_outcome() -> None:
     """One scripted session reaches each outcome, using `opnieuw` between walks."""
+    typed = {"gevaar": "er is nu direct gevaar"}  # a button is typed by its label or key
     script = ["afwegingskader"]
     for answers in AFWEGINGSKADER:
-        script += [*answers, "opnieuw"]
+        script += [*(typed.get(a, a) for a in answers), "opnieuw"]
     objects = chat_json(script)
     texts = [" ".join(r["text"] for r in o["replies"]) for o in objects]
     for phrase in (
@@ -82,9 +83,9 @@ def test_ask_answers_one_question(flag: list[str]) -> None:
     assert result.returncode == 0, result.stderr
     if flag:
         replies = json.loads(result.stdout)["replies"]
-        assert replies[-1]["choices"] == ["Ja", "Nee"]
+        assert replies[-1]["choices"] == ["Ja", "Nee", "Ik twijfel", "Er is nu direct gevaar"]
     else:
-        assert "1. Ja\n2. Nee" in result.stdout
+        assert "1. Ja\n2. Nee\n3. Ik twijfel" in result.stdout
 
 
 def test_interactive_chat_welcomes_and_ends_on_eof() -> None:

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from knowledge import KnowledgeBase
+from knowledge import AdviceNode, KnowledgeBase
 from knowledge.review import add_months, review_content
 from tests.conftest import Chat
 
@@ -68,3 +68,38 @@ async def test_each_special_form_ends_with_its_partner(
     final = chat.replies[-1]
     assert partner in [c.name for c in final.contacts]
     assert final.sources
+
+
+def test_every_source_is_cited(shipped: KnowledgeBase) -> None:
+    """Each source in sources.yaml is cited by some advice, FAQ answer, contact or region."""
+    cited = {s for t in shipped.trees.values() for n in t.nodes for s in getattr(n, "sources", ())}
+    cited |= {s for e in shipped.faq.values() for s in e.sources}
+    cited |= {s for o in shipped.organisations.values() for s in o.sources}
+    cited |= {s for r in shipped.regions.values() for s in r.sources}
+    assert sorted(set(shipped.sources) - cited) == []
+
+
+def test_topic_advice_says_what_the_faq_says(shipped: KnowledgeBase) -> None:
+    """An advice in the topics tree reads as the FAQ answer of the same id, and names a partner."""
+    tree = shipped.trees["onderwerpen"]
+    advice = [n for n in tree.nodes if isinstance(n, AdviceNode)]
+    assert all(n.contacts for n in advice)
+    paired = [n for n in advice if n.id in shipped.faq]
+    assert len(paired) >= 11
+    assert [n.id for n in paired if n.advice != shipped.faq[n.id].answer] == []
+
+
+def test_contacts_confirmed_against_their_pages(shipped: KnowledgeBase) -> None:
+    """LECK, Centrum Seksueel Geweld and the VT Utrecht e-mail are confirmed; SAVE says it has no
+    general number instead of a phone "te bevestigen"."""
+    orgs = shipped.organisations
+    assert (orgs["leck"].phone, orgs["leck"].confirmed) == ("0900-44 45 444", True)
+    assert (orgs["centrum-seksueel-geweld"].phone, orgs["centrum-seksueel-geweld"].hours) == (
+        "0800-0188",
+        "24 uur per dag, 7 dagen per week",
+    )
+    assert orgs["veilig-thuis-utrecht"].confirmed
+    save = orgs["save"]
+    assert save.confirmed
+    assert save.phone is None
+    assert "geen algemeen telefoonnummer" in (save.note or "")

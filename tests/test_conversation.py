@@ -291,7 +291,9 @@ async def test_organisation_name_gives_its_contact_card(
     await chat.say("SAVE team")
     card = chat.replies[-1].contacts[0]
     assert card.name.startswith("SAVE")
-    assert "Telefoon: te bevestigen" in contact_text(card)
+    assert "geen algemeen telefoonnummer" in contact_text(card)
+    await chat.say("forensisch arts")
+    assert "Telefoon: te bevestigen" in contact_text(chat.replies[-1].contacts[0])
     assert chat.replies[-1].sources
 
 
@@ -328,12 +330,15 @@ async def test_profession_is_asked_once_and_shapes_the_wording(
     assert chat.labels == ["Jeugdarts", "Jeugdverpleegkundige"]
     await chat.click("Jeugdarts")
     assert chat.replies[0].text.startswith("Genoteerd: Jeugdarts.")
+    assert chat.replies[-1].text.startswith("Eerst: is er nu direct gevaar")
+    await chat.say("nee")
     assert "(KNMG)" in chat.replies[-1].text
     await chat.say("verder")
     assert "vertrouwensarts" in chat.replies[-1].text
     await chat.say("menu")
     await chat.say("meldcode")
     assert not chat.replies[-1].text.startswith("Wat is uw beroep?")
+    await chat.say("nee")
     assert "(KNMG)" in chat.replies[-1].text
 
 
@@ -345,6 +350,8 @@ async def test_profession_can_be_changed(shipped: KnowledgeBase, make_chat: Make
     await chat.say("beroep")
     assert chat.labels == ["Jeugdarts", "Jeugdverpleegkundige"]
     await chat.click("Jeugdverpleegkundige")
+    assert chat.replies[-1].text.startswith("Eerst: is er nu direct gevaar")
+    await chat.say("nee")
     assert chat.replies[-1].text.startswith("Stap 1 — Signalen in kaart brengen.")
     for typed in ("verder", "verder", "nee", "ja", "verder"):
         await chat.say(typed)

@@ -13,7 +13,6 @@ import pytest
 
 from knowledge import AdviceNode, DecisionTree, KnowledgeBase, QuestionNode, load_knowledge
 from knowledge.diagrams.diagram import (
-    BOX_WIDTH,
     OUTCOME_KINDS,
     STYLES,
     escape_mermaid,
@@ -24,6 +23,7 @@ from knowledge.diagrams.diagram import (
 )
 from knowledge.diagrams.layout import Box, Link, crossings, layered_layout
 from knowledge.diagrams.page import render_html, render_index
+from knowledge.diagrams.svg import BOX_WIDTH
 
 SHIPPED = load_knowledge()
 TREES = sorted(SHIPPED.trees)
@@ -62,7 +62,7 @@ def test_mermaid_has_every_node_and_edge_with_escaped_labels(tree_id: str) -> No
     for node in tree(tree_id).nodes:
         label = declared[mermaid_id(node.id)]
         assert not re.search(r'["<>&|`]', label.replace("<br/>", "")), label
-        assert f"{STYLES[expected_kind(node)].tag} · {node.id}" in label
+        assert label.startswith(f"{STYLES[expected_kind(node)].tag}<br/>")
         for option in node.options:
             text_label = option.label if isinstance(node, QuestionNode) else None
             if option.cycle and text_label is None:
@@ -119,8 +119,7 @@ def test_svg_is_accessible_xml_with_every_node_label_and_colour(tree_id: str) ->
         assert (rect.get("fill"), rect.get("stroke")) == (STYLES[kind].fill, STYLES[kind].stroke)
         shown = all_text(group)
         assert STYLES[kind].tag in shown
-        words = node.text.split()[:6]
-        assert " ".join(words) in shown, node.id
+        assert " ".join(node.text.split()) in " ".join(shown.split()), node.id
         tooltip = group.find(f"{SVG}title")
         assert tooltip is not None
         assert node.text in (tooltip.text or "")
@@ -249,7 +248,6 @@ def test_html_page_has_the_svg_and_a_text_version(tree_id: str) -> None:
     assert page.deepest >= 3
     text = " ".join(" ".join(page.text).split())
     for node in tree(tree_id).nodes:
-        assert f"[{node.id}]" in text
         assert " ".join(node.text.split()) in text
         for option in node.options:
             if isinstance(node, QuestionNode):

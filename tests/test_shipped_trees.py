@@ -13,9 +13,12 @@ from tests.conftest import Chat
 
 SHIPPED = load_knowledge()
 
-# The afwegingskader's branches as DOMAIN.md §2 states them: answers -> outcome node.
+# The afwegingskader's branches as DOMAIN.md §2 states them: answers -> outcome node. Doubt never
+# closes the meldcode (it leads to advice from Veilig Thuis) and acute danger is acted on at once.
 AFWEGINGSKADER = {
     ("nee",): "afsluiten-geen-vermoeden",
+    ("twijfel",): "twijfel-advies",
+    ("gevaar",): "acuut",
     ("ja", "ja"): "melden-onveilig",
     ("ja", "nee", "nee"): "melden-geen-hulp",
     ("ja", "nee", "ja", "nee"): "melden-hulp-geweigerd",
@@ -63,6 +66,7 @@ def test_afwegingskader_branches_follow_the_domain_table() -> None:
     kinds = {o: SHIPPED.trees["afwegingskader"].node(o) for o in found.values()}
     melden = {o for o, n in kinds.items() if isinstance(n, AdviceNode) and n.outcome == "melden"}
     assert melden == {
+        "acuut",
         "melden-onveilig",
         "melden-geen-hulp",
         "melden-hulp-geweigerd",

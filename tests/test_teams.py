@@ -83,7 +83,8 @@ async def test_message_then_card_submit_walks_the_tree(client: TestClient[Any, A
     card = question["attachments"][0]["content"]
     assert question["text"].startswith("Vraag 1 van 5")
     assert card["version"] == "1.5"
-    assert card["actions"][0]["data"] == {"node": "vraag-1", "choice": "ja"}
+    first = next(item for item in card["body"] if item["type"] == "ActionSet")
+    assert first["actions"][0]["data"] == {"node": "vraag-1", "choice": "ja"}
     assert question["recipient"]["id"] == "29:1aScrubbedUserId"
     body = await post(client, expect_replies(activity("card_submit")))
     assert body["activities"][-1]["text"].startswith("Vraag 2 van 5")
@@ -101,7 +102,8 @@ async def test_welcome_on_install(client: TestClient[Any, Any]) -> None:
     body = await post(client, expect_replies(activity("conversation_update")))
     welcome = body["activities"][0]
     assert "Welkom bij Verbind" in welcome["text"]
-    assert welcome["attachments"][0]["content"]["actions"]
+    card = welcome["attachments"][0]["content"]
+    assert [item for item in card["body"] if item["type"] == "ActionSet"]
 
 
 async def test_mention_is_stripped_and_sessions_are_per_user(client: TestClient[Any, Any]) -> None:

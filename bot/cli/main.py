@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import logging
 import sys
 from collections.abc import Sequence
@@ -25,6 +26,10 @@ __all__ = ["main"]
 EXIT_CONTENT = 1
 EXIT_SETTINGS = 3
 EXIT_UNAVAILABLE = 4
+PORT_IN_USE = (
+    "verbind serve: poort {port} op {host} is al in gebruik. Kies een andere poort met "
+    "--port (of VERBIND_PORT), of stop de andere server die deze poort gebruikt."
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -279,6 +284,11 @@ def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBas
         web.run_app(app, host=host, port=port, print=announce, access_log_class=AccessLog)
     except StorageUnavailableError as exc:
         print(UNREACHABLE.format(where=exc), file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        print(PORT_IN_USE.format(host=host, port=port), file=sys.stderr)
         return EXIT_UNAVAILABLE
     return 0
 

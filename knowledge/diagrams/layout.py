@@ -21,6 +21,7 @@ __all__ = [
     "Route",
     "crossings",
     "curve_controls",
+    "fan_layout",
     "layered_layout",
 ]
 
@@ -117,9 +118,15 @@ def _curve_point(p: Point, q: Point, t: float) -> Point:
 
 
 def layered_layout(boxes: Sequence[Box], links: Sequence[Link], *, start: str) -> Layout:
-    """Place ``boxes`` in layers from ``start`` and route ``links`` between them."""
+    """Place ``boxes`` in layers from ``start`` and route ``links`` between them.
+
+    A fan (the start leads straight to every other box, and nothing else) is laid out as an
+    outline instead: ``fan_layout``. Side by side it would be as wide as all its boxes.
+    """
     items = {b.id: _Item(b.id, b.width, b.height, real=True) for b in boxes}
     links = [k for k in links if k.source in items and k.target in items]
+    if _is_fan(boxes, links, start):
+        return fan_layout(boxes, links, start=start)
     ordered = _discovery_order(items, links, start)
     oriented = _orient(links, ordered)
     _assign_layers(items, ordered, oriented)
@@ -127,6 +134,7 @@ def layered_layout(boxes: Sequence[Box], links: Sequence[Link], *, start: str) -
     layers = _order_layers(items, ordered, links, segments)
     tops, heights = _vertical(items, layers, links, oriented)
     _horizontal(items, layers, segments)
+    _start_left(items, layers, segments)
     loops = any(k.source == k.target for k in links)
     left = min((i.x - i.width / 2 for i in items.values()), default=0.0)
     for item in items.values():
@@ -142,6 +150,52 @@ def layered_layout(boxes: Sequence[Box], links: Sequence[Link], *, start: str) -
     height = tops[-1] + heights[-1] + MARGIN if tops else 2 * MARGIN
     real_layers = tuple(tuple(i for i in layer if items[i].real) for layer in layers)
     return Layout(positions, tuple(routes), width, height, real_layers)
+
+
+def _is_fan(boxes: Sequence[Box], links: Sequence[Link], start: str) -> bool:
+    targets = [k.target for k in links]
+    others = {b.id for b in boxes} - {start}
+    return (
+        len(others) > 2
+        and all(k.source == start and not k.back for k in links)
+        and sorted(targets) == sorted(others)
+    )
+
+
+FAN_INDENT = 24.0
+"""How far right of the start's left edge the shared trunk runs."""
+FAN_GAP = 16.0
+
+
+def fan_layout(boxes: Sequence[Box], links: Sequence[Link], *, start: str) -> Layout:
+    """The start at the top left; below it, one box per row, each reached by its own branch
+    off a shared vertical trunk, the branch's label on the branch. No arrow crosses another
+    and the width is one label plus one box, so a phone shows the start at once."""
+    sizes = {b.id: b for b in boxes}
+    root = sizes[start]
+    trunk = MARGIN + FAN_INDENT
+    label_width = max((k.label[0] for k in links if k.label), default=0.0)
+    left = trunk + max(label_width + 2 * FAN_GAP, 2 * FAN_GAP)
+    positions: dict[str, Point] = {start: (MARGIN, MARGIN)}
+    routes = []
+    y = MARGIN + root.height + LAYER_GAP / 2
+    for link in links:
+        box = sizes[link.target]
+        label_height = link.label[1] if link.label else 0.0
+        branch = y + max(box.height, label_height) / 2
+        top = branch - box.height / 2
+        positions[link.target] = (left, top)
+        points = ((trunk, MARGIN + root.height), (trunk, branch), (left, branch))
+        label = None
+        if link.label:
+            label = (trunk + FAN_GAP + link.label[0] / 2, branch)
+        routes.append(Route(link, points, label))
+        y = max(top + box.height, branch + label_height / 2) + FAN_GAP
+    width = max(
+        MARGIN + root.width, left + max((sizes[k.target].width for k in links), default=0.0)
+    )
+    layers = ((start,), tuple(k.target for k in links))
+    return Layout(positions, tuple(routes), width + MARGIN, y - FAN_GAP + MARGIN, layers)
 
 
 def crossings(layout: Layout) -> int:
@@ -392,6 +446,24 @@ def _horizontal(
             _place(items, layer, wanted)
 
 
+def _start_left(
+    items: dict[str, _Item], layers: list[list[str]], chains: list[list[_Segment]]
+) -> None:
+    """Move a lone start above its leftmost answer, and any layer that reaches further left to
+    the right: a narrow screen that shows the drawing's left edge first shows where it begins."""
+    if not layers or len(layers[0]) != 1 or len(layers) < 2:
+        return
+    start = layers[0][0]
+    below = {s.lower for chain in chains for s in chain if s.upper == start}
+    if below:
+        items[start].x = min(items[n].x for n in below)
+    edge = items[start].x - items[start].width / 2
+    for layer in layers[1:]:
+        shift = edge - min(items[n].x - items[n].width / 2 for n in layer)
+        for node in layer if shift > 0 else ():
+            items[node].x += shift
+
+
 def _place(items: dict[str, _Item], layer: list[str], wanted: list[float]) -> None:
     """Closest centres to ``wanted`` keeping order and spacing (pool-adjacent-violators)."""
     offsets = [0.0]
@@ -427,16 +499,24 @@ def _routes(
     placed: list[Rect] = [
         (x, y, items[n].width, items[n].height) for n, (x, y) in positions.items()
     ]
+    drawn: list[list[Point]] = [
+        list(_loop(items[link.source], positions[link.source]))
+        if pair is None
+        else _chain_points(items, chains[index], segments, positions, tops, heights)
+        for index, (link, pair) in enumerate(zip(links, oriented, strict=True))
+    ]
+    samples = [_samples(points) for points in drawn]
     routes: list[Route] = []
     for index, link in enumerate(links):
         pair = oriented[index]
         if pair is None:
-            routes.append(Route(link, _loop(items[link.source], positions[link.source]), None))
+            routes.append(Route(link, tuple(drawn[index]), None))
             continue
-        points = _chain_points(items, chains[index], segments, positions, tops, heights)
+        points = drawn[index]
         label_at = None
         if link.label is not None:
-            label_at = _label_point(points, link.label, placed)
+            others = [p for i, line in enumerate(samples) if i != index for p in line]
+            label_at = _label_point(points, link.label, placed, others)
             w, h = link.label
             placed.append((label_at[0] - w / 2, label_at[1] - h / 2, w, h))
         if pair != (link.source, link.target):
@@ -471,15 +551,33 @@ def _chain_points(
     return points
 
 
-def _label_point(points: list[Point], size: tuple[float, float], placed: list[Rect]) -> Point:
-    """On the first piece of the route, where the label overlaps no box and no other label."""
+def _samples(points: list[Point]) -> list[Point]:
+    """Points along a drawn route, close enough to tell whether it runs through a label."""
+    return [
+        _curve_point(p, q, step / 16) for p, q in itertools.pairwise(points) for step in range(17)
+    ]
+
+
+def _label_point(
+    points: list[Point], size: tuple[float, float], placed: list[Rect], others: list[Point]
+) -> Point:
+    """On the first piece of the route, where the label overlaps no box and no other label
+    and, where it can, no other arrow runs through it."""
     p, q = points[0], points[1]
     candidates = [_curve_point(p, q, t) for t in _LABEL_STEPS]
+    free = []
     for x, y in candidates:
         rect = (x - size[0] / 2, y - size[1] / 2, size[0], size[1])
         if not any(_overlap(rect, other) for other in placed):
-            return (x, y)
-    return candidates[0]
+            free.append((x, y))
+            if not any(_inside(point, rect) for point in others):
+                return (x, y)
+    return free[0] if free else candidates[0]
+
+
+def _inside(point: Point, rect: Rect) -> bool:
+    x, y = point
+    return rect[0] < x < rect[0] + rect[2] and rect[1] < y < rect[1] + rect[3]
 
 
 def _overlap(a: Rect, b: Rect) -> bool:

@@ -31,13 +31,23 @@ a:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
 .meta { color: #4b5563; }
 .diagram { overflow: auto; border: 1px solid #d1d5db; border-radius: 6px; margin: 0 0 2rem; }
 .diagram svg { display: block; max-width: none; height: auto; }
-.tekstversie ul { padding-left: 1.4rem; border-left: 2px solid #e5e7eb; }
-.tekstversie li { margin: 0.35rem 0; }
+.tekstversie ul { padding-left: clamp(0.35rem, 1.5vw, 1.4rem); border-left: 2px solid #e5e7eb; }
+.tekstversie li { margin: 0.35rem 0; overflow-wrap: anywhere; }
 .soort { font-weight: bold; }
 .id { color: #4b5563; font-family: ui-monospace, monospace; font-size: 0.9em; }
 .klein { color: #4b5563; font-size: 0.92em; }
 .bomen li { margin: 0.5rem 0; }
+.legenda { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; list-style: none; padding: 0;
+  margin: 0 0 0.75rem; font-size: 0.92em; }
+.legenda li { display: flex; align-items: center; gap: 0.4rem; }
+.staal { display: inline-block; width: 1.75rem; height: 1rem; border: 2px solid; }
+.staal-terug { height: 0; border-width: 2px 0 0; border-style: dashed; border-color: #4b5563; }
 """
+PAGE_STYLE += "".join(
+    f".staal-{kind} {{ background: {style.fill}; border-color: {style.stroke}; "
+    f"border-radius: {min(style.radius, 8):g}px; }}\n"
+    for kind, style in STYLES.items()
+)
 
 
 def _page(title: str, body: str) -> str:
@@ -73,7 +83,7 @@ def render_html(knowledge: KnowledgeBase, tree: DecisionTree, *, links: bool = F
     With ``links`` the page links the index and related trees under ``/diagrammen`` (served by
     the bot); without, it stands alone as a file.
     """
-    svg = render_svg(tree_diagram(knowledge, tree), standalone=False)
+    svg = render_svg(tree_diagram(knowledge, tree), standalone=False, framed=False)
     asks = (
         " Deze boom vraagt eerst uw beroep (jeugdarts of jeugdverpleegkundige)."
         if tree.asks_profession
@@ -93,12 +103,26 @@ def render_html(knowledge: KnowledgeBase, tree: DecisionTree, *, links: bool = F
         "<p>Vragen en stappen zijn kaders; de antwoorden staan bij de pijlen. Uitkomsten zijn "
         "gekleurd en benoemd per soort. Een gestreepte pijl gaat bewust terug. Dezelfde inhoud "
         'staat hieronder <a href="#tekst-kop">als tekst</a>.</p>\n'
-        f'<figure class="diagram" aria-labelledby="diagram-kop">\n{svg}\n</figure>\n'
+        f"{_legend()}\n"
+        f'<figure class="diagram" aria-labelledby="diagram-kop" tabindex="0">\n{svg}\n</figure>\n'
         '<section class="tekstversie" aria-labelledby="tekst-kop">\n'
         '<h2 id="tekst-kop">Tekstversie</h2>\n'
         f"{_text_version(knowledge, tree, links=links)}\n</section>\n</main>"
     )
     return _page(f"Diagram: {tree.title} — Verbind", body)
+
+
+def _legend() -> str:
+    """The legend as a list that wraps on a narrow screen, in the drawing's colours."""
+    items = "".join(
+        f'<li><span class="staal staal-{kind}" aria-hidden="true"></span>{escape(style.name)}</li>'
+        for kind, style in STYLES.items()
+    )
+    back = (
+        '<li><span class="staal staal-terug" aria-hidden="true"></span>'
+        "Gestreepte pijl: bewust terug</li>"
+    )
+    return f'<ul class="legenda" aria-label="Legenda">{items}{back}</ul>'
 
 
 def _text_version(knowledge: KnowledgeBase, tree: DecisionTree, *, links: bool) -> str:
@@ -125,8 +149,8 @@ def _item(
     seen.add(node_id)
     text = node.question if isinstance(node, QuestionNode) else node.advice
     parts = [
-        f'<li id="{_anchor(node.id)}"><span class="soort">{escape(_kind_name(node))}</span> '
-        f'<span class="id">[{escape(node.id)}]</span>: {escape(text)}'
+        f'<li id="{_anchor(node.id)}"><span class="soort">{escape(_kind_name(node))}</span>: '
+        f"{escape(text)}"
     ]
     details = _details(knowledge, node, links=links)
     if details:
@@ -139,8 +163,7 @@ def _item(
             short = getattr(target, "short", None) or target.text
             why = "bewust terug naar" if option.cycle else "verder bij"
             answers.append(
-                f'<li>{label}: {why} <a href="#{_anchor(option.next)}">'
-                f"[{escape(option.next)}] {escape(short)}</a></li>"
+                f'<li>{label}: {why} <a href="#{_anchor(option.next)}">{escape(short)}</a></li>'
             )
             continue
         inner = _item(knowledge, tree, option.next, seen, links=links)

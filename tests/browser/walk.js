@@ -4,24 +4,9 @@
 // throws, which ends the process with a non-zero code and the reason on stderr.
 "use strict";
 
-const fs = require("fs");
-const os = require("os");
-const path = require("path");
-const { chromium } = require("playwright-core");
+const { accessibility, main, withPage } = require("./chromium");
 
 const STEP_TIMEOUT_MS = 15000;
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  // Containers often have a tiny /dev/shm, which makes chromium's renderer crash.
-  "--disable-dev-shm-usage",
-];
 
 function fail(message) {
   throw new Error(message);
@@ -56,7 +41,7 @@ async function focusedLabel(page) {
     const active = document.activeElement;
     if (active && active.tagName === "BUTTON") return active.textContent;
     // A form field: its visible label, the way a screen reader announces it.
-    if (active && active.tagName === "INPUT" && active.labels.length) {
+    if (active && ["INPUT", "TEXTAREA"].includes(active.tagName) && active.labels.length) {
       return active.labels[0].textContent;
     }
     return null;
@@ -92,6 +77,75 @@ function answerButton(page, label) {
     .last();
 }
 
+// The first of the `count` newest bot messages: has it the focus (when `focused`), and does
+// its top lie on the screen? A long answer must be read from its start.
+async function atStart(page, count, focused) {
+  return page.evaluate(
+    ({ count, focused }) => {
+      const all = document.querySelectorAll("#gesprek .msg.bot");
+      const first = all[all.length - count];
+      const top = first.getBoundingClientRect().top;
+      const onScreen = top > -2 && top < window.innerHeight - 40;
+      return {
+        focus: !focused || document.activeElement === first,
+        onScreen,
+        top: Math.round(top),
+        active: document.activeElement ? document.activeElement.outerHTML.slice(0, 80) : null,
+      };
+    },
+    { count, focused },
+  );
+}
+
+// Nothing on the page is wider than the screen (no sideways scrolling on a phone).
+async function pageWidth(page) {
+  return page.evaluate(() => ({
+    page: document.documentElement.scrollWidth,
+    screen: window.innerWidth,
+  }));
+}
+
+// The newest outcome's visible kind label and its colours, as drawn.
+async function outcomeLook(page, kind) {
+  return page.evaluate((kind) => {
+    const boxes = document.querySelectorAll(`#gesprek .msg.bot[data-outcome="${kind}"]`);
+    const box = boxes[boxes.length - 1];
+    const label = box && box.querySelector(".outcome-label");
+    if (!label || !label.offsetWidth) return null;
+    return {
+      text: label.textContent,
+      border: getComputedStyle(box).borderLeftColor,
+      fill: getComputedStyle(label).backgroundColor,
+      ink: getComputedStyle(label).color,
+    };
+  }, kind);
+}
+
+function rgb(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgb(${n >> 16}, ${(n >> 8) & 255}, ${n & 255})`;
+}
+
+// The newest form: its question is a multi-line field, Versturen is the one primary button and
+// the other buttons look different (secondary); the page's own send button has another name
+// and does not look like Versturen.
+async function formLook(page) {
+  return page.evaluate(() => {
+    const forms = document.querySelectorAll("#gesprek form.reply-form");
+    const form = forms[forms.length - 1];
+    const look = (button) => ({
+      name: button.textContent,
+      type: button.type,
+      background: getComputedStyle(button).backgroundColor,
+    });
+    return {
+      fields: [...form.querySelectorAll(".field")].map((f) => f.tagName.toLowerCase()),
+      buttons: [...form.querySelectorAll("button")].map(look),
+      composer: look(document.querySelector("#invoer-form button")),
+    };
+  });
+}
+
 async function runStep(page, step, index) {
   let messages;
   if (step.keyboard !== undefined) {
@@ -117,6 +171,13 @@ async function runStep(page, step, index) {
     fail(`step ${index}: unknown step ${JSON.stringify(step)}`);
   }
   if (step.expect) expectText(messages, step.expect, index);
+  const start = await atStart(page, messages.length, step.type === undefined);
+  if (!start.focus || !start.onScreen) {
+    fail(`step ${index}: the new answer's start should have the focus and be on screen, ` +
+      `got ${JSON.stringify(start)}`);
+  }
+  const width = await pageWidth(page);
+  if (width.page > width.screen) fail(`step ${index}: page ${width.page} px on a ${width.screen} px screen`);
   if (step.focus !== undefined) {
     const focused = await focusedLabel(page);
     if (focused !== step.focus) {
@@ -124,8 +185,28 @@ async function runStep(page, step, index) {
     }
   }
   if (step.outcome) {
-    const shown = await page.locator(`#gesprek .msg.bot[data-outcome="${step.outcome}"]`).count();
-    if (!shown) fail(`step ${index}: no reply marked with outcome ${step.outcome}`);
+    const look = await outcomeLook(page, step.outcome);
+    const style = step.outcomeStyle;
+    const want = { text: style.name, border: rgb(style.stroke), fill: rgb(style.fill), ink: rgb(style.stroke) };
+    if (JSON.stringify(look) !== JSON.stringify(want)) {
+      fail(`step ${index}: outcome ${step.outcome} should look ${JSON.stringify(want)}, ` +
+        `looks ${JSON.stringify(look)}`);
+    }
+  }
+  if (step.form) {
+    const look = await formLook(page);
+    const [primary, ...others] = look.buttons;
+    const problems = [];
+    if (JSON.stringify(look.fields) !== JSON.stringify(step.form.fields)) problems.push("fields");
+    if (primary.name !== step.form.primary || primary.type !== "submit") problems.push("primary");
+    if (JSON.stringify(others.map((b) => b.name)) !== JSON.stringify(step.form.secondary)) {
+      problems.push("secondary");
+    }
+    if (others.some((b) => b.background === primary.background)) problems.push("same look");
+    if (look.composer.name === primary.name || look.composer.background === primary.background) {
+      problems.push("composer like the form");
+    }
+    if (problems.length) fail(`step ${index}: form ${problems} in ${JSON.stringify(look)}`);
   }
   if (step.link) {
     const links = await page.locator(`#gesprek a[href="${step.link}"]`).count();
@@ -134,35 +215,8 @@ async function runStep(page, step, index) {
   return messages.length;
 }
 
-async function accessibility(page) {
-  // axe-core from node_modules, evaluated in the page over the DevTools protocol (no network,
-  // and the page's own Content-Security-Policy stays in force).
-  const source = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-  await page.evaluate(source);
-  return page.evaluate(async () => {
-    const result = await window.axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
-    });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-  });
-}
-
-async function main() {
-  const plan = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "verbind-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: plan.chromium,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1000, height: 900 },
-  });
-  const problems = [];
-  try {
-    const page = context.pages()[0] || (await context.newPage());
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(`console error: ${message.text()}`);
-    });
+main((plan) =>
+  withPage(plan.chromium, plan.viewport, async (page, problems) => {
     const first = await answered(page, () => page.goto(plan.url));
     expectText(first, plan.welcome, "open");
     const start = await accessibility(page);
@@ -172,15 +226,6 @@ async function main() {
     }
     const end = await accessibility(page);
     await page.screenshot({ path: plan.screenshot, fullPage: true });
-    const summary = { steps: plan.steps.length, replies, problems, axe: [...start, ...end] };
-    process.stdout.write(JSON.stringify(summary));
-  } finally {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-main().catch((error) => {
-  process.stderr.write(`${error.stack || error}\n`);
-  process.exit(1);
-});
+    return { steps: plan.steps.length, replies, problems, axe: [...start, ...end] };
+  }),
+);

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from dialogs.plaintext import contact_fields, reply_text, verified_text
-from dialogs.turn import ContactCard, Form, Reply, SourceNote
+from dialogs.turn import Button, ContactCard, Form, Reply, SourceNote
 
 __all__ = [
     "ADAPTIVE_CARD",
@@ -21,8 +21,6 @@ ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"
 MAX_CARD_BYTES = 28 * 1024
 """Teams refuses larger cards (message-extension results included)."""
-MAX_ACTIONS = 5
-"""The renderer's default host config allows five actions per action set."""
 
 Json = dict[str, Any]
 
@@ -89,23 +87,22 @@ def reply_card(reply: Reply) -> Json:
     body += [contact_block(card) for card in reply.contacts]
     body += _sources(reply.sources)
     body += _inputs(reply.form)
-    submit = [] if reply.form is None else [reply.form.submit]
-    actions = [
-        {
-            "type": "Action.Submit",
-            "title": button.label,
-            "data": {"node": button.payload.node, "choice": button.payload.choice},
-        }
-        for button in (*submit, *reply.buttons)
-    ]
-    if len(actions) <= MAX_ACTIONS:
-        return _card(body, actions, reply_text(reply))
-    # More answers than one action bar holds: stack them in action sets of five.
-    body += [
-        {"type": "ActionSet", "actions": actions[start : start + MAX_ACTIONS]}
-        for start in range(0, len(actions), MAX_ACTIONS)
-    ]
+    actions = [_submit(button) for button in reply.buttons]
+    if reply.form is not None:
+        # The form's own button is the primary action; the others (Annuleren) stay default.
+        actions.insert(0, {**_submit(reply.form.submit), "style": "positive"})
+    # One answer per row: side by side, Teams cuts answer labels to a few words ("Huwelijks…")
+    # and pushes the last buttons out of a narrow card (tests/test_card_rendering.py).
+    body += [{"type": "ActionSet", "actions": [action]} for action in actions]
     return _card(body, [], reply_text(reply))
+
+
+def _submit(button: Button) -> Json:
+    return {
+        "type": "Action.Submit",
+        "title": button.label,
+        "data": {"node": button.payload.node, "choice": button.payload.choice},
+    }
 
 
 def _inputs(form: Form | None) -> list[Json]:

@@ -26,6 +26,7 @@ from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
 from dialogs.plaintext import contact_fields, verified_text
 from dialogs.turn import ContactCard, Form, Payload, Reply, SourceNote, Turn
+from knowledge.diagrams.model import STYLES
 
 __all__ = [
     "COOKIE_NAME",
@@ -165,6 +166,8 @@ def reply_json(reply: Reply) -> Json:
         "contacts": [_contact_json(card) for card in reply.contacts],
         "sources": [_source_json(source) for source in reply.sources],
         "outcome": reply.outcome,
+        # The diagrams' legend name ("Uitkomst: melden"); chat.css uses the legend's colours.
+        "outcome_label": STYLES[reply.outcome].name if reply.outcome in STYLES else None,
         "form": _form_json(reply.form),
         # Served under the same access rule as this page (bot.channels.web.diagrams).
         "diagram": f"/diagrammen/{reply.tree}" if reply.tree else None,

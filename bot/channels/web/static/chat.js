@@ -62,12 +62,12 @@
     return footer;
   }
 
-  function renderButtons(buttons) {
+  function renderButtons(buttons, secondary) {
     const group = element("div", "choices");
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", "Antwoorden");
     for (const item of buttons) {
-      const button = element("button", "choice", item.label);
+      const button = element("button", secondary ? "choice secondary" : "choice", item.label);
       button.type = "button";
       button.addEventListener("click", () =>
         send({ payload: item.payload }, item.label, { fromClick: true }),
@@ -88,18 +88,24 @@
       const id = "veld-" + formCount + "-" + field.name;
       const label = element("label", "", field.label);
       label.htmlFor = id;
-      const input = element("input", "field");
+      // A question gets room for a few sentences; a phone number stays one line.
+      const input = element(field.kind === "tel" ? "input" : "textarea", "field");
       input.id = id;
       input.name = field.name;
-      input.type = field.kind === "tel" ? "tel" : "text";
+      if (field.kind === "tel") input.type = "tel";
+      else input.rows = 4;
       input.maxLength = field.max_length;
       input.required = field.required;
       input.autocomplete = "off";
       box.append(label, input);
     }
-    const submit = element("button", "choice", spec.submit.label);
+    // Versturen is the one primary button; the reply's other buttons (Annuleren) sit beside it
+    // as secondary ones (renderReply moves them here).
+    const actions = element("div", "form-actions");
+    const submit = element("button", "choice primary", spec.submit.label);
     submit.type = "submit";
-    box.append(submit);
+    actions.append(submit);
+    box.append(actions);
     box.addEventListener("submit", (event) => {
       event.preventDefault();
       const values = {};
@@ -115,12 +121,19 @@
 
   function renderReply(reply) {
     const box = element("div", "msg bot kind-" + reply.kind);
+    // Focusable from script only: after a tap, focus lands here, at the start of the answer.
     box.tabIndex = -1;
-    if (reply.outcome) box.dataset.outcome = reply.outcome;
-    box.append(hidden("Verbind: "), element("p", "text", reply.text));
+    box.append(hidden("Verbind: "));
+    if (reply.outcome) {
+      box.dataset.outcome = reply.outcome;
+      box.classList.add("outcome", "outcome-" + reply.outcome);
+      box.append(element("p", "outcome-label", reply.outcome_label || "Uitkomst"));
+    }
+    box.append(element("p", "text", reply.text));
     for (const contact of reply.contacts) box.append(renderContact(contact));
     if (reply.sources.length) box.append(renderSources(reply.sources));
-    if (reply.form) box.append(renderForm(reply.form));
+    const form = reply.form ? renderForm(reply.form) : null;
+    if (form) box.append(form);
     if (reply.diagram) {
       const line = element("p", "diagram-link");
       const link = element("a", "", "Bekijk deze beslisboom als diagram");
@@ -128,7 +141,11 @@
       line.append(link);
       box.append(line);
     }
-    if (reply.buttons.length) box.append(renderButtons(reply.buttons));
+    if (form && reply.buttons.length) {
+      form.querySelector(".form-actions").append(...renderButtons(reply.buttons, true).children);
+    } else if (reply.buttons.length) {
+      box.append(renderButtons(reply.buttons, false));
+    }
     return box;
   }
 
@@ -142,7 +159,7 @@
     // Earlier answers stay readable but leave the tab order: only the newest question is live.
     for (const button of log.querySelectorAll("button.choice")) button.disabled = true;
     // Sent form values leave the screen too: the server forwards them and forgets them.
-    for (const field of log.querySelectorAll("input.field")) {
+    for (const field of log.querySelectorAll(".field")) {
       field.disabled = true;
       field.value = "";
     }
@@ -152,14 +169,10 @@
     const added = replies.map(renderReply);
     log.append(...added);
     if (!added.length) return;
-    const firstButton = added
-      .map((box) => box.querySelector("input.field, button.choice"))
-      .find(Boolean);
-    if (fromClick) {
-      (firstButton || added[0]).focus();
-    } else {
-      added[0].scrollIntoView({ block: "nearest" });
-    }
+    // The answer is read from its start: scroll its first message to the top of the screen. A tap
+    // also moves the focus there (Tab then reaches its buttons); typing keeps it in the input.
+    added[0].scrollIntoView({ block: "start" });
+    if (fromClick) added[0].focus({ preventScroll: true });
   }
 
   function failed(message) {

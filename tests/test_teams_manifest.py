@@ -15,28 +15,23 @@ import pytest
 from PIL import Image
 
 from bot.channels.teams.manifest import build_manifest
+from tests.nodescript import run_script
 
 APP_ID = "00000000-0000-0000-0000-0000000000b0"
 VALIDATOR = Path(__file__).parent / "manifest"
 
 
-def microsoft_validator(manifest: dict[str, Any]) -> list[str]:
+def microsoft_validator(manifest: dict[str, Any], tmp_path: Path) -> list[str]:
     """Problems Microsoft's @microsoft/app-manifest reports for ``manifest`` (offline, under Node,
     against the schema of the manifest's version that ships in the package)."""
-    installed = VALIDATOR / "node_modules" / "@microsoft" / "app-manifest"
-    if shutil.which("node") is None or not installed.is_dir():
+    node = shutil.which("node")
+    if node is None or not (VALIDATOR / "node_modules" / "@microsoft" / "app-manifest").is_dir():
         pytest.skip(
             "node or @microsoft/app-manifest is missing: run scripts/test, which installs it"
         )
-    result = subprocess.run(
-        ["node", str(VALIDATOR / "validate.js")],
-        input=json.dumps(manifest),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    problems: list[str] = json.loads(result.stdout)
+    problems: list[str] = run_script(node, VALIDATOR / "validate.js", manifest, tmp_path)[
+        "problems"
+    ]
     return problems
 
 
@@ -101,14 +96,14 @@ def test_manifest_passes_microsofts_validator(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(out) as package:
         manifest = json.loads(package.read("manifest.json"))
-    assert microsoft_validator(manifest) == []
+    assert microsoft_validator(manifest, tmp_path) == []
 
 
-def test_microsofts_validator_finds_a_broken_manifest() -> None:
+def test_microsofts_validator_finds_a_broken_manifest(tmp_path: Path) -> None:
     """A name over 30 characters and a wrong schema address are reported (the check can fail)."""
     manifest = build_manifest(app_id=APP_ID, website="https://verbind.example.nl")
     manifest["name"]["short"] = "Verbind " * 5
     manifest["$schema"] = manifest["$schema"].replace("v1.22", "v1.21")
-    problems = microsoft_validator(manifest)
+    problems = microsoft_validator(manifest, tmp_path)
     assert any("/name/short" in p for p in problems), problems
     assert any(p.startswith("$schema") for p in problems), problems

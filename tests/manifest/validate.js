@@ -1,7 +1,9 @@
-// Reads a Teams app manifest (JSON) on stdin; prints a JSON array of the problems Microsoft's own
-// @microsoft/app-manifest reports: the typed converter's runtime check, then the official JSON
-// schema of the manifest's version, taken from the package itself (offline; no schema download).
+// node validate.js MANIFEST.json: prints {"problems": [...]}, what Microsoft's own
+// @microsoft/app-manifest reports for a Teams app manifest: the typed converter's runtime check,
+// then the official JSON schema of the manifest's version, taken from the package itself
+// (offline; no schema download).
 "use strict";
+const fs = require("fs");
 const path = require("path");
 const { TeamsManifestConverter, AppManifestUtils } = require("@microsoft/app-manifest");
 
@@ -26,9 +28,6 @@ async function check(json) {
   return problems;
 }
 
-let input = "";
-process.stdin.setEncoding("utf8");
-process.stdin.on("data", (chunk) => (input += chunk));
-process.stdin.on("end", () => {
-  check(input).then((problems) => process.stdout.write(JSON.stringify(problems)));
+check(fs.readFileSync(process.argv[2], "utf8")).then((problems) => {
+  process.stdout.write(JSON.stringify({ problems }));
 });

@@ -179,6 +179,7 @@ def recording_connector(received: list[tuple[str, dict[str, Any]]]) -> web.Appli
         return web.json_response({"id": f"reply-{len(received)}"})
 
     fake = web.Application()
+    fake.router.add_post("/v3/conversations/{conversation}/activities", connector)
     fake.router.add_post("/v3/conversations/{conversation}/activities/{activity}", connector)
     return fake
 

@@ -19,8 +19,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from bot.app import create_app
+from bot.channels.teams.connector import ConnectorSender
 from bot.settings import Settings
-from tests.test_teams import activity, expect_replies
+from tests.test_teams import activity, expect_replies, recording_connector
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 ServerFactory = Callable[..., Awaitable[TestServer]]
@@ -190,3 +191,22 @@ async def test_local_mode_does_not_relay_to_other_hosts(aiohttp_client: ClientFa
     body = activity("message", serviceUrl="http://192.0.2.55:9/")
     response = await client.post("/api/messages", json=body)
     assert response.status == 403
+
+
+async def test_no_outbound_token_is_a_failed_delivery(aiohttp_server: ServerFactory) -> None:
+    """When the bot's own token cannot be had, posting is a ConnectionError (the endpoint's 502,
+    an intake's "unavailable"), not whatever the token library raised, and nothing is posted."""
+    received: list[tuple[str, dict[str, Any]]] = []
+    server = await aiohttp_server(recording_connector(received))
+
+    async def no_token() -> str:
+        raise RuntimeError("token service unreachable")
+
+    sender = ConnectorSender(token=no_token, timeout=1.0)
+    await sender.start()
+    try:
+        with pytest.raises(ConnectionError, match="no token"):
+            await sender.post(str(server.make_url("/")), "19:intake", {"type": "message"})
+    finally:
+        await sender.stop()
+    assert received == []

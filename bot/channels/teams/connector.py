@@ -79,8 +79,12 @@ class ConnectorSender:
     async def _headers(self) -> dict[str, str]:
         if self._token is None:
             return {}
-        # Bounded: a slow token service must not hang the turn.
-        token = await asyncio.wait_for(self._token(), self._timeout)
+        # Bounded: a slow token service must not hang the turn. Any failure to get a token
+        # (MSAL and the SDK raise their own kinds) means the reply cannot be delivered.
+        try:
+            token = await asyncio.wait_for(self._token(), self._timeout)
+        except Exception as exc:
+            raise ConnectionError(f"no token for the Bot Connector: {type(exc).__name__}") from exc
         return {"Authorization": f"Bearer {token}"}
 
 

@@ -275,6 +275,8 @@ async def test_both_adapters_answer_alike(aiohttp_client: ClientFactory) -> None
         expect_replies(activity("card_submit")),
         expect_replies(activity("channel_mention")),
         activity("compose_query"),
+        expect_replies(activity("compose_query")),
+        {**activity("compose_query"), "name": "composeExtension/unknown"},
         expect_replies(activity("message", type="messageReaction")),
         activity("message", type="messageReaction"),
     ]

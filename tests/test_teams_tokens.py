@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import socket
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -13,7 +14,7 @@ from typing import Any
 
 import jwt
 import pytest
-from aiohttp import web
+from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestClient, TestServer
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
@@ -210,3 +211,32 @@ async def test_no_outbound_token_is_a_failed_delivery(aiohttp_server: ServerFact
     finally:
         await sender.stop()
     assert received == []
+
+
+def outside_address() -> str | None:
+    """An address of this machine that is not loopback, if it has one."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # no packet is sent for a UDP connect
+            address = str(probe.getsockname()[0])
+    except OSError:
+        return None
+    return None if address.startswith("127.") else address
+
+
+async def test_local_mode_answers_only_this_machine(aiohttp_server: ServerFactory) -> None:
+    """Without an app id, a request from another address gets 403, one from loopback 200."""
+    outside = outside_address()
+    if outside is None:
+        pytest.skip("this machine has no non-loopback IPv4 address")
+    server = await aiohttp_server(create_app(Settings(teams_sdk="agents")), host="0.0.0.0")
+    body = expect_replies(activity("message"))
+    async with ClientSession() as session:
+        async with session.post(
+            f"http://{outside}:{server.port}/api/messages", json=body
+        ) as answer:
+            assert answer.status == 403
+        async with session.post(
+            f"http://127.0.0.1:{server.port}/api/messages", json=body
+        ) as answer:
+            assert answer.status == 200

@@ -34,7 +34,9 @@ __all__ = [
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
-Label = Annotated[str, Field(min_length=1, max_length=75)]
+Label = Annotated[str, Field(min_length=1, max_length=40)]
+"""A button's text: Teams draws action titles on one line, cut at about 42 characters on a
+phone (tests/test_card_rendering.py)."""
 Url = Annotated[str, Field(pattern=r"^https://\S+$")]
 
 ContactField = Literal["name", "role", "phone", "email", "url", "hours", "note"]
@@ -210,7 +212,8 @@ class DecisionTree(_Strict):
     """A decision tree: questions leading to advice, walked by the engine."""
 
     id: Id
-    title: Annotated[str, Field(min_length=1, max_length=75)]
+    title: Label
+    """Also the tree's button in the menu, so no longer than a button's text."""
     summary: Text
     start: Id
     triggers: tuple[Annotated[str, Field(min_length=2, max_length=200)], ...] = ()

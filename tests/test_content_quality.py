@@ -50,7 +50,7 @@ SPECIAL_FORMS = {
     "Meisjesbesnijdenis (VGV)": "Veilig Thuis (landelijk nummer)",
     "Seksueel misbruik": "Centrum Seksueel Geweld",
     "Letsel: is het toegebracht?": "LECK (Landelijk Expertise Centrum Kindermishandeling)",
-    "Kinderen van een volwassen cliënt (kindcheck)": (
+    "Kindcheck: kinderen van een cliënt": (
         "Aandachtsfunctionaris kindermishandeling (eigen organisatie)"
     ),
     "Een zwangere cliënt loopt gevaar": "Veilig Thuis (landelijk nummer)",

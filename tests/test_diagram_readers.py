@@ -167,3 +167,26 @@ def test_the_arrow_check_can_fail() -> None:
         (),
     )
     assert arrow_problems(cross) == ["arrows 0 and 1 cross"]
+
+
+@pytest.mark.parametrize("tree_id", TREES)
+def test_each_arrow_is_drawn_for_its_own_answer(tree_id: str) -> None:
+    """Routes come back in the order of the diagram's arrows, so each label, drawn with the
+    route it is paired with, stands on the arrow from its own question to its own answer."""
+    diagram = tree_diagram(SHIPPED, SHIPPED.trees[tree_id])
+    layout = diagram_layout(diagram)
+    pairs = [(e.source, e.target) for e in diagram.edges]
+    drawn = [(r.link.source, r.link.target) for r in layout.routes]
+    assert drawn == pairs
+
+
+def test_a_deeper_tree_is_drawn_as_an_outline() -> None:
+    """The topics tree (a question of questions) is an outline: each answer starts right of
+    its question and below the answer before it, so the picture stays narrow on a phone."""
+    diagram = tree_diagram(SHIPPED, SHIPPED.trees["onderwerpen"])
+    layout = diagram_layout(diagram)
+    for route in layout.routes:
+        source, target = layout.boxes[route.link.source], layout.boxes[route.link.target]
+        assert target[0] > source[0]
+        assert target[1] > source[1]
+    assert layout.width <= len(layout.layers) * (BOX_WIDTH + 200)

@@ -120,12 +120,13 @@ def _curve_point(p: Point, q: Point, t: float) -> Point:
 def layered_layout(boxes: Sequence[Box], links: Sequence[Link], *, start: str) -> Layout:
     """Place ``boxes`` in layers from ``start`` and route ``links`` between them.
 
-    A fan (the start leads straight to every other box, and nothing else) is laid out as an
-    outline instead: ``fan_layout``. Side by side it would be as wide as all its boxes.
+    A tree in the strict sense (every box reached by one link only, no cycles) is laid out as
+    an outline instead: ``fan_layout``. Side by side its widest layer would be as wide as all
+    the boxes in it.
     """
     items = {b.id: _Item(b.id, b.width, b.height, real=True) for b in boxes}
     links = [k for k in links if k.source in items and k.target in items]
-    if _is_fan(boxes, links, start):
+    if _is_outline(boxes, links, start):
         return fan_layout(boxes, links, start=start)
     ordered = _discovery_order(items, links, start)
     oriented = _orient(links, ordered)
@@ -152,50 +153,75 @@ def layered_layout(boxes: Sequence[Box], links: Sequence[Link], *, start: str) -
     return Layout(positions, tuple(routes), width, height, real_layers)
 
 
-def _is_fan(boxes: Sequence[Box], links: Sequence[Link], start: str) -> bool:
-    targets = [k.target for k in links]
+def _is_outline(boxes: Sequence[Box], links: Sequence[Link], start: str) -> bool:
+    """True for a tree in the strict sense: every box but the start is reached by exactly one
+    link, all from the start onwards, with no marked cycle."""
     others = {b.id for b in boxes} - {start}
-    return (
-        len(others) > 2
-        and all(k.source == start and not k.back for k in links)
-        and sorted(targets) == sorted(others)
-    )
+    if len(others) <= 2 or any(k.back or k.source == k.target for k in links):
+        return False
+    if sorted(k.target for k in links) != sorted(others):
+        return False
+    children: dict[str, list[str]] = {}
+    for link in links:
+        children.setdefault(link.source, []).append(link.target)
+    seen, stack = {start}, [start]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return seen == others | {start}
 
 
 FAN_INDENT = 24.0
-"""How far right of the start's left edge the shared trunk runs."""
+"""How far right of a box's left edge the trunk to its answers runs."""
 FAN_GAP = 16.0
 
 
 def fan_layout(boxes: Sequence[Box], links: Sequence[Link], *, start: str) -> Layout:
-    """The start at the top left; below it, one box per row, each reached by its own branch
-    off a shared vertical trunk, the branch's label on the branch. No arrow crosses another
-    and the width is one label plus one box, so a phone shows the start at once."""
+    """An outline, as a file browser draws folders: the start at the top left; below each box
+    its answers, one box per row, each reached by its own branch off a vertical trunk (the
+    branch's label on the branch), and each answer's own answers below it, indented further.
+    No arrow crosses another, and the width grows with the depth, not with the number of
+    boxes, so a phone shows the start at once."""
     sizes = {b.id: b for b in boxes}
-    root = sizes[start]
-    trunk = MARGIN + FAN_INDENT
-    label_width = max((k.label[0] for k in links if k.label), default=0.0)
-    left = trunk + max(label_width + 2 * FAN_GAP, 2 * FAN_GAP)
+    children: dict[str, list[tuple[int, Link]]] = {}
+    for index, link in enumerate(links):
+        children.setdefault(link.source, []).append((index, link))
     positions: dict[str, Point] = {start: (MARGIN, MARGIN)}
-    routes = []
-    y = MARGIN + root.height + LAYER_GAP / 2
-    for link in links:
-        box = sizes[link.target]
-        label_height = link.label[1] if link.label else 0.0
-        branch = y + max(box.height, label_height) / 2
-        top = branch - box.height / 2
-        positions[link.target] = (left, top)
-        points = ((trunk, MARGIN + root.height), (trunk, branch), (left, branch))
-        label = None
-        if link.label:
-            label = (trunk + FAN_GAP + link.label[0] / 2, branch)
-        routes.append(Route(link, points, label))
-        y = max(top + box.height, branch + label_height / 2) + FAN_GAP
-    width = max(
-        MARGIN + root.width, left + max((sizes[k.target].width for k in links), default=0.0)
-    )
-    layers = ((start,), tuple(k.target for k in links))
-    return Layout(positions, tuple(routes), width + MARGIN, y - FAN_GAP + MARGIN, layers)
+    routes: dict[int, Route] = {}
+    """By link index: routes are returned in the order of ``links``, as callers pair them."""
+    depths: dict[str, int] = {start: 0}
+    bottom = MARGIN + sizes[start].height + LAYER_GAP / 2
+
+    def place(node: str) -> None:
+        nonlocal bottom
+        x, y = positions[node]
+        kids = children.get(node, [])
+        trunk = x + FAN_INDENT
+        label_width = max((k.label[0] for _, k in kids if k.label), default=0.0)
+        left = trunk + max(label_width + 2 * FAN_GAP, 2 * FAN_GAP)
+        for index, link in kids:
+            box = sizes[link.target]
+            label_height = link.label[1] if link.label else 0.0
+            branch = bottom + max(box.height, label_height) / 2
+            top = branch - box.height / 2
+            positions[link.target] = (left, top)
+            depths[link.target] = depths[node] + 1
+            points = ((trunk, y + sizes[node].height), (trunk, branch), (left, branch))
+            label = (trunk + FAN_GAP + link.label[0] / 2, branch) if link.label else None
+            routes[index] = Route(link, points, label)
+            bottom = max(top + box.height, branch + label_height / 2) + FAN_GAP
+            place(link.target)
+
+    place(start)
+    width = max(positions[b.id][0] + b.width for b in boxes)
+    layers: dict[int, list[str]] = {}
+    for node, depth in depths.items():
+        layers.setdefault(depth, []).append(node)
+    ordered = tuple(tuple(layers[d]) for d in sorted(layers))
+    in_order = tuple(routes[i] for i in range(len(links)))
+    return Layout(positions, in_order, width + MARGIN, bottom - FAN_GAP + MARGIN, ordered)
 
 
 def crossings(layout: Layout) -> int:

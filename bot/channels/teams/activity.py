@@ -78,7 +78,7 @@ def check_activity(body: Any) -> dict[str, Any]:
     for name in _LISTS_OF_OBJECTS:
         items = body.get(name)
         if items is not None and not (
-            isinstance(items, list) and all(isinstance(i, dict) for i in items)
+            isinstance(items, list) and all(i is None or isinstance(i, dict) for i in items)
         ):
             raise BadActivityError(f"{name} is a list of objects")
     for name in _OBJECTS:

@@ -68,6 +68,16 @@ _OBJECT_FIELDS = {
 """Not ``conversation.tenantId``: the Bot Framework model drops it (PLATFORM.md), and replies
 match it."""
 _ENVELOPE_FIELDS = ("type", "id", "channelId", "serviceUrl", "deliveryMode", "name", "locale")
+_CORE_FIELDS = (
+    "type",
+    "id",
+    "serviceUrl",
+    "deliveryMode",
+    "name",
+    "from",
+    "recipient",
+    "conversation",
+)
 _SDK_MODEL_LOGGER = "microsoft_agents.activity.activity"
 _STAND_IN = "verbind:none"
 _STAND_IN_URL = "https://verbind.invalid/"
@@ -114,9 +124,7 @@ def _picked(value: Any, fields: tuple[str, ...]) -> dict[str, Any] | None:
     SDK's model refuses empty strings where the Bot Framework's accepts them)."""
     if not isinstance(value, dict):
         return None
-    picked: dict[str, Any] = {
-        k: value[k] for k in fields if isinstance(value.get(k), str) and value[k]
-    }
+    picked: dict[str, Any] = {k: value[k] for k in fields if _filled(value.get(k))}
     if "isGroup" in fields and value.get("isGroup") in (True, False, "true", "false"):
         picked["isGroup"] = value["isGroup"] in (True, "true")
     return picked if "id" in picked else None
@@ -125,9 +133,7 @@ def _picked(value: Any, fields: tuple[str, ...]) -> dict[str, Any] | None:
 def _envelope(body: dict[str, Any]) -> Activity:
     """The SDK's Activity with the addressing fields of a checked body (the rest stays in the
     dict, which is what Verbind translates)."""
-    data: dict[str, Any] = {
-        k: body[k] for k in _ENVELOPE_FIELDS if isinstance(body.get(k), str) and body[k]
-    }
+    data: dict[str, Any] = {k: body[k] for k in _ENVELOPE_FIELDS if _filled(body.get(k))}
     for name, fields in _OBJECT_FIELDS.items():
         picked = _picked(body.get(name), fields)
         if picked is not None:
@@ -142,7 +148,17 @@ def _envelope(body: dict[str, Any]) -> Activity:
         # Replies to a conversation update are no reply *to* it (the Bot Framework leaves
         # replyToId out; the SDK would copy the id).
         data.pop("id", None)
-    return Activity.model_validate(data)
+    try:
+        return Activity.model_validate(data)
+    except (ValueError, TypeError):
+        # A field the SDK's model reads more strictly than the Bot Framework's does (a channel
+        # id like ":x"): the turn needs only the addressing core.
+        return Activity.model_validate({k: data[k] for k in _CORE_FIELDS if k in data})
+
+
+def _filled(value: Any) -> bool:
+    """A string with more than white space (the SDK's model refuses blank ones)."""
+    return isinstance(value, str) and bool(value.strip())
 
 
 def _authentication(settings: Settings) -> AgentAuthConfiguration:
@@ -218,7 +234,7 @@ class TeamsEndpoint:
         try:
             body = teams.check_activity(loads_strict(await request.read()))
             envelope = _envelope(body)
-        except ValueError as exc:  # also UnicodeDecodeError and pydantic's ValidationError
+        except (ValueError, TypeError) as exc:  # also UnicodeDecodeError, ValidationError
             raise web.HTTPBadRequest(text="Ongeldige activity.") from exc
         if self._relay(body):
             raise web.HTTPForbidden(

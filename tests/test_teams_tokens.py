@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from bot.app import create_app
+from bot.channels.teams import agents_adapter
 from bot.channels.teams.connector import ConnectorSender
 from bot.settings import Settings
 from tests.test_teams import activity, expect_replies, recording_connector
@@ -240,3 +241,44 @@ async def test_local_mode_answers_only_this_machine(aiohttp_server: ServerFactor
             f"http://127.0.0.1:{server.port}/api/messages", json=body
         ) as answer:
             assert answer.status == 200
+
+
+async def test_replies_carry_the_bots_own_token(
+    aiohttp_client: ClientFactory,
+    aiohttp_server: ServerFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With an app id, replies go to the verified service URL with the bot's bearer token from
+    MSAL, configured with the bot's id and secret (MSAL itself stands in: no network)."""
+    credentials: list[Any] = []
+
+    def outbound_token(credential: Any) -> Any:
+        credentials.append(credential.configuration)
+
+        async def token() -> str:
+            return "bot-token"
+
+        return token
+
+    monkeypatch.setattr(agents_adapter, "_outbound_token", outbound_token)
+    headers: list[str] = []
+
+    async def record(request: web.Request) -> web.Response:
+        headers.append(request.headers.get("Authorization", ""))
+        return web.json_response({"id": "1"})
+
+    fake = web.Application()
+    fake.router.add_post("/v3/conversations/{conversation}/activities/{activity}", record)
+    connector = await aiohttp_server(fake)
+    service_url = str(connector.make_url("/"))
+    client = await secured(aiohttp_client, aiohttp_server, Identity())
+    response = await client.post(
+        "/api/messages",
+        json=activity("message", serviceUrl=service_url),
+        headers={"Authorization": "Bearer " + token(serviceurl=service_url)},
+    )
+    assert response.status == 200, await response.text()
+    assert headers
+    assert set(headers) == {"Bearer bot-token"}
+    [configuration] = credentials
+    assert (configuration.CLIENT_ID, configuration.CLIENT_SECRET) == (APP_ID, "x")

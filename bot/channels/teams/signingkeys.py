@@ -5,7 +5,9 @@ fetches the OpenID metadata and the key set with ``requests.get`` inside the eve
 no timeout: a slow identity endpoint stalls every request. This replacement fetches both with
 aiohttp, bounded by a timeout, one fetch at a time per address, and keeps the keys for a day
 (refreshing at most once an hour when a token names a key it does not know), like the SDK.
-A fetch that fails raises :class:`SigningKeysUnavailableError`; the endpoint answers 503.
+When a refresh fails the keys in hand stay in use; only without any keys does a request fail with
+:class:`SigningKeysUnavailableError` (the endpoint answers 503). After a failure, requests within
+``RETRY_AFTER_FAILURE_SECONDS`` fail at once instead of each waiting out another timeout.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ __all__ = ["SigningKey", "SigningKeySet", "SigningKeysUnavailableError"]
 
 KEEP_SECONDS = 24 * 3600.0
 RETRY_UNKNOWN_SECONDS = 3600.0
+RETRY_AFTER_FAILURE_SECONDS = 10.0
 MAX_METADATA_BYTES = 256 * 1024
 
 
@@ -46,19 +49,30 @@ class SigningKeySet:
         self.timeout = timeout
         self._keys: dict[str, SigningKey] = {}
         self._fetched = float("-inf")
+        self._failed = float("-inf")
         self._lock = asyncio.Lock()
 
     async def get(self, key_id: str | None) -> SigningKey | None:
-        """The key with id ``key_id``; None when the key set does not name it."""
+        """The key with id ``key_id``; None when the key set does not name it.
+        SigningKeysUnavailableError when there are no keys and they cannot be fetched."""
         now = time.monotonic()
-        if now - self._fetched > KEEP_SECONDS:
-            await self._refresh(stale_after=KEEP_SECONDS)
-        elif key_id not in self._keys and now - self._fetched > RETRY_UNKNOWN_SECONDS:
-            await self._refresh(stale_after=RETRY_UNKNOWN_SECONDS)
+        stale = now - self._fetched > KEEP_SECONDS
+        unknown = key_id not in self._keys and now - self._fetched > RETRY_UNKNOWN_SECONDS
+        if stale or unknown:
+            try:
+                await self._refresh(stale_after=KEEP_SECONDS if stale else RETRY_UNKNOWN_SECONDS)
+            except SigningKeysUnavailableError:
+                if not self._keys:
+                    raise
         return self._keys.get(key_id) if isinstance(key_id, str) else None
 
     async def _refresh(self, *, stale_after: float) -> None:
+        asked = time.monotonic()
+        if asked - self._failed < RETRY_AFTER_FAILURE_SECONDS:
+            raise SigningKeysUnavailableError("failed just now")
         async with self._lock:
+            if self._failed >= asked:
+                raise SigningKeysUnavailableError("failed while waiting")
             if time.monotonic() - self._fetched <= stale_after:
                 return  # another request fetched them while this one waited
             try:
@@ -67,6 +81,7 @@ class SigningKeySet:
                     keys = await _json(session, str(metadata["jwks_uri"]))
                 self._keys = _parse(keys)
             except (ClientError, TimeoutError, ValueError, KeyError, TypeError) as exc:
+                self._failed = time.monotonic()
                 raise SigningKeysUnavailableError(type(exc).__name__) from exc
             self._fetched = time.monotonic()
 

@@ -65,6 +65,13 @@ def check_activity(body: Any) -> dict[str, Any]:
     """
     if not isinstance(body, dict) or not isinstance(body.get("type"), str):
         raise BadActivityError("an activity is a JSON object with a 'type'")
+    _check_address(body)
+    _check_shapes(body)
+    return body
+
+
+def _check_address(body: dict[str, Any]) -> None:
+    """Who wrote, in which conversation, and where answers go."""
     kind = body["type"]
     if kind in ("message", "invoke") and not (
         _conversation_id(body) and isinstance(body.get("from"), dict)
@@ -75,6 +82,10 @@ def check_activity(body: Any) -> dict[str, Any]:
         raise BadActivityError("serviceUrl is an http(s) address")
     if kind == "message" and not service_url:
         raise BadActivityError("serviceUrl is required")
+
+
+def _check_shapes(body: dict[str, Any]) -> None:
+    """The standard fields that are lists of objects, objects, flags or times."""
     for name in _LISTS_OF_OBJECTS:
         items = body.get(name)
         if items is not None and not (
@@ -90,7 +101,6 @@ def check_activity(body: Any) -> dict[str, Any]:
     for name in _TIMES:
         if body.get(name) is not None and not _iso_time(body[name]):
             raise BadActivityError(f"{name} is an ISO 8601 time")
-    return body
 
 
 _LISTS_OF_OBJECTS = ("membersAdded", "membersRemoved", "entities", "attachments")

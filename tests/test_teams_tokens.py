@@ -154,6 +154,19 @@ async def test_a_properly_signed_token_is_answered_like_local_mode(
     assert identity.fetches == 1
 
 
+async def test_a_key_not_endorsed_for_the_channel_is_401(
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+) -> None:
+    """A well-signed token for an activity from a channel its key is not endorsed for is 401."""
+    client = await secured(aiohttp_client, aiohttp_server, Identity())
+    response = await client.post(
+        "/api/messages",
+        json=expect_replies(activity("message", channelId="webchat")),
+        headers={"Authorization": "Bearer " + token()},
+    )
+    assert response.status == 401
+
+
 async def test_unreachable_signing_keys_are_503(
     aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
 ) -> None:

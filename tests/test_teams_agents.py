@@ -1,9 +1,12 @@
-"""Teams authentication on the Agents SDK adapter over real HTTP: real RSA-signed tokens against
-a local OpenID metadata and key endpoint; forged tokens are 401, unreachable keys 503."""
+"""The Agents SDK adapter's hardening over real HTTP: real RSA-signed tokens against a local
+OpenID metadata and key endpoint (forged tokens 401, unreachable keys 503, a slow endpoint does not
+stall the loop), local mode only for this machine, one greeting per install, mentions without
+text, the bot's own token on replies."""
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import logging
 import socket
@@ -295,3 +298,41 @@ async def test_replies_carry_the_bots_own_token(
     assert set(headers) == {"Bearer bot-token"}
     [configuration] = credentials
     assert (configuration.CLIENT_ID, configuration.CLIENT_SECRET) == (APP_ID, "x")
+
+
+async def test_install_greets_once_and_never_resets(
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+) -> None:
+    """installationUpdate(add) then conversationUpdate(bot added): one greeting; a later
+    upgrade or re-add while a tree is open leaves the conversation where it was."""
+    received: list[tuple[str, dict[str, Any]]] = []
+    server = await aiohttp_server(recording_connector(received))
+    client = await aiohttp_client(create_app(Settings(teams_sdk="agents")))
+    base = activity("conversation_update", serviceUrl=str(server.make_url("/")))
+    install = {k: v for k, v in base.items() if k != "membersAdded"}
+    install.update(type="installationUpdate", action="add")
+    for body in (install, base):
+        assert (await client.post("/api/messages", json=body)).status == 200
+    assert len(received) == 1
+    message = expect_replies(activity("message", conversation=base["conversation"]))
+    message["from"] = base["from"]
+    opened = await (await client.post("/api/messages", json=message)).json()
+    assert opened["activities"][-1]["text"].startswith("Vraag 1 van 5")
+    for body in ({**install, "action": "add-upgrade"}, install, base):
+        assert (await client.post("/api/messages", json=body)).status == 200
+    assert len(received) == 1
+
+
+async def test_mention_without_text_is_removed(aiohttp_client: ClientFactory) -> None:
+    """A mention entity without ``text`` still has its <at> tag removed from the message."""
+    client = await aiohttp_client(create_app(Settings(teams_sdk="agents")))
+    plain = expect_replies(activity("channel_mention"))
+    bare = copy.deepcopy(plain)
+    for entity in bare["entities"]:
+        entity.pop("text", None)
+    bare["from"] = {"id": "29:someone-else", "aadObjectId": "00000000-0000-0000-0000-0000000000a2"}
+    with_text = await (await client.post("/api/messages", json=plain)).json()
+    without = await (await client.post("/api/messages", json=bare)).json()
+    assert [a.get("text") for a in without["activities"]] == [
+        a.get("text") for a in with_text["activities"]
+    ]

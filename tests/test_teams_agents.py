@@ -22,10 +22,12 @@ from aiohttp.test_utils import TestClient, TestServer
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from bot.app import create_app
+from bot.app import CONVERSATION, SESSIONS, create_app
 from bot.channels.teams import agents_adapter
 from bot.channels.teams.connector import ConnectorSender
 from bot.settings import Settings
+from dialogs.intake import PICKUP_NODE
+from knowledge import KnowledgeBase
 from tests.test_teams import activity, expect_replies, recording_connector
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -336,3 +338,39 @@ async def test_mention_without_text_is_removed(aiohttp_client: ClientFactory) ->
     assert [a.get("text") for a in without["activities"]] == [
         a.get("text") for a in with_text["activities"]
     ]
+
+
+class RefusingGate:
+    """A pick-up check that refuses every press, and notes where it was pressed."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, str, str | None]] = []
+
+    def refusal(self, token: str, *, channel: str, place: str | None = None) -> str | None:
+        self.asked.append((token, channel, place))
+        return "Deze knop werkt niet meer."
+
+
+async def test_a_refused_pickup_press_is_answered_with_the_refusal(
+    aiohttp_client: ClientFactory, shipped: KnowledgeBase
+) -> None:
+    """An "Ik pak dit op" press the pick-up check refuses gets its text as a warning and never
+    reaches the conversation; other presses are not checked."""
+    settings = Settings(teams_sdk="agents")
+    app = create_app(settings, knowledge=shipped)
+    gate = RefusingGate()
+    endpoint = agents_adapter.TeamsEndpoint(
+        app[CONVERSATION], settings, sessions=app[SESSIONS], pickups=gate
+    )
+    gated = web.Application()
+    gated.router.add_post("/api/messages", endpoint.handle)
+    gated.on_startup.append(endpoint.start)
+    gated.on_cleanup.append(endpoint.stop)
+    client = await aiohttp_client(gated)
+    press = expect_replies(activity("card_submit", value={"node": PICKUP_NODE, "choice": "tok"}))
+    answer = await (await client.post("/api/messages", json=press)).json()
+    assert [a["text"] for a in answer["activities"]] == ["Deze knop werkt niet meer."]
+    assert gate.asked == [("tok", "teams", "a:1ScrubbedPersonalConversation")]
+    other = await client.post("/api/messages", json=expect_replies(activity("message")))
+    assert other.status == 200
+    assert len(gate.asked) == 1

@@ -45,10 +45,12 @@ from microsoft_agents.hosting.core.authorization import (
 from bot.channels.teams import activity as teams
 from bot.channels.teams.cards import reply_activity
 from bot.channels.teams.connector import ConnectorSender, TeamsCourier, TokenSource
+from bot.channels.teams.endpoint import PickupCheck
 from bot.channels.teams.signingkeys import SigningKeySet, SigningKeysUnavailableError
 from bot.settings import Settings
 from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
+from dialogs.intake import PICKUP_NODE
 from dialogs.session import SessionStore
 from dialogs.turn import Reply, Turn
 
@@ -188,10 +190,16 @@ class TeamsEndpoint:
     Framework adapter)."""
 
     def __init__(
-        self, conversation: Conversation, settings: Settings, *, sessions: SessionStore
+        self,
+        conversation: Conversation,
+        settings: Settings,
+        *,
+        sessions: SessionStore,
+        pickups: PickupCheck | None = None,
     ) -> None:
         self._conversation = conversation
         self._sessions = sessions
+        self._pickups = pickups
         self._local = not settings.app_id
         self._adapter = CloudAdapter(channel_service_client_factory=_NoClients())
         # The SDK's default error handler prints the traceback and sends the exception's text
@@ -299,8 +307,13 @@ class TeamsEndpoint:
         if turn is None:
             return
         expect_replies = body.get("deliveryMode") == "expectReplies"
-        replies = await self._with_typing(
-            body, self._conversation.handle(turn), typing=not expect_replies
+        refusal = self._pickup_refusal(turn, body)
+        replies = (
+            [Reply(refusal, kind="warning")]
+            if refusal is not None
+            else await self._with_typing(
+                body, self._conversation.handle(turn), typing=not expect_replies
+            )
         )
         payloads = [reply_activity(r) for r in replies]
         if expect_replies:
@@ -308,6 +321,13 @@ class TeamsEndpoint:
                 await context.send_activities([Activity.model_validate(p) for p in payloads])
         elif payloads:
             await self._sender.send(body, payloads)
+
+    def _pickup_refusal(self, turn: Turn, body: dict[str, Any]) -> str | None:
+        """An "Ik pak dit op" press that is expired or outside the partner's intake chat."""
+        if self._pickups is None or turn.payload is None or turn.payload.node != PICKUP_NODE:
+            return None
+        place = body["conversation"]["id"]
+        return self._pickups.refusal(turn.payload.choice, channel=teams.CHANNEL, place=place)
 
     async def _turn(self, body: dict[str, Any]) -> Turn | None:
         if body["type"] == ActivityTypes.message:

@@ -1,4 +1,8 @@
-"""Teams over real HTTP: the aiohttp app, recorded Teams activities, a local fake Bot Connector."""
+"""Teams over real HTTP: the aiohttp app, recorded Teams activities, a local fake Bot Connector.
+
+Every test here runs on both Teams adapters (``VERBIND_TEAMS_SDK=botbuilder`` and ``agents``):
+build the app from the ``client`` or ``teams_settings`` fixture, not from ``Settings()``. Tests in
+other modules opt in with ``@both_teams_sdks`` and a ``teams_sdk`` argument."""
 
 from __future__ import annotations
 

@@ -91,8 +91,9 @@ async def stop(instances: list[Instance]) -> None:
 async def visitor(
     http: aiohttp.ClientSession, urls: list[str], deadline: float, latencies: list[float]
 ) -> None:
-    """Walk the afwegingskader to one outcome after another, alternating instances."""
-    cookie = {"Cookie": f"{COOKIE_NAME}={secrets.token_urlsafe(32)}"}
+    """Walk the afwegingskader to one outcome after another, alternating instances, with the
+    cookie the first answer issued."""
+    cookie: dict[str, str] = {}
     paths = list(AFWEGINGSKADER)
     turn = 0
 
@@ -103,6 +104,8 @@ async def visitor(
         url = urls[turn % len(urls)] + TURN_PATH
         async with http.post(url, json=body, headers=cookie) as response:
             assert response.status == 200, response.status
+            if COOKIE_NAME in response.cookies:
+                cookie["Cookie"] = f"{COOKIE_NAME}={response.cookies[COOKIE_NAME].value}"
             replies: list[dict[str, Any]] = (await response.json())["replies"]
         latencies.append(time.perf_counter() - started)
         return replies

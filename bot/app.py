@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import logging
 from collections.abc import AsyncIterator, Callable
 
@@ -13,16 +12,17 @@ from aiohttp.abc import AbstractAccessLogger
 
 from bot.channels.teams.endpoint import TeamsEndpoint
 from bot.channels.web.diagrams import mount_diagrams
-from bot.channels.web.page import TURN_PATH, mount_web
+from bot.channels.web.page import TRUSTED_PROXIES, TURN_PATH, mount_web
 from bot.intake.intakes import PICKUP_PATH
-from bot.intake.pickup import add_pickup_routes
+from bot.intake.pickup import PickupGate, add_pickup_routes
 from bot.outage import outage_middleware
+from bot.privatelog import SAFE, install_log_redaction
 from bot.reload import install_reload
 from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.storage.backends import ExpiringSessionStore, open_database, open_sessions
 from dialogs.conversation import Conversation
-from dialogs.session import StorageUnavailableError
+from dialogs.session import MemorySessionStore, StorageUnavailableError
 from knowledge.library import KnowledgeBase
 from knowledge.loader import load_knowledge
 
@@ -37,22 +37,38 @@ _log = logging.getLogger("verbind.app")
 
 
 class AccessLog(AbstractAccessLogger):
-    """One line per request: method, path, status, size and time — never the query string,
-    which a client could fill with anything (``web.run_app(..., access_log_class=AccessLog)``)."""
+    """One line per request: method, route, status, size and time — never the query string or
+    the path as sent, which a client could fill with anything: the route's pattern, or ``-`` when
+    no route matched (``web.run_app(..., access_log_class=AccessLog)``)."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         self.logger.info(
             "%s %s %d %d %.1fms",
-            request.method,
-            request.rel_url.path,
+            request.method if request.method in _METHODS else "-",
+            _route(request),
             response.status,
             response.body_length,
             time * 1000,
+            extra=SAFE,
         )
 
     @property
     def enabled(self) -> bool:
         return self.logger.isEnabledFor(logging.INFO)
+
+
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
+
+
+def _route(request: web.BaseRequest) -> str:
+    """The matched route's pattern; ``-`` for a request no route saw (a malformed one)."""
+    if not isinstance(request, web.Request):
+        return "-"
+    try:
+        resource = request.match_info.route.resource
+    except AssertionError:  # aiohttp asserts when routing never ran
+        return "-"
+    return resource.canonical if resource is not None else "-"
 
 
 def _purging(
@@ -65,9 +81,7 @@ def _purging(
             while True:
                 await asyncio.sleep(every)
                 try:
-                    purged = sessions.purge()
-                    if inspect.isawaitable(purged):
-                        await purged
+                    await sessions.purge()
                 except StorageUnavailableError:
                     _log.warning("session purge skipped: storage unavailable")
 
@@ -93,27 +107,40 @@ def _storage(services: Services) -> Callable[[web.Application], AsyncIterator[No
 
 
 def _teams_endpoint(
-    settings: Settings, conversation: Conversation, sessions: ExpiringSessionStore
+    settings: Settings,
+    conversation: Conversation,
+    sessions: ExpiringSessionStore,
+    pickups: PickupGate,
 ) -> TeamsEndpoint:
     """The Teams adapter ``VERBIND_TEAMS_SDK`` names; only that SDK is imported."""
     if settings.teams_sdk == "agents":
         from bot.channels.teams.agents_adapter import TeamsEndpoint as AgentsEndpoint
 
-        return AgentsEndpoint(conversation, settings, sessions=sessions)
+        return AgentsEndpoint(conversation, settings, sessions=sessions, pickups=pickups)
     from bot.channels.teams.botbuilder_adapter import TeamsEndpoint as BotFrameworkEndpoint
 
-    return BotFrameworkEndpoint(conversation, settings)
+    return BotFrameworkEndpoint(conversation, settings, sessions=sessions, pickups=pickups)
 
 
 async def healthz(request: web.Request) -> web.Response:
     """Liveness and the content version in force."""
     conversation = request.app[CONVERSATION]
-    return web.json_response({"status": "ok", "content": conversation.knowledge.meta.version})
+    sessions = request.app[SESSIONS]
+    body: dict[str, object] = {"status": "ok", "content": conversation.knowledge.meta.version}
+    if isinstance(sessions, MemorySessionStore):
+        # Only the embedded store is counted here: a count in PostgreSQL is a query per probe.
+        body["sessions"] = {
+            "count": len(sessions),
+            "cap": sessions.max_sessions,
+            "evicted": sessions.evicted,
+        }
+    return web.json_response(body)
 
 
 def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) -> web.Application:
     """The HTTP app: ``/healthz``, ``/api/messages`` (Teams), ``/slack/events`` when configured,
     and the local web chat page at ``/`` (``VERBIND_WEB_PAGE``)."""
+    install_log_redaction()
     loaded = knowledge if knowledge is not None else load_knowledge(settings.content_dir)
     database = open_database(settings)
     sessions = open_sessions(settings, database)
@@ -128,18 +155,26 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     app[SESSIONS] = sessions
     app.cleanup_ctx.append(_storage(services))
     app.cleanup_ctx.append(_purging(sessions, every=settings.session_purge_seconds))
-    teams = _teams_endpoint(settings, conversation, sessions)
+    teams = _teams_endpoint(settings, conversation, sessions, services.pickups)
     services.intakes.add_courier("teams", teams.courier)
     install_reload(app, conversation, settings.content_dir)
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/api/messages", teams.handle)
-    add_pickup_routes(app, conversation)
+    add_pickup_routes(app, conversation, services.pickups)
     app.on_startup.append(teams.start)
     app.on_cleanup.append(teams.stop)
-    mount_web(app, conversation=conversation, settings=settings)
+    app[TRUSTED_PROXIES] = settings.trusted_proxies
+    mount_web(app, conversation=conversation, settings=settings, secret=services.secret)
     mount_diagrams(app, conversation=conversation, settings=settings)
     if settings.slack_enabled:
         from bot.channels.slack.bolt import mount_slack
 
-        mount_slack(app, settings=settings, conversation=conversation, intakes=services.intakes)
+        mount_slack(
+            app,
+            settings=settings,
+            conversation=conversation,
+            intakes=services.intakes,
+            pickups=services.pickups,
+            database=database,
+        )
     return app

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.intake.intakes import ChannelNotifier, Intakes, WebhookCourier, load_intakes
+from bot.intake.pickup import PickupGate
 from bot.settings import Settings
 from bot.storage.backends import Register, open_register, register_key
 from dialogs.conversation import Conversation
@@ -26,6 +27,10 @@ class Services:
     register: Register
     intakes: Intakes
     webhook: WebhookCourier
+    pickups: PickupGate
+    """Checks pick-up links and buttons before the conversation records them."""
+    secret: bytes
+    """The register key: what sealed tokens and cookies derive their keys from."""
     database: Database | None = None
     """The shared PostgreSQL pool, when the deployment has one."""
 
@@ -54,15 +59,17 @@ def build_services(
     ValueError for a bad register key. With ``database``, call :meth:`Services.open` first."""
     targets = load_intakes(settings.intakes_file, knowledge) if settings.intakes_file else ()
     intakes = Intakes(targets)
-    webhook = WebhookCourier(public_url=settings.public_url)
+    webhook = WebhookCourier(public_url=settings.public_url, timeout=settings.send_timeout_seconds)
     intakes.add_courier("webhook", webhook)
     register = open_register(settings, database)
+    key = register_key(settings)
     conversation = Conversation(
         knowledge,
         sessions=sessions,
         register=register,
         intakes=intakes,
         notifier=ChannelNotifier(intakes),
-        key=register_key(settings),
+        key=key,
     )
-    return Services(conversation, register, intakes, webhook, database)
+    pickups = PickupGate(key, max_age_days=settings.pickup_days, intakes=intakes)
+    return Services(conversation, register, intakes, webhook, pickups, key, database)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Literal
 
-from dialogs.session import DEFAULT_IDLE_SECONDS
+from dialogs.session import DEFAULT_IDLE_SECONDS, DEFAULT_MAX_SESSIONS
 from knowledge.loader import DEFAULT_CONTENT
 
 __all__ = ["TEAMS_SDKS", "WEB_PAGE_MODES", "Settings", "TeamsSdk", "WebPageMode"]
@@ -29,6 +30,8 @@ class Settings:
     data_dir: Path = Path("var")
     session_idle_seconds: float = DEFAULT_IDLE_SECONDS
     session_purge_seconds: float = 300.0
+    max_memory_sessions: int = DEFAULT_MAX_SESSIONS
+    """In-memory sessions kept at most; the least recently used goes first (``/healthz``)."""
     host: str = "127.0.0.1"
     port: int = 3978
     max_body_bytes: int = 256 * 1024
@@ -45,17 +48,28 @@ class Settings:
     slack_api_url: str = "https://slack.com/api/"
     """The Slack Web API base URL (tests point it at a local fake)."""
     register_key: str = ""
-    """Hex HMAC key of the consultation register; empty: ``register.key`` in the data dir."""
+    """Hex HMAC key of the consultation register; empty: ``register_key_file``."""
+    register_key_file: Path | None = None
+    """A file holding the hex key, best outside the data dir; None: ``register.key`` in it."""
+    register_head_file: Path | None = None
+    """Where each append writes the register's head mark; None: ``register.head`` in the data
+    dir. Put it on other storage (or let the log carry it) to catch a register cut short."""
     register_retention: str = "24m"
     """How long register records are kept (``verbind register purge``), in months."""
     intakes_file: Path | None = None
     """YAML file naming each partner's intake (Teams/Slack channel or webhook)."""
+    pickup_days: float = 7.0
+    """How long a pick-up link or button works after the request was sent, in days."""
     public_url: str = ""
     """The server's public https address, for pick-up links in webhook requests."""
     web_page: WebPageMode = "auto"
     """The local web chat page: auto (this machine only), on (everyone) or off."""
     database_url: str = ""
     """PostgreSQL for sessions and the register (shared by instances); empty: embedded."""
+    web_cookie_key: str = ""
+    """Hex key that seals the web page's cookie; empty: derived from the register key."""
+    trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
+    """Addresses of reverse proxies in front of Verbind: their requests are never "local"."""
     allow_unauthenticated: bool = False
     """``VERBIND_ALLOW_UNAUTHENTICATED=1``: serve on a network address without MicrosoftAppId
     (local mode then still answers only requests from this machine)."""
@@ -67,6 +81,10 @@ class Settings:
     """How long posting a reply to the Bot Connector or an intake webhook may take."""
     slack_api_timeout_seconds: float = 10.0
     """How long one Slack Web API call may take."""
+    db_pool_timeout_seconds: float = 3.0
+    """How long a request waits for a pooled PostgreSQL connection before it is answered 503."""
+    db_connect_timeout_seconds: float = 5.0
+    """How long connecting to PostgreSQL may take."""
 
     @property
     def slack_enabled(self) -> bool:
@@ -83,6 +101,7 @@ class Settings:
             session_idle_seconds=float(
                 values.get("VERBIND_SESSION_IDLE_SECONDS", DEFAULT_IDLE_SECONDS)
             ),
+            max_memory_sessions=int(values.get("VERBIND_MAX_SESSIONS", str(DEFAULT_MAX_SESSIONS))),
             host=values.get("VERBIND_HOST", "127.0.0.1"),
             port=int(values.get("VERBIND_PORT", "3978")),
             app_id=_credential(values, "MicrosoftAppId", "CLIENTID"),
@@ -94,14 +113,33 @@ class Settings:
             slack_signing_secret=values.get("SLACK_SIGNING_SECRET", ""),
             slack_api_url=values.get("SLACK_API_URL", "https://slack.com/api/"),
             register_key=values.get("VERBIND_REGISTER_KEY", ""),
+            register_key_file=_path(values.get("VERBIND_REGISTER_KEY_FILE")),
+            register_head_file=_path(values.get("VERBIND_REGISTER_HEAD_FILE")),
             register_retention=values.get("VERBIND_REGISTER_RETENTION", "24m"),
-            intakes_file=Path(values["VERBIND_INTAKES"]) if values.get("VERBIND_INTAKES") else None,
+            intakes_file=_path(values.get("VERBIND_INTAKES")),
             public_url=values.get("VERBIND_PUBLIC_URL", "").rstrip("/"),
+            pickup_days=float(values.get("VERBIND_PICKUP_DAYS", "7")),
             web_page=_web_page_mode(values.get("VERBIND_WEB_PAGE", "auto")),
             database_url=values.get("VERBIND_DATABASE_URL", "").strip(),
+            web_cookie_key=values.get("VERBIND_WEB_COOKIE_KEY", "").strip(),
+            trusted_proxies=_networks(values.get("VERBIND_TRUSTED_PROXIES", "")),
             allow_unauthenticated=values.get("VERBIND_ALLOW_UNAUTHENTICATED", "") == "1",
             teams_openid_metadata_url=values.get("VERBIND_TEAMS_OPENID_METADATA_URL", ""),
         )
+
+
+def _networks(value: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """``VERBIND_TRUSTED_PROXIES``: addresses or networks, separated by commas or spaces."""
+    try:
+        return tuple(ip_network(part, strict=False) for part in value.replace(",", " ").split())
+    except ValueError:
+        raise ValueError(
+            f"VERBIND_TRUSTED_PROXIES moet adressen of netwerken bevatten, niet {value!r}"
+        ) from None
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
 
 
 def _web_page_mode(value: str) -> WebPageMode:

@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import json
+import time
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
@@ -25,6 +26,7 @@ __all__ = [
     "Notifier",
     "Pickup",
     "open_pickup",
+    "read_pickup",
     "request_reply",
     "seal_pickup",
 ]
@@ -97,22 +99,32 @@ class NoIntakes:
         raise IntakeUnavailableError(request.partner)
 
 
-def seal_pickup(pickup: Pickup, key: bytes) -> str:
-    """``pickup`` as a URL-safe token with an HMAC."""
-    body = base64.urlsafe_b64encode(json.dumps(asdict(pickup)).encode()).decode().rstrip("=")
+def seal_pickup(pickup: Pickup, key: bytes, *, issued: float | None = None) -> str:
+    """``pickup`` as a URL-safe token with an HMAC, stamped with the moment it was sealed
+    (``issued``, Unix seconds; now when None) so a link can expire."""
+    data = {**asdict(pickup), "iat": int(time.time() if issued is None else issued)}
+    body = base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
     return f"{body}.{_mac(body, key)}"
 
 
-def open_pickup(token: str, key: bytes) -> Pickup | None:
-    """The pickup sealed in ``token``, or None when it is malformed or forged."""
+def read_pickup(token: str, key: bytes) -> tuple[Pickup, float] | None:
+    """The pickup sealed in ``token`` and when it was sealed (Unix seconds; 0 for a token from
+    before stamps, which counts as long expired), or None when it is malformed or forged."""
     body, _, mac = token.partition(".")
     if not body or not hmac.compare_digest(mac.encode(), _mac(body, key).encode()):
         return None
     try:
         data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-        return Pickup(**data)
+        issued = data.pop("iat", 0) if isinstance(data, dict) else 0
+        return Pickup(**data), float(issued)
     except (ValueError, TypeError):
         return None
+
+
+def open_pickup(token: str, key: bytes) -> Pickup | None:
+    """The pickup sealed in ``token``, or None when it is malformed or forged."""
+    sealed = read_pickup(token, key)
+    return None if sealed is None else sealed[0]
 
 
 def _mac(body: str, key: bytes) -> str:

@@ -6,6 +6,7 @@ import json
 import re
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -13,6 +14,7 @@ from typing import Any, Protocol
 
 __all__ = [
     "DEFAULT_IDLE_SECONDS",
+    "DEFAULT_MAX_SESSIONS",
     "MemorySessionStore",
     "Offer",
     "Session",
@@ -23,6 +25,8 @@ __all__ = [
 ]
 
 DEFAULT_IDLE_SECONDS = 30 * 60
+DEFAULT_MAX_SESSIONS = 20_000
+"""Memory sessions kept at most (a few KiB each); beyond it the least recently used goes."""
 
 _FACT = re.compile(r"^[a-z0-9][a-z0-9:_-]{0,63}$")
 """Facts are ids (a profession, a chosen kind), never free text: the pattern enforces it."""
@@ -146,11 +150,19 @@ class SessionStore(Protocol):
 
 @dataclass
 class MemorySessionStore:
-    """In-memory sessions as JSON documents with etags; idle sessions expire."""
+    """In-memory sessions as JSON documents with etags; idle sessions expire.
+
+    At most ``max_sessions`` are kept: saving one more drops the least recently used (loaded or
+    saved) session, so a flood of new conversations costs bounded memory; ``evicted`` counts
+    them. An evicted conversation starts again at the menu, as after the idle time."""
 
     idle_seconds: float = DEFAULT_IDLE_SECONDS
     clock: Callable[[], float] = time.time
-    _items: dict[str, tuple[str, str, float]] = field(default_factory=dict, repr=False)
+    max_sessions: int = DEFAULT_MAX_SESSIONS
+    evicted: int = 0
+    _items: OrderedDict[str, tuple[str, str, float]] = field(
+        default_factory=OrderedDict, repr=False
+    )
 
     async def load(self, key: str) -> StoredSession | None:
         item = self._items.get(key)
@@ -160,6 +172,7 @@ class MemorySessionStore:
         if self.clock() - saved > self.idle_seconds:
             del self._items[key]
             return None
+        self._items.move_to_end(key)
         return StoredSession(Session.from_json(document), etag)
 
     async def save(self, key: str, session: Session, *, etag: str | None) -> str:
@@ -168,18 +181,26 @@ class MemorySessionStore:
             raise SessionConflictError(key)
         new_etag = uuid.uuid4().hex
         self._items[key] = (session.to_json(), new_etag, self.clock())
+        self._items.move_to_end(key)
+        while len(self._items) > max(1, self.max_sessions):
+            self._items.popitem(last=False)
+            self.evicted += 1
         return new_etag
 
     async def delete(self, key: str) -> None:
         self._items.pop(key, None)
 
-    def purge(self) -> int:
+    async def purge(self) -> int:
         """Drop every expired session; returns how many were dropped."""
         now = self.clock()
         expired = [k for k, (_, _, saved) in self._items.items() if now - saved > self.idle_seconds]
         for key in expired:
             del self._items[key]
         return len(expired)
+
+    async def count(self) -> int:
+        """How many sessions are held (expired ones not yet purged included)."""
+        return len(self._items)
 
     def __len__(self) -> int:
         return len(self._items)

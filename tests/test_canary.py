@@ -24,6 +24,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.app import SESSIONS, AccessLog, create_app
 from bot.channels.web.page import TURN_PATH
 from bot.intake.intakes import PICKUP_PATH
+from bot.settings import Settings
 from bot.storage.backends import open_register
 from dialogs.pii import find_pii
 from knowledge import KnowledgeBase
@@ -350,6 +351,46 @@ async def test_canary_client_data_leaves_no_trace(
     assert "GET /intake/opgepakt 200" in " ".join(access), "requests were logged, without query"
     for record in caplog.records:
         assert_no_canary(f"log {record.name}", record.getMessage())
+    assert_no_canary("captured log", caplog.text)
+
+
+MALFORMED = (
+    f"GET /?bsn={BSN}&x={'a' * 9000} HTTP/1.1\r\nHost: x\r\n\r\n".encode(),
+    f"GE\x01T /{BSN} HTTP/1.1\r\n\r\n".encode(),
+    f"GET /{BSN} HTTP/1.1\r\nHost: x\r\nX-Naam: {NAME}\x01\r\n\r\n".encode(),
+    f"GET /{BSN} HTTP/1.1\r\nHost: x\r\nX-Naam: {NAME}{'a' * 9000}\r\n\r\n".encode(),
+    f"GET /{BSN}?geboren={BIRTH} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode(),
+    f"POST /api/messages?tel={PHONE} HTTP/1.1\r\nHost: x\r\nContent-Length: zz\r\n\r\n".encode(),
+    f"GET /web/turn HTTP/9.9 {BSN}\r\n\r\n".encode(),
+    f"GET /healthz HTTP/1.1\r\nHost: {BSN}\r\nTransfer-Encoding: x{NAME}\r\n\r\n".encode(),
+)
+"""Raw requests aiohttp cannot parse, or routes nobody serves, each carrying a canary."""
+
+
+async def test_canary_in_malformed_http_leaves_no_trace(
+    shipped: KnowledgeBase, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Bad request lines, oversized lines and bad headers holding client data, sent over a raw
+    socket: every log record at DEBUG (aiohttp's own loggers included) is free of them."""
+    caplog.set_level(logging.DEBUG)
+    server = TestServer(create_app(Settings(), knowledge=shipped))
+    await server.start_server(access_log_class=AccessLog)
+    try:
+        for raw in MALFORMED:
+            reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+            writer.write(raw)
+            await writer.drain()
+            answer = await reader.read(64)
+            assert answer.startswith(b"HTTP/1."), answer
+            assert int(answer.split()[1]) < 500, answer
+            writer.close()
+            await writer.wait_closed()
+    finally:
+        await server.close()
+    assert any(r.name.startswith("aiohttp") for r in caplog.records), "aiohttp's log was seen"
+    for record in caplog.records:
+        assert_no_canary(f"log {record.name}", record.getMessage())
+        assert not record.exc_info, record.name
     assert_no_canary("captured log", caplog.text)
 
 

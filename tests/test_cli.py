@@ -152,3 +152,54 @@ def test_check_without_details_points_to_them() -> None:
     assert not re.search(r"\.yaml:\d+: .*te bevestigen", result.stdout)
     assert "verbind check --details" in result.stdout
     assert "0 onderdelen over de herziendatum" in result.stdout
+
+
+def _serve_env(**more: str) -> dict[str, str]:
+    """This process's environment without settings that change `verbind serve`, plus ``more``."""
+    import os
+
+    from tests.serving import FOREIGN_SETTINGS
+
+    env = {k: v for k, v in os.environ.items() if k not in FOREIGN_SETTINGS}
+    env.pop("VERBIND_ALLOW_UNAUTHENTICATED", None)
+    return {**env, **more}
+
+
+def test_serve_on_a_network_address_without_app_id_refuses(tmp_path: Path) -> None:
+    """`serve --host 0.0.0.0` without MicrosoftAppId exits non-zero with one Dutch line."""
+    from tests.serving import free_port
+
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "serve", "--host", "0.0.0.0", "--port", str(free_port())],
+        env=_serve_env(VERBIND_DATA_DIR=str(tmp_path)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 3
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "MicrosoftAppId" in lines[0]
+    assert "VERBIND_ALLOW_UNAUTHENTICATED=1" in lines[0]
+
+
+def test_serve_override_starts_on_a_network_address(tmp_path: Path) -> None:
+    """With VERBIND_ALLOW_UNAUTHENTICATED=1 the server starts on 0.0.0.0 and answers."""
+    from tests.serving import free_port, wait_until_healthy
+
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = _serve_env(VERBIND_DATA_DIR=str(tmp_path), VERBIND_ALLOW_UNAUTHENTICATED="1")
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve", "--host", "0.0.0.0", "--port", str(port)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until_healthy(process, port, log)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

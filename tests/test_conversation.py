@@ -239,7 +239,7 @@ async def test_idle_session_expires(examples: KnowledgeBase, make_chat: MakeChat
     now[0] += 31 * 60
     await chat.say("ja")
     assert chat.replies[-1].text != "It is so."
-    assert store.purge() == 0
+    assert await store.purge() == 0
 
 
 async def test_concurrent_save_is_a_conflict(examples: KnowledgeBase, make_chat: MakeChat) -> None:

@@ -7,18 +7,15 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from aiohttp import ClientTimeout, web
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import create_app
-from bot.channels.slack import bolt as slack
-from bot.channels.teams import botbuilder_adapter as teams
-from bot.intake import intakes
 from bot.intake.intakes import IntakeTarget, WebhookCourier
 from bot.settings import TEAMS_SDKS, Settings
 from dialogs.intake import ConsultationRequest, IntakeUnavailableError
@@ -31,7 +28,7 @@ JSON = {"Content-Type": "application/json"}
 FORM = "application/x-www-form-urlencoded"
 TOO_BIG = b"{" + b" " * (300 * 1024) + b"}"
 DEEP = b"[" * 100_000 + b"]" * 100_000
-SHORT = ClientTimeout(total=0.2)
+SHORT_SECONDS = 0.2
 
 
 @dataclass(frozen=True)
@@ -245,14 +242,12 @@ async def test_slow_bot_connector_gets_502_not_a_hang(
     teams_sdk: str,
     aiohttp_client: ClientFactory,
     aiohttp_server: ServerFactory,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A Bot Connector that never answers makes the turn end with 502 once the timeout passes."""
-    monkeypatch.setattr(teams, "SEND_TIMEOUT", SHORT)
     fake = web.Application()
     fake.router.add_post("/v3/conversations/{conversation}/activities/{activity}", never_answers)
     server = await aiohttp_server(fake)
-    settings = Settings(teams_sdk=teams_sdk, send_timeout_seconds=SHORT.total)
+    settings = Settings(teams_sdk=teams_sdk, send_timeout_seconds=SHORT_SECONDS)
     client = await aiohttp_client(create_app(settings))
     response = await client.post(
         "/api/messages", json=activity("message", serviceUrl=str(server.make_url("/")))
@@ -260,15 +255,12 @@ async def test_slow_bot_connector_gets_502_not_a_hang(
     assert response.status == 502
 
 
-async def test_slow_webhook_is_an_unavailable_intake(
-    aiohttp_server: ServerFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_slow_webhook_is_an_unavailable_intake(aiohttp_server: ServerFactory) -> None:
     """A webhook that never answers is a failed delivery (the user is told), not a hung turn."""
-    monkeypatch.setattr(intakes, "WEBHOOK_TIMEOUT", SHORT)
     fake = web.Application()
     fake.router.add_post("/intake", never_answers)
     server = await aiohttp_server(fake)
-    courier = WebhookCourier(public_url="")
+    courier = WebhookCourier(public_url="", timeout=SHORT_SECONDS)
     target = IntakeTarget("save", "webhook", {"url": str(server.make_url("/intake"))})
     request = ConsultationRequest("VB-1", "save", "SAVE", "Geen haast", None, "x", "t", "p")
     try:
@@ -281,16 +273,14 @@ async def test_slow_webhook_is_an_unavailable_intake(
 async def test_slow_slack_web_api_is_logged_not_hung(
     aiohttp_server: ServerFactory,
     aiohttp_client: ClientFactory,
-    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A Slack Web API that never answers ends the turn with a warning once the timeout passes."""
-    monkeypatch.setattr(slack, "WEB_API_TIMEOUT", SHORT.total)
     fake = web.Application()
     fake.router.add_post("/api/auth.test", FakeSlack().auth_test)
     fake.router.add_post("/api/chat.postMessage", never_answers)
     server = await aiohttp_server(fake)
-    settings = slack_settings(server)
+    settings = replace(slack_settings(server), slack_api_timeout_seconds=SHORT_SECONDS)
     client = await aiohttp_client(create_app(settings))
     body = event("message", "EvSlow", channel="D1", channel_type="im", text="help")
     response = await client.post("/slack/events", data=body, headers=signed(body))

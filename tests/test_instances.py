@@ -11,7 +11,6 @@ import hmac
 import json
 import os
 import re
-import secrets
 import subprocess
 import sys
 import time
@@ -119,19 +118,21 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 
 @dataclass
 class Visitor:
-    """One person on the web page: a fixed cookie, whichever instance answers."""
+    """One person on the web page: the cookie the first answer issued, whichever instance
+    answers."""
 
     http: aiohttp.ClientSession
-    cookie: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    cookie: str = ""
     replies: list[dict[str, Any]] = field(default_factory=list)
 
     async def send(self, server: Server, body: dict[str, Any]) -> aiohttp.ClientResponse:
-        """POST one turn; keeps the replies of a 200."""
+        """POST one turn; keeps the replies of a 200 and a cookie the server issued."""
+        headers = {"Cookie": f"{COOKIE_NAME}={self.cookie}"} if self.cookie else {}
         async with self.http.post(
-            f"{server.url}{TURN_PATH}",
-            json=body,
-            headers={"Cookie": f"{COOKIE_NAME}={self.cookie}"},
+            f"{server.url}{TURN_PATH}", json=body, headers=headers
         ) as response:
+            if COOKIE_NAME in response.cookies:
+                self.cookie = response.cookies[COOKIE_NAME].value
             if response.status == 200:
                 self.replies = (await response.json())["replies"]
             else:

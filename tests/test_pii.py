@@ -65,3 +65,79 @@ def test_explanation_names_what_to_remove_and_not_the_text() -> None:
     assert "een BSN en een (geboorte)datum" in message
     assert "111222333" not in message
     assert "12-03-2019" not in message
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("rekening NL91ABNA0417164300 van de moeder", {"iban"}),
+        ("rekening NL91ABNA0417164300 van de moeder, bel 06-12345678", {"iban", "telefoon"}),
+        ("nl91abna0417164300 en verder niets", {"iban"}),
+        ("IBAN NL91 ABNA 0417 1643 00 bsn 111222333", {"iban", "bsn"}),
+        ("woont Dorpsstraat 12 sinds kort", {"adres"}),
+        ("Kerkstraat 3a, moeder Sanne de Vries", {"adres", "naam"}),
+        ("Van Asch van Wijckstraat 15-2 bovenwoning", {"adres"}),
+        ("postcode 3511 AB, verder onbekend", {"adres"}),
+        ("het gaat om moeder Sanne de Vries, 06 1234 5678", {"naam", "telefoon"}),
+        ("cliënt Sanne is 8 jaar", {"naam"}),
+        ("de dochter heet Fatima en zit op school", {"naam"}),
+        ("zoon, Daan, valt op school", {"naam"}),
+        ("client: Mo", {"naam"}),
+        ("vader is Piet", {"naam"}),
+        ("bel 030 123 45 67 of mail a@b.nl", {"telefoon", "email"}),
+        ("0031612345678", {"telefoon"}),
+    ],
+)
+def test_each_kind_is_found_in_any_position_without_hiding_another(
+    text: str, kinds: set[str]
+) -> None:
+    """Each kind is found wherever it stands, and one finding never hides the next."""
+    assert {hit.kind for hit in find_pii(text)} == kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "de moeder heeft een verslaving en de vader is onbekend",
+        "kind van 4 uit Zeist, wat nu?",
+        "moeder belde Veilig Thuis al",
+        "de straat is onveilig voor het kind",
+        "in 2019 en 2020 al eerder gemeld",
+        "NL91ABNA0417164301 is geen geldig rekeningnummer",
+        "stap 3 van 5",
+        "vraag 12345",
+        "naam van de school weet ik niet",
+    ],
+)
+def test_near_misses_are_not_client_data(text: str) -> None:
+    """Words near a pattern (kin without a name, a year, an invalid IBAN) are not refused."""
+    assert find_pii(text) == ()
+
+
+def test_findings_gives_dutch_labels() -> None:
+    """``findings`` names the kinds in Dutch, for a reminder in chat; nothing when clean."""
+    from dialogs.pii import findings
+
+    assert findings("bsn 111222333, moeder Sanne") == ("BSN", "naam")
+    assert findings("wat moet ik doen?") == ()
+
+
+def test_the_form_promises_what_the_guard_checks() -> None:
+    """Every kind the consultation form asks to leave out is a kind the guard refuses."""
+    from dialogs import consultation
+    from dialogs.pii import PROMISE
+
+    promised = {
+        "namen": "moeder Sanne",
+        "geboortedata": "geboren 12-03-2019",
+        "BSN": "111222333",
+        "adres": "Dorpsstraat 12",
+        "telefoonnummer": "06-12345678",
+        "e-mailadres": "a@b.nl",
+        "rekeningnummer": "NL91ABNA0417164300",
+    }
+    form = consultation._ASK_FORM
+    for word, example in promised.items():
+        if word in form or word in PROMISE:
+            assert find_pii(example), word
+    assert all(word in PROMISE for word in promised)

@@ -69,6 +69,10 @@ class Backend:
         """A register on this back-end's storage."""
         raise NotImplementedError
 
+    def open_with_head(self, head: Path) -> Register:
+        """A register that keeps its head mark in ``head``."""
+        raise NotImplementedError
+
     def tamper(self, *statements: str) -> None:
         """Change the stored rows as someone with database access could (trigger disabled)."""
         raise NotImplementedError
@@ -97,6 +101,9 @@ class SqliteBackend(Backend):
     def open(self, key: bytes = KEY) -> Register:
         return SqliteRegister(self.path, key=key)
 
+    def open_with_head(self, head: Path) -> Register:
+        return SqliteRegister(self.path, key=KEY, head=head)
+
     def env(self) -> dict[str, str]:
         return {"VERBIND_DATA_DIR": str(self.path.parent), "VERBIND_REGISTER_KEY": KEY.hex()}
 
@@ -123,15 +130,23 @@ class PostgresBackend(Backend):
 
     name = "postgres"
 
-    def __init__(self, dsn: str) -> None:
+    def __init__(self, dsn: str, data_dir: Path) -> None:
         self.dsn = dsn
+        self.data_dir = data_dir
         migrate(dsn)
 
     def open(self, key: bytes = KEY) -> Register:
         return PostgresRegister(self.dsn, key=key)
 
+    def open_with_head(self, head: Path) -> Register:
+        return PostgresRegister(self.dsn, key=KEY, head=head)
+
     def env(self) -> dict[str, str]:
-        return {"VERBIND_DATABASE_URL": self.dsn, "VERBIND_REGISTER_KEY": KEY.hex()}
+        return {
+            "VERBIND_DATABASE_URL": self.dsn,
+            "VERBIND_REGISTER_KEY": KEY.hex(),
+            "VERBIND_DATA_DIR": str(self.data_dir),
+        }
 
     def tamper(self, *statements: str) -> None:
         with psycopg.connect(self.dsn) as db:
@@ -162,7 +177,7 @@ class PostgresBackend(Backend):
                 for row in db.execute(
                     "SELECT table_name FROM information_schema.tables "
                     "WHERE table_schema = 'public' AND table_name NOT IN "
-                    "('sessions', 'schema_version')"
+                    "('sessions', 'schema_version', 'slack_requests')"
                 )
             }
         return columns, tables
@@ -173,7 +188,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
     """Each register back-end in turn (PostgreSQL: a fresh database)."""
     if request.param == "sqlite":
         return SqliteBackend(tmp_path / REGISTER_FILE)
-    return PostgresBackend(request.getfixturevalue("pg_dsn"))
+    return PostgresBackend(request.getfixturevalue("pg_dsn"), tmp_path)
 
 
 @pytest.fixture
@@ -190,6 +205,7 @@ def tamper(path: Path, *statements: str) -> None:
     """Change the database behind the register's back, as someone with file access could."""
     with sqlite3.connect(path) as db:
         db.execute("DROP TRIGGER IF EXISTS consultations_append_only")
+        db.execute("DROP TRIGGER IF EXISTS consultations_no_delete")
         for statement in statements:
             db.execute(statement)
 
@@ -202,10 +218,12 @@ def test_record_fields_are_the_allow_list() -> None:
 def test_schema_columns_are_the_allow_list_plus_the_chain(
     register: Register, backend: Backend
 ) -> None:
-    """The database table has the allow-listed columns, a sequence number and the chain MACs."""
+    """The database table has the allow-listed columns, a sequence number and the chain MACs;
+    SQLite adds only the purge's permit (a sequence number)."""
     columns, tables = backend.layout()
     assert columns == ["seq", *ALLOWED, "prev_mac", "mac"]
-    assert tables == {"consultations", "register_anchor"}
+    permit = {"register_purge"} if backend.name == "sqlite" else set()
+    assert tables == {"consultations", "register_anchor", *permit}
 
 
 def test_record_rejects_values_outside_the_lists() -> None:
@@ -286,9 +304,40 @@ def test_rows_cannot_be_updated_through_sql(register: Register, backend: Backend
     assert backend.refuses("UPDATE consultations SET partner = 'save'")
 
 
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "DELETE FROM consultations",
+        "DELETE FROM consultations WHERE seq = 10",
+        "DELETE FROM consultations WHERE seq >= 9",
+    ],
+    ids=["all", "newest", "tail"],
+)
+def test_rows_cannot_be_deleted_through_sql(
+    register: Register, backend: Backend, statement: str
+) -> None:
+    """Every back-end refuses DELETE outside the purge, newest rows included."""
+    assert backend.refuses(statement)
+    assert register.verify().rows == 10
+
+
+def test_sqlite_refuses_delete_with_a_stale_permit(tmp_path: Path) -> None:
+    """A purge permit left behind (the purge withdraws it) would not let later deletes through:
+    the purge leaves none, so a plain DELETE after a purge is refused too."""
+    path = tmp_path / REGISTER_FILE
+    reg = SqliteRegister(path, key=KEY)
+    for n, month in enumerate(("2024-01", "2026-01")):
+        reg.append_now(record(time=f"{month}-10T09:{n:02d}Z"))
+    reg.purge("2025-01-01T00:00Z", event=record(kind="register", status="opgeschoond"))
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM register_purge").fetchone() == (0,)
+    assert SqliteBackend(path).refuses("DELETE FROM consultations")
+    reg.close()
+
+
 def test_postgres_refuses_delete_and_truncate_outside_a_purge(pg_dsn: str) -> None:
     """In PostgreSQL a plain DELETE or TRUNCATE is refused too; only the purge path deletes."""
-    backend = PostgresBackend(pg_dsn)
+    backend = PostgresBackend(pg_dsn, Path("unused"))
     reg = backend.open()
     reg.append_now(record(1))
     assert backend.refuses("DELETE FROM consultations")
@@ -313,6 +362,59 @@ def test_purge_drops_old_records_and_records_itself(backend: Backend) -> None:
     assert reg.verify().rows == 4
     assert reg.verify().ok
     reg.close()
+
+
+def test_cutting_the_newest_records_is_caught_by_the_head_file(
+    backend: Backend, tmp_path: Path
+) -> None:
+    """Each append writes the head mark outside the register; records cut off the end (which
+    leave an intact shorter chain) then fail verify, naming the missing record."""
+    head = tmp_path / "elsewhere" / "register.head"
+    reg = backend.open_with_head(head)
+    for n in range(5):
+        reg.append_now(record(n))
+    assert head.read_text(encoding="ascii").startswith("5:")
+    assert reg.verify().ok
+    backend.tamper("DELETE FROM consultations WHERE seq >= 4")
+    result = reg.verify()
+    assert not result.ok
+    assert "ingekort: record 5" in (result.problem or "")
+    reg.close()
+
+
+def test_a_noted_head_mark_is_checked(register: Register, backend: Backend) -> None:
+    """``verify(head=...)`` checks a mark noted earlier: present passes, cut or changed fails."""
+    from bot.storage.chain import HeadMark
+
+    result = register.verify()
+    mark = HeadMark(result.head_seq or 0, result.head_mac or "")
+    assert register.verify(head=HeadMark.parse(mark.short())).ok
+    register.append_now(record(11))
+    assert register.verify(head=mark).ok, "later records do not matter"
+    backend.tamper("DELETE FROM consultations WHERE seq >= 10")
+    assert "ingekort" in (register.verify(head=mark).problem or "")
+    other = HeadMark(9, "0123456789abcdef")
+    assert "wijkt af" in (register.verify(head=other).problem or "")
+
+
+def test_the_key_can_live_outside_the_data_dir(tmp_path: Path) -> None:
+    """VERBIND_REGISTER_KEY_FILE names a key file elsewhere; the data dir then holds no key,
+    and a missing or garbled key file is a settings error, never a new key."""
+    from bot.storage.backends import register_key
+
+    key_file = tmp_path / "secrets" / "verbind.key"
+    key_file.parent.mkdir()
+    key_file.write_text(KEY.hex() + "\n", encoding="ascii")
+    data_dir = tmp_path / "data"
+    env = {"VERBIND_DATA_DIR": str(data_dir), "VERBIND_REGISTER_KEY_FILE": str(key_file)}
+    assert register_key(Settings.from_env(env)) == KEY
+    assert not (data_dir / "register.key").exists()
+    key_file.write_text("geen sleutel", encoding="ascii")
+    with pytest.raises(ValueError, match="VERBIND_REGISTER_KEY_FILE"):
+        register_key(Settings.from_env(env))
+    key_file.unlink()
+    with pytest.raises(ValueError, match="niet leesbaar"):
+        register_key(Settings.from_env(env))
 
 
 def test_retention_counts_calendar_months() -> None:
@@ -353,7 +455,13 @@ def test_cli_verify_and_purge(
     assert "1 record(s)" in capsys.readouterr().out
     assert [r.status for r in reg.records()] == ["vastgelegd", "opgeschoond"]
     assert main(["register", "verify"]) == 0
+    mark = capsys.readouterr().out.split("--head ")[1].split(")")[0]
+    assert main(["register", "verify", "--head", mark]) == 0
+    assert main(["register", "verify", "--head", "kenmerk"]) == 2
     capsys.readouterr()
+    backend.tamper("DELETE FROM consultations WHERE seq = (SELECT max(seq) FROM consultations)")
+    assert main(["register", "verify"]) == 1, "the head file beside the register notices"
+    assert "ingekort" in capsys.readouterr().err
     backend.tamper("UPDATE consultations SET region = 'VT01'")
     assert main(["register", "verify"]) == 1
     assert "Register beschadigd" in capsys.readouterr().err

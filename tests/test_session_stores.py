@@ -46,12 +46,6 @@ async def store(
     await database.close()
 
 
-async def purge(store: ExpiringSessionStore) -> int:
-    """Purge, whether the store does it synchronously or not."""
-    result = store.purge()
-    return result if isinstance(result, int) else await result
-
-
 def at(tree: str, *answers: str) -> Session:
     """A session inside ``tree``."""
     return Session(tree_id=tree, answers=answers)
@@ -124,8 +118,8 @@ async def test_purge_drops_only_expired_sessions(store: ExpiringSessionStore, cl
     clock.now += IDLE / 2
     await store.save("new", at("b"), etag=None)
     clock.now += IDLE / 2 + 1
-    assert await purge(store) == 1
-    assert await purge(store) == 0
+    assert await store.purge() == 1
+    assert await store.purge() == 0
     assert await store.load("new") is not None
 
 
@@ -162,3 +156,19 @@ def test_migration_is_idempotent_and_survives_a_race(pg_dsn: str) -> None:
     with psycopg.connect(pg_dsn) as db:
         versions = [row[0] for row in db.execute("SELECT version FROM schema_version")]
     assert versions == list(range(1, len(MIGRATIONS) + 1))
+
+
+async def test_memory_sessions_are_capped_least_recently_used_first(clock: Clock) -> None:
+    """Beyond the cap the least recently used session goes; a session in use stays."""
+    store = MemorySessionStore(idle_seconds=IDLE, clock=clock, max_sessions=3)
+    etags = {key: await store.save(key, at("a"), etag=None) for key in ("k1", "k2", "k3")}
+    assert await store.load("k1") is not None  # k1 is now the most recently used
+    await store.save("k4", at("a"), etag=None)
+    assert await store.load("k2") is None
+    assert [await store.load(k) is not None for k in ("k1", "k3", "k4")] == [True] * 3
+    assert (len(store), store.evicted) == (3, 1)
+    await store.save("k3", at("b"), etag=etags["k3"])
+    for key in ("k5", "k6"):
+        await store.save(key, at("a"), etag=None)
+    assert await store.load("k3") is not None
+    assert (await store.count(), store.evicted) == (3, 3)

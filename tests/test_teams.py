@@ -76,6 +76,21 @@ async def test_healthz_reports_content_version(client: TestClient[Any, Any]) -> 
     body = await response.json()
     assert body["status"] == "ok"
     assert body["content"]
+    assert body["sessions"] == {"count": 0, "cap": 20_000, "evicted": 0}
+
+
+async def test_healthz_counts_memory_sessions_and_evictions(aiohttp_client: ClientFactory) -> None:
+    """With a cap of one, a second user's session evicts the first; /healthz counts both."""
+    client = await aiohttp_client(create_app(replace(Settings(), max_memory_sessions=1)))
+    first = expect_replies(activity("message"))
+    second = {
+        **first,
+        "from": {"id": "29:other", "aadObjectId": "00000000-0000-0000-0000-0000000000a2"},
+    }
+    await post(client, first)
+    await post(client, second)
+    body = await (await client.get("/healthz")).json()
+    assert body["sessions"] == {"count": 1, "cap": 1, "evicted": 1}
 
 
 async def test_message_then_card_submit_walks_the_tree(client: TestClient[Any, Any]) -> None:

@@ -354,6 +354,84 @@ async def test_auto_refuses_rebinding_and_proxied_requests(
     assert response.status == 404
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Via",
+        "X-Forwarded-Proto",
+        "X-Forwarded-Port",
+        "X-Forwarded-Server",
+        "X-Real-IP",
+        "X-Client-IP",
+        "True-Client-IP",
+        "CF-Connecting-IP",
+        "X-Original-Forwarded-For",
+        "X-Cluster-Client-IP",
+        "Fastly-Client-IP",
+        "x-forwarded-for",
+    ],
+)
+async def test_auto_refuses_every_forwarding_header(
+    client: TestClient[Any, Any], name: str
+) -> None:
+    """Any header of the documented list or its families marks a request as proxied."""
+    assert (await client.get("/", headers={name: "203.0.113.9"})).status == 404
+    response = await client.post(TURN_PATH, json={"text": "menu"}, headers={name: "x"})
+    assert response.status == 404
+
+
+async def test_auto_refuses_a_configured_proxy_without_headers(
+    aiohttp_client: ClientFactory, shipped: KnowledgeBase
+) -> None:
+    """A peer listed in VERBIND_TRUSTED_PROXIES is a proxy even when it adds no header."""
+    proxies = Settings.from_env(
+        {"VERBIND_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1"}
+    ).trusted_proxies
+    proxied = await aiohttp_client(app_from(shipped, trusted_proxies=proxies))
+    assert (await proxied.get("/")).status == 404
+    other = await aiohttp_client(app_from(shipped, trusted_proxies=proxies[:1]))
+    assert (await other.get("/")).status == 200
+    with pytest.raises(ValueError, match="VERBIND_TRUSTED_PROXIES"):
+        Settings.from_env({"VERBIND_TRUSTED_PROXIES": "proxy.example.nl"})
+
+
+async def test_a_cookie_the_server_never_issued_names_no_session(
+    client: TestClient[Any, Any],
+) -> None:
+    """Two visits presenting the same made-up cookie value do not share a conversation: each
+    gets a fresh, sealed cookie instead (no session fixation)."""
+    made_up = "A" * 43 + "B" * 20  # the shape of an id, but no seal the server made
+    jar = client.session.cookie_jar
+    jar.update_cookies({COOKIE_NAME: made_up})
+    response = await client.post(TURN_PATH, json={"text": "afwegingskader"})
+    issued = response.cookies[COOKIE_NAME].value
+    assert issued != made_up
+    body = press((await response.json())["replies"], "Ja")
+    jar.clear()
+    jar.update_cookies({COOKIE_NAME: made_up})
+    replies = await say(client, body)
+    assert replies[0]["text"].startswith("Die knop hoort bij een eerdere vraag")
+    jar.clear()
+    jar.update_cookies({COOKIE_NAME: issued})
+    assert (await say(client, body))[-1]["text"].startswith("Vraag 2 van 5")
+
+
+async def test_a_cookie_sealed_elsewhere_is_refused_and_a_shared_key_is_accepted(
+    aiohttp_client: ClientFactory, shipped: KnowledgeBase
+) -> None:
+    """A cookie from another server (another key) starts afresh; instances that share
+    VERBIND_WEB_COOKIE_KEY accept each other's cookies."""
+    key = "ab" * 32
+    one = await aiohttp_client(app_from(shipped, web_cookie_key=key))
+    value = (await one.get("/")).cookies[COOKIE_NAME].value
+    elsewhere = {"register_key": "cd" * 16}
+    for settings, accepted in (({"web_cookie_key": key}, True), (elsewhere, False)):
+        other = await aiohttp_client(app_from(shipped, **settings))
+        other.session.cookie_jar.update_cookies({COOKIE_NAME: value})
+        response = await other.get("/")
+        assert ("Set-Cookie" not in response.headers) is accepted
+
+
 async def test_on_serves_everyone(aiohttp_client: ClientFactory, shipped: KnowledgeBase) -> None:
     """With VERBIND_WEB_PAGE=on another machine gets the page and its answers."""
     outsider = await aiohttp_client(app_from(shipped, remote="203.0.113.9", web_page="on"))

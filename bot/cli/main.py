@@ -30,6 +30,11 @@ PORT_IN_USE = (
     "verbind serve: poort {port} op {host} is al in gebruik. Kies een andere poort met "
     "--port (of VERBIND_PORT), of stop de andere server die deze poort gebruikt."
 )
+OPEN_WITHOUT_APP_ID = (
+    "verbind serve: zonder MicrosoftAppId luistert Verbind alleen op 127.0.0.1, niet op {host}; "
+    "zet MicrosoftAppId (en MicrosoftAppPassword), of VERBIND_ALLOW_UNAUTHENTICATED=1 als u "
+    "dit bewust wilt."
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -173,7 +178,10 @@ def _parser() -> argparse.ArgumentParser:
 def _register_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     register = commands.add_parser("register", help="het consultatieregister")
     actions = register.add_subparsers(dest="action", required=True)
-    actions.add_parser("verify", help="controleer de keten van het register")
+    verify = actions.add_parser("verify", help="controleer de keten van het register")
+    verify.add_argument(
+        "--head", help="een eerder genoteerd kenmerk (12:0123456789abcdef): is dat record er nog?"
+    )
     purge = actions.add_parser("purge", help="verwijder oude records (wordt zelf vastgelegd)")
     purge.add_argument("--older-than", help="termijn in maanden, bv. 24m (standaard: instelling)")
     report = commands.add_parser("report", help="jaarcijfers van het convenant")
@@ -259,9 +267,13 @@ def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBas
 
     from bot.app import AccessLog, create_app
     from bot.channels.web.page import page_url
+    from bot.loopback import is_loopback_host
 
     host = args.host or settings.host
     port = args.port or settings.port
+    if not (settings.app_id or settings.allow_unauthenticated or is_loopback_host(host)):
+        print(OPEN_WITHOUT_APP_ID.format(host=host), file=sys.stderr)
+        return EXIT_SETTINGS
     try:
         app = create_app(settings, knowledge=knowledge)
     except (ContentError, ValueError) as exc:

@@ -9,7 +9,7 @@ from datetime import date
 
 from bot.settings import Settings
 from bot.storage.backends import UNREACHABLE, RegisterAdmin, open_register, retention_cutoff
-from bot.storage.chain import Verification
+from bot.storage.chain import HeadMark, Verification
 from dialogs.register import ConsultationRecord, RegisterUnavailableError, minute, new_reference
 from knowledge.library import KnowledgeBase
 
@@ -38,7 +38,11 @@ def _register_action(
     args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase, register: RegisterAdmin
 ) -> int:
     if args.action == "verify":
-        return _verify(register.verify())
+        try:
+            head = HeadMark.parse(args.head) if args.head else None
+        except ValueError as exc:
+            return _fail(f"verbind register verify: {exc}", EXIT_USAGE)
+        return _verify(register.verify(head=head))
     older_than = args.older_than or settings.register_retention
     try:
         before = retention_cutoff(older_than)
@@ -66,9 +70,9 @@ def _verify(result: Verification) -> int:
     if result.head_seq is None:
         print("Register in orde: nog geen records.")
         return 0
-    head = f"laatste record {result.head_seq}, kenmerk {(result.head_mac or '')[:16]}"
-    print(f"Register in orde: {result.rows} record(s); {head}.")
-    print("Noteer het kenmerk: een later ingekort register valt dan op.")
+    mark = HeadMark(result.head_seq, result.head_mac or "").short()
+    print(f"Register in orde: {result.rows} record(s); laatste record {result.head_seq}.")
+    print(f"Kenmerk: {mark} (controleer later met: verbind register verify --head {mark})")
     return 0
 
 

@@ -42,7 +42,6 @@ __all__ = [
 
 CourierKind = Literal["webhook", "teams", "slack"]
 PICKUP_PATH = "/intake/opgepakt"
-WEBHOOK_TIMEOUT = ClientTimeout(total=10)
 _log = logging.getLogger("verbind.intake")
 
 
@@ -90,6 +89,10 @@ class Intakes:
         await courier.deliver(target, request)
         _log.info("request delivered partner=%s kind=%s", target.partner, target.kind)
 
+    def target(self, partner: str) -> IntakeTarget | None:
+        """The intake configured for ``partner``, if any."""
+        return self._targets.get(partner)
+
     def courier(self, kind: str) -> Courier | None:
         """The courier for ``kind``, if any."""
         return self._couriers.get(kind)
@@ -121,14 +124,15 @@ def pickup_url(public_url: str, token: str) -> str | None:
 class WebhookCourier:
     """Posts requests as JSON to a partner's https endpoint."""
 
-    def __init__(self, *, public_url: str) -> None:
+    def __init__(self, *, public_url: str, timeout: float = 10.0) -> None:
+        self._timeout = timeout
         self._public_url = public_url
         self._session: ClientSession | None = None
 
     async def deliver(self, target: IntakeTarget, request: ConsultationRequest) -> None:
         """POST the request; any non-2xx answer or network error is a failed delivery."""
         if self._session is None:
-            self._session = ClientSession(timeout=WEBHOOK_TIMEOUT)
+            self._session = ClientSession(timeout=ClientTimeout(total=self._timeout))
         body: dict[str, Any] = {**asdict(request), "pickup_url": None}
         body["pickup_url"] = pickup_url(self._public_url, request.pickup)
         try:

@@ -4,15 +4,21 @@ A row's MAC covers its sequence number, every record field and the previous row'
 edited, deleted or reordered row breaks the chain at that row. A purge removes the oldest rows
 and moves the *anchor* (the first kept sequence number and the MAC before it), which is itself
 MAC'd, so rows cannot be dropped from the front without the key either. Dropping the newest rows
-is only visible against a copy of the head, which ``verbind register verify`` prints.
+is visible only against a copy of the head kept outside the register: each append writes it to a
+head file (:class:`HeadFile`, by default beside the register, better on other storage) and to the
+log, and ``verbind register verify`` compares the chain with it (and with ``--head`` marks).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import hmac
 import json
+import logging
 import os
+import re
 import secrets
 import time
 from collections.abc import Iterable, Iterator
@@ -26,6 +32,8 @@ __all__ = [
     "GENESIS",
     "Anchor",
     "ChainedRow",
+    "HeadFile",
+    "HeadMark",
     "Verification",
     "anchor_mac",
     "chained_rows",
@@ -36,6 +44,64 @@ __all__ = [
 
 GENESIS = "0" * 64
 """The "previous MAC" of the very first row."""
+_MARK = re.compile(r"^\s*(\d{1,18}):([0-9a-f]{16,64})\s*$")
+_log = logging.getLogger("verbind.register")
+
+
+@dataclass(frozen=True)
+class HeadMark:
+    """The newest row as seen outside the register: its sequence number and (a prefix of, at
+    least 16 hex digits) its MAC. Written and read as ``seq:mac``."""
+
+    seq: int
+    mac: str
+
+    def short(self) -> str:
+        """``seq:`` and the first 16 hex digits: what a person notes down."""
+        return f"{self.seq}:{self.mac[:16]}"
+
+    @classmethod
+    def parse(cls, text: str) -> HeadMark:
+        """A mark from ``seq:mac``; ValueError (Dutch) when it is not one."""
+        match = _MARK.match(text.lower())
+        if match is None:
+            raise ValueError(f"'{text.strip()[:40]}' is geen kenmerk zoals 12:0123456789abcdef")
+        return cls(int(match.group(1)), match.group(2))
+
+
+class HeadFile:
+    """The head mark in a file of its own, advanced (never moved back) after each append."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def read(self) -> HeadMark | None:
+        """The mark in the file; None when there is no file yet (ValueError when it is garbled,
+        which verify reports as a problem)."""
+        try:
+            text = self.path.read_text(encoding="ascii")
+        except FileNotFoundError:
+            return None
+        return HeadMark.parse(text) if text.strip() else None
+
+    def advance(self, mark: HeadMark) -> None:
+        """Write ``mark`` unless the file already holds a later one (other processes append
+        too). A failure is logged, not raised: the record itself is already committed."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock = self.path.with_name(self.path.name + ".lock")
+            with open(lock, "a", encoding="ascii") as held:
+                fcntl.flock(held, fcntl.LOCK_EX)  # one writer at a time, across processes
+                with contextlib.suppress(ValueError):
+                    current = self.read()
+                    if current is not None and current.seq >= mark.seq:
+                        return
+                # A new file put in place whole: a crash leaves the old mark or the new one.
+                fresh = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+                fresh.write_text(f"{mark.seq}:{mark.mac}\n", encoding="ascii")
+                os.replace(fresh, self.path)
+        except OSError as exc:
+            _log.warning("register head file not written error=%s", type(exc).__name__)
 
 
 @dataclass(frozen=True)
@@ -86,8 +152,44 @@ def anchor_mac(key: bytes, first_seq: int, prev_mac: str) -> str:
     return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
 
 
-def verify_chain(key: bytes, anchor: Anchor, rows: Iterable[ChainedRow]) -> Verification:
-    """Walk ``rows`` (in sequence order) from ``anchor`` and name the first broken one."""
+def verify_chain(
+    key: bytes, anchor: Anchor, rows: Iterable[ChainedRow], *, heads: Iterable[HeadMark] = ()
+) -> Verification:
+    """Walk ``rows`` (in sequence order) from ``anchor`` and name the first broken one; then
+    check that each of ``heads`` (marks kept outside the register) is still in the chain."""
+    wanted = {mark.seq: mark for mark in heads}
+    seen: dict[int, str] = {}
+    result = _walk(key, anchor, rows, wanted, seen)
+    if not result.ok:
+        return result
+    for mark in wanted.values():
+        problem = _head_problem(mark, anchor, result.head_seq, seen.get(mark.seq))
+        if problem is not None:
+            return Verification(result.rows, problem, None, None)
+    return result
+
+
+def _head_problem(mark: HeadMark, anchor: Anchor, last: int | None, mac: str | None) -> str | None:
+    if mark.seq < anchor.first_seq:
+        return None  # purged since the mark was taken: nothing left to compare
+    if last is None or mark.seq > last:
+        shown = "geen records" if last is None else f"het laatste is record {last}"
+        return (
+            f"het register is ingekort: record {mark.seq} (kenmerk {mark.short()}) "
+            f"ontbreekt, {shown}"
+        )
+    if mac is None or not mac.startswith(mark.mac):
+        return f"record {mark.seq} wijkt af van het kenmerk {mark.short()}"
+    return None
+
+
+def _walk(
+    key: bytes,
+    anchor: Anchor,
+    rows: Iterable[ChainedRow],
+    wanted: dict[int, HeadMark],
+    seen: dict[int, str],
+) -> Verification:
     if anchor.mac is not None and not _same(anchor.mac, anchor_mac(key, *_anchor_args(anchor))):
         return Verification(0, "het beginpunt van de keten is gewijzigd", None, None)
     if anchor.mac is None and (anchor.first_seq, anchor.prev_mac) != (1, GENESIS):
@@ -98,6 +200,8 @@ def verify_chain(key: bytes, anchor: Anchor, rows: Iterable[ChainedRow]) -> Veri
         if problem is not None:
             return Verification(count, problem, None, None)
         expected, prev, count, last = row.seq + 1, row.mac, count + 1, row
+        if row.seq in wanted:
+            seen[row.seq] = row.mac
     return Verification(count, None, last.seq if last else None, last.mac if last else None)
 
 

@@ -83,6 +83,14 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER consultations_no_truncate BEFORE TRUNCATE ON consultations
         FOR EACH STATEMENT EXECUTE FUNCTION consultations_append_only();
     """,
+    # 2: Slack request ids already handled (hashes), shared by instances.
+    """
+    CREATE TABLE slack_requests (
+        id text PRIMARY KEY,
+        seen double precision NOT NULL
+    );
+    CREATE INDEX slack_requests_seen ON slack_requests (seen);
+    """,
 )
 """Schema steps, applied in order; step N brings the schema to version N. Append, never edit."""
 
@@ -134,8 +142,17 @@ def ensure_schema(conn: psycopg.Connection[Any]) -> int:
 class Database:
     """A pool of connections to the deployment's database, opened at start."""
 
-    def __init__(self, dsn: str, *, max_size: int = 10) -> None:
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        max_size: int = 10,
+        pool_timeout: float = POOL_TIMEOUT,
+        connect_timeout: float = CONNECT_TIMEOUT,
+    ) -> None:
         self.dsn = dsn
+        self._pool_timeout = pool_timeout
+        self._connect_timeout = connect_timeout
         self.down = False
         """True after a failed call, until :meth:`probe` finds the database back."""
         self._max_size = max_size
@@ -147,9 +164,9 @@ class Database:
             self.dsn,
             min_size=1,
             max_size=self._max_size,
-            timeout=POOL_TIMEOUT,
+            timeout=self._pool_timeout,
             open=False,
-            kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT},
+            kwargs={"autocommit": True, "connect_timeout": max(1, round(self._connect_timeout))},
             # A pooled connection may have died with a restarted server: test it on checkout,
             # so the first turns after a restart do not fail.
             check=AsyncConnectionPool.check_connection,
@@ -159,7 +176,7 @@ class Database:
         """Migrate the schema and open the pool; StorageUnavailableError when unreachable."""
         await asyncio.to_thread(migrate, self.dsn)
         try:
-            await self._pool.open(wait=True, timeout=CONNECT_TIMEOUT)
+            await self._pool.open(wait=True, timeout=self._connect_timeout)
         except psycopg.OperationalError as exc:
             raise StorageUnavailableError(describe(self.dsn)) from exc
 
@@ -193,7 +210,9 @@ class Database:
             raise StorageUnavailableError(describe(self.dsn))
         self._probing = True
         try:
-            conn = await psycopg.AsyncConnection.connect(self.dsn, connect_timeout=CONNECT_TIMEOUT)
+            conn = await psycopg.AsyncConnection.connect(
+                self.dsn, connect_timeout=max(1, round(self._connect_timeout))
+            )
             await conn.close()
             old, self._pool = self._pool, self._new_pool()
             await self._pool.open(wait=False)

@@ -2,7 +2,9 @@
 
 WAL with ``synchronous=FULL``: a record is on disk before ``append`` returns, and a process
 killed at any moment leaves either the whole row or nothing. Writers serialise on
-``BEGIN IMMEDIATE``, so several processes may share the file.
+``BEGIN IMMEDIATE``, so several processes may share the file. Triggers refuse UPDATE, and DELETE
+of any row that the purge has not permitted in its own transaction (a permit row in
+``register_purge``, removed before the transaction commits), as in PostgreSQL.
 """
 
 from __future__ import annotations
@@ -11,30 +13,16 @@ import asyncio
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from bot.storage.chain import (
-    GENESIS,
-    Anchor,
-    Verification,
-    anchor_mac,
-    chained_rows,
-    record_mac,
-    verify_chain,
-)
-from dialogs.register import (
-    RECORD_FIELDS,
-    ConsultationRecord,
-    RegisterUnavailableError,
-    Status,
-)
+from bot.storage.chain import HeadFile
+from bot.storage.chainedregister import ChainedRegister
+from dialogs.register import ConsultationRecord, RegisterUnavailableError, Status
 
 __all__ = ["SCHEMA", "SqliteRegister"]
-
-_COLUMNS = ", ".join(RECORD_FIELDS)
-_PLACEHOLDERS = ", ".join("?" for _ in RECORD_FIELDS)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS consultations (
@@ -59,7 +47,14 @@ CREATE TABLE IF NOT EXISTS register_anchor (
     prev_mac TEXT NOT NULL,
     mac TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS register_purge (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    upto INTEGER NOT NULL
+);
 CREATE TRIGGER IF NOT EXISTS consultations_append_only BEFORE UPDATE ON consultations
+BEGIN SELECT RAISE(ABORT, 'the register is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS consultations_no_delete BEFORE DELETE ON consultations
+WHEN NOT EXISTS (SELECT 1 FROM register_purge WHERE upto >= OLD.seq)
 BEGIN SELECT RAISE(ABORT, 'the register is append-only'); END;
 """
 
@@ -76,117 +71,25 @@ def _use_wal(db: sqlite3.Connection) -> None:
     db.execute("PRAGMA journal_mode=WAL")
 
 
-class SqliteRegister:
-    """An append-only, HMAC-chained register in one SQLite file."""
+class _SqliteDialect:
+    """One connection shared by the threads of this process; ``BEGIN IMMEDIATE`` serialises
+    writers across processes."""
 
-    def __init__(self, path: Path, *, key: bytes) -> None:
+    placeholder = "?"
+
+    def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._key = key
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA busy_timeout=10000")
-        _use_wal(self._db)
-        self._db.execute("PRAGMA synchronous=FULL")
-        with self._reading() as db:  # idempotent; executescript manages its own transaction
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA busy_timeout=10000")
+        _use_wal(self.db)
+        self.db.execute("PRAGMA synchronous=FULL")
+        with self.reading() as db:  # idempotent; executescript manages its own transaction
             db.executescript(SCHEMA)
 
-    # -- the port ------------------------------------------------------------------------------
-
-    async def append(self, record: ConsultationRecord) -> None:
-        """Chain and store ``record``; durable when this returns."""
-        await asyncio.to_thread(self.append_now, record)
-
-    async def status(self, reference: str) -> Status | None:
-        """The latest status recorded for ``reference``."""
-        return await asyncio.to_thread(self.status_now, reference)
-
-    # -- synchronous API (command line, tests) -------------------------------------------------
-
-    def append_now(self, record: ConsultationRecord) -> int:
-        """Chain and store ``record``; returns its sequence number."""
-        with self._transaction() as db:
-            return self._append(db, record)
-
-    def status_now(self, reference: str) -> Status | None:
-        """The latest status recorded for ``reference``."""
-        with self._reading() as db:
-            row = db.execute(
-                "SELECT status FROM consultations WHERE reference = ? ORDER BY seq DESC LIMIT 1",
-                (reference,),
-            ).fetchone()
-        return None if row is None else row[0]
-
-    def records(self, start: str = "", end: str = "9999") -> list[ConsultationRecord]:
-        """Records with ``start <= time < end`` (register time strings), oldest first."""
-        with self._reading() as db:
-            rows = db.execute(
-                f"SELECT {_COLUMNS} FROM consultations WHERE time >= ? AND time < ? ORDER BY seq",
-                (start, end),
-            ).fetchall()
-        return [ConsultationRecord(**dict(zip(RECORD_FIELDS, row, strict=True))) for row in rows]
-
-    def verify(self) -> Verification:
-        """Walk the whole chain; names the first broken record."""
-        with self._reading() as db:
-            anchor_row = db.execute(
-                "SELECT first_seq, prev_mac, mac FROM register_anchor WHERE id = 1"
-            ).fetchone()
-            anchor = Anchor(*anchor_row) if anchor_row else Anchor()
-            cursor = db.execute(
-                f"SELECT seq, {_COLUMNS}, prev_mac, mac FROM consultations ORDER BY seq"
-            )
-            return verify_chain(self._key, anchor, chained_rows(cursor))
-
-    def purge(self, before: str, *, event: ConsultationRecord) -> int:
-        """Delete records older than ``before`` (oldest first, as a prefix of the chain),
-        move the anchor and append ``event`` recording the purge; returns rows deleted."""
-        with self._transaction() as db:
-            last = db.execute(
-                "SELECT seq, mac FROM consultations WHERE seq <= "
-                "(SELECT MAX(seq) FROM consultations WHERE time < ?) ORDER BY seq DESC LIMIT 1",
-                (before,),
-            ).fetchone()
-            deleted = 0
-            if last is not None:
-                seq, mac = last
-                deleted = db.execute("DELETE FROM consultations WHERE seq <= ?", (seq,)).rowcount
-                db.execute(
-                    "INSERT INTO register_anchor (id, first_seq, prev_mac, mac) "
-                    "VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-                    "first_seq = excluded.first_seq, prev_mac = excluded.prev_mac, "
-                    "mac = excluded.mac",
-                    (seq + 1, mac, anchor_mac(self._key, seq + 1, mac)),
-                )
-            self._append(db, event)
-            return deleted
-
-    def close(self) -> None:
-        """Close the database file."""
-        with self._lock:
-            self._db.close()
-
-    # -- internals -----------------------------------------------------------------------------
-
-    def _append(self, db: sqlite3.Connection, record: ConsultationRecord) -> int:
-        head = db.execute("SELECT seq, mac FROM consultations ORDER BY seq DESC LIMIT 1").fetchone()
-        if head is None:
-            anchor = db.execute(
-                "SELECT first_seq, prev_mac FROM register_anchor WHERE id = 1"
-            ).fetchone()
-            seq, prev = anchor if anchor else (1, GENESIS)
-        else:
-            seq, prev = head[0] + 1, head[1]
-        mac = record_mac(self._key, seq, record, prev)
-        db.execute(
-            f"INSERT INTO consultations (seq, {_COLUMNS}, prev_mac, mac) "
-            f"VALUES (?, {_PLACEHOLDERS}, ?, ?)",
-            (seq, *(getattr(record, f) for f in RECORD_FIELDS), prev, mac),
-        )
-        return int(seq)
-
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._reading() as db:
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        with self.reading() as db:
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
@@ -196,9 +99,44 @@ class SqliteRegister:
             db.execute("COMMIT")
 
     @contextmanager
-    def _reading(self) -> Iterator[sqlite3.Connection]:
+    def reading(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             try:
-                yield self._db
+                yield self.db
             except sqlite3.OperationalError as exc:
                 raise RegisterUnavailableError(str(exc)) from exc
+
+    @contextmanager
+    def stream(self, conn: Any, sql: str) -> Iterator[Iterable[tuple[Any, ...]]]:
+        yield conn.execute(sql)
+
+    def permit_purge(self, conn: Any, upto: int | None) -> None:
+        if upto is None:
+            conn.execute("DELETE FROM register_purge")
+        else:
+            conn.execute("INSERT OR REPLACE INTO register_purge (id, upto) VALUES (1, ?)", (upto,))
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+
+class SqliteRegister(ChainedRegister):
+    """An append-only, HMAC-chained register in one SQLite file; ``head`` keeps the head mark
+    outside it."""
+
+    def __init__(self, path: Path, *, key: bytes, head: Path | None = None) -> None:
+        self._sqlite = _SqliteDialect(path)
+        super().__init__(self._sqlite, key=key, head=HeadFile(head) if head else None)
+
+    async def append(self, record: ConsultationRecord) -> None:
+        """Chain and store ``record``; durable when this returns."""
+        await asyncio.to_thread(self.append_now, record)
+
+    async def status(self, reference: str) -> Status | None:
+        """The latest status recorded for ``reference``."""
+        return await asyncio.to_thread(self.status_now, reference)
+
+    def close(self) -> None:
+        """Close the database file."""
+        self._sqlite.close()

@@ -2,8 +2,15 @@
 
 Bolt verifies the signature and the 5-minute window (401 otherwise), answers url_verification,
 and acknowledges before our listener runs (``process_before_response`` stays False), so Slack
-always gets its ack within 3 seconds. Retries are de-duplicated on ``event_id``. Nothing here
-logs message text or request bodies.
+always gets its ack within 3 seconds. Nothing here logs message text or request bodies.
+
+Answered where the user wrote: a DM in the DM (in its thread when written in one), a mention
+in its thread, a slash command and a click in a private (ephemeral) message privately through
+``response_url`` (which also works where the bot is not a channel member; a post that fails with
+``not_in_channel`` falls back to it). Every ``message`` that carries a person's words is answered
+(plain, ``file_share``, ``thread_broadcast``, ``me_message``); edits, deletions, joins and bot
+messages are not. Events (``event_id``), slash commands and clicks (``trigger_id``) are handled
+once, across instances when PostgreSQL is configured. Slack's unsigned ``ssl_check`` is 200.
 """
 
 from __future__ import annotations
@@ -14,9 +21,9 @@ import json
 import logging
 import re
 import time
-from collections import OrderedDict
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
 from aiohttp import ClientError, web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
@@ -27,11 +34,21 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.slack.blocks import FORM_BLOCK, reply_message
 from bot.intake.intakes import Intakes, IntakeTarget
+from bot.intake.pickup import PickupGate
 from bot.settings import Settings
+from bot.storage.recent import MemoryRecentRequests, PostgresRecentRequests, RecentRequests
 from bot.strictjson import valid_unicode
 from dialogs.conversation import Conversation
-from dialogs.intake import ConsultationRequest, IntakeUnavailableError, request_reply
+from dialogs.intake import (
+    PICKUP_NODE,
+    ConsultationRequest,
+    IntakeUnavailableError,
+    request_reply,
+)
 from dialogs.turn import Payload, Reply, Turn
+
+if TYPE_CHECKING:
+    from bot.storage.postgres import Database
 
 __all__ = ["SLACK_PATH", "mount_slack", "slack_manifest"]
 
@@ -39,10 +56,6 @@ SLACK_PATH = "/slack/events"
 CHANNEL = "slack"
 REACH = "Slack"
 """How a partner is told to reach the user here (``Turn.reach``)."""
-WEB_API_TIMEOUT = 10
-"""Seconds for one Slack Web API call (chat.postMessage, response_url): a slow Slack must not
-hang a turn."""
-_SEEN_EVENTS = 10_000
 _WINDOW_SECONDS = 5 * 60
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 _CONTENT_TYPES = ("application/json", "application/x-www-form-urlencoded")
@@ -51,22 +64,27 @@ _SEND_ERRORS = (SlackApiError, ClientError, TimeoutError, ValueError)
 _log = logging.getLogger("verbind.slack")
 
 
-class _RecentEvents:
-    """Event ids already handled, so Slack's retries are processed once (bounded memory)."""
+_TEXT_SUBTYPES = frozenset({"file_share", "thread_broadcast", "me_message"})
+"""``message`` subtypes that carry words a person wrote (a plain message has no subtype)."""
+_NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
+"""chat.postMessage errors where the private response_url still reaches the user."""
 
-    def __init__(self, size: int = _SEEN_EVENTS) -> None:
-        self._ids: OrderedDict[str, None] = OrderedDict()
-        self._size = size
 
-    def first_time(self, event_id: str | None) -> bool:
-        if not event_id:
-            return True
-        if event_id in self._ids:
-            return False
-        self._ids[event_id] = None
-        if len(self._ids) > self._size:
-            self._ids.popitem(last=False)
-        return True
+def _user_words(event: dict[str, Any]) -> bool:
+    """A message a person wrote: not an edit, a deletion, a join or a bot's message."""
+    subtype = event.get("subtype")
+    return not event.get("bot_id") and (subtype is None or subtype in _TEXT_SUBTYPES)
+
+
+def _once_id(body: dict[str, Any], kind: str) -> str | None:
+    """What makes this request unique: the event id, or a command's or click's trigger id."""
+    if kind == "event":
+        unique = _text(body.get("event_id"))
+    else:
+        actions = [a for a in body.get("actions") or [] if isinstance(a, dict)]
+        clicked = _text(actions[0].get("action_ts")) if actions else None
+        unique = _text(body.get("trigger_id")) or clicked
+    return f"{kind}:{unique}" if unique else None
 
 
 def _key(team: str | None, channel: str | None, user: str | None) -> str:
@@ -161,9 +179,15 @@ class SlackCourier:
 
 
 def build_bolt(
-    settings: Settings, conversation: Conversation, intakes: Intakes | None = None
+    settings: Settings,
+    conversation: Conversation,
+    intakes: Intakes | None = None,
+    *,
+    pickups: PickupGate | None = None,
+    recent: RecentRequests | None = None,
 ) -> AsyncApp:
-    """The Bolt app with Verbind's listeners (and, given ``intakes``, its Slack courier)."""
+    """The Bolt app with Verbind's listeners (and, given ``intakes``, its Slack courier);
+    ``pickups`` checks "Ik pak dit op" presses, ``recent`` remembers handled requests."""
     # Bolt's and slack_sdk's debug logging include request bodies (message text, forwarded
     # questions); keep both to warnings, whatever the root level.
     bolt_logger = logging.getLogger("verbind.slack.bolt")
@@ -173,7 +197,7 @@ def build_bolt(
     client = AsyncWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
-        timeout=WEB_API_TIMEOUT,
+        timeout=int(settings.slack_api_timeout_seconds) or 1,
         logger=client_logger,
     )
     if intakes is not None:
@@ -185,7 +209,11 @@ def build_bolt(
         # Bolt logs an unhandled request with its body; raised, our handler logs its kind only.
         raise_error_for_unhandled_request=True,
     )
-    recent = _RecentEvents()
+    seen: RecentRequests = recent if recent is not None else MemoryRecentRequests()
+
+    async def once(body: dict[str, Any], kind: str) -> bool:
+        unique = _once_id(body, kind)
+        return unique is None or await seen.first_time(unique)
 
     @bolt.error
     async def failed(error: Exception) -> None:
@@ -194,12 +222,31 @@ def build_bolt(
         else:
             _log.error("slack listener failed error=%s", type(error).__name__)
 
-    async def say(channel: str, replies: list[Reply], thread_ts: str | None) -> None:
+    async def whisper(respond: Any, replies: list[Reply]) -> None:
+        """Privately, to the user who wrote (``response_url``)."""
+        try:
+            for reply in replies:
+                await respond(
+                    response_type="ephemeral", replace_original=False, **reply_message(reply)
+                )
+        except _SEND_ERRORS as exc:
+            _log.warning("slack respond failed error=%s", type(exc).__name__)
+
+    async def say(
+        channel: str, replies: list[Reply], thread_ts: str | None, respond: Any = None
+    ) -> None:
+        sent = 0
         try:
             for reply in replies:
                 await client.chat_postMessage(
                     channel=channel, thread_ts=thread_ts, **reply_message(reply)
                 )
+                sent += 1
+        except SlackApiError as exc:
+            if respond is not None and exc.response.get("error") in _NOT_A_MEMBER:
+                await whisper(respond, replies[sent:])
+            else:
+                _log.warning("slack post failed error=%s", type(exc).__name__)
         except _SEND_ERRORS as exc:
             _log.warning("slack post failed error=%s", type(exc).__name__)
 
@@ -207,7 +254,7 @@ def build_bolt(
         body: dict[str, Any], event: dict[str, Any], text: str, *, threaded: bool
     ) -> None:
         channel = _text(event.get("channel"))
-        if channel is None or not recent.first_time(_text(body.get("event_id"))):
+        if channel is None or not await once(body, "event"):
             return
         user = _text(event.get("user"))
         turn = Turn(
@@ -219,18 +266,19 @@ def build_bolt(
             reach=REACH,
         )
         replies = await conversation.handle(turn)
-        thread = (_text(event.get("thread_ts")) or _text(event.get("ts"))) if threaded else None
+        # In the thread written in; a mention outside a thread starts one on the mention.
+        thread = _text(event.get("thread_ts")) or (_text(event.get("ts")) if threaded else None)
         await say(channel, replies, thread)
 
     @bolt.event("message")
     async def direct_message(body: dict[str, Any], event: dict[str, Any]) -> None:
-        if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
+        if event.get("channel_type") != "im" or not _user_words(event):
             return
         await event_turn(body, event, _text(event.get("text")) or "", threaded=False)
 
     @bolt.event("app_mention")
     async def mention(body: dict[str, Any], event: dict[str, Any]) -> None:
-        if event.get("bot_id"):
+        if not _user_words(event):
             return
         text = _MENTION.sub("", _text(event.get("text")) or "").strip()
         await event_turn(body, event, text, threaded=True)
@@ -238,23 +286,23 @@ def build_bolt(
     @bolt.command("/verbind")
     async def command(ack: Any, body: dict[str, Any], respond: Any) -> None:
         await ack()
+        if not await once(body, "command"):
+            return
         key = _key(body.get("team_id"), body.get("channel_id"), body.get("user_id"))
         replies = await conversation.handle(Turn(key, CHANNEL, _text(body.get("text")) or ""))
-        try:
-            for reply in replies:
-                await respond(response_type="ephemeral", **reply_message(reply))
-        except _SEND_ERRORS as exc:
-            _log.warning("slack respond failed error=%s", type(exc).__name__)
+        await whisper(respond, replies)
 
     @bolt.action(re.compile(r"^verbind-\d+$"))
-    async def button(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+    async def button(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
         await ack()
         payload = _payload(action.get("value"))
+        container = _object(body.get("container"))
         channel = _text(_object(body.get("channel")).get("id")) or _text(
-            _object(body.get("container")).get("channel_id")
+            container.get("channel_id")
         )
-        if payload is None or not channel:
+        if payload is None or not channel or not await once(body, "action"):
             return
+        private = container.get("is_ephemeral") is True and _text(body.get("response_url"))
         user = _text(_object(body.get("user")).get("id"))
         team = _text(_object(body.get("team")).get("id"))
         thread = _text(_object(body.get("message")).get("thread_ts"))
@@ -267,8 +315,20 @@ def build_bolt(
             address=f"{CHANNEL}:{channel}",
             reach=REACH,
         )
-        replies = await conversation.handle(turn)
-        await say(channel, replies, thread)
+        refusal = (
+            pickups.refusal(payload.choice, channel=CHANNEL, place=channel)
+            if pickups is not None and payload.node == PICKUP_NODE
+            else None
+        )
+        replies = (
+            [Reply(refusal, kind="warning")]
+            if refusal is not None
+            else await conversation.handle(turn)
+        )
+        if private:
+            await whisper(respond, replies)
+        else:
+            await say(channel, replies, thread, respond if body.get("response_url") else None)
 
     return bolt
 
@@ -279,9 +339,15 @@ def mount_slack(
     settings: Settings,
     conversation: Conversation,
     intakes: Intakes | None = None,
+    pickups: PickupGate | None = None,
+    database: Database | None = None,
 ) -> None:
-    """Add ``POST /slack/events`` to ``app`` (only call it when Slack is configured)."""
-    bolt = build_bolt(settings, conversation, intakes)
+    """Add ``POST /slack/events`` to ``app`` (only call it when Slack is configured); with
+    ``database`` the handled-request ids are shared by every instance."""
+    recent: RecentRequests = (
+        PostgresRecentRequests(database) if database is not None else MemoryRecentRequests()
+    )
+    bolt = build_bolt(settings, conversation, intakes, pickups=pickups, recent=recent)
     secret = settings.slack_signing_secret
 
     async def events(request: web.Request) -> web.Response:
@@ -293,6 +359,8 @@ def mount_slack(
             text = (await request.read()).decode("utf-8")
         except UnicodeDecodeError as exc:
             raise web.HTTPBadRequest(text="Ongeldige tekens.") from exc
+        if _ssl_check(text, request.content_type):
+            return web.Response(status=200)
         if not _signed(text, request.headers, secret):
             raise web.HTTPUnauthorized(text="Ongeldige handtekening.")
         bolt_request = _bolt_request(text, request)
@@ -303,6 +371,14 @@ def mount_slack(
         return response
 
     app.router.add_post(SLACK_PATH, events)
+
+
+def _ssl_check(text: str, content_type: str) -> bool:
+    """Slack's certificate check: an unsigned form with ``ssl_check=1``, answered 200 and
+    nothing else done (it carries no user, no text and no action)."""
+    if content_type != "application/x-www-form-urlencoded" or len(text) > 1000:
+        return False
+    return parse_qs(text).get("ssl_check") == ["1"]
 
 
 def _bolt_request(text: str, request: web.Request) -> AsyncBoltRequest:

@@ -7,7 +7,15 @@ What we use the SDK for: the Activity model, inbound authentication (JWT when Mi
 set) through ``CloudAdapter.process_activity``, and outbound tokens. What we route around
 (PLATFORM.md): ``CloudAdapter.process`` (breaks invoke/expectReplies bodies), the per-turn
 construction of ConnectorClient and UserTokenClient (cached here per service URL and audience),
-and msrest on the reply path (replies go out as plain JSON through one pooled aiohttp session).
+and msrest on the reply path (replies go out as plain JSON through one pooled aiohttp session),
+and the SDK's signing-key fetch (blocking ``requests.get`` in the event loop, no timeout;
+replaced by :mod:`bot.channels.teams.signingkeys`).
+
+Refused, and why: any token the SDK cannot verify (garbage, ``alg: none``, HS256, expired, unknown
+key) is 401, never 500; signing keys that cannot be fetched are 503. In local mode (no
+MicrosoftAppId) only requests from this machine are answered and replies are posted only to a
+service URL on this machine (the Bot Framework Emulator), never following redirects: an
+unauthenticated endpoint must not become a relay to any address an activity names.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import re
 import time
 from collections.abc import Awaitable
 from typing import Any
@@ -27,18 +36,29 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import Activity, ActivityTypes
 from botframework.connector.auth import (
     AuthenticateRequestResult,
+    AuthenticationConstants,
     BotFrameworkAuthentication,
     ClaimsIdentity,
     ConnectorFactory,
+    JwtTokenExtractor,
     MicrosoftAppCredentials,
 )
 
 from bot.channels.teams.cards import contact_attachment, reply_activity
+from bot.channels.teams.signingkeys import SigningKeySet, SigningKeysUnavailableError
 from bot.intake.intakes import IntakeTarget
+from bot.intake.pickup import PickupGate
+from bot.loopback import is_loopback_address, is_loopback_url
 from bot.settings import Settings
 from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
-from dialogs.intake import ConsultationRequest, IntakeUnavailableError, request_reply
+from dialogs.intake import (
+    PICKUP_NODE,
+    ConsultationRequest,
+    IntakeUnavailableError,
+    request_reply,
+)
+from dialogs.session import SessionStore
 from dialogs.turn import Payload, Reply, Turn
 
 __all__ = ["TeamsEndpoint"]
@@ -49,8 +69,24 @@ CHANNEL = "teams"
 REACH = "Teams"
 """How a partner is told to reach the user here (``Turn.reach``)."""
 TYPING_AFTER_SECONDS = 0.8
-SEND_TIMEOUT = ClientTimeout(total=10)
 COMPOSE_RESULTS = 8
+
+_KEY_SETS: dict[str, SigningKeySet] = {}
+_KEY_TIMEOUT = [5.0]
+"""The SDK looks key sets up through a static method, so they are per process, like its own
+cache; the endpoint sets the timeout from its settings."""
+
+
+def _signing_keys(url: str) -> SigningKeySet:
+    """Replaces ``JwtTokenExtractor.get_open_id_metadata``: one async key set per address."""
+    keys = _KEY_SETS.get(url)
+    if keys is None:
+        keys = _KEY_SETS.setdefault(url, SigningKeySet(url, timeout=_KEY_TIMEOUT[0]))
+    keys.timeout = _KEY_TIMEOUT[0]
+    return keys
+
+
+JwtTokenExtractor.get_open_id_metadata = staticmethod(_signing_keys)
 
 
 class _Config:
@@ -61,6 +97,16 @@ class _Config:
         self.APP_PASSWORD = settings.app_password
         self.APP_TYPE = settings.app_type
         self.APP_TENANTID = settings.app_tenant_id
+        if settings.teams_openid_metadata_url:
+            # Another identity endpoint (a test's local one): the SDK's parameterized mode,
+            # with the public cloud's values for everything else.
+            constants = AuthenticationConstants
+            self.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL = settings.teams_openid_metadata_url
+            self.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL = settings.teams_openid_metadata_url
+            self.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER = constants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER
+            self.TO_CHANNEL_FROM_BOT_LOGIN_URL = constants.TO_CHANNEL_FROM_BOT_LOGIN_URL
+            self.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE = constants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE
+            self.OAUTH_URL = constants.OAUTH_URL
 
 
 class _CachingConnectorFactory(ConnectorFactory):  # type: ignore[misc]
@@ -86,9 +132,16 @@ class _CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
         self._token_clients: dict[str, Any] = {}
 
     async def authenticate_request(self, activity: Activity, auth_header: str) -> Any:
-        result: AuthenticateRequestResult = await self._inner.authenticate_request(
-            activity, auth_header
-        )
+        """The SDK's check; anything it cannot verify is PermissionError (401), whatever the SDK
+        raised for it (it raises DecodeError, IndexError, AttributeError, Exception, ...)."""
+        try:
+            result: AuthenticateRequestResult = await self._inner.authenticate_request(
+                activity, auth_header
+            )
+        except (PermissionError, SigningKeysUnavailableError):
+            raise
+        except Exception as exc:  # any kind: see the docstring
+            raise PermissionError("token not verifiable") from exc
         if result.connector_factory is not None:
             result.connector_factory = _CachingConnectorFactory(
                 result.connector_factory, self._connectors
@@ -214,12 +267,17 @@ class TeamsCourier:
 
 
 def _welcomes(activity: Activity) -> bool:
-    """Install or the bot being added to a conversation."""
+    """Install or the bot being added to a conversation we can answer in (an upgrade, a rename
+    or other members coming and going are not a welcome)."""
+    if not (activity.service_url and activity.conversation and activity.conversation.id):
+        return False
     if activity.type == ActivityTypes.installation_update:
-        return (activity.action or "").startswith("add")
+        return bool(activity.action == "add")
     if activity.type == ActivityTypes.conversation_update:
         bot_id = activity.recipient.id if activity.recipient else None
-        return any(m is not None and m.id == bot_id for m in activity.members_added or [])
+        return bot_id is not None and any(
+            m is not None and m.id == bot_id for m in activity.members_added or []
+        )
     return False
 
 
@@ -241,7 +299,18 @@ def _mention_free_text(activity: Activity) -> str:
         shown = properties.get("text")
         if isinstance(shown, str) and shown:
             text = text.replace(shown, "")
+        else:  # no text on the entity: Teams writes the mention as <at>name</at>
+            text = _AT_TAG.sub("", text, count=1)
     return text.strip()
+
+
+_POSTING_TYPES = (
+    ActivityTypes.message,
+    ActivityTypes.conversation_update,
+    ActivityTypes.installation_update,
+)
+"""The activities we answer by posting (invokes are answered in the HTTP response)."""
+_AT_TAG = re.compile(r"<at\b[^>]*>.*?</at>", re.I | re.S)
 
 
 class ConnectorSender:
@@ -255,10 +324,15 @@ class ConnectorSender:
             if settings.app_id
             else None
         )
+        self._timeout = settings.send_timeout_seconds
         self._session: ClientSession | None = None
 
     async def start(self) -> None:
-        self._session = ClientSession(timeout=SEND_TIMEOUT)
+        self._session = ClientSession(timeout=ClientTimeout(total=self._timeout))
+
+    def may_post(self, service_url: str) -> bool:
+        """Without an app id (local mode) only a service URL on this machine: no open relay."""
+        return self._credentials is not None or is_loopback_url(service_url)
 
     async def stop(self) -> None:
         if self._session is not None:
@@ -271,22 +345,25 @@ class ConnectorSender:
         url = f"{activity.service_url.rstrip('/')}/v3/conversations/{conversation}/activities"
         if activity.id:
             url += f"/{quote(activity.id, safe='')}"
-        headers = await self._headers()
         for payload in payloads:
-            body = {**payload, **_address(activity)}
-            async with self._session.post(url, json=body, headers=headers) as response:
-                if response.status >= 400:
-                    raise ConnectionError(f"connector answered {response.status}")
+            await self._post(url, {**payload, **_address(activity)})
 
     async def post(self, service_url: str, conversation_id: str, payload: dict[str, Any]) -> None:
         """Start a message in a conversation (proactive: an intake channel, a requester)."""
         assert self._session is not None, "start() first"
         conversation = quote(conversation_id, safe="")
         url = f"{service_url.rstrip('/')}/v3/conversations/{conversation}/activities"
-        body = {**payload, "conversation": {"id": conversation_id}}
+        await self._post(url, {**payload, "conversation": {"id": conversation_id}})
+
+    async def _post(self, url: str, body: dict[str, Any]) -> None:
+        assert self._session is not None, "start() first"
+        if not self.may_post(url):
+            raise ConnectionError("local mode posts only to this machine")
         headers = await self._headers()
-        async with self._session.post(url, json=body, headers=headers) as response:
-            if response.status >= 400:
+        async with self._session.post(
+            url, json=body, headers=headers, allow_redirects=False
+        ) as response:
+            if response.status >= 300:
                 raise ConnectionError(f"connector answered {response.status}")
 
     async def _headers(self) -> dict[str, str]:
@@ -295,7 +372,7 @@ class ConnectorSender:
         # msal caches the token; the first call may do network I/O, so keep it off the loop,
         # and bounded: a slow token service must not hang the turn.
         token = await asyncio.wait_for(
-            asyncio.to_thread(self._credentials.get_access_token), SEND_TIMEOUT.total
+            asyncio.to_thread(self._credentials.get_access_token), self._timeout
         )
         return {"Authorization": f"Bearer {token}"}
 
@@ -317,8 +394,19 @@ def _address(activity: Activity) -> dict[str, Any]:
 class TeamsEndpoint:
     """The aiohttp handler for ``POST /api/messages``."""
 
-    def __init__(self, conversation: Conversation, settings: Settings) -> None:
+    def __init__(
+        self,
+        conversation: Conversation,
+        settings: Settings,
+        *,
+        sessions: SessionStore,
+        pickups: PickupGate,
+    ) -> None:
         self._conversation = conversation
+        self._sessions = sessions
+        self._pickups = pickups
+        self._local = not settings.app_id
+        _KEY_TIMEOUT[0] = settings.teams_key_timeout_seconds
         authentication = ConfigurationBotFrameworkAuthentication(_Config(settings))
         self._adapter = CloudAdapter(_CachingAuthentication(authentication))
         self._sender = ConnectorSender(settings)
@@ -333,19 +421,31 @@ class TeamsEndpoint:
     async def handle(self, request: web.Request) -> web.Response:
         """One activity in; 200/201 with an invoke or expectReplies body, or 4xx for bad input."""
         started = time.perf_counter()
+        if self._local and not is_loopback_address(request.remote):
+            raise web.HTTPForbidden(text="Zonder MicrosoftAppId alleen vanaf deze computer.")
         if request.content_type != "application/json":
             raise web.HTTPUnsupportedMediaType(text="Content-Type moet application/json zijn.")
         try:
             activity = parse_activity(loads_strict(await request.read()))
         except ValueError as exc:  # also UnicodeDecodeError
             raise web.HTTPBadRequest(text="Ongeldige activity.") from exc
+        if self._relay(activity):
+            raise web.HTTPForbidden(
+                text="Zonder MicrosoftAppId alleen antwoorden naar deze computer."
+            )
         auth_header = request.headers.get("Authorization", "")
         try:
             response = await self._adapter.process_activity(auth_header, activity, self._on_turn)
         except PermissionError as exc:
+            # The kind only: the SDK's messages quote claims from the (untrusted) token.
+            cause = exc.__cause__ if exc.__cause__ is not None else exc
+            _log.info("teams request refused reason=%s", type(cause).__name__)
             raise web.HTTPUnauthorized(text="Niet geautoriseerd.") from exc
+        except SigningKeysUnavailableError as exc:
+            _log.warning("teams signing keys unavailable error=%s", exc)
+            raise web.HTTPServiceUnavailable(text="Probeer het zo opnieuw.") from exc
         except (ConnectionError, ClientError, TimeoutError) as exc:
-            # The Bot Connector refused, failed or was too slow (SEND_TIMEOUT) for the replies.
+            # The Bot Connector refused, failed or was too slow (send_timeout_seconds).
             _log.warning(
                 "teams delivery failed type=%s error=%s", activity.type, type(exc).__name__
             )
@@ -355,17 +455,31 @@ class TeamsEndpoint:
         )
         return _http_response(response)
 
+    def _relay(self, activity: Activity) -> bool:
+        """Would answering post to a service URL we must not post to (local mode)?"""
+        posts = (
+            activity.type in _POSTING_TYPES
+            and activity.delivery_mode != "expectReplies"
+            and bool(activity.service_url)
+        )
+        return posts and not self._sender.may_post(str(activity.service_url))
+
     async def _on_turn(self, context: TurnContext) -> None:
         activity = context.activity
         if activity.type == ActivityTypes.invoke:
             await self._invoke(context)
             return
-        turn = self._turn(activity)
+        turn = await self._turn(activity)
         if turn is None:
             return
+        refusal = self._pickup_refusal(turn, activity)
         expect_replies = activity.delivery_mode == "expectReplies"
-        replies = await self._with_typing(
-            activity, self._conversation.handle(turn), typing=not expect_replies
+        replies = (
+            [Reply(refusal, kind="warning")]
+            if refusal is not None
+            else await self._with_typing(
+                activity, self._conversation.handle(turn), typing=not expect_replies
+            )
         )
         payloads = [reply_activity(r) for r in replies]
         if expect_replies:
@@ -373,7 +487,14 @@ class TeamsEndpoint:
         elif payloads:
             await self._sender.send(activity, payloads)
 
-    def _turn(self, activity: Activity) -> Turn | None:
+    def _pickup_refusal(self, turn: Turn, activity: Activity) -> str | None:
+        """An "Ik pak dit op" press that is expired or outside the partner's intake chat."""
+        if turn.payload is None or turn.payload.node != PICKUP_NODE:
+            return None
+        place = activity.conversation.id if activity.conversation else None
+        return self._pickups.refusal(turn.payload.choice, channel=CHANNEL, place=place)
+
+    async def _turn(self, activity: Activity) -> Turn | None:
         key = session_key(activity)
         if activity.type == ActivityTypes.message:
             payload = _payload(activity.value)
@@ -389,7 +510,9 @@ class TeamsEndpoint:
                 address=requester_address(activity),
                 reach=REACH,
             )
-        if _welcomes(activity):
+        # Teams sends both installationUpdate and conversationUpdate on an install: greet only a
+        # conversation that has no session yet, so there is one greeting and nothing is reset.
+        if _welcomes(activity) and await self._sessions.load(key) is None:
             return Turn(key=key, channel=CHANNEL, text="menu")
         return None
 

@@ -9,7 +9,9 @@ logs message text or request bodies.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import ipaddress
 import json
 import logging
@@ -21,6 +23,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.loopback import is_loopback_address, is_loopback_host
 from bot.settings import Settings
 from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
@@ -31,8 +34,12 @@ from knowledge.diagrams.model import STYLES
 __all__ = [
     "COOKIE_NAME",
     "MAX_TURN_BYTES",
+    "PROXY_HEADERS",
+    "PROXY_HEADER_PREFIXES",
+    "TRUSTED_PROXIES",
     "TURN_PATH",
     "WebPage",
+    "cookie_key",
     "is_local",
     "mount_web",
     "page_url",
@@ -53,8 +60,43 @@ _ASSETS = {
     "/web/chat.css": ("chat.css", "text/css"),
     "/web/chat.js": ("chat.js", "text/javascript"),
 }
-_VISITOR_ID = re.compile(r"[A-Za-z0-9_-]{32,128}")
-_PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP")
+_VISITOR_ID = re.compile(r"([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})")
+"""A cookie value: a random id and its HMAC under the server's key, both base64url."""
+PROXY_HEADERS = frozenset(
+    {
+        "forwarded",
+        "via",
+        "x-real-ip",
+        "x-client-ip",
+        "client-ip",
+        "true-client-ip",
+        "cf-connecting-ip",
+        "fastly-client-ip",
+        "x-cluster-client-ip",
+        "x-original-forwarded-for",
+        "x-proxyuser-ip",
+        "x-host",
+        "x-azure-clientip",
+        "x-envoy-external-address",
+    }
+)
+"""Headers that only a proxy (or someone posing as one) sends; any of them means "not local"."""
+PROXY_HEADER_PREFIXES = (
+    "forwarded-",
+    "x-forwarded",
+    "x-original-",
+    "x-real-",
+    "x-client-",
+    "true-client-",
+    "cf-",
+    "fastly-",
+    "x-azure-",
+    "x-envoy-",
+)
+"""The families of the headers above (``X-Forwarded-Proto``, ``X-Forwarded-Port``, ...)."""
+TRUSTED_PROXIES = web.AppKey("trusted_proxies", tuple)
+"""The addresses of reverse proxies (``VERBIND_TRUSTED_PROXIES``): their requests are never
+local, even when the proxy adds no header."""
 _PAGE_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -75,35 +117,34 @@ class _BadTurnError(ValueError):
     """A request body that is not one text or one button payload."""
 
 
-def _loopback_ip(address: str | None) -> bool:
-    if not address:
-        return False
+def _proxied(request: web.Request) -> bool:
+    """A forwarding header (by name or family), or a peer that is a configured proxy."""
+    for name in request.headers:
+        lowered = name.lower()
+        if lowered in PROXY_HEADERS or lowered.startswith(PROXY_HEADER_PREFIXES):
+            return True
+    proxies = request.config_dict.get(TRUSTED_PROXIES, ())
     try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        peer = ipaddress.ip_address((request.remote or "").split("%", 1)[0])
     except ValueError:
         return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped.is_loopback
-    return ip.is_loopback
-
-
-def _loopback_name(host: str | None) -> bool:
-    return host is not None and (host.lower() == "localhost" or _loopback_ip(host))
+    return any(peer in network for network in proxies)
 
 
 def is_local(request: web.Request) -> bool:
-    """True for a request made on this machine: loopback peer, loopback Host, no proxy headers.
+    """True for a request made on this machine: loopback peer, loopback Host, not through a
+    proxy (no forwarding header, see ``PROXY_HEADERS``; not from ``VERBIND_TRUSTED_PROXIES``).
 
     The Host check keeps DNS-rebinding pages out; the proxy check keeps a reverse proxy on this
     machine from passing the outside world through as 127.0.0.1.
     """
-    if any(name in request.headers for name in _PROXY_HEADERS):
+    if _proxied(request):
         return False
     try:
         host = request.url.host
     except ValueError:
         return False
-    return _loopback_ip(request.remote) and _loopback_name(host)
+    return is_loopback_address(request.remote) and is_loopback_host(host)
 
 
 def page_url(settings: Settings, *, host: str, port: int) -> str | None:
@@ -111,7 +152,7 @@ def page_url(settings: Settings, *, host: str, port: int) -> str | None:
     if settings.web_page == "off":
         return None
     shown = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
-    if settings.web_page == "auto" and not _loopback_name(shown):
+    if settings.web_page == "auto" and not is_loopback_host(shown):
         return None
     return f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
 
@@ -252,12 +293,19 @@ def _refuse(status: int, message: str) -> NoReturn:
     raise error[status](text=body, content_type="application/json")
 
 
-def _visitor(request: web.Request) -> tuple[str, bool]:
-    """The visitor id from the cookie, or a fresh random one (True when fresh)."""
-    value = request.cookies.get(COOKIE_NAME, "")
-    if _VISITOR_ID.fullmatch(value):
-        return value, False
-    return secrets.token_urlsafe(32), True
+def _seal(key: bytes, visitor: str) -> str:
+    mac = hmac.new(key, visitor.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
+def _visitor(request: web.Request, key: bytes) -> tuple[str, bool]:
+    """The visitor id from the cookie when the server issued it (its seal checks), else a fresh
+    random one (True when fresh): a value the client made up never names a session."""
+    match = _VISITOR_ID.fullmatch(request.cookies.get(COOKIE_NAME, ""))
+    if match and hmac.compare_digest(match.group(2), _seal(key, match.group(1))):
+        return match.group(0), False
+    visitor = secrets.token_urlsafe(32)
+    return f"{visitor}.{_seal(key, visitor)}", True
 
 
 def _remember(response: web.StreamResponse, request: web.Request, visitor: str) -> None:
@@ -275,9 +323,10 @@ def _session_key(visitor: str) -> str:
 class WebPage:
     """Serves the page's files and its turn endpoint, to whom the setting allows."""
 
-    def __init__(self, conversation: Conversation, *, everyone: bool) -> None:
+    def __init__(self, conversation: Conversation, *, everyone: bool, key: bytes) -> None:
         self._conversation = conversation
         self._everyone = everyone
+        self._key = key
         self._assets = {
             path: (files("bot.channels.web").joinpath("static", name).read_bytes(), kind)
             for path, (name, kind) in _ASSETS.items()
@@ -294,7 +343,7 @@ class WebPage:
         body, kind = self._assets[request.path]
         response = web.Response(body=body, content_type=kind, charset="utf-8")
         response.headers.update(_PAGE_HEADERS)
-        visitor, fresh = _visitor(request)
+        visitor, fresh = _visitor(request, self._key)
         if fresh and request.path == "/":
             _remember(response, request, visitor)
         return response
@@ -318,7 +367,7 @@ class WebPage:
             text, payload, values = _parse_turn(loads_strict(body))
         except ValueError:  # not JSON, not UTF-8, too deep, lone surrogates, wrong shape
             _refuse(400, _BAD_TURN)
-        visitor, fresh = _visitor(request)
+        visitor, fresh = _visitor(request, self._key)
         turn = Turn(
             key=_session_key(visitor), channel=CHANNEL, text=text, payload=payload, form=values
         )
@@ -331,11 +380,24 @@ class WebPage:
         return response
 
 
-def mount_web(app: web.Application, *, conversation: Conversation, settings: Settings) -> None:
-    """Add ``GET /``, its two files under ``/web/`` and ``POST /web/turn`` (unless turned off)."""
+def cookie_key(settings: Settings, secret: bytes) -> bytes:
+    """The key that seals visitor cookies: ``VERBIND_WEB_COOKIE_KEY``, else derived from the
+    deployment's ``secret`` (the register key, the same on every instance), so that instances
+    accept each other's cookies and a restart keeps them valid."""
+    if settings.web_cookie_key:
+        return bytes.fromhex(settings.web_cookie_key)
+    return hmac.new(secret, b"verbind web cookie", hashlib.sha256).digest()
+
+
+def mount_web(
+    app: web.Application, *, conversation: Conversation, settings: Settings, secret: bytes
+) -> None:
+    """Add ``GET /``, its two files under ``/web/`` and ``POST /web/turn`` (unless turned off);
+    cookies are sealed with :func:`cookie_key` of ``secret``."""
     if settings.web_page == "off":
         return
-    page = WebPage(conversation, everyone=settings.web_page == "on")
+    key = cookie_key(settings, secret)
+    page = WebPage(conversation, everyone=settings.web_page == "on", key=key)
     for path in _ASSETS:
         app.router.add_get(path, page.asset)
     app.router.add_post(TURN_PATH, page.turn)

@@ -1,0 +1,343 @@
+"""Teams hardening over real HTTP: real signed tokens against a local identity endpoint, local mode
+limits (no relay, loopback only), lifecycle events and mentions."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import socket
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any
+
+import jwt
+import pytest
+from aiohttp import ClientSession, web
+from aiohttp.test_utils import TestClient, TestServer
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+
+from bot.app import create_app
+from bot.settings import Settings
+from tests.test_teams import activity, expect_replies
+
+ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
+ServerFactory = Callable[..., Awaitable[TestServer]]
+
+APP_ID = "00000000-0000-0000-0000-0000000000b0"
+ISSUER = "https://api.botframework.com"
+KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+class Identity:
+    """A local OpenID metadata and JWKS endpoint, counting how often it is asked."""
+
+    def __init__(self, *, delay: float = 0.0, status: int = 200) -> None:
+        self.delay = delay
+        self.status = status
+        self.fetches = 0
+        self.asked = asyncio.Event()
+        self.app = web.Application()
+        self.app.router.add_get("/metadata", self.metadata)
+        self.app.router.add_get("/keys", self.keys)
+
+    async def metadata(self, request: web.Request) -> web.Response:
+        self.fetches += 1
+        self.asked.set()
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.status != 200:
+            return web.Response(status=self.status)
+        return web.json_response({"jwks_uri": str(request.url.with_path("/keys"))})
+
+    async def keys(self, request: web.Request) -> web.Response:
+        jwk = json.loads(RSAAlgorithm.to_jwk(KEY.public_key()))
+        return web.json_response({"keys": [{**jwk, "kid": "k1", "endorsements": ["msteams"]}]})
+
+
+def token(**changes: Any) -> str:
+    """A Bot Framework channel token signed with the test key (``changes`` alter the claims;
+    ``_key``, ``_alg`` and ``_kid`` alter the signature)."""
+    claims: dict[str, Any] = {
+        "iss": ISSUER,
+        "aud": APP_ID,
+        "serviceurl": "https://smba.trafficmanager.net/emea/",
+        "nbf": int(time.time()) - 60,
+        "exp": int(time.time()) + 600,
+    }
+    key = changes.pop("_key", KEY)
+    alg = changes.pop("_alg", "RS256")
+    kid = changes.pop("_kid", "k1")
+    claims.update(changes)
+    return jwt.encode(claims, key, algorithm=alg, headers={"kid": kid})
+
+
+def unsigned_token() -> str:
+    """An ``alg: none`` token with otherwise valid claims."""
+    return jwt.encode(
+        {"iss": ISSUER, "aud": APP_ID, "exp": int(time.time()) + 600},
+        None,
+        algorithm="none",
+        headers={"kid": "k1"},
+    )
+
+
+async def secured(
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory, identity: Identity, **more: Any
+) -> TestClient[Any, Any]:
+    """The real app with MicrosoftAppId set and its signing keys at ``identity``."""
+    server = await aiohttp_server(identity.app)
+    settings = replace(
+        Settings(),
+        app_id=APP_ID,
+        app_password="x",
+        teams_openid_metadata_url=str(server.make_url("/metadata")),
+        **more,
+    )
+    return await aiohttp_client(create_app(settings))
+
+
+FORGED = {
+    "garbage": "Bearer garbage",
+    "alg-none": "Bearer " + unsigned_token(),
+    "hs256": "Bearer " + token(_key="a-secret-shared-by-nobody-at-all-32b", _alg="HS256"),
+    "expired": "Bearer " + token(exp=int(time.time()) - 3600, nbf=int(time.time()) - 7200),
+    "unknown-kid": "Bearer " + token(_kid="k-unknown"),
+    "wrong-key": "Bearer " + token(_key=OTHER_KEY),
+    "wrong-audience": "Bearer " + token(aud="someone-else"),
+    "two-words": "Bearer a b",
+    "basic": "Basic dXNlcjpwdw==",
+}
+
+
+@pytest.mark.parametrize("header", FORGED.values(), ids=FORGED.keys())
+async def test_forged_tokens_are_401_without_a_traceback(
+    aiohttp_client: ClientFactory,
+    aiohttp_server: ServerFactory,
+    caplog: pytest.LogCaptureFixture,
+    header: str,
+) -> None:
+    """Every token the SDK cannot verify is 401, and nothing is logged as an error."""
+    client = await secured(aiohttp_client, aiohttp_server, Identity())
+    response = await client.post(
+        "/api/messages",
+        json=expect_replies(activity("message")),
+        headers={"Authorization": header},
+    )
+    assert response.status == 401
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
+async def test_a_properly_signed_token_is_accepted(
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+) -> None:
+    """A token signed with the announced key is accepted: the 401s above are verification."""
+    identity = Identity()
+    client = await secured(aiohttp_client, aiohttp_server, identity)
+    for _ in range(2):
+        response = await client.post(
+            "/api/messages",
+            json=expect_replies(activity("message")),
+            headers={"Authorization": "Bearer " + token()},
+        )
+        assert response.status == 200, await response.text()
+    assert identity.fetches == 1  # the keys are cached
+
+
+async def test_unreachable_signing_keys_are_503(
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+) -> None:
+    """An identity endpoint that fails gives 503 (try again), not 500 and not 401."""
+    client = await secured(aiohttp_client, aiohttp_server, Identity(status=500))
+    response = await client.post(
+        "/api/messages",
+        json=expect_replies(activity("message")),
+        headers={"Authorization": "Bearer " + token()},
+    )
+    assert response.status == 503
+
+
+async def test_a_slow_identity_endpoint_does_not_stall_other_requests(
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+) -> None:
+    """While the keys are being fetched, other requests are served; the fetch times out as 503."""
+    identity = Identity(delay=30)
+    client = await secured(aiohttp_client, aiohttp_server, identity, teams_key_timeout_seconds=1.0)
+    turn = asyncio.ensure_future(
+        client.post(
+            "/api/messages",
+            json=expect_replies(activity("message")),
+            headers={"Authorization": "Bearer " + token()},
+        )
+    )
+    await identity.asked.wait()
+    health = await client.get("/healthz")
+    assert health.status == 200
+    assert not turn.done()
+    assert (await turn).status == 503
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"serviceUrl": None},
+        {"conversation": None},
+        {"serviceUrl": None, "conversation": None},
+        {"recipient": None},
+    ],
+    ids=["no-service-url", "no-conversation", "neither", "no-recipient"],
+)
+@pytest.mark.parametrize("kind", ["conversationUpdate", "installationUpdate"])
+async def test_lifecycle_events_without_an_address_are_not_500(
+    aiohttp_client: ClientFactory,
+    aiohttp_server: ServerFactory,
+    kind: str,
+    changes: dict[str, Any],
+) -> None:
+    """Install and member events that name nowhere to answer are accepted and not answered."""
+    received: list[str] = []
+    server = await aiohttp_server(connector(received))
+    client = await aiohttp_client(create_app(Settings()))
+    base = activity("conversation_update", serviceUrl=str(server.make_url("/")))
+    body = {**base, "type": kind, "action": "add", **changes}
+    body = {k: v for k, v in body.items() if v is not None}
+    response = await client.post("/api/messages", json=body)
+    assert response.status == 200
+    if "serviceUrl" in changes or "conversation" in changes:
+        assert received == []
+
+
+def connector(received: list[str]) -> web.Application:
+    """A fake Bot Connector that records the paths it was posted to."""
+
+    async def record(request: web.Request) -> web.Response:
+        received.append(request.path)
+        return web.json_response({"id": "1"})
+
+    app = web.Application()
+    app.router.add_post("/{tail:.*}", record)
+    return app
+
+
+async def test_local_mode_does_not_relay_to_other_hosts(aiohttp_client: ClientFactory) -> None:
+    """Without an app id, a message naming a service URL off this machine is refused (403)."""
+    client = await aiohttp_client(create_app(Settings()))
+    body = activity("message", serviceUrl="http://192.0.2.55:9/")
+    response = await client.post("/api/messages", json=body)
+    assert response.status == 403
+
+
+async def test_local_mode_follows_no_redirects(
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+) -> None:
+    """A connector answering with a redirect is a failed delivery (502); it is not followed."""
+    received: list[str] = []
+    elsewhere = await aiohttp_server(connector(received))
+
+    async def redirect(request: web.Request) -> web.Response:
+        raise web.HTTPTemporaryRedirect(str(elsewhere.make_url(request.path)))
+
+    fake = web.Application()
+    fake.router.add_post("/{tail:.*}", redirect)
+    server = await aiohttp_server(fake)
+    client = await aiohttp_client(create_app(Settings()))
+    body = activity("message", serviceUrl=str(server.make_url("/")))
+    response = await client.post("/api/messages", json=body)
+    assert response.status == 502
+    assert received == []
+
+
+def _outside_address() -> str | None:
+    """An address of this machine that is not loopback, if it has one."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # no packet is sent for UDP connect
+            address = str(probe.getsockname()[0])
+    except OSError:
+        return None
+    return None if address.startswith("127.") else address
+
+
+async def test_local_mode_answers_only_this_machine(aiohttp_server: ServerFactory) -> None:
+    """Without an app id, a request from another address gets 403, one from loopback 200."""
+    outside = _outside_address()
+    if outside is None:
+        pytest.skip("this machine has no non-loopback IPv4 address")
+    server = await aiohttp_server(create_app(Settings()), host="0.0.0.0")
+    body = expect_replies(activity("message"))
+    async with ClientSession() as session:
+        url = f"http://{outside}:{server.port}/api/messages"
+        async with session.post(url, json=body) as response:
+            assert response.status == 403
+        local = f"http://127.0.0.1:{server.port}/api/messages"
+        async with session.post(local, json=body) as response:
+            assert response.status == 200
+
+
+async def test_install_greets_once_and_never_resets(
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+) -> None:
+    """installationUpdate(add) then conversationUpdate(bot added): one greeting; a later
+    upgrade or re-add while a tree is open leaves the conversation where it was."""
+    received: list[str] = []
+    server = await aiohttp_server(connector(received))
+    client = await aiohttp_client(create_app(Settings()))
+    base = activity("conversation_update", serviceUrl=str(server.make_url("/")))
+    install = {**base, "type": "installationUpdate", "action": "add"}
+    install.pop("membersAdded", None)
+    for body in (install, base):
+        assert (await client.post("/api/messages", json=body)).status == 200
+    assert len(received) == 1
+    # A conversation in progress: a tree opened by a message.
+    message = expect_replies(activity("message", conversation=base["conversation"]))
+    message["from"] = base["from"]
+    opened = await (await client.post("/api/messages", json=message)).json()
+    assert opened["activities"][-1]["text"].startswith("Vraag 1 van 5")
+    upgrade = {**install, "action": "add-upgrade"}
+    for body in (upgrade, install, base):
+        assert (await client.post("/api/messages", json=body)).status == 200
+    assert len(received) == 1
+
+
+async def test_mention_without_text_is_removed(aiohttp_client: ClientFactory) -> None:
+    """A mention entity without ``text`` still has its <at> tag removed from the message."""
+    client = await aiohttp_client(create_app(Settings()))
+    body = expect_replies(activity("channel_mention"))
+    for entity in body["entities"]:
+        if entity.get("type") == "mention":
+            entity.pop("text", None)
+    plain = expect_replies(activity("channel_mention"))
+    with_text = await (await client.post("/api/messages", json=plain)).json()
+    body["from"] = {"id": "29:someone-else", "aadObjectId": "00000000-0000-0000-0000-0000000000a2"}
+    without = await (await client.post("/api/messages", json=body)).json()
+    assert [a.get("text") for a in without["activities"]] == [
+        a.get("text") for a in with_text["activities"]
+    ]
+
+
+async def test_keys_in_hand_outlive_a_failed_refresh(aiohttp_server: ServerFactory) -> None:
+    """A failed refresh keeps the keys already fetched in use; with no keys at all it is
+    reported, and within the back-off the endpoint is not asked again for every request."""
+    from bot.channels.teams.signingkeys import (
+        KEEP_SECONDS,
+        SigningKeySet,
+        SigningKeysUnavailableError,
+    )
+
+    identity = Identity()
+    url = str((await aiohttp_server(identity.app)).make_url("/metadata"))
+    keys = SigningKeySet(url, timeout=1.0)
+    assert await keys.get("k1") is not None
+    identity.status = 500
+    keys._fetched -= KEEP_SECONDS + 1  # as if a day had passed
+    assert await keys.get("k1") is not None
+    empty = SigningKeySet(url, timeout=1.0)
+    with pytest.raises(SigningKeysUnavailableError):
+        await empty.get("k1")
+    asked = identity.fetches
+    with pytest.raises(SigningKeysUnavailableError):
+        await empty.get("k1")
+    assert identity.fetches == asked

@@ -45,8 +45,8 @@ from microsoft_agents.hosting.core.authorization import (
 from bot.channels.teams import activity as teams
 from bot.channels.teams.cards import reply_activity
 from bot.channels.teams.connector import ConnectorSender, TeamsCourier, TokenSource
-from bot.channels.teams.endpoint import PickupCheck
 from bot.channels.teams.signingkeys import SigningKeySet, SigningKeysUnavailableError
+from bot.intake.pickup import PickupGate
 from bot.settings import Settings
 from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
@@ -195,7 +195,7 @@ class TeamsEndpoint:
         settings: Settings,
         *,
         sessions: SessionStore,
-        pickups: PickupCheck | None = None,
+        pickups: PickupGate,
     ) -> None:
         self._conversation = conversation
         self._sessions = sessions
@@ -324,7 +324,7 @@ class TeamsEndpoint:
 
     def _pickup_refusal(self, turn: Turn, body: dict[str, Any]) -> str | None:
         """An "Ik pak dit op" press that is expired or outside the partner's intake chat."""
-        if self._pickups is None or turn.payload is None or turn.payload.node != PICKUP_NODE:
+        if turn.payload is None or turn.payload.node != PICKUP_NODE:
             return None
         place = body["conversation"]["id"]
         return self._pickups.refusal(turn.payload.choice, channel=teams.CHANNEL, place=place)

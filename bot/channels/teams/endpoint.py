@@ -8,16 +8,7 @@ from aiohttp import web
 
 from bot.intake.intakes import Courier
 
-__all__ = ["PickupCheck", "TeamsEndpoint"]
-
-
-class PickupCheck(Protocol):
-    """Checks an "Ik pak dit op" press before the conversation records it."""
-
-    def refusal(self, token: str, *, channel: str, place: str | None = None) -> str | None:
-        """Dutch text when the press must be refused (expired, pressed outside the partner's
-        intake chat ``place``); None lets it through."""
-        ...
+__all__ = ["TeamsEndpoint"]
 
 
 class TeamsEndpoint(Protocol):

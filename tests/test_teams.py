@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import importlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -20,6 +19,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import CONVERSATION, SESSIONS, create_app
+from bot.channels.teams import connector
 from bot.settings import TEAMS_SDKS, Settings, TeamsSdk
 
 FIXTURES = Path(__file__).parent / "fixtures" / "teams"
@@ -233,8 +233,7 @@ async def test_slow_turn_shows_typing_first(
     message = activity("message", serviceUrl=str(server.make_url("/")))
     assert (await client.post("/api/messages", json=message)).status == 200
     assert "typing" not in [body["type"] for _, body in posted]
-    adapter = importlib.import_module(f"bot.channels.teams.{teams_settings.teams_sdk}_adapter")
-    monkeypatch.setattr(adapter, "TYPING_AFTER_SECONDS", 0)
+    monkeypatch.setattr(connector, "TYPING_AFTER_SECONDS", 0)
     conversation = client.server.app[CONVERSATION]
     handle = conversation.handle
 

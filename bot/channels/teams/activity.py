@@ -10,7 +10,6 @@ same code, so both answer alike (the Activity protocol is the same JSON on the w
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import json
 import re
 from collections.abc import Iterable
@@ -30,8 +29,6 @@ __all__ = [
     "check_activity",
     "compose_query",
     "compose_result",
-    "is_loopback",
-    "is_loopback_url",
     "mention_free_text",
     "message_turn",
     "reply_address",
@@ -126,29 +123,6 @@ def _web_address(url: Any) -> bool:
         parts = urlsplit(url)
         return parts.scheme in ("http", "https") and bool(parts.hostname)
     except ValueError:  # "http://[" and other unparsable hosts
-        return False
-
-
-def is_loopback(host: str | None) -> bool:
-    """``localhost`` or a loopback address (also IPv4 mapped into IPv6)."""
-    if not host:
-        return False
-    if host.lower() == "localhost":
-        return True
-    try:
-        ip = ipaddress.ip_address(host.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped.is_loopback
-    return ip.is_loopback
-
-
-def is_loopback_url(url: str) -> bool:
-    """A URL whose host is this machine."""
-    try:
-        return is_loopback(urlsplit(url).hostname)
-    except ValueError:
         return False
 
 

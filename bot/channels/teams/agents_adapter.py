@@ -23,10 +23,8 @@ What we route around, and why:
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-from collections.abc import Awaitable
 from typing import Any
 
 import jwt
@@ -47,6 +45,7 @@ from bot.channels.teams.cards import reply_activity
 from bot.channels.teams.connector import ConnectorSender, TeamsCourier, TokenSource
 from bot.channels.teams.signingkeys import SigningKeySet, SigningKeysUnavailableError
 from bot.intake.pickup import PickupGate
+from bot.loopback import is_loopback_address
 from bot.settings import Settings
 from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
@@ -58,7 +57,6 @@ __all__ = ["TeamsEndpoint"]
 
 _log = logging.getLogger("verbind.teams")
 
-TYPING_AFTER_SECONDS = 0.8
 BOT_FRAMEWORK_SCOPE = AuthenticationConstants.AGENTS_SDK_SCOPE
 """The audience of the bot's outbound token (the Bot Connector)."""
 _ACCOUNT_FIELDS = ("id", "name", "aadObjectId")
@@ -235,7 +233,7 @@ class TeamsEndpoint:
         401 for a missing or unverifiable token, 503 when the signing keys cannot be fetched,
         502 when the Bot Connector does not take the replies."""
         started = time.perf_counter()
-        if self._local and not teams.is_loopback(request.remote):
+        if self._local and not is_loopback_address(request.remote):
             raise web.HTTPForbidden(text="Zonder MicrosoftAppId alleen vanaf deze computer.")
         if request.content_type != "application/json":
             raise web.HTTPUnsupportedMediaType(text="Content-Type moet application/json zijn.")
@@ -311,8 +309,8 @@ class TeamsEndpoint:
         replies = (
             [Reply(refusal, kind="warning")]
             if refusal is not None
-            else await self._with_typing(
-                body, self._conversation.handle(turn), typing=not expect_replies
+            else await self._sender.while_typing(
+                body, self._conversation.handle(turn), show=not expect_replies
             )
         )
         payloads = [reply_activity(r) for r in replies]
@@ -337,23 +335,6 @@ class TeamsEndpoint:
         if teams.welcomes(body) and await self._sessions.load(teams.session_key(body)) is None:
             return teams.welcome_turn(body)
         return None
-
-    async def _with_typing(
-        self, body: dict[str, Any], work: Awaitable[list[Reply]], *, typing: bool
-    ) -> list[Reply]:
-        task = asyncio.ensure_future(work)
-        if typing:
-            done, _ = await asyncio.wait({task}, timeout=TYPING_AFTER_SECONDS)
-            if not done:
-                await self._typing(body)
-        return await task
-
-    async def _typing(self, body: dict[str, Any]) -> None:
-        """The typing indicator is a courtesy: failing to send it must not fail the turn."""
-        try:
-            await self._sender.send(body, [{"type": "typing"}])
-        except (ConnectionError, ClientError, TimeoutError) as exc:
-            _log.info("teams typing not sent error=%s", type(exc).__name__)
 
     def _invoke_response(self, body: dict[str, Any]) -> Activity:
         result = None

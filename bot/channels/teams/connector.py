@@ -11,18 +11,26 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from aiohttp import ClientError, ClientSession, ClientTimeout
 
-from bot.channels.teams.activity import is_loopback_url, reply_address
+from bot.channels.teams.activity import reply_address
 from bot.channels.teams.cards import reply_activity
 from bot.intake.intakes import IntakeTarget
+from bot.loopback import is_loopback_url
 from dialogs.intake import ConsultationRequest, IntakeUnavailableError, request_reply
 
-__all__ = ["ConnectorSender", "TeamsCourier", "TokenSource"]
+__all__ = ["TYPING_AFTER_SECONDS", "ConnectorSender", "TeamsCourier", "TokenSource"]
+
+_log = logging.getLogger("verbind.teams")
+_Result = TypeVar("_Result")
+
+TYPING_AFTER_SECONDS = 0.8
+"""A turn still working after this long shows the typing indicator first."""
 
 TokenSource = Callable[[], Awaitable[str]]
 """Returns a bearer token for the Bot Connector (the SDK's credential; it caches)."""
@@ -64,6 +72,22 @@ class ConnectorSender:
         conversation = quote(conversation_id, safe="")
         url = f"{service_url.rstrip('/')}/v3/conversations/{conversation}/activities"
         await self._post(url, {**payload, "conversation": {"id": conversation_id}})
+
+    async def while_typing(
+        self, activity: dict[str, Any], work: Awaitable[_Result], *, show: bool
+    ) -> _Result:
+        """Await ``work``; when it is not done after TYPING_AFTER_SECONDS (and ``show``), send
+        ``activity``'s sender a typing indicator meanwhile. A courtesy: failing to send it does
+        not fail the turn."""
+        task = asyncio.ensure_future(work)
+        if show:
+            done, _ = await asyncio.wait({task}, timeout=TYPING_AFTER_SECONDS)
+            if not done:
+                try:
+                    await self.send(activity, [{"type": "typing"}])
+                except (ConnectionError, ClientError, TimeoutError) as exc:
+                    _log.info("teams typing not sent error=%s", type(exc).__name__)
+        return await task
 
     async def _post(self, url: str, body: dict[str, Any]) -> None:
         assert self._session is not None, "start() first"

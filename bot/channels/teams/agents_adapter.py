@@ -2,8 +2,9 @@
 
 The Agents SDK (``microsoft-agents-*``) is Microsoft's supported successor of the archived Bot
 Framework SDK; ``VERBIND_TEAMS_SDK=agents`` selects this adapter. It answers exactly like the
-Bot Framework adapter: the translation lives in :mod:`bot.channels.teams.activity`, posting in
-:mod:`bot.channels.teams.connector`, cards in :mod:`bot.channels.teams.cards`.
+Bot Framework adapter: the translation lives in :mod:`bot.channels.teams.activity`, the turn in
+:mod:`bot.channels.teams.turns`, posting in :mod:`bot.channels.teams.connector`, cards in
+:mod:`bot.channels.teams.cards`.
 
 What we use the SDK for: the Activity model and the turn (``CloudAdapter.process_activity``,
 ``TurnContext``, which buffer expectReplies answers and carry invoke responses), inbound token
@@ -41,17 +42,14 @@ from microsoft_agents.hosting.core.authorization import (
 )
 
 from bot.channels.teams import activity as teams
-from bot.channels.teams.cards import reply_activity
 from bot.channels.teams.connector import ConnectorSender, TeamsCourier, TokenSource
 from bot.channels.teams.signingkeys import SigningKeySet, SigningKeysUnavailableError
+from bot.channels.teams.turns import TeamsTurns
 from bot.intake.pickup import PickupGate
-from bot.loopback import is_loopback_address
 from bot.settings import Settings
 from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
-from dialogs.intake import PICKUP_NODE
 from dialogs.session import SessionStore
-from dialogs.turn import Reply, Turn
 
 __all__ = ["TeamsEndpoint"]
 
@@ -195,9 +193,6 @@ class TeamsEndpoint:
         sessions: SessionStore,
         pickups: PickupGate,
     ) -> None:
-        self._conversation = conversation
-        self._sessions = sessions
-        self._pickups = pickups
         self._local = not settings.app_id
         self._adapter = CloudAdapter(channel_service_client_factory=_NoClients())
         # The SDK's default error handler prints the traceback and sends the exception's text
@@ -206,7 +201,7 @@ class TeamsEndpoint:
         model_log = logging.getLogger(_SDK_MODEL_LOGGER)
         if not any(isinstance(f, _DropRecords) for f in model_log.filters):
             model_log.addFilter(_DropRecords())
-        self._sender = ConnectorSender(token=None, timeout=settings.send_timeout_seconds)
+        sender = ConnectorSender(token=None, timeout=settings.send_timeout_seconds)
         if settings.app_id:
             configuration = _authentication(settings)
             self._validator = JwtTokenValidator(configuration)
@@ -216,36 +211,33 @@ class TeamsEndpoint:
             )
             self._keys = SigningKeySet(metadata, timeout=settings.teams_key_timeout_seconds)
             self._validator._jwk_client_manager = _KeyLookup(self._keys)  # type: ignore[assignment]
-            self._sender = ConnectorSender(
+            sender = ConnectorSender(
                 token=_outbound_token(MsalAuth(configuration)),
                 timeout=settings.send_timeout_seconds,
             )
-        self.courier = TeamsCourier(self._sender)
+        self._turns = TeamsTurns(
+            conversation, sessions=sessions, pickups=pickups, sender=sender, local=self._local
+        )
+        self.courier = TeamsCourier(sender)
 
     async def start(self, app: web.Application) -> None:
-        await self._sender.start()
+        await self._turns.sender.start()
 
     async def stop(self, app: web.Application) -> None:
-        await self._sender.stop()
+        await self._turns.sender.stop()
 
     async def handle(self, request: web.Request) -> web.Response:
         """One activity in; 200 with an invoke or expectReplies body, or 4xx for bad input,
         401 for a missing or unverifiable token, 503 when the signing keys cannot be fetched,
         502 when the Bot Connector does not take the replies."""
         started = time.perf_counter()
-        if self._local and not is_loopback_address(request.remote):
-            raise web.HTTPForbidden(text="Zonder MicrosoftAppId alleen vanaf deze computer.")
-        if request.content_type != "application/json":
-            raise web.HTTPUnsupportedMediaType(text="Content-Type moet application/json zijn.")
+        self._turns.refuse_early(request)
         try:
             body = teams.check_activity(loads_strict(await request.read()))
             envelope = _envelope(body)
         except (ValueError, TypeError) as exc:  # also UnicodeDecodeError, ValidationError
             raise web.HTTPBadRequest(text="Ongeldige activity.") from exc
-        if self._relay(body):
-            raise web.HTTPForbidden(
-                text="Zonder MicrosoftAppId alleen antwoorden naar deze computer."
-            )
+        self._turns.refuse_relay(body)
         identity = await self._identity(request.headers.get("Authorization", ""), body)
         try:
             response = await self._adapter.process_activity(
@@ -259,15 +251,6 @@ class TeamsEndpoint:
             "teams activity type=%s ms=%.1f", body["type"], (time.perf_counter() - started) * 1000
         )
         return _http_response(response)
-
-    def _relay(self, body: dict[str, Any]) -> bool:
-        """Would answering post to a service URL we must not post to (local mode)?"""
-        posts = (
-            body["type"] in teams.POSTING_TYPES
-            and body.get("deliveryMode") != "expectReplies"
-            and bool(body.get("serviceUrl"))
-        )
-        return posts and not self._sender.may_post(str(body["serviceUrl"]))
 
     async def _identity(self, header: str, body: dict[str, Any]) -> ClaimsIdentity:
         """Who sent this: anonymous in local mode, else the verified token's claims."""
@@ -299,56 +282,17 @@ class TeamsEndpoint:
 
     async def _on_turn(self, context: TurnContext, body: dict[str, Any]) -> None:
         if body["type"] == ActivityTypes.invoke:
-            await context.send_activity(self._invoke_response(body))
-            return
-        turn = await self._turn(body)
-        if turn is None:
-            return
-        expect_replies = body.get("deliveryMode") == "expectReplies"
-        refusal = self._pickup_refusal(turn, body)
-        replies = (
-            [Reply(refusal, kind="warning")]
-            if refusal is not None
-            else await self._sender.while_typing(
-                body, self._conversation.handle(turn), show=not expect_replies
+            result = self._turns.invoke_result(body)
+            await context.send_activity(
+                Activity(
+                    type=ActivityTypes.invoke_response,
+                    value=InvokeResponse(status=200, body=result),
+                )
             )
-        )
-        payloads = [reply_activity(r) for r in replies]
-        if expect_replies:
-            if payloads:
-                await context.send_activities([Activity.model_validate(p) for p in payloads])
-        elif payloads:
-            await self._sender.send(body, payloads)
-
-    def _pickup_refusal(self, turn: Turn, body: dict[str, Any]) -> str | None:
-        """An "Ik pak dit op" press that is expired or outside the partner's intake chat."""
-        if turn.payload is None or turn.payload.node != PICKUP_NODE:
-            return None
-        place = body["conversation"]["id"]
-        return self._pickups.refusal(turn.payload.choice, channel=teams.CHANNEL, place=place)
-
-    async def _turn(self, body: dict[str, Any]) -> Turn | None:
-        if body["type"] == ActivityTypes.message:
-            return teams.message_turn(body)
-        # Teams sends both installationUpdate and conversationUpdate on an install: greet only a
-        # conversation that has no session yet, so there is one greeting and nothing is reset.
-        if teams.welcomes(body) and await self._sessions.load(teams.session_key(body)) is None:
-            return teams.welcome_turn(body)
-        return None
-
-    def _invoke_response(self, body: dict[str, Any]) -> Activity:
-        result = None
-        if body.get("name") == "composeExtension/query":
-            query = teams.compose_query(body.get("value"))
-            cards = (
-                self._conversation.contacts_for(query, limit=teams.COMPOSE_RESULTS)
-                if query.strip()
-                else ()
-            )
-            result = teams.compose_result(cards)
-        return Activity(
-            type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=result)
-        )
+            return
+        payloads = await self._turns.answer(body)
+        if payloads:
+            await context.send_activities([Activity.model_validate(p) for p in payloads])
 
 
 def _unauthorized(reason: str) -> web.HTTPUnauthorized:

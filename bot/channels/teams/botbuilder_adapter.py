@@ -3,7 +3,8 @@
 botbuilder-core 4.17 is archived; its successor is the Microsoft 365 Agents SDK, which
 ``agents_adapter.py`` runs on (``VERBIND_TEAMS_SDK``). What Teams does with an activity is SDK-free
 and shared by both: :mod:`bot.channels.teams.activity` (checks, turn, welcome, mention, compose
-search) and :mod:`bot.channels.teams.connector` (posting, typing, intake courier).
+search), :mod:`bot.channels.teams.turns` (the turn, pick-up gate, local-mode limits) and
+:mod:`bot.channels.teams.connector` (posting, typing, intake courier).
 
 What we use the SDK for: the Activity model, inbound authentication (JWT when MicrosoftAppId is
 set) through ``CloudAdapter.process_activity``, and outbound tokens. What we route around
@@ -42,30 +43,15 @@ from botframework.connector.auth import (
     MicrosoftAppCredentials,
 )
 
-from bot.channels.teams.activity import (
-    CHANNEL,
-    COMPOSE_RESULTS,
-    POSTING_TYPES,
-    BadActivityError,
-    check_activity,
-    compose_query,
-    compose_result,
-    message_turn,
-    session_key,
-    welcome_turn,
-    welcomes,
-)
-from bot.channels.teams.cards import reply_activity
+from bot.channels.teams.activity import BadActivityError, check_activity
 from bot.channels.teams.connector import ConnectorSender, TeamsCourier, TokenSource
 from bot.channels.teams.signingkeys import SigningKeySet, SigningKeysUnavailableError
+from bot.channels.teams.turns import TeamsTurns
 from bot.intake.pickup import PickupGate
-from bot.loopback import is_loopback_address
 from bot.settings import Settings
 from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
-from dialogs.intake import PICKUP_NODE
 from dialogs.session import SessionStore
-from dialogs.turn import Reply, Turn
 
 __all__ = ["TeamsEndpoint"]
 
@@ -204,10 +190,6 @@ class TeamsEndpoint:
         sessions: SessionStore,
         pickups: PickupGate,
     ) -> None:
-        self._conversation = conversation
-        self._sessions = sessions
-        self._pickups = pickups
-        self._local = not settings.app_id
         _KEY_TIMEOUT[0] = settings.teams_key_timeout_seconds
         authentication = ConfigurationBotFrameworkAuthentication(_Config(settings))
         self._adapter = CloudAdapter(_CachingAuthentication(authentication))
@@ -218,34 +200,35 @@ class TeamsEndpoint:
             if settings.app_id
             else None
         )
-        self._sender = ConnectorSender(
+        sender = ConnectorSender(
             token=_outbound_token(credentials) if credentials is not None else None,
             timeout=settings.send_timeout_seconds,
         )
-        self.courier = TeamsCourier(self._sender)
+        self._turns = TeamsTurns(
+            conversation,
+            sessions=sessions,
+            pickups=pickups,
+            sender=sender,
+            local=not settings.app_id,
+        )
+        self.courier = TeamsCourier(sender)
 
     async def start(self, app: web.Application) -> None:
-        await self._sender.start()
+        await self._turns.sender.start()
 
     async def stop(self, app: web.Application) -> None:
-        await self._sender.stop()
+        await self._turns.sender.stop()
 
     async def handle(self, request: web.Request) -> web.Response:
         """One activity in; 200/201 with an invoke or expectReplies body, or 4xx for bad input."""
         started = time.perf_counter()
-        if self._local and not is_loopback_address(request.remote):
-            raise web.HTTPForbidden(text="Zonder MicrosoftAppId alleen vanaf deze computer.")
-        if request.content_type != "application/json":
-            raise web.HTTPUnsupportedMediaType(text="Content-Type moet application/json zijn.")
+        self._turns.refuse_early(request)
         try:
             body = loads_strict(await request.read())
             activity = parse_activity(body)
         except ValueError as exc:  # also UnicodeDecodeError
             raise web.HTTPBadRequest(text="Ongeldige activity.") from exc
-        if self._relay(body):
-            raise web.HTTPForbidden(
-                text="Zonder MicrosoftAppId alleen antwoorden naar deze computer."
-            )
+        self._turns.refuse_relay(body)
         auth_header = request.headers.get("Authorization", "")
         try:
             response = await self._adapter.process_activity(
@@ -270,66 +253,19 @@ class TeamsEndpoint:
         )
         return _http_response(response)
 
-    def _relay(self, body: dict[str, Any]) -> bool:
-        """Would answering post to a service URL we must not post to (local mode)?"""
-        posts = (
-            body["type"] in POSTING_TYPES
-            and body.get("deliveryMode") != "expectReplies"
-            and bool(body.get("serviceUrl"))
-        )
-        return posts and not self._sender.may_post(str(body["serviceUrl"]))
-
     async def _on_turn(self, context: TurnContext, body: dict[str, Any]) -> None:
         if body["type"] == ActivityTypes.invoke:
-            await context.send_activity(self._invoke_response(body))
-            return
-        turn = await self._turn(body)
-        if turn is None:
-            return
-        refusal = self._pickup_refusal(turn, body)
-        expect_replies = body.get("deliveryMode") == "expectReplies"
-        replies = (
-            [Reply(refusal, kind="warning")]
-            if refusal is not None
-            else await self._sender.while_typing(
-                body, self._conversation.handle(turn), show=not expect_replies
+            result = self._turns.invoke_result(body)
+            await context.send_activity(
+                Activity(
+                    type=ActivityTypes.invoke_response,
+                    value=InvokeResponse(status=200, body=result),
+                )
             )
-        )
-        payloads = [reply_activity(r) for r in replies]
-        if expect_replies:
+            return
+        payloads = await self._turns.answer(body)
+        if payloads:
             await context.send_activities([Activity().deserialize(p) for p in payloads])
-        elif payloads:
-            await self._sender.send(body, payloads)
-
-    def _pickup_refusal(self, turn: Turn, body: dict[str, Any]) -> str | None:
-        """An "Ik pak dit op" press that is expired or outside the partner's intake chat."""
-        if turn.payload is None or turn.payload.node != PICKUP_NODE:
-            return None
-        place = body["conversation"]["id"]
-        return self._pickups.refusal(turn.payload.choice, channel=CHANNEL, place=place)
-
-    async def _turn(self, body: dict[str, Any]) -> Turn | None:
-        if body["type"] == ActivityTypes.message:
-            return message_turn(body)
-        # Teams sends both installationUpdate and conversationUpdate on an install: greet only a
-        # conversation that has no session yet, so there is one greeting and nothing is reset.
-        if welcomes(body) and await self._sessions.load(session_key(body)) is None:
-            return welcome_turn(body)
-        return None
-
-    def _invoke_response(self, body: dict[str, Any]) -> Activity:
-        result = None
-        if body.get("name") == "composeExtension/query":
-            query = compose_query(body.get("value"))
-            cards = (
-                self._conversation.contacts_for(query, limit=COMPOSE_RESULTS)
-                if query.strip()
-                else ()
-            )
-            result = compose_result(cards)
-        return Activity(
-            type=ActivityTypes.invoke_response, value=InvokeResponse(status=200, body=result)
-        )
 
 
 def _http_response(response: Any) -> web.Response:

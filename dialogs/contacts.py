@@ -3,11 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from dialogs.turn import ContactCard, SourceNote
 from knowledge.library import KnowledgeBase
 
-__all__ = ["contact_cards", "source_notes"]
+__all__ = ["ContactLink", "contact_cards", "contact_links", "source_notes"]
+
+
+@dataclass(frozen=True)
+class ContactLink:
+    """A tap-to-call, mail or website link of a contact card, for any channel that draws links.
+
+    ``label`` is the short button text ("Bel 0800-2000", "Mail", "Website"); ``description``
+    names the target in full, for screen readers and wide layouts.
+    """
+
+    label: str
+    description: str
+    href: str
+
+
+def contact_links(card: ContactCard) -> tuple[ContactLink, ...]:
+    """The card's links, only for confirmed fields (an unconfirmed number is never dialled)."""
+    links = []
+    if card.phone and "phone" not in card.unconfirmed:
+        number = "".join(ch for ch in card.phone if ch.isdigit() or ch == "+")
+        label = f"Bel {card.phone}"
+        links.append(ContactLink(label, label, f"tel:{number}"))
+    if card.email and "email" not in card.unconfirmed:
+        links.append(ContactLink("Mail", f"Mail {card.email}", f"mailto:{card.email}"))
+    if card.url and "url" not in card.unconfirmed:
+        links.append(ContactLink("Website", f"Website van {card.name}", card.url))
+    return tuple(links)
 
 
 def contact_cards(knowledge: KnowledgeBase, ids: Iterable[str]) -> tuple[ContactCard, ...]:

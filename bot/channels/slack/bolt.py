@@ -32,6 +32,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels.keys import session_key
 from bot.channels.slack.blocks import FORM_BLOCK, reply_message
 from bot.intake.intakes import Intakes, IntakeTarget
 from bot.intake.pickup import PickupGate
@@ -88,8 +89,8 @@ def _once_id(body: dict[str, Any], kind: str) -> str | None:
 
 
 def _key(team: str | None, channel: str | None, user: str | None) -> str:
-    raw = f"{team}\x1f{channel}\x1f{user}"
-    return f"{CHANNEL}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+    # Slack's own ids as they were hashed before: a missing id reads "None".
+    return session_key(CHANNEL, str(team), str(channel), str(user))
 
 
 def _payload(value: Any) -> Payload | None:

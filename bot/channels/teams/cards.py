@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dialogs.plaintext import contact_fields, reply_text, verified_text
+from dialogs.contacts import contact_links
+from dialogs.plaintext import contact_fields, numbered_choices, reply_text, verified_text
 from dialogs.turn import Button, ContactCard, Form, Reply, SourceNote
 
 __all__ = [
@@ -56,17 +57,10 @@ def contact_block(card: ContactCard) -> Json:
 
 
 def _contact_links(card: ContactCard) -> list[Json]:
-    links = []
-    if card.phone and "phone" not in card.unconfirmed:
-        number = "".join(ch for ch in card.phone if ch.isdigit() or ch == "+")
-        links.append(
-            {"type": "Action.OpenUrl", "title": f"Bel {card.phone}", "url": f"tel:{number}"}
-        )
-    if card.email and "email" not in card.unconfirmed:
-        links.append({"type": "Action.OpenUrl", "title": "Mail", "url": f"mailto:{card.email}"})
-    if card.url and "url" not in card.unconfirmed:
-        links.append({"type": "Action.OpenUrl", "title": "Website", "url": card.url})
-    return links
+    return [
+        {"type": "Action.OpenUrl", "title": link.label, "url": link.href}
+        for link in contact_links(card)
+    ]
 
 
 def _sources(sources: tuple[SourceNote, ...]) -> list[Json]:
@@ -128,7 +122,7 @@ def reply_activity(reply: Reply) -> Json:
     """A message activity: plain-text fallback in ``text`` and the card as attachment."""
     text = reply_text(reply)
     if reply.buttons:
-        text += "\n\n" + "\n".join(f"{i}. {b.label}" for i, b in enumerate(reply.buttons, 1))
+        text += "\n\n" + numbered_choices(reply)
     return {
         "type": "message",
         "text": text,

@@ -23,9 +23,11 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.channels.keys import session_key
 from bot.loopback import is_loopback_address, is_loopback_host
 from bot.settings import Settings
 from bot.strictjson import loads_strict
+from dialogs.contacts import contact_links
 from dialogs.conversation import Conversation
 from dialogs.plaintext import contact_fields, verified_text
 from dialogs.turn import ContactCard, Form, Payload, Reply, SourceNote, Turn
@@ -159,15 +161,7 @@ def page_url(settings: Settings, *, host: str, port: int) -> str | None:
 
 def _contact_links(card: ContactCard) -> list[Json]:
     """Tap-to-call, mail and website, like the Teams card: only for confirmed fields."""
-    links = []
-    if card.phone and "phone" not in card.unconfirmed:
-        number = "".join(ch for ch in card.phone if ch.isdigit() or ch == "+")
-        links.append({"label": f"Bel {card.phone}", "href": f"tel:{number}"})
-    if card.email and "email" not in card.unconfirmed:
-        links.append({"label": f"Mail {card.email}", "href": f"mailto:{card.email}"})
-    if card.url and "url" not in card.unconfirmed:
-        links.append({"label": f"Website van {card.name}", "href": card.url})
-    return links
+    return [{"label": link.description, "href": link.href} for link in contact_links(card)]
 
 
 def _contact_json(card: ContactCard) -> Json:
@@ -316,8 +310,7 @@ def _remember(response: web.StreamResponse, request: web.Request, visitor: str) 
 
 
 def _session_key(visitor: str) -> str:
-    # The store keeps a hash, so the cookie value itself (a bearer id) is never stored.
-    return f"{CHANNEL}:{hashlib.sha256(visitor.encode()).hexdigest()[:32]}"
+    return session_key(CHANNEL, visitor)
 
 
 class WebPage:

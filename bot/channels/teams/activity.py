@@ -9,7 +9,6 @@ same code, so both answer alike (the Activity protocol is the same JSON on the w
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterable
@@ -17,6 +16,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.channels.keys import session_key as channel_key
 from bot.channels.teams.cards import contact_attachment
 from dialogs.turn import ContactCard, Payload, Turn
 
@@ -147,8 +147,7 @@ def session_key(body: dict[str, Any]) -> str:
     tenant = _text(_object(_object(body.get("channelData")).get("tenant")).get("id"))
     user = _object(body.get("from"))
     user_id = _text(user.get("aadObjectId")) or _text(user.get("id"))
-    raw = f"{tenant}\x1f{_conversation_id(body)}\x1f{user_id}"
-    return f"{CHANNEL}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+    return channel_key(CHANNEL, tenant, _conversation_id(body), user_id)
 
 
 def requester_address(body: dict[str, Any]) -> str:

@@ -1,7 +1,8 @@
 """Search speed: index build time and per-query latency, beside a naive rapidfuzz baseline.
 
 Run: .venv/bin/python bench/search.py
-Prints p50/p99 latency of SearchIndex.route over the labelled query sets (tests/search/) and the
+Prints p50/p99 latency of SearchIndex.route (the whole understanding: intents, places with typos,
+topics, case stories) over the labelled sets (tests/search/ and tests/understanding/) and the
 index build time, and in the same run the same queries through a naive
 ``rapidfuzz.process.extractOne`` over every indexed string, with the ratio between them.
 """
@@ -20,14 +21,21 @@ from knowledge.normalise import normalise
 from knowledge.search import SearchIndex
 
 SETS = Path(__file__).resolve().parent.parent / "tests" / "search"
+MESSAGES = SETS.parent / "understanding"
 ROUNDS = 5
 
 
 def queries() -> list[str]:
-    """Every question and place query of the labelled sets."""
+    """Every question, place query and labelled message of the sets."""
     questions = yaml.safe_load((SETS / "questions.yaml").read_text(encoding="utf-8"))["questions"]
     places = yaml.safe_load((SETS / "places.yaml").read_text(encoding="utf-8"))["queries"]
-    return [q["q"] for q in questions] + [q["q"] for q in places]
+    messages = [
+        line.split("\t")[0]
+        for path in sorted(MESSAGES.glob("*.tsv"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    return [q["q"] for q in questions] + [q["q"] for q in places] + messages
 
 
 def naive_strings(index_source: SearchIndex) -> list[str]:

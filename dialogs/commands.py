@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from knowledge.normalise import normalise
+from knowledge.intents import IntentIndex
 
 __all__ = ["Command", "parse_command"]
 
@@ -22,57 +22,8 @@ class Command(Enum):
     REQUEST = "aanvragen"
 
 
-_WORDS: dict[str, Command] = {
-    "terug": Command.BACK,
-    "vorige": Command.BACK,
-    "ga terug": Command.BACK,
-    "back": Command.BACK,
-    "opnieuw": Command.RESTART,
-    "begin opnieuw": Command.RESTART,
-    "herstart": Command.RESTART,
-    "restart": Command.RESTART,
-    "reset": Command.RESTART,
-    "stop": Command.STOP,
-    "stoppen": Command.STOP,
-    "klaar": Command.STOP,
-    "einde": Command.STOP,
-    "help": Command.HELP,
-    "hulp": Command.HELP,
-    "over": Command.HELP,
-    "info": Command.HELP,
-    "uitleg": Command.HELP,
-    "menu": Command.MENU,
-    "beroep": Command.PROFESSION,
-    "ander beroep": Command.PROFESSION,
-    "wijzig beroep": Command.PROFESSION,
-    "beroep wijzigen": Command.PROFESSION,
-    "vastleggen": Command.RECORD,
-    "leg vast": Command.RECORD,
-    "leg vast dat ik overlegd heb": Command.RECORD,
-    "leg vast dat ik heb overlegd": Command.RECORD,
-    "overleg vastleggen": Command.RECORD,
-    "consultatie vastleggen": Command.RECORD,
-    "consult vastleggen": Command.RECORD,
-    "registreer overleg": Command.RECORD,
-    "registreer consultatie": Command.RECORD,
-    "aanvragen": Command.REQUEST,
-    "overleg aanvragen": Command.REQUEST,
-    "consult aanvragen": Command.REQUEST,
-    "consultatie aanvragen": Command.REQUEST,
-    "consultatieverzoek": Command.REQUEST,
-    "vraag overleg aan": Command.REQUEST,
-    "hoofdmenu": Command.MENU,
-    "start": Command.MENU,
-    "begin": Command.MENU,
-    "hoi": Command.MENU,
-    "hallo": Command.MENU,
-    "goedemorgen": Command.MENU,
-    "goedemiddag": Command.MENU,
-}
-
-
-def parse_command(text: str) -> Command | None:
-    """The command ``text`` is, or None. ``?`` asks for help."""
-    if text.strip() == "?":
-        return Command.HELP
-    return _WORDS.get(normalise(text))
+def parse_command(text: str, intents: IntentIndex) -> Command | None:
+    """The command ``text`` is (the whole message is one of its phrasings in the content's
+    understanding/intents.yaml), or None."""
+    found = intents.exact(text)
+    return next((c for c in Command if c.value == found), None)

@@ -10,8 +10,14 @@ from knowledge.normalise import normalise
 
 __all__ = ["match_choice"]
 
-_YES = frozenset({"j", "ja", "jazeker", "jawel", "yes", "y", "klopt", "zeker", "ja hoor"})
-_NO = frozenset({"n", "nee", "neen", "no", "nope", "niet", "nee hoor"})
+_YES = frozenset(
+    "j ja jazeker jawel yes y yep jep jup klopt zeker inderdaad correct wel akkoord".split()
+)
+_NO = frozenset("n nee neen no nope neuh nah niet geen nooit".split())
+# Words that only soften a yes or no: "ja hoor", "nee, dat niet", "volgens mij wel".
+_SOFT = frozenset(
+    "hoor zeker dat klopt volgens mij denk ik wel niet nog eigenlijk toch helaas absoluut".split()
+)
 _FUZZY_MIN_LENGTH = 4
 _FUZZY_CUTOFF = 80.0
 _FUZZY_MARGIN = 8.0
@@ -28,10 +34,23 @@ def match_choice(text: str, labels: Sequence[str]) -> int | None:
     plain = [normalise(label) for label in labels]
     if typed in plain:
         return plain.index(typed)
-    for words, answer in ((_YES, "ja"), (_NO, "nee")):
-        if typed in words and answer in plain:
-            return plain.index(answer)
+    answer = _yes_or_no(typed)
+    if answer is not None and answer in plain:
+        return plain.index(answer)
     return _fuzzy(typed, plain)
+
+
+def _yes_or_no(typed: str) -> str | None:
+    """ "ja" or "nee" for a short answer made of yes/no words and softeners ("ja dat klopt",
+    "nee, nog niet", "volgens mij wel"); None when it says more ("ja, maar ik twijfel")."""
+    words = typed.split()
+    if len(words) > 4 or not all(w in _YES or w in _NO or w in _SOFT for w in words):
+        return None
+    no = any(w in _NO for w in words)
+    yes = any(w in _YES for w in words)
+    if no and not (words[0] in _YES and words[0] not in _SOFT):
+        return "nee"
+    return "ja" if yes else None
 
 
 def _fuzzy(typed: str, plain: list[str]) -> int | None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 __all__ = [
     "AMBIGUOUS",
     "BACK_AT_START",
+    "CLIENT_DATA",
     "CONFLICT",
+    "CONTACT_ASK",
     "CONTACT_HEADER",
+    "CONTACT_SEARCH_LABEL",
     "CONTENT_CHANGED",
     "EMPTY",
     "FALLBACK",
@@ -16,12 +19,16 @@ __all__ = [
     "MENU_PROMPT",
     "NO_PREVIOUS",
     "PICKED_UP",
+    "PICK_ANSWER",
+    "REPORT",
     "RESTART_LABEL",
     "ROUTE_HEADER",
     "SAFETY_LINE",
     "STALE_BUTTON",
+    "STEPS_FIRST",
     "STOPPED",
     "TOO_LONG",
+    "UNKNOWN_PLACE",
     "WELCOME",
 ]
 
@@ -63,3 +70,20 @@ CONTACT_HEADER = "Contactgegevens:"
 ROUTE_HEADER = "Zo kwam u bij dit advies:"
 FAQ_RESUME = "Verder met {title}"
 PICKED_UP = "Uw consultatieverzoek {reference} is opgepakt. U wordt benaderd zoals u aangaf."
+CLIENT_DATA = (
+    "Typ liever geen cliëntgegevens in de chat (naam, BSN, geboortedatum, adres, telefoon, "
+    "e-mail of rekeningnummer). Ik heb ze niet bewaard en beantwoord de rest van uw vraag."
+)
+CONTACT_ASK = (
+    "Voor welke plaats zoekt u een contact? Typ de woonplaats of gemeente van het kind; "
+    "ik noem dan de Veilig Thuis-regio en wie daar werkt."
+)
+CONTACT_SEARCH_LABEL = "Contact zoeken"
+UNKNOWN_PLACE = "Die plaats ken ik niet. Typ de gemeente waar het kind woont."
+PICK_ANSWER = "Kies een van de antwoorden hieronder, of typ het nummer ervan."
+REPORT = (
+    "Het jaaroverzicht van consultaties (voor de evaluatie van het convenant) maakt de beheerder "
+    "van Verbind met het commando 'verbind report'. Het telt alleen dat er overleg was, nooit "
+    "over wie."
+)
+STEPS_FIRST = "De stappen op een rij:"

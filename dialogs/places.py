@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dialogs.targets import PLACE_KINDS, PlaceTarget, decode
 from knowledge.library import KnowledgeBase
 from knowledge.model import Gemeente, Region
 
 __all__ = [
+    "NATIONAL_VEILIG_THUIS",
+    "PLACE_KINDS",
     "Place",
     "place_contact_ids",
     "place_label",
@@ -16,7 +19,6 @@ __all__ = [
     "resolve_place",
 ]
 
-PLACE_KINDS = ("gemeente", "woonplaats", "region")
 NATIONAL_VEILIG_THUIS = "veilig-thuis"
 VERTROUWENSARTS = "vertrouwensarts"
 ALARM = "alarmnummer"
@@ -32,11 +34,21 @@ class Place:
     name: str
     gemeente: Gemeente | None
     region: Region
+    until: int | None = None
+    """For a former gemeente: the year it stopped being one (it is in ``gemeente`` now)."""
 
 
-def resolve_place(knowledge: KnowledgeBase, target: str) -> Place | None:
-    """The place a ``gemeente:``, ``woonplaats:`` or ``region:`` target names, or None."""
-    kind, _, ident = target.partition(":")
+def resolve_place(knowledge: KnowledgeBase, target: str | PlaceTarget) -> Place | None:
+    """The place ``target`` names (a ``PlaceTarget`` or its string, ``gemeente:GM0355``), or
+    None when it names no place in ``knowledge``."""
+    found = decode(target) if isinstance(target, str) else target
+    if not isinstance(found, PlaceTarget):
+        return None
+    kind, ident = found.kind, found.code
+    if kind == "former" and ident in knowledge.aliases:
+        alias = knowledge.aliases[ident]
+        today = knowledge.gemeenten[alias.gemeente]
+        return Place(alias.name, today, knowledge.regions[today.region], until=alias.year)
     if kind == "gemeente" and ident in knowledge.gemeenten:
         gemeente = knowledge.gemeenten[ident]
         return Place(gemeente.name, gemeente, knowledge.regions[gemeente.region])
@@ -53,12 +65,13 @@ def resolve_place(knowledge: KnowledgeBase, target: str) -> Place | None:
 
 
 def place_label(place: Place) -> str:
-    """A button label that tells same-named places apart."""
+    """A button label that tells same-named places apart, with the region each lies in:
+    "Bergen (NH.) — <region>"."""
     if place.gemeente is None:
         return f"Veilig Thuis-regio {place.region.name}"
     if place.name == place.gemeente.name:
-        return f"Gemeente {place.name}"
-    return f"{place.name} (gemeente {place.gemeente.name})"
+        return f"{place.name} — {place.region.name}"
+    return f"{place.name} ({place.gemeente.name}) — {place.region.name}"
 
 
 def place_text(knowledge: KnowledgeBase, place: Place) -> str:
@@ -69,9 +82,9 @@ def place_text(knowledge: KnowledgeBase, place: Place) -> str:
         say = "Noem de woonplaats van het kind; u komt dan bij de regio waar het kind woont."
     else:
         where = _where(place)
-        say = (
-            f"Noem de woonplaats van het kind: {place.name}. U komt dan bij Veilig Thuis {region}."
-        )
+        # A former gemeente is no woonplaats: the caller names today's gemeente.
+        named = place.gemeente.name if place.until is not None else place.name
+        say = f"Noem de woonplaats van het kind: {named}. U komt dan bij Veilig Thuis {region}."
     lines = [
         where,
         f"Bel Veilig Thuis: 0800-2000 (gratis, 24/7). {say}",
@@ -87,6 +100,11 @@ def _where(place: Place) -> str:
     assert place.gemeente is not None
     if place.name == place.gemeente.name:
         return f"Gemeente {place.name} valt onder Veilig Thuis-regio {place.region.name}."
+    if place.until is not None:
+        return (
+            f"{place.name} was tot {place.until} een gemeente en hoort nu bij de gemeente "
+            f"{place.gemeente.name}, Veilig Thuis-regio {place.region.name}."
+        )
     return (
         f"{place.name} ligt in de gemeente {place.gemeente.name}, "
         f"Veilig Thuis-regio {place.region.name}."

@@ -5,23 +5,24 @@ from __future__ import annotations
 from dataclasses import replace
 
 from dialogs.session import Offer, Session
+from dialogs.targets import ProfessionTarget, encode
 from knowledge.model import PROFESSIONS
+from knowledge.normalise import normalise
 
 __all__ = [
     "ASK_PROFESSION",
     "PROFESSION_FACT",
     "PROFESSION_NODE",
     "PROFESSION_SET",
-    "PROFESSION_TARGET",
     "asking",
     "chosen",
     "label",
+    "typed",
 ]
 
 PROFESSION_FACT = "beroep"
 PENDING_TREE_FACT = "na-beroep"
 PROFESSION_NODE = "_beroep"
-PROFESSION_TARGET = "beroep"
 ASK_PROFESSION = (
     "Wat is uw beroep? Dan toon ik de stappen zoals uw beroepsgroep ze beschrijft "
     "(jeugdarts: KNMG-meldcode; jeugdverpleegkundige: V&VN). "
@@ -32,7 +33,7 @@ PROFESSION_SET = "Genoteerd: {label}. Wijzigen kan altijd met 'beroep'."
 
 def asking(session: Session, *, then_open: str | None) -> Session:
     """``session`` offering the professions, remembering which tree to open afterwards."""
-    targets = tuple(f"{PROFESSION_TARGET}:{p}" for p in PROFESSIONS)
+    targets = tuple(encode(ProfessionTarget(p)) for p in PROFESSIONS)
     offer = Offer(PROFESSION_NODE, targets)
     return replace(session.with_fact(PENDING_TREE_FACT, then_open), offer=offer)
 
@@ -47,3 +48,24 @@ def chosen(session: Session, profession: str) -> tuple[Session, str | None]:
 def label(profession: str) -> str:
     """The button label for a profession id."""
     return PROFESSIONS.get(profession, profession)
+
+
+_SAID = {
+    "arts": "jeugdarts",
+    "jgz arts": "jeugdarts",
+    "consultatiebureauarts": "jeugdarts",
+    "cb arts": "jeugdarts",
+    "verpleegkundige": "jeugdverpleegkundige",
+    "jvk": "jeugdverpleegkundige",
+    "jgz verpleegkundige": "jeugdverpleegkundige",
+}
+"""What people call the professions besides their names."""
+
+
+def typed(text: str) -> str | None:
+    """The profession ``text`` names on its own ("jeugdarts", "ik ben jvk"), or None."""
+    said = normalise(text)
+    for lead in ("ik ben een ", "ik ben ", "als "):
+        said = said.removeprefix(lead)
+    by_name = {normalise(name): p for p, name in PROFESSIONS.items()}
+    return by_name.get(said) or (said if said in PROFESSIONS else None) or _SAID.get(said)

@@ -1,20 +1,22 @@
-"""The port for free text that is not an answer: where should it go?"""
+"""The port for free text that is not an answer: what does the professional mean?"""
 
 from __future__ import annotations
 
 from typing import Protocol
 
-__all__ = ["Router"]
+from knowledge.search import Routing
+
+__all__ = ["Router", "Routing"]
 
 
 class Router(Protocol):
-    """Finds where free text should go.
+    """Understands free text.
 
-    ``route`` returns target ids, best first, such as ``tree:afwegingskader`` or
-    ``faq:anoniem-advies``. One target: go there. Several: ask "bedoelt u…". None: the honest
-    fallback.
+    ``understand`` returns a ``Routing``: an intent (``aanvragen``), target ids best first (such
+    as ``tree:afwegingskader`` or ``gemeente:GM0355``; one: go there, several: ask "bedoelt u…",
+    none: the honest fallback), a place to show beside a topic, an unknown place, a typed name.
     """
 
-    def route(self, text: str) -> tuple[str, ...]:
-        """The targets for ``text`` (already length-capped and cleaned)."""
+    def understand(self, text: str) -> Routing:
+        """How ``text`` (already length-capped and cleaned) is understood."""
         ...

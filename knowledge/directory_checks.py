@@ -64,6 +64,10 @@ def _aliases(knowledge: KnowledgeBase) -> Iterator[Problem]:
         if alias.gemeente not in knowledge.gemeenten:
             message = f"gemeente '{alias.gemeente}' bestaat niet"
             yield _problem(knowledge, "alias", alias.id, message, "gemeente")
+        for i, code in enumerate(alias.also):
+            if code not in knowledge.gemeenten:
+                message = f"gemeente '{code}' bestaat niet"
+                yield _problem(knowledge, "alias", alias.id, message, "also", i)
         if normalise(alias.name) in names:
             message = f"'{alias.name}' is al de naam van een gemeente"
             yield _problem(knowledge, "alias", alias.id, message, "name")

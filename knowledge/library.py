@@ -11,11 +11,13 @@ from knowledge.model import (
     DecisionTree,
     FaqEntry,
     Gemeente,
+    Intent,
     Meta,
     Organisation,
     Region,
     RegionPack,
     Source,
+    Story,
 )
 from knowledge.yamldoc import Path_, YamlDocument
 
@@ -47,6 +49,10 @@ class KnowledgeBase:
     coverage: Mapping[str, Coverage] = field(default_factory=dict)
     """Who serves a municipality, by CBS code."""
     packs: Mapping[str, RegionPack] = field(default_factory=dict)
+    intents: Mapping[str, Intent] = field(default_factory=dict)
+    """Actions by intent id, with the words people use for them (understanding/)."""
+    stories: Mapping[str, Story] = field(default_factory=dict)
+    """Case-story signals by target (understanding/)."""
     """Region packs by pack id (``regions/<id>/pack.yaml``)."""
     origins: Mapping[tuple[str, str], Origin] = field(default_factory=dict, repr=False)
 

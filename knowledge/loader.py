@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from knowledge.directory_checks import check_directory
+from knowledge.intents import check_understanding
 from knowledge.library import KnowledgeBase, Origin
 from knowledge.model import (
     Alias,
@@ -18,11 +19,13 @@ from knowledge.model import (
     DecisionTree,
     FaqEntry,
     Gemeente,
+    Intent,
     Meta,
     Organisation,
     Region,
     RegionPack,
     Source,
+    Story,
 )
 from knowledge.problems import ContentError, Location, Problem
 from knowledge.validator import check_graph
@@ -57,11 +60,13 @@ _SECTIONS = (
     _Section("trees/*.yaml", model=("tree", DecisionTree)),
     _Section("faq/*.yaml", {"faq": ("faq", FaqEntry)}),
     _Section("directory/*.yaml", _DIRECTORY_KEYS),
+    _Section("understanding/*.yaml", {"intents": ("intent", Intent), "stories": ("story", Story)}),
     # A region pack: regions/<pack>/pack.yaml, with its own trees, FAQ and directory beside it.
     _Section("regions/*/pack.yaml", model=("pack", RegionPack)),
     _Section("regions/*/trees/*.yaml", model=("tree", DecisionTree)),
     _Section("regions/*/faq/*.yaml", {"faq": ("faq", FaqEntry)}),
     _Section("regions/*/directory/*.yaml", _DIRECTORY_KEYS),
+    _Section("regions/*/understanding/*.yaml", {"stories": ("story", Story)}),
 )
 _KINDS = (
     "source",
@@ -73,6 +78,8 @@ _KINDS = (
     "alias",
     "coverage",
     "pack",
+    "intent",
+    "story",
 )
 
 
@@ -100,10 +107,13 @@ def load_knowledge(root: Path | str = DEFAULT_CONTENT) -> KnowledgeBase:
         aliases=found["alias"],
         coverage=found["coverage"],
         packs=found["pack"],
+        intents=found["intent"],
+        stories=found["story"],
         origins=origins,
     )
     problems.extend(check_graph(knowledge))
     problems.extend(check_directory(knowledge))
+    problems.extend(check_understanding(knowledge))
     if problems:
         raise ContentError(problems)
     return knowledge

@@ -280,11 +280,19 @@ class Gemeente(_Strict):
 
 
 class Alias(_Strict):
-    """A name people use for a municipality: a former one, or a common short name."""
+    """A name people use for a municipality: a former one (``year`` of the merger), or a common
+    short name. A former gemeente split over several of today's lists the others in ``also``."""
 
     name: PlaceName
     gemeente: GemeenteCode
+    also: tuple[GemeenteCode, ...] = ()
+    year: Annotated[int, Field(ge=1800, le=2100)] | None = None
     note: Text | None = None
+
+    @property
+    def gemeenten(self) -> tuple[str, ...]:
+        """Every gemeente code this name may mean today, the main one first."""
+        return (self.gemeente, *self.also)
 
     @property
     def id(self) -> str:
@@ -349,3 +357,51 @@ class RegionPack(_Strict):
         """Every organisation the pack names, without repeats, in the order named."""
         named = (self.veilig_thuis, *self.protection, *self.jgz, *self.chain)
         return tuple(dict.fromkeys(n for n in named if n is not None))
+
+
+IntentId = Literal[
+    "contact",
+    "aanvragen",
+    "vastleggen",
+    "rapport",
+    "verder",
+    "help",
+    "menu",
+    "terug",
+    "opnieuw",
+    "stop",
+    "beroep",
+]
+"""What a message can ask to *do*; each has one handler in dialogs/."""
+Phrase = Annotated[str, Field(min_length=1, max_length=120)]
+
+
+class Intent(_Strict):
+    """An action people ask for in their own words.
+
+    ``phrasings`` match the whole message (after normalising); ``patterns`` match when all their
+    words occur in the message, in any order and any word form (a Dutch stemmer decides).
+    """
+
+    id: IntentId
+    phrasings: tuple[Phrase, ...] = ()
+    patterns: tuple[Phrase, ...] = ()
+
+
+class Story(_Strict):
+    """Signals of a described situation that point to a topic (``faq:<id>`` or ``tree:<id>``).
+
+    A signal matches when all its words occur in the message, in any word form.
+    """
+
+    target: Annotated[str, Field(pattern=r"^(faq|tree):[a-z0-9][a-z0-9-]*$")]
+    signals: Annotated[tuple[Phrase, ...], Field(min_length=1)]
+    place_answers: bool = False
+    """True for topics a place answers better ("welke regio"): with a place, show the place."""
+    priority: Annotated[int, Field(ge=0, le=9)] = 1
+    """Which topic wins when several match: the more specific situation (a kind of harm: 2)
+    over how it came to light or the general steps (1, 0)."""
+
+    @property
+    def id(self) -> str:
+        return self.target

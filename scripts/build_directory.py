@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""Generate the national directory YAML (regions, gemeenten) from the CBS tables.
+"""Generate the national directory YAML (regions, gemeenten, former gemeenten).
 
 Usage: scripts/build_directory.py DATA_DIR [OUT_DIR]
 
 DATA_DIR holds gemeente_veiligthuisregio.csv and woonplaats_gemeente.csv (CBS open data,
-CC BY 4.0). The output under knowledge/content/directory/ is committed; re-run after the yearly
-CBS update and review the diff (municipal mergers happen on 1 January). What serves each
+CC BY 4.0). scripts/data/herindelingen.tsv (former gemeenten since the 1990s, by the names of
+today's gemeenten; its sources are in its header) becomes former.yaml, with today's CBS codes;
+a name that is not a gemeente today stops the script with ``herindelingen.tsv:LINE: message``.
+The output under knowledge/content/directory/ is committed; re-run after the yearly CBS update
+and review the diff (municipal mergers happen on 1 January). What serves each
 gemeente in a region (its JGZ, its local team) is region-pack content under
 knowledge/content/regions/, edited by hand.
 """
@@ -14,10 +17,12 @@ from __future__ import annotations
 
 import csv
 import sys
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "knowledge" / "content" / "directory"
+HERINDELINGEN = Path(__file__).resolve().parent / "data" / "herindelingen.tsv"
 ATTRIBUTION = "# Bron: CBS (Centraal Bureau voor de Statistiek), open data, licentie CC BY 4.0.\n"
 
 # CBS spells a few region names loosely; these are the display names (capitals and hyphens only).
@@ -73,6 +78,40 @@ def gemeenten_yaml(
     return "".join(lines)
 
 
+def _key(name: str) -> str:
+    plain = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in plain if not unicodedata.combining(ch))
+
+
+def former_yaml(gemeenten: list[dict[str, str]], table: Path = HERINDELINGEN) -> str:
+    """former.yaml: each former gemeente with today's code(s); raises SystemExit on a bad line."""
+    codes = {_key(g["gemeente"]): g["gemeentecode"] for g in gemeenten}
+    lines = [
+        ATTRIBUTION,
+        "# Former gemeenten and where their area is today; generated from"
+        " scripts/data/herindelingen.tsv\n# (its header names the sources).\n",
+        "aliases:\n",
+    ]
+    seen: set[str] = set()
+    for number, line in enumerate(table.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith(("#", "former\t")) or not line.strip():
+            continue
+        name, year, today = line.split("\t")
+        if _key(name) in codes or _key(name) in seen:
+            continue  # the name is still a gemeente (it absorbed others), or listed already
+        seen.add(_key(name))
+        targets = [codes.get(_key(part)) for part in today.split("|")]
+        if None in targets or not year.isdigit():
+            raise SystemExit(f"{table.name}:{number}: unknown gemeente or year in {line!r}")
+        fields = [f"name: {quote(name)}", f"gemeente: {targets[0]}"]
+        if len(targets) > 1:
+            fields.append(f"also: [{', '.join(str(t) for t in targets[1:])}]")
+        note = f"voormalige gemeente (tot {year}); nu {' / '.join(today.split('|'))}"
+        fields += [f"year: {year}", f"note: {quote(note)}"]
+        lines.append(f"  - {{{', '.join(fields)}}}\n")
+    return "".join(lines)
+
+
 def main(argv: list[str]) -> int:
     if len(argv) not in (2, 3):
         print(__doc__, file=sys.stderr)
@@ -81,6 +120,7 @@ def main(argv: list[str]) -> int:
     out = Path(argv[2]) if len(argv) == 3 else OUT
     (out / "regions.yaml").write_text(regions_yaml(gemeenten), encoding="utf-8")
     (out / "gemeenten.yaml").write_text(gemeenten_yaml(gemeenten, places), encoding="utf-8")
+    (out / "former.yaml").write_text(former_yaml(gemeenten), encoding="utf-8")
     count = sum(map(len, places.values()))
     print(f"{len(gemeenten)} gemeenten, {count} woonplaatsen written to {out.name}/")
     return 0

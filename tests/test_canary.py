@@ -49,6 +49,8 @@ TYPED = (
     f"moeder van {NAME} belt vanaf {PHONE}",
 )
 """What a worried professional might type; each line holds at least one canary."""
+REMINDER = "Typ liever geen cliëntgegevens"
+"""The start of the reminder every typed line with client data gets (dialogs/phrases.py)."""
 
 
 def test_the_canaries_are_client_data() -> None:
@@ -75,18 +77,19 @@ class User(Protocol):
 
 
 async def every_flow(user: User, *, reach: str | None, partner: str = SAVE) -> None:
-    """Menu search, a tree answer, the record flow, a refused and a forwarded request."""
+    """Menu search, a tree answer, the record flow, a refused and a forwarded request; each
+    typed line with client data gets the reminder not to type it."""
     for line in TYPED:
-        await user.say(line)
+        assert REMINDER in await user.say(line)
     text = await user.say("afwegingskader")
     if "Jeugdarts" in text:
         await user.click("Jeugdarts")
     for line in TYPED:
-        await user.say(line)
+        assert REMINDER in await user.say(line)
     await user.say("opnieuw")
     await user.say("leg vast dat ik overlegd heb")
     for line in TYPED:
-        await user.say(line)
+        assert REMINDER in await user.say(line)
     await user.say("vastleggen")
     await user.click("Collegiale consultatie")
     await user.click("Vastleggen")

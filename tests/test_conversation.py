@@ -20,6 +20,9 @@ from tests.conftest import Chat
 
 MakeChat = Callable[..., Chat]
 
+MENU_ACTIONS = ["Contact zoeken", "Overleg aanvragen", "Overleg vastleggen"]
+"""The actions the main menu offers after the trees."""
+
 
 async def test_first_message_gets_welcome_and_menu(
     shipped: KnowledgeBase, make_chat: MakeChat
@@ -29,7 +32,7 @@ async def test_first_message_gets_welcome_and_menu(
     await chat.say("hallo")
     assert "Welkom bij Verbind" in chat.text
     assert "geen namen" in chat.text
-    assert chat.labels == [t.title for t in shipped.menu_trees]
+    assert chat.labels == [t.title for t in shipped.menu_trees] + MENU_ACTIONS
 
 
 async def test_typed_number_label_and_typo_pick_a_choice(
@@ -129,7 +132,7 @@ async def test_out_of_scope_gets_honest_fallback(
     await chat.say("wat voor weer wordt het morgen")
     assert "0800-2000" in chat.text
     assert "112" in chat.text
-    assert chat.labels == [t.title for t in shipped.menu_trees]
+    assert chat.labels == [t.title for t in shipped.menu_trees] + MENU_ACTIONS
 
 
 async def test_unclear_answer_mid_tree_keeps_the_question(
@@ -280,7 +283,7 @@ async def test_session_in_a_removed_tree_restarts_at_menu(
     chat = make_chat(examples, store)
     await chat.say("ja")
     assert "bijgewerkt" in chat.replies[0].text
-    assert chat.labels == [t.title for t in examples.menu_trees]
+    assert chat.labels == [t.title for t in examples.menu_trees] + MENU_ACTIONS
 
 
 async def test_organisation_name_gives_its_contact_card(
@@ -384,3 +387,19 @@ async def test_definitions_on_request_return_to_the_question(
     assert chat.replies[-1].text.startswith("Vraag 2 van 5")
     await chat.say("nee")
     assert chat.replies[-1].text.startswith("Vraag 3 van 5")
+
+
+async def test_the_route_trail_leaves_out_help_detours(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """ "Zo kwam u bij dit advies" lists the answers that led there, not an explanation asked
+    for on the way ("Wat is acuut of structureel?")."""
+    chat = make_chat(shipped)
+    await chat.say("afwegingskader")
+    await chat.click("Ja")
+    await chat.click("Wat is acuut of structureel?")
+    await chat.click("Verder")
+    await chat.click("Ja")
+    trail = chat.replies[-1].text.split("Zo kwam u bij dit advies:")[1]
+    assert "Wat is acuut of structureel?" not in trail
+    assert trail.count("\n- ") == 2

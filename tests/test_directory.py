@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -96,10 +98,10 @@ async def test_same_named_places_are_asked(
     await chat.say("vianen")
     assert chat.replies[-1].text == "Bedoelt u een van deze?"
     assert sorted(chat.labels) == [
-        "Vianen (gemeente Vijfheerenlanden)",
-        "Vianen NB (gemeente Land van Cuijk)",
+        "Vianen (Vijfheerenlanden) — Utrecht",
+        "Vianen NB (Land van Cuijk) — Oost-Brabant",
     ]
-    await chat.click("Vianen NB (gemeente Land van Cuijk)")
+    await chat.click("Vianen NB (Land van Cuijk) — Oost-Brabant")
     assert "Veilig Thuis-regio Oost-Brabant" in chat.replies[-1].text
 
 
@@ -109,9 +111,10 @@ async def test_former_municipality_name_is_understood(
     """A merged municipality's old name leads to the current one."""
     chat = make_chat(shipped)
     await chat.say("zederik")
-    assert (
-        "Gemeente Vijfheerenlanden valt onder Veilig Thuis-regio Utrecht." in chat.replies[-1].text
-    )
+    text = chat.replies[-1].text
+    assert "Zederik was tot 2019 een gemeente en hoort nu bij de gemeente Vijfheerenlanden" in text
+    assert "Veilig Thuis-regio Utrecht." in text
+    assert "Noem de woonplaats van het kind: Vijfheerenlanden." in text
 
 
 def test_partner_finds_jgz_for_a_municipality(shipped: KnowledgeBase) -> None:
@@ -132,3 +135,42 @@ def test_check_summary_counts_the_directory() -> None:
     )
     assert "25 regio's, 342 gemeenten, 2501 woonplaatsen" in result.stdout
     assert "te bevestigen" in result.stdout
+
+
+def _generator() -> Any:
+    """scripts/build_directory.py as a module."""
+    spec = importlib.util.spec_from_file_location(
+        "build_directory", ROOT / "scripts" / "build_directory.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_former_gemeenten_get_todays_codes(tmp_path: Path) -> None:
+    """A former gemeente gets today's CBS code(s); a name still a gemeente is left out."""
+    table = tmp_path / "herindelingen.tsv"
+    table.write_text(
+        "former\tyear\ttoday\nLingewaal\t2019\tWest Betuwe\nHaaren\t2021\tVught|Tilburg\n"
+        "Tilburg\t1997\tTilburg\n",
+        encoding="utf-8",
+    )
+    gemeenten = [
+        {"gemeentecode": "GM1960", "gemeente": "West Betuwe"},
+        {"gemeentecode": "GM0865", "gemeente": "Vught"},
+        {"gemeentecode": "GM0855", "gemeente": "Tilburg"},
+    ]
+    text = _generator().former_yaml(gemeenten, table)
+    assert '{name: "Lingewaal", gemeente: GM1960, year: 2019,' in text
+    assert '{name: "Haaren", gemeente: GM0865, also: [GM0855], year: 2021,' in text
+    assert '"Tilburg"' not in text
+
+
+def test_a_former_gemeente_with_an_unknown_successor_is_refused(tmp_path: Path) -> None:
+    """A successor that is no gemeente today stops the generator with file:line."""
+    table = tmp_path / "herindelingen.tsv"
+    table.write_text("former\tyear\ttoday\nLingewaal\t2019\tWest Betuw\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"^herindelingen.tsv:2: "):
+        _generator().former_yaml([{"gemeentecode": "GM1960", "gemeente": "West Betuwe"}], table)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dialogs import Command, match_choice, parse_command
+from knowledge import KnowledgeBase
+from knowledge.intents import IntentIndex
 
 LABELS = ["Ja", "Nee"]
 TOPICS = ["Afwegingskader (stap 4/5)", "Meldcode stappenplan", "Contact zoeken"]
@@ -25,6 +27,10 @@ TOPICS = ["Afwegingskader (stap 4/5)", "Meldcode stappenplan", "Contact zoeken"]
         ("neen", LABELS, 1),
         ("N", LABELS, 1),
         ("misschien", LABELS, None),
+        ("ja dat klopt", LABELS, 0),
+        ("nee, nog niet", LABELS, 1),
+        ("volgens mij wel", LABELS, 0),
+        ("ja, maar ik twijfel", LABELS, None),
         ("jaa", LABELS, None),
         ("meldcode stappenplan", TOPICS, 1),
         ("meldcode stapenplan", TOPICS, 1),
@@ -57,6 +63,7 @@ def test_match_choice(typed: str, labels: list[str], expected: int | None) -> No
         ("stop met roken", None),
     ],
 )
-def test_parse_command(typed: str, expected: Command | None) -> None:
-    """Global commands and their synonyms are recognised; other text is not a command."""
-    assert parse_command(typed) == expected
+def test_parse_command(shipped: KnowledgeBase, typed: str, expected: Command | None) -> None:
+    """Global commands and their synonyms (content: understanding/intents.yaml) are recognised;
+    other text is not a command."""
+    assert parse_command(typed, IntentIndex(shipped.intents)) == expected

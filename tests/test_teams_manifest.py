@@ -69,7 +69,15 @@ def test_package_has_manifest_and_icons(tmp_path: Path) -> None:
     assert manifest["bots"][0]["botId"] == APP_ID
     assert manifest["bots"][0]["scopes"] == ["personal", "team", "groupChat"]
     titles = [c["title"] for c in manifest["bots"][0]["commandLists"][0]["commands"]]
-    assert titles == ["help", "meldcode", "afwegingskader", "contact", "consultatie"]
+    assert titles == [
+        "help",
+        "meldcode",
+        "afwegingskader",
+        "contact",
+        "consultatie",
+        "overleg aanvragen",
+        "menu",
+    ]
     assert manifest["composeExtensions"][0]["commands"][0]["type"] == "query"
     assert manifest["validDomains"] == ["verbind.example.nl"]
     assert color.size == (192, 192)

@@ -23,6 +23,8 @@ COMMANDS = [
     ("afwegingskader", "De vijf vragen van het afwegingskader"),
     ("contact", "Veilig Thuis, vertrouwensarts of ketenpartner voor een plaats"),
     ("consultatie", "Leg vast dat u overlegd heeft (zonder cliëntgegevens)"),
+    ("overleg aanvragen", "Vraag overleg aan bij Veilig Thuis of een ketenpartner"),
+    ("menu", "Alle onderwerpen en acties"),
 ]
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z]{2,}$")
 

@@ -1,0 +1,371 @@
+"""One small handler per kind of target: whether it still exists, its button label, and what
+opening it shows. ``Desk`` picks the handler by the target's type; adding a kind of target (or
+an intent) is one handler here and one entry in ``Desk``."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Protocol
+
+from dialogs import phrases, profession
+from dialogs.commands import Command
+from dialogs.consultation import ConsultationFlows
+from dialogs.intake import IntakeDesk
+from dialogs.places import (
+    NATIONAL_VEILIG_THUIS,
+    place_contact_ids,
+    place_label,
+    place_sources,
+    place_text,
+    resolve_place,
+)
+from dialogs.screens import FAQ, Here, Result, Screens, flow_result, overview
+from dialogs.session import Offer, Session
+from dialogs.targets import (
+    CommandTarget,
+    FaqTarget,
+    FlowTarget,
+    IntentTarget,
+    OrgTarget,
+    PlaceTarget,
+    ProfessionTarget,
+    ResumeTarget,
+    Target,
+    TreeTarget,
+    decode,
+    encode,
+)
+from dialogs.turn import Reply, Turn
+from knowledge.engine import Position, back
+from knowledge.library import KnowledgeBase
+from knowledge.model import PROFESSIONS
+
+__all__ = ["Desk", "Handler"]
+
+_LABEL_LIMIT = 75
+
+
+class Handler(Protocol):
+    """What the conversation needs of one kind of target."""
+
+    def known(self, target: Any) -> bool:
+        """False when the content in force has no such target (after a reload)."""
+        ...
+
+    def label(self, target: Any, here: Here | None) -> str:
+        """The button label."""
+        ...
+
+    def open(self, session: Session, here: Here | None, target: Any, turn: Turn) -> Result:
+        """What choosing the target shows."""
+        ...
+
+
+class Desk:
+    """The handlers for one loaded content, and the screens they share."""
+
+    def __init__(
+        self, knowledge: KnowledgeBase, flows: ConsultationFlows, intakes: IntakeDesk
+    ) -> None:
+        self.knowledge = knowledge
+        self.flows = flows
+        self.screens = Screens(knowledge, intakes, self)
+        self.commands = _Commands(self)
+        self.professions = _Professions(self)
+        self._handlers: dict[type, Handler] = {
+            TreeTarget: _Trees(self),
+            FaqTarget: _Faqs(self),
+            OrgTarget: _Organisations(self),
+            PlaceTarget: _Places(self),
+            FlowTarget: _Flows(self),
+            CommandTarget: self.commands,
+            IntentTarget: _Intents(self),
+            ProfessionTarget: self.professions,
+            ResumeTarget: _Resume(self),
+        }
+
+    def known(self, target: Target) -> bool:
+        """Whether ``target`` exists in the content in force."""
+        return self._handlers[type(target)].known(target)
+
+    def label(self, raw: str, here: Here | None) -> str:
+        """The button label of stored target ``raw`` (implements ``screens.Labels``)."""
+        target = decode(raw)
+        if target is None or not self.known(target):
+            return raw
+        return _shorten(self._handlers[type(target)].label(target, here))
+
+    def open(self, session: Session, here: Here | None, target: Target, turn: Turn) -> Result:
+        """Show ``target`` (the menu when it no longer exists)."""
+        handler = self._handlers[type(target)]
+        if not handler.known(target):
+            return self.screens.menu(session, welcome=False)
+        return handler.open(session, here, target, turn)
+
+    def place_beside(self, result: Result, target: PlaceTarget) -> Result:
+        """``result`` with the answer for a place found in the same message after it."""
+        place = resolve_place(self.knowledge, target)
+        if place is None or result.session is None:
+            return result
+        reply = Reply(
+            place_text(self.knowledge, place),
+            kind="advice",
+            contacts=self.screens.contacts(place_contact_ids(self.knowledge, place)),
+            outcome="contact",
+        )
+        session = result.session.with_fact("regio", place.region.code.lower())
+        return replace(result, session=session, replies=[*result.replies, reply])
+
+
+class _Kind:
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+        self.knowledge = desk.knowledge
+        self.screens = desk.screens
+
+
+class _Trees(_Kind):
+    def known(self, target: TreeTarget) -> bool:
+        return target.tree in self.knowledge.trees
+
+    def label(self, target: TreeTarget, here: Here | None) -> str:
+        return self.knowledge.trees[target.tree].title
+
+    def open(self, session: Session, here: Here | None, target: TreeTarget, turn: Turn) -> Result:
+        tree = self.knowledge.trees[target.tree]
+        if tree.asks_profession and profession.PROFESSION_FACT not in session.facts:
+            # The steps first, then the profession for their wording.
+            return self.screens.ask_profession(
+                session, then_open=tree.id, first=[Reply(overview(tree))]
+            )
+        shown = self.screens.show(session, tree, (), action="open-tree")
+        intro = Reply(f"{tree.title}: {tree.summary}")
+        return Result(shown.session, [intro, *shown.replies], "open-tree")
+
+
+class _Faqs(_Kind):
+    def known(self, target: FaqTarget) -> bool:
+        return target.faq in self.knowledge.faq
+
+    def label(self, target: FaqTarget, here: Here | None) -> str:
+        return self.knowledge.faq[target.faq].question
+
+    def open(self, session: Session, here: Here | None, target: FaqTarget, turn: Turn) -> Result:
+        entry = self.knowledge.faq[target.faq]
+        return self.screens.aside(
+            session,
+            here,
+            action="faq",
+            text=entry.answer,
+            related=entry.related,
+            contacts=entry.contacts,
+            sources=entry.sources,
+        )
+
+
+class _Organisations(_Kind):
+    def known(self, target: OrgTarget) -> bool:
+        return target.org in self.knowledge.organisations
+
+    def label(self, target: OrgTarget, here: Here | None) -> str:
+        return self.knowledge.organisations[target.org].name
+
+    def open(self, session: Session, here: Here | None, target: OrgTarget, turn: Turn) -> Result:
+        organisation = self.knowledge.organisations[target.org]
+        return self.screens.aside(
+            session,
+            here,
+            action="contact",
+            text=phrases.CONTACT_HEADER,
+            contacts=(target.org,),
+            sources=organisation.sources,
+            outcome="contact",
+            extra=self.screens.consultation_targets((target.org,)),
+        )
+
+
+class _Places(_Kind):
+    def known(self, target: PlaceTarget) -> bool:
+        return resolve_place(self.knowledge, target) is not None
+
+    def label(self, target: PlaceTarget, here: Here | None) -> str:
+        place = resolve_place(self.knowledge, target)
+        assert place is not None
+        return place_label(place)
+
+    def open(self, session: Session, here: Here | None, target: PlaceTarget, turn: Turn) -> Result:
+        place = resolve_place(self.knowledge, target)
+        assert place is not None
+        # A coarse region code (one of 25), kept to fill in a later register entry.
+        session = session.with_fact("regio", place.region.code.lower())
+        return self.screens.aside(
+            session,
+            here,
+            action="place",
+            text=place_text(self.knowledge, place),
+            contacts=place_contact_ids(self.knowledge, place),
+            sources=place_sources(self.knowledge, place),
+            outcome="contact",
+        )
+
+
+class _Flows(_Kind):
+    """The consultation flows, through their seam (dialogs/consultation.py)."""
+
+    def known(self, target: FlowTarget) -> bool:
+        return True
+
+    def label(self, target: FlowTarget, here: Here | None) -> str:
+        return self.desk.flows.label(encode(target)) or encode(target)
+
+    def open(self, session: Session, here: Here | None, target: FlowTarget, turn: Turn) -> Result:
+        flows = self.desk.flows
+        if target.flow == "vl":
+            if target.step == "start":
+                return flow_result(flows.start_record(session))
+            return flow_result(flows.on_record(session, target.step, target.value, turn.channel))
+        if target.step == "start":
+            return flow_result(flows.start_request(session))
+        return flow_result(flows.on_request(session, target.step, target.value, turn))
+
+
+class _Commands(_Kind):
+    """The global commands: menu, back, restart, stop, help, profession, record, request."""
+
+    def known(self, target: CommandTarget) -> bool:
+        return True
+
+    def label(self, target: CommandTarget, here: Here | None) -> str:
+        return phrases.RESTART_LABEL if target.command is Command.RESTART else phrases.MENU_LABEL
+
+    def open(
+        self, session: Session, here: Here | None, target: CommandTarget, turn: Turn
+    ) -> Result:
+        return self.run(session, here, target.command, new=False)
+
+    def run(self, session: Session, here: Here | None, command: Command, *, new: bool) -> Result:
+        """Carry out ``command`` (``new``: the first turn of a conversation)."""
+        action = f"command-{command.value}"
+        flows = self.desk.flows
+        if command is Command.STOP:
+            return Result(None, [Reply(phrases.STOPPED)], action)
+        if command is Command.MENU:
+            return self.screens.menu(session, welcome=new)
+        if command is Command.PROFESSION:
+            return self.screens.ask_profession(session, then_open=here.tree.id if here else None)
+        if command is Command.RECORD:
+            return flow_result(flows.start_record(session))
+        if command is Command.REQUEST:
+            return flow_result(flows.start_request(session))
+        if command is Command.HELP:
+            return self._help(session, here, action)
+        if here is None:
+            return self._no_tree(session, command, action)
+        return self._in_tree(session, here, command, action)
+
+    def _help(self, session: Session, here: Here | None, action: str) -> Result:
+        meta = self.knowledge.meta
+        text = phrases.HELP.format(version=meta.version, reviewed=meta.reviewed.isoformat())
+        help_reply = Reply(f"{text}\n{phrases.SAFETY_LINE}")
+        return Result(session, [help_reply, *self.screens.prompt(session, here)], action)
+
+    def _no_tree(self, session: Session, command: Command, action: str) -> Result:
+        menu = self.screens.menu(session, welcome=False)
+        if command is Command.BACK:
+            return Result(menu.session, [Reply(phrases.NO_PREVIOUS), *menu.replies], action)
+        return menu
+
+    def _in_tree(self, session: Session, here: Here, command: Command, action: str) -> Result:
+        show = self.screens.show
+        if command is Command.RESTART:
+            return show(session, here.tree, (), action=action)
+        if session.offer is not None and session.offer.node == FAQ:
+            return show(session, here.tree, session.answers, action=action)
+        if not session.answers:
+            shown = show(session, here.tree, (), action=action)
+            return Result(shown.session, [Reply(phrases.BACK_AT_START), *shown.replies], action)
+        position = back(Position(here.tree.id, session.answers))
+        return show(session, here.tree, position.answers, action=action)
+
+
+class _Intents(_Kind):
+    """Actions in words that are not commands: find a contact, the report, "verder"."""
+
+    def known(self, target: IntentTarget) -> bool:
+        return True
+
+    def label(self, target: IntentTarget, here: Here | None) -> str:
+        return phrases.CONTACT_SEARCH_LABEL if target.intent == "contact" else target.intent
+
+    def open(self, session: Session, here: Here | None, target: IntentTarget, turn: Turn) -> Result:
+        command = next((c for c in Command if c.value == target.intent), None)
+        if command is not None:
+            return self.desk.commands.run(session, here, command, new=False)
+        if target.intent == "contact":
+            return self._contact(session, here)
+        if target.intent == "rapport":
+            replies = [Reply(phrases.REPORT), *self.screens.prompt(session, here)]
+            return Result(session, replies, "report")
+        if here is not None and not here.walk.finished:  # "verder" at a question
+            pick = [Reply(phrases.PICK_ANSWER), *self.screens.prompt(session, here)]
+            return Result(session, pick, "pick-answer")
+        return self.screens.menu(session, welcome=False)
+
+    def _contact(self, session: Session, here: Here | None) -> Result:
+        offer = Offer(FAQ, (encode(CommandTarget(Command.MENU)),))
+        national = [i for i in (NATIONAL_VEILIG_THUIS,) if i in self.knowledge.organisations]
+        reply = Reply(
+            f"{phrases.CONTACT_ASK}\n{phrases.SAFETY_LINE}",
+            kind="question",
+            buttons=self.screens.offer_buttons(offer, here),
+            contacts=self.screens.contacts(national),
+        )
+        return Result(replace(session, offer=offer), [reply], "contact-search")
+
+
+class _Professions(_Kind):
+    def known(self, target: ProfessionTarget) -> bool:
+        return target.profession in PROFESSIONS
+
+    def label(self, target: ProfessionTarget, here: Here | None) -> str:
+        return profession.label(target.profession)
+
+    def open(
+        self, session: Session, here: Here | None, target: ProfessionTarget, turn: Turn
+    ) -> Result:
+        return self.chosen(session, target.profession, here=None, turn=turn)
+
+    def chosen(self, session: Session, chosen: str, *, here: Here | None, turn: Turn) -> Result:
+        """Keep the profession; open the tree that waited for it, or show ``here`` again in
+        this profession's words (typed at a question), or where the user was."""
+        updated, pending = profession.chosen(session, chosen)
+        notice = Reply(profession.PROFESSION_SET.format(label=profession.label(chosen)))
+        screens = self.screens
+        if pending is not None and pending in self.knowledge.trees:
+            cleared = replace(updated, offer=None)
+            opened = self.desk.open(cleared, None, TreeTarget(pending), turn)
+            return Result(opened.session, [notice, *opened.replies], "profession")
+        if here is not None:
+            shown = screens.show(updated, here.tree, updated.answers, action="profession")
+            return Result(shown.session, [notice, *shown.replies], "profession")
+        cleared = replace(updated, offer=None)
+        where = screens.here(cleared)
+        return Result(cleared, [notice, *screens.prompt(cleared, where)], "profession")
+
+
+class _Resume(_Kind):
+    def known(self, target: ResumeTarget) -> bool:
+        return True
+
+    def label(self, target: ResumeTarget, here: Here | None) -> str:
+        title = here.tree.title if here is not None else ""
+        return phrases.FAQ_RESUME.format(title=title)
+
+    def open(self, session: Session, here: Here | None, target: ResumeTarget, turn: Turn) -> Result:
+        if here is None:
+            return self.screens.menu(session, welcome=False)
+        return self.screens.show(session, here.tree, session.answers, action="resume")
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _LABEL_LIMIT else text[: _LABEL_LIMIT - 1].rstrip() + "…"

@@ -1,0 +1,261 @@
+"""What the user sees: a tree's question or advice, the menu, an answer beside the tree, and
+the buttons of an offer (labelled by the target handlers)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from dialogs import phrases, profession
+from dialogs.commands import Command
+from dialogs.consultation import RECORD_START, REQUEST_START, Effect, FlowResult, request_target
+from dialogs.contacts import contact_cards, source_notes
+from dialogs.intake import IntakeDesk
+from dialogs.session import Offer, Session
+from dialogs.targets import CommandTarget, IntentTarget, ResumeTarget, TreeTarget, encode
+from dialogs.turn import Button, ContactCard, Payload, Reply, SourceNote
+from knowledge.engine import Position, RouteStep, Walk, walk
+from knowledge.library import KnowledgeBase
+from knowledge.model import CONTINUE_ID, AdviceNode, DecisionTree
+
+__all__ = [
+    "CHOOSE",
+    "FAQ",
+    "MENU",
+    "Here",
+    "Labels",
+    "Result",
+    "Screens",
+    "flow_result",
+    "overview",
+]
+
+MENU = "_menu"
+CHOOSE = "_kies"
+FAQ = "_faq"
+_END = "_einde"
+_CONSULT = ("melden", "hulp", "contact")
+"""Outcomes after which "Overleg vastleggen" is offered."""
+
+
+@dataclass(frozen=True)
+class Here:
+    """The tree and walk of a session that is inside a tree."""
+
+    tree: DecisionTree
+    walk: Walk
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a turn decided: the next session (None: forget it) and the replies."""
+
+    session: Session | None
+    replies: list[Reply]
+    action: str
+    effect: Effect | None = None
+
+
+def flow_result(result: FlowResult) -> Result:
+    """A consultation flow's result as a turn's result."""
+    return Result(result.session, result.replies, result.action, result.effect)
+
+
+class Labels(Protocol):
+    """Button labels for stored target ids (the handlers know each kind)."""
+
+    def label(self, raw: str, here: Here | None) -> str:
+        """The label of target ``raw`` for a session at ``here``."""
+        ...
+
+
+class Screens:
+    """Builds the replies for a session; ``labels`` names the buttons of offers."""
+
+    def __init__(self, knowledge: KnowledgeBase, intakes: IntakeDesk, labels: Labels) -> None:
+        self.knowledge = knowledge
+        self._intakes = intakes
+        self._labels = labels
+
+    # -- where the session is ------------------------------------------------------------------
+
+    def here(self, session: Session) -> Here | None:
+        """The tree and walk of ``session``; KeyError or StepError when content changed."""
+        if session.tree_id is None:
+            return None
+        tree = self.knowledge.trees[session.tree_id]
+        return Here(tree, walk(tree, Position(tree.id, session.answers)))
+
+    def buttons(self, session: Session, here: Here | None) -> tuple[Button, ...]:
+        """The buttons on offer now: the session's offer, else the current node's answers."""
+        if session.offer is not None:
+            return self.offer_buttons(session.offer, here)
+        if here is not None:
+            node = here.walk.node
+            return tuple(Button(o.label, Payload(node.id, o.key)) for o in node.options)
+        return ()
+
+    def offer_buttons(self, offer: Offer, here: Here | None) -> tuple[Button, ...]:
+        """One button per target of ``offer``."""
+        return tuple(
+            Button(self._labels.label(t, here), Payload(offer.node, t)) for t in offer.targets
+        )
+
+    def prompt(self, session: Session, here: Here | None) -> list[Reply]:
+        """Show again where the user is, so the next step is one tap away."""
+        if session.offer is not None:
+            buttons = self.offer_buttons(session.offer, here)
+            return [Reply(phrases.MENU_PROMPT, kind="question", buttons=buttons)]
+        if here is not None:
+            return self.show(session, here.tree, session.answers, action="prompt").replies
+        return self.menu(session, welcome=False).replies
+
+    # -- trees ---------------------------------------------------------------------------------
+
+    def show(
+        self, session: Session, tree: DecisionTree, answers: tuple[str, ...], *, action: str
+    ) -> Result:
+        """The node reached by ``answers`` in ``tree``: its question, or its advice."""
+        current = walk(tree, Position(tree.id, answers))
+        node = current.node
+        if isinstance(node, AdviceNode):
+            return self._advice(session, tree, answers, current, node, action)
+        question = node.text_for(session.facts.get(profession.PROFESSION_FACT))
+        text = f"{question}\n\n{node.info}" if node.info else question
+        buttons = tuple(Button(o.label, Payload(node.id, o.key)) for o in node.options)
+        reply = Reply(text, kind="question", buttons=buttons)
+        return Result(
+            replace(session, tree_id=tree.id, answers=answers, offer=None), [reply], action
+        )
+
+    def _advice(
+        self,
+        session: Session,
+        tree: DecisionTree,
+        answers: tuple[str, ...],
+        current: Walk,
+        node: AdviceNode,
+        action: str,
+    ) -> Result:
+        offer: Offer | None = None
+        text = node.text_for(session.facts.get(profession.PROFESSION_FACT))
+        if current.finished:
+            consult = self.consultation_targets(node.contacts) if node.outcome in _CONSULT else ()
+            related = (encode(TreeTarget(t)) for t in node.related)
+            commands = (encode(CommandTarget(c)) for c in (Command.RESTART, Command.MENU))
+            offer = Offer(_END, (*related, *consult, *commands))
+            text = f"{text}\n\n{_route_summary(tree, current)}"
+            buttons = self.offer_buttons(offer, None)
+        else:
+            buttons = tuple(Button(o.label, Payload(node.id, o.key)) for o in node.options)
+        reply = Reply(
+            text,
+            kind="advice",
+            buttons=buttons,
+            contacts=self.contacts(node.contacts),
+            sources=self.sources(node.sources),
+            outcome=node.outcome,
+            tree=tree.id if current.finished else None,
+        )
+        return Result(
+            replace(session, tree_id=tree.id, answers=answers, offer=offer), [reply], action
+        )
+
+    # -- beside the tree -----------------------------------------------------------------------
+
+    def menu_targets(self) -> tuple[str, ...]:
+        """The main menu: the menu trees, then finding a contact and the consultation actions."""
+        trees = tuple(encode(TreeTarget(t.id)) for t in self.knowledge.menu_trees)
+        return (*trees, encode(IntentTarget("contact")), REQUEST_START, RECORD_START)
+
+    def menu(self, session: Session, *, welcome: bool) -> Result:
+        """The main menu (with the welcome on a first turn); the session leaves any tree."""
+        offer = Offer(MENU, self.menu_targets())
+        text = f"{phrases.WELCOME}\n{phrases.MENU_PROMPT}" if welcome else phrases.MENU_PROMPT
+        reply = Reply(text, kind="question", buttons=self.offer_buttons(offer, None))
+        return Result(replace(session, tree_id=None, answers=(), offer=offer), [reply], "menu")
+
+    def aside(
+        self,
+        session: Session,
+        here: Here | None,
+        *,
+        action: str,
+        text: str,
+        related: tuple[str, ...] = (),
+        contacts: Sequence[str] = (),
+        sources: Sequence[str] = (),
+        outcome: str | None = None,
+        extra: tuple[str, ...] = (),
+    ) -> Result:
+        """An answer beside the tree (FAQ, partner, place): the place in the tree is kept,
+        and the follow-ups are the related trees, ``extra``, "Verder met …" and the menu."""
+        targets = [*(encode(TreeTarget(t)) for t in related), *extra]
+        if here is not None and not here.walk.finished:
+            targets.append(encode(ResumeTarget()))
+        offer = Offer(FAQ, (*targets, encode(CommandTarget(Command.MENU))))
+        reply = Reply(
+            text,
+            kind="advice",
+            buttons=self.offer_buttons(offer, here),
+            contacts=self.contacts(contacts),
+            sources=self.sources([s for s in sources if s in self.knowledge.sources]),
+            outcome=outcome,
+        )
+        return Result(replace(session, offer=offer), [reply], action)
+
+    def ask_profession(
+        self, session: Session, *, then_open: str | None, first: Sequence[Reply] = ()
+    ) -> Result:
+        """Ask the profession (after ``first``), then open tree ``then_open``."""
+        asked = profession.asking(session, then_open=then_open)
+        assert asked.offer is not None
+        buttons = self.offer_buttons(asked.offer, None)
+        reply = Reply(profession.ASK_PROFESSION, kind="question", buttons=buttons)
+        return Result(asked, [*first, reply], "ask-profession")
+
+    def consultation_targets(self, contacts: Sequence[str]) -> tuple[str, ...]:
+        """Follow-ups after advice that involves partners: request one, record the talk."""
+        with_intake = [c for c in contacts if c in self._intakes.partners()]
+        return (*(request_target(c) for c in with_intake[:1]), RECORD_START)
+
+    def contacts(self, ids: Sequence[str]) -> tuple[ContactCard, ...]:
+        """Contact cards for organisation ``ids``."""
+        return contact_cards(self.knowledge, ids)
+
+    def sources(self, ids: Sequence[str]) -> tuple[SourceNote, ...]:
+        """Source notes for source ``ids``."""
+        return source_notes(self.knowledge, ids)
+
+
+def overview(tree: DecisionTree) -> str:
+    """The tree's title and summary, and its steps in one list ("Stap 1 — …") where it has them."""
+    texts = (node.advice if isinstance(node, AdviceNode) else node.question for node in tree.nodes)
+    steps = list(dict.fromkeys(t.split(".")[0] for t in texts if t.startswith("Stap ")))
+    lines = [f"{tree.title}: {tree.summary}"]
+    if steps:
+        lines += [phrases.STEPS_FIRST, *(f"- {s}" for s in steps)]
+    return "\n".join(lines)
+
+
+def _route_summary(tree: DecisionTree, current: Walk) -> str:
+    lines = [phrases.ROUTE_HEADER]
+    for route_step in current.route:
+        if route_step.answer_key == CONTINUE_ID or _is_detour(tree, route_step):
+            continue
+        node = tree.node(route_step.node_id)
+        short = getattr(node, "short", None) or route_step.question
+        lines.append(f"- {short} {route_step.answer_label}")
+    return "\n".join(lines)
+
+
+def _is_detour(tree: DecisionTree, route_step: RouteStep) -> bool:
+    """An answer that only explains and then leads back ("Wat is acuut of structureel?"): an
+    advice marked as a cycle. It is help along the way, not an answer on the route."""
+    node = tree.node(route_step.node_id)
+    chosen = next((o for o in node.options if o.key == route_step.answer_key), None)
+    if chosen is None:
+        return False
+    target = tree.node(chosen.next)
+    return isinstance(target, AdviceNode) and target.cycle

@@ -1,0 +1,172 @@
+"""Where a button or a typed message leads: typed targets, and their one string form.
+
+Sessions keep offers as strings (ids only, never typed text); ``encode`` and ``decode`` are the
+only code that spells or reads those strings. Everything else works with the dataclasses below.
+The consultation flows keep their own step ids behind ``FlowTarget`` (their seam reads them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+from dialogs.commands import Command
+
+__all__ = [
+    "COMMAND_NODE",
+    "FLOWS",
+    "PLACE_KINDS",
+    "CommandTarget",
+    "FaqTarget",
+    "FlowTarget",
+    "IntentTarget",
+    "OrgTarget",
+    "PlaceKind",
+    "PlaceTarget",
+    "ProfessionTarget",
+    "ResumeTarget",
+    "Target",
+    "TreeTarget",
+    "decode",
+    "encode",
+]
+
+PlaceKind = Literal["gemeente", "woonplaats", "region", "former"]
+PLACE_KINDS: tuple[PlaceKind, ...] = ("gemeente", "woonplaats", "region", "former")
+FLOWS = ("vl", "av")
+"""The consultation flows: vastleggen (record) and aanvragen (request)."""
+
+
+@dataclass(frozen=True)
+class TreeTarget:
+    """A decision tree, opened at its start."""
+
+    tree: str
+
+
+@dataclass(frozen=True)
+class FaqTarget:
+    """An FAQ answer."""
+
+    faq: str
+
+
+@dataclass(frozen=True)
+class OrgTarget:
+    """A partner organisation's contact card."""
+
+    org: str
+
+
+@dataclass(frozen=True)
+class PlaceTarget:
+    """A place: a gemeente (CBS code GM…), a woonplaats (CBS number), a region (VT…) or a
+    former gemeente (its alias id)."""
+
+    kind: PlaceKind
+    code: str
+
+
+@dataclass(frozen=True)
+class FlowTarget:
+    """A step of a consultation flow (``flow`` is "vl" or "av"), with its chosen value."""
+
+    flow: str
+    step: str
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class CommandTarget:
+    """A global command (menu, back, restart, …)."""
+
+    command: Command
+
+
+@dataclass(frozen=True)
+class IntentTarget:
+    """An action that is not a command: find a contact, the report, "verder"."""
+
+    intent: str
+
+
+@dataclass(frozen=True)
+class ProfessionTarget:
+    """The user's profession (an id of ``knowledge.model.PROFESSIONS``)."""
+
+    profession: str
+
+
+@dataclass(frozen=True)
+class ResumeTarget:
+    """Back into the tree the user was in, where they left it."""
+
+
+Target: TypeAlias = (
+    TreeTarget
+    | FaqTarget
+    | OrgTarget
+    | PlaceTarget
+    | FlowTarget
+    | CommandTarget
+    | IntentTarget
+    | ProfessionTarget
+    | ResumeTarget
+)
+
+_COMMAND = "_cmd"
+COMMAND_NODE = _COMMAND
+"""The node of a command button outside any offer (a channel's own "menu" button)."""
+_RESUME = "_verder"
+_PROFESSION = "beroep"
+_INTENT = "intent"
+
+
+def decode(raw: str) -> Target | None:
+    """The target a stored or routed string names, or None for a string of no kind we know."""
+    if raw == _RESUME:
+        return ResumeTarget()
+    kind, _, rest = raw.partition(":")
+    if kind == "tree":
+        return TreeTarget(rest)
+    if kind == "faq":
+        return FaqTarget(rest)
+    if kind == "org":
+        return OrgTarget(rest)
+    for place_kind in PLACE_KINDS:
+        if kind == place_kind:
+            return PlaceTarget(place_kind, rest)
+    if kind in FLOWS:
+        step, _, value = rest.partition(":")
+        return FlowTarget(kind, step, value)
+    if kind == _COMMAND:
+        command = next((c for c in Command if c.value == rest), None)
+        return CommandTarget(command) if command is not None else None
+    if kind == _INTENT:
+        return IntentTarget(rest)
+    if kind == _PROFESSION:
+        return ProfessionTarget(rest)
+    return None
+
+
+def encode(target: Target) -> str:
+    """The string a session keeps for ``target`` (``decode`` reads it back)."""
+    match target:
+        case TreeTarget(tree):
+            return f"tree:{tree}"
+        case FaqTarget(faq):
+            return f"faq:{faq}"
+        case OrgTarget(org):
+            return f"org:{org}"
+        case PlaceTarget(kind, code):
+            return f"{kind}:{code}"
+        case FlowTarget(flow, step, value):
+            return f"{flow}:{step}:{value}" if value else f"{flow}:{step}"
+        case CommandTarget(command):
+            return f"{_COMMAND}:{command.value}"
+        case IntentTarget(intent):
+            return f"{_INTENT}:{intent}"
+        case ProfessionTarget(profession):
+            return f"{_PROFESSION}:{profession}"
+        case ResumeTarget():
+            return _RESUME

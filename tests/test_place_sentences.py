@@ -1,0 +1,100 @@
+"""Generated place sentences over every gemeente, woonplaats and former gemeente.
+
+Each name is typed alone, in "gezin uit X" and "kind in X, wie bel ik", and (names of six letters
+or more) with one seeded typo anywhere. The answer must be the right Veilig Thuis region or an
+honest question (several places, shown with their regions); never a silent answer elsewhere.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+
+from dialogs.places import PLACE_KINDS, resolve_place
+from knowledge import KnowledgeBase
+from knowledge.normalise import normalise
+from knowledge.search import SearchIndex
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_TYPO_MIN = 6
+
+
+def _names(knowledge: KnowledgeBase) -> dict[str, set[str]]:
+    """Every place name people may type, with the regions it may mean."""
+    regions: dict[str, set[str]] = defaultdict(set)
+    for gemeente in knowledge.gemeenten.values():
+        regions[gemeente.name].add(gemeente.region)
+        for _, name in gemeente.places:
+            regions[name].add(gemeente.region)
+    for alias in knowledge.aliases.values():
+        for code in alias.gemeenten:
+            regions[alias.name].add(knowledge.gemeenten[code].region)
+    # A name typed is also every same-named place after normalising ("Hengelo" / "Hengelo Gld").
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for name, found in regions.items():
+        by_key[normalise(name)] |= found
+    return {name: by_key[normalise(name)] for name in regions}
+
+
+def _typo(name: str, rng: random.Random) -> str:
+    """One edit at a random place: a letter dropped, doubled, swapped or replaced."""
+    i = rng.randrange(1, len(name) - 1)
+    kind = rng.choice(("drop", "double", "swap", "replace"))
+    if kind == "drop":
+        return name[:i] + name[i + 1 :]
+    if kind == "double":
+        return name[:i] + name[i] + name[i:]
+    if kind == "swap":
+        return name[: i - 1] + name[i] + name[i - 1] + name[i + 1 :]
+    return name[:i] + rng.choice(_LETTERS) + name[i + 1 :]
+
+
+def _regions(knowledge: KnowledgeBase, targets: tuple[str, ...]) -> list[str]:
+    found = []
+    for target in targets:
+        place = resolve_place(knowledge, target) if target.split(":")[0] in PLACE_KINDS else None
+        if place is not None:
+            found.append(place.region.code)
+    return found
+
+
+def test_every_place_name_in_any_phrasing(shipped: KnowledgeBase) -> None:
+    """At least 99% right region or an honest question; no silent answer in another region."""
+    index = SearchIndex(shipped)
+    names = _names(shipped)
+    keys = {normalise(n) for n in names}
+    rng = random.Random(14)
+    right = asked = other = 0
+    silent_wrong: list[tuple[str, list[str], set[str]]] = []
+    misses: list[tuple[str, list[str]]] = []
+    for name in sorted(names):
+        expected = names[name]
+        sentences = [name, f"gezin uit {name}", f"kind in {name}, wie bel ik"]
+        typo = _typo(name, rng) if len(name) >= _TYPO_MIN else None
+        if typo is not None and normalise(typo) not in keys:
+            sentences.append(typo)
+        for sentence in sentences:
+            found = _regions(shipped, index.understand(sentence).targets)
+            if len(found) == 1 and found[0] in expected and len(expected) == 1:
+                right += 1
+            elif len(found) > 1 and set(found) & expected and len(set(found)) > 1:
+                asked += 1
+            elif len(found) == 1 and found[0] not in expected:
+                silent_wrong.append((sentence, found, expected))
+            elif found and set(found) <= expected:
+                right += 1  # the name means several regions and the answer is one of them
+            else:
+                other += 1
+                misses.append((sentence, found))
+    total = right + asked + other + len(silent_wrong)
+    share = (right + asked) / total
+    print(
+        f"\nplace sentences: {total}; right {right}, asked {asked}, other {other}, "
+        f"silent wrong {len(silent_wrong)}; right or asked {share:.2%}"
+    )
+    for miss in misses[:40]:
+        print("  miss:", miss)
+    for wrong in silent_wrong:
+        print("  SILENT WRONG:", wrong)
+    assert silent_wrong == []
+    assert share >= 0.99

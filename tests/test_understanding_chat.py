@@ -1,0 +1,273 @@
+"""The examples of issue 14 ("Why"), typed into a real conversation: each gets the right answer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from bot.channels.teams.manifest import COMMANDS
+from knowledge import KnowledgeBase
+from tests.conftest import Chat
+
+MakeChat = Callable[[KnowledgeBase], Chat]
+REMINDER = "Typ liever geen cliëntgegevens"
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [
+        ("gezin uit Zeist", "Gemeente Zeist valt onder Veilig Thuis-regio Utrecht."),
+        ("ik heb een gezin uit Den Bosch", "Gemeente 's-Hertogenbosch valt onder"),
+        ("kind uit Kraggenburg", "Kraggenburg ligt in de gemeente Noordoostpolder"),
+        ("welke veilig thuis regio hoort bij zeist", "Gemeente Zeist valt onder"),
+        ("veilig thuis sint-oedenrod", "Sint-Oedenrode ligt in de gemeente Meierijstad"),
+        ("gezin uit niew-vennep, welk veilig thuis?", "Nieuw-Vennep ligt in de gemeente"),
+        ("veilig thuis hooge zwalwe", "Hooge Zwaluwe ligt in de gemeente Drimmelen"),
+        ("veilig thuis bergen op zom", "Gemeente Bergen op Zoom valt onder"),
+        ("sint oedenrod", "Sint-Oedenrode ligt in de gemeente Meierijstad"),
+        (
+            "Lingewaal",
+            "Lingewaal was tot 2019 een gemeente en hoort nu bij de gemeente West Betuwe, "
+            "Veilig Thuis-regio Gelderland-Zuid.",
+        ),
+        ("Menterwolde", "hoort nu bij de gemeente Midden-Groningen"),
+        ("Leeuwarderadeel", "hoort nu bij de gemeente Leeuwarden"),
+        ("ysselstein", "Gemeente IJsselstein valt onder Veilig Thuis-regio Utrecht."),
+    ],
+)
+async def test_places_in_any_phrasing(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str, answer: str
+) -> None:
+    """Short phrasings, typos, former gemeenten: the place answer, not an unrelated FAQ."""
+    chat = make_chat(shipped)
+    await chat.say(typed)
+    assert answer in chat.text
+
+
+async def test_a_name_is_no_place_and_gets_the_reminder(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """ "Sanne de Vries" is a client's name: Zeist is answered, with the client-data reminder."""
+    chat = make_chat(shipped)
+    await chat.say("Mijn cliënt Sanne de Vries woont in Zeist")
+    assert chat.replies[0].text.startswith(REMINDER)
+    assert "Gemeente Zeist valt onder" in chat.text
+    assert "Vries" not in chat.text
+
+
+async def test_bergen_is_asked_with_each_region(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """Same-named places in different regions: one question, each button shows its region."""
+    chat = make_chat(shipped)
+    await chat.say("veilig thuis Bergen")
+    assert sorted(chat.labels[:2]) == [
+        "Bergen (L.) — Noord- en Midden-Limburg",
+        "Bergen (NH.) — Noord-Holland Noord",
+    ]
+    await chat.say("gezin in Hengelo")
+    assert "Hengelo (O.) — Twente" in chat.labels
+
+
+async def test_an_unknown_place_is_said_honestly(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """A place we do not know: "Die plaats ken ik niet", with the safety line."""
+    chat = make_chat(shipped)
+    await chat.say("gezin uit Xyzdorp")
+    assert "Die plaats ken ik niet. Typ de gemeente" in chat.text
+    assert "0800-2000" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("ik wil overleggen met een vertrouwensarts, kan dat via jou", "consultatieverzoek"),
+        (
+            "kun je noteren dat ik de vertrouwensarts heb gesproken",
+            "Welk overleg wilt u vastleggen",
+        ),
+        ("consultatie", "Welk overleg wilt u vastleggen"),
+    ],
+)
+async def test_actions_from_free_text(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str, first: str
+) -> None:
+    """Requesting or recording a consultation in everyday words starts that flow."""
+    chat = make_chat(shipped)
+    await chat.say(typed)
+    assert first in chat.text
+
+
+async def test_contact_asks_for_the_place(shipped: KnowledgeBase, make_chat: MakeChat) -> None:
+    """ "contact" (a Teams command) asks for the place and shows the national number."""
+    chat = make_chat(shipped)
+    await chat.say("contact")
+    assert "Voor welke plaats zoekt u een contact?" in chat.text
+    assert chat.replies[-1].contacts[0].name == "Veilig Thuis (landelijk nummer)"
+    await chat.say("Houten")
+    assert "Gemeente Houten valt onder" in chat.text
+
+
+async def test_the_menu_offers_contacts_and_consultation(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """The main menu has "Contact zoeken", "Overleg aanvragen" and "Overleg vastleggen"."""
+    chat = make_chat(shipped)
+    await chat.say("menu")
+    assert {"Contact zoeken", "Overleg aanvragen", "Overleg vastleggen"} <= set(chat.labels)
+    await chat.click("Contact zoeken")
+    assert "Voor welke plaats" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "answer"),
+    [
+        ("een kind vertelt dat oom aan haar zit", "seksueel misbruik"),
+        ("een baby van 3 maanden met een botbreuk", "letsel"),
+        ("moeder heeft een psychose, kinderen thuis", "crisis"),
+        ("huwelijksdwang", "bemiddel niet zelf"),
+        ("wanneer neemt SAVE het over?", "In een gedwongen kader heeft SAVE de regie."),
+    ],
+)
+async def test_case_stories_and_topics_get_their_answer(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str, answer: str
+) -> None:
+    """A described situation gets the topic's answer, not only a contact card."""
+    chat = make_chat(shipped)
+    await chat.say(typed)
+    assert answer.casefold() in chat.text.casefold()
+
+
+async def test_the_question_at_the_end_is_answered_with_the_place(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """A long case ending in a question: the afwegingskader starts, Houten is shown beside."""
+    chat = make_chat(shipped)
+    await chat.say(
+        "Ik zie al een tijd een meisje van 6 op het consultatiebureau. Ze is vaak moe en vies. "
+        "Moeder zegt dat het goed gaat. Moet ik melden of eerst overleggen? "
+        "Het gezin woont in Houten."
+    )
+    assert "Vraag 1 van 5" in chat.text
+    assert "Gemeente Houten valt onder" in chat.text
+
+
+async def test_verder_at_a_yes_no_question_stays(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """ "Verder" where Ja/Nee is asked keeps the question, with a hint."""
+    chat = make_chat(shipped)
+    await chat.say("afwegingskader")
+    await chat.say("Verder")
+    assert "Kies een van de antwoorden" in chat.text
+    assert "Vraag 1 van 5" in chat.text
+    assert chat.labels[:2] == ["Ja", "Nee"]
+
+
+async def test_a_profession_typed_at_a_question_is_understood(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """ "jeugdarts" typed inside a tree sets the profession and shows the same question."""
+    chat = make_chat(shipped)
+    await chat.say("afwegingskader")
+    await chat.say("jeugdarts")
+    assert "Genoteerd: Jeugdarts" in chat.text
+    assert "Vraag 1 van 5" in chat.text
+
+
+async def test_a_number_first_starts_nothing(shipped: KnowledgeBase, make_chat: MakeChat) -> None:
+    """ "2" as a first message is no answer (none was shown): the menu, not the meldcode."""
+    chat = make_chat(shipped)
+    await chat.say("2")
+    assert "Stap 1" not in chat.text
+    assert "Wat is uw beroep" not in chat.text
+
+
+async def test_meldcode_steps_come_before_the_profession(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """ "meldcode stappen" shows the five steps, then asks the profession."""
+    chat = make_chat(shipped)
+    await chat.say("meldcode stappen")
+    steps = chat.replies[0].text
+    assert all(f"Stap {n}" in steps for n in range(1, 6))
+    assert "Wat is uw beroep?" in chat.replies[-1].text
+
+
+async def test_client_data_gets_a_reminder_and_an_answer(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """BSN, birth date and name typed: a friendly reminder first, then the advice."""
+    chat = make_chat(shipped)
+    await chat.say("Sanne de Vries, BSN 123456782, geboren 12-03-2021, heeft blauwe plekken")
+    assert chat.replies[0].text.startswith(REMINDER)
+    assert chat.replies[0].kind == "warning"
+    assert len(chat.replies) > 1
+
+
+COMMAND_ANSWERS = {
+    "help": "Typ uw vraag of kies een knop",
+    "meldcode": "Stap 1 — Signalen in kaart brengen",
+    "afwegingskader": "Vraag 1 van 5",
+    "contact": "Voor welke plaats zoekt u een contact?",
+    "consultatie": "Welk overleg wilt u vastleggen?",
+    "overleg aanvragen": "consultatieverzoek",
+    "menu": "Waarmee kan ik helpen?",
+}
+"""What each command of the Teams manifest must show: what its description promises."""
+
+
+@pytest.mark.parametrize(("title", "description"), COMMANDS)
+async def test_every_manifest_command_does_what_it_says(
+    shipped: KnowledgeBase, make_chat: MakeChat, title: str, description: str
+) -> None:
+    """Each Teams command (also typed after the Slack slash command) does what it describes."""
+    chat = make_chat(shipped)
+    await chat.say(title)
+    assert COMMAND_ANSWERS[title] in chat.text, description
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["Mijn collega Petra zegt dat het goed gaat", "moeder Fatima belde vanochtend"],
+)
+async def test_a_first_name_is_no_misspelt_place(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str
+) -> None:
+    """A capitalised first name mid-sentence never becomes a village with a typo."""
+    chat = make_chat(shipped)
+    await chat.say(typed)
+    assert "valt onder Veilig Thuis-regio" not in chat.text
+    assert "ligt in de gemeente" not in chat.text
+
+
+async def test_the_place_where_the_child_lives_decides(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """Two places in one message: the one where the child lives is answered."""
+    chat = make_chat(shipped)
+    await chat.say("ik werk in Zwolle maar het kind woont in Kampen")
+    assert "Gemeente Kampen valt onder" in chat.text
+
+
+async def test_a_verb_that_is_a_village_is_no_place(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """The verb "zetten" (also a village) in a question without a place word is no place."""
+    chat = make_chat(shipped)
+    await chat.say("welke stappen moet ik nu zetten")
+    assert "Zetten" not in chat.text
+
+
+async def test_the_profession_in_everyday_words(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """ "ik ben jvk" answers the profession question; the meldcode then opens in that wording."""
+    chat = make_chat(shipped)
+    await chat.say("meldcode")
+    await chat.say("ik ben jvk")
+    assert "Genoteerd: Jeugdverpleegkundige" in chat.text
+    assert "Meldcode: de vijf stappen:" in chat.text
+    assert "Wat is uw beroep" not in chat.text

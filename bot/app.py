@@ -13,6 +13,7 @@ from aiohttp.abc import AbstractAccessLogger
 from bot.channels.teams.endpoint import TeamsEndpoint
 from bot.channels.web.diagrams import mount_diagrams
 from bot.channels.web.page import TRUSTED_PROXIES, TURN_PATH, mount_web
+from bot.intake.inboxpage import mount_inbox
 from bot.intake.intakes import PICKUP_PATH
 from bot.intake.pickup import PickupGate, add_pickup_routes
 from bot.outage import outage_middleware
@@ -144,7 +145,13 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     loaded = knowledge if knowledge is not None else load_knowledge(settings.content_dir)
     database = open_database(settings)
     sessions = open_sessions(settings, database)
-    services = build_services(settings, loaded, sessions=sessions, database=database)
+    services = build_services(
+        settings,
+        loaded,
+        sessions=sessions,
+        database=database,
+        inbox=settings.web_page != "off" or bool(settings.inbox_secret),
+    )
     probe = database.probe if database is not None else None
     app = web.Application(
         client_max_size=settings.max_body_bytes,
@@ -166,6 +173,17 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     app[TRUSTED_PROXIES] = settings.trusted_proxies
     mount_web(app, conversation=conversation, settings=settings, secret=services.secret)
     mount_diagrams(app, conversation=conversation, settings=settings)
+    if services.inbox is not None:
+        partners = services.intakes.partners()
+        mount_inbox(
+            app,
+            conversation=conversation,
+            inbox=services.inbox,
+            partners=partners,
+            settings=settings,
+            register=services.register,
+            gate=services.pickups,
+        )
     if settings.slack_enabled:
         from bot.channels.slack.bolt import mount_slack
 

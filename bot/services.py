@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.intake.inbox import Inbox, InboxCourier, inbox_targets
 from bot.intake.intakes import ChannelNotifier, Intakes, WebhookCourier, load_intakes
 from bot.intake.pickup import PickupGate
 from bot.settings import Settings
@@ -33,6 +34,8 @@ class Services:
     """The register key: what sealed tokens and cookies derive their keys from."""
     database: Database | None = None
     """The shared PostgreSQL pool, when the deployment has one."""
+    inbox: Inbox | None = None
+    """The built-in partner inbox (the embedded default, without an intakes file)."""
 
     async def open(self) -> None:
         """Connect to the database (migrating its schema); StorageUnavailableError if it is
@@ -54,13 +57,22 @@ def build_services(
     *,
     sessions: SessionStore,
     database: Database | None = None,
+    inbox: bool = False,
 ) -> Services:
     """The conversation and its ports; raises ContentError for a bad intakes file and
-    ValueError for a bad register key. With ``database``, call :meth:`Services.open` first."""
+    ValueError for a bad register key. With ``database``, call :meth:`Services.open` first.
+    ``inbox``: without an intakes file, give every pack partner a built-in inbox (for a server,
+    which shows it at ``/inbox``; a terminal chat has no one to read it)."""
     targets = load_intakes(settings.intakes_file, knowledge) if settings.intakes_file else ()
+    keep = settings.pickup_days * 86400  # a request outlives its pick-up button by no second
+    store = Inbox(max_age_seconds=keep) if inbox and settings.intakes_file is None else None
+    if store is not None:
+        targets = inbox_targets(knowledge)
     intakes = Intakes(targets)
     webhook = WebhookCourier(public_url=settings.public_url, timeout=settings.send_timeout_seconds)
     intakes.add_courier("webhook", webhook)
+    if store is not None:
+        intakes.add_courier("inbox", InboxCourier(store))
     register = open_register(settings, database)
     key = register_key(settings)
     conversation = Conversation(
@@ -72,4 +84,4 @@ def build_services(
         key=key,
     )
     pickups = PickupGate(key, max_age_days=settings.pickup_days, intakes=intakes)
-    return Services(conversation, register, intakes, webhook, pickups, key, database)
+    return Services(conversation, register, intakes, webhook, pickups, key, database, store)

@@ -85,6 +85,9 @@ class Settings:
     """How long a request waits for a pooled PostgreSQL connection before it is answered 503."""
     db_connect_timeout_seconds: float = 5.0
     """How long connecting to PostgreSQL may take."""
+    inbox_secret: str = ""
+    """A shared secret that opens the partner inbox (``/inbox``) on a trusted network; empty:
+    the inbox follows the web page's rule only."""
 
     @property
     def slack_enabled(self) -> bool:
@@ -125,6 +128,7 @@ class Settings:
             trusted_proxies=_networks(values.get("VERBIND_TRUSTED_PROXIES", "")),
             allow_unauthenticated=values.get("VERBIND_ALLOW_UNAUTHENTICATED", "") == "1",
             teams_openid_metadata_url=values.get("VERBIND_TEAMS_OPENID_METADATA_URL", ""),
+            inbox_secret=values.get("VERBIND_INBOX_SECRET", ""),
         )
 
 

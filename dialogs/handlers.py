@@ -38,7 +38,6 @@ from dialogs.targets import (
 from dialogs.turn import Reply, Turn
 from knowledge.engine import Position, back
 from knowledge.library import KnowledgeBase
-from knowledge.model import PROFESSIONS
 
 __all__ = ["Desk", "Handler"]
 
@@ -198,19 +197,21 @@ class _Places(_Kind):
         assert place is not None
         # A coarse region code (one of 25), kept to fill in a later register entry.
         session = session.with_fact("regio", place.region.code.lower())
+        contacts = place_contact_ids(self.knowledge, place)
         return self.screens.aside(
             session,
             here,
             action="place",
             text=place_text(self.knowledge, place),
-            contacts=place_contact_ids(self.knowledge, place),
+            contacts=contacts,
             sources=place_sources(self.knowledge, place),
             outcome="contact",
+            extra=self.screens.consultation_targets(contacts),
         )
 
 
 class _Flows(_Kind):
-    """The consultation flows, through their seam (dialogs/consultation.py)."""
+    """The consultation flows, through their seam (dialogs/consultation/)."""
 
     def known(self, target: FlowTarget) -> bool:
         return True
@@ -325,7 +326,7 @@ class _Intents(_Kind):
 
 class _Professions(_Kind):
     def known(self, target: ProfessionTarget) -> bool:
-        return target.profession in PROFESSIONS
+        return target.profession in profession.CHOICES
 
     def label(self, target: ProfessionTarget, here: Here | None) -> str:
         return profession.label(target.profession)

@@ -14,6 +14,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
+from dialogs.phrases import CONSULTATION
 from dialogs.turn import Button, Payload, Reply
 
 __all__ = [
@@ -48,6 +49,8 @@ class Pickup:
     """The requester's channel."""
     address: str | None
     """Where to tell the requester (opaque, channel-specific); None: on their next turn."""
+    recipient: str | None = None
+    """Who picks up, when not ``partner`` (a request partner → JGZ is picked up by the JGZ)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,12 @@ class ConsultationRequest:
     requested_at: str
     pickup: str
     """The sealed :class:`Pickup` token for the partner's "Ik pak dit op"."""
+    subject: str = "Consultatieverzoek"
+    """What is asked or sent ("Consultatieverzoek", "Terugkoppeling: Onderzoek afgerond")."""
+    requester: str | None = None
+    """The requester's own name and organisation, as they typed them."""
+    gemeente: str | None = None
+    """The child's gemeente, when the request depends on it (never an address)."""
 
 
 class IntakeUnavailableError(Exception):
@@ -134,14 +143,20 @@ def _mac(body: str, key: bytes) -> str:
 def request_reply(request: ConsultationRequest) -> Reply:
     """The message a partner's intake channel shows, with the "Ik pak dit op" button."""
     moment = request.requested_at
-    when = f"{moment[8:10]}-{moment[5:7]}-{moment[:4]} {moment[11:16]} UTC"
+    when = f"{moment[8:10]}-{moment[5:7]}-{moment[:4]} {moment[11:16]}"
+    say = CONSULTATION
+    head = say["request-head"].format(
+        subject=request.subject, reference=request.reference, partner=request.partner_name
+    )
     lines = [
-        f"Consultatieverzoek {request.reference} voor {request.partner_name}",
-        f"Urgentie: {request.urgency}",
-        f"Vraag: {request.question or '(geen vraag meegestuurd)'}",
-        f"Bereikbaar: {request.callback}",
-        f"Aangevraagd: {when}",
-        "Verbind bewaart deze gegevens niet; noteer wat u nodig hebt in uw eigen systeem.",
+        head,
+        *([say["request-from"].format(requester=request.requester)] if request.requester else []),
+        *([say["request-gemeente"].format(gemeente=request.gemeente)] if request.gemeente else []),
+        say["request-urgency"].format(urgency=request.urgency),
+        say["request-question"].format(question=request.question or say["request-no-question"]),
+        say["request-callback"].format(callback=request.callback),
+        say["request-time"].format(when=when),
+        say["request-not-kept"],
     ]
     button = Button(PICKUP_LABEL, Payload(PICKUP_NODE, request.pickup))
     return Reply("\n".join(lines), kind="info", buttons=(button,))

@@ -1,4 +1,7 @@
-"""Every fixed Dutch sentence the conversation says, in one place for review."""
+"""Every fixed Dutch sentence the conversation says, in one place for review.
+
+Region-specific wording (a dossier line, a partner's name) is content, in the region packs.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,13 @@ __all__ = [
     "BACK_AT_START",
     "CLIENT_DATA",
     "CONFLICT",
+    "CONSULTATION",
+    "CONSULTATION_LABELS",
     "CONTACT_ASK",
     "CONTACT_HEADER",
     "CONTACT_SEARCH_LABEL",
     "CONTENT_CHANGED",
+    "DANGER",
     "EMPTY",
     "FALLBACK",
     "FAQ_RESUME",
@@ -29,13 +35,15 @@ __all__ = [
     "STOPPED",
     "TOO_LONG",
     "UNKNOWN_PLACE",
+    "VEILIG_THUIS_NUMBER",
     "WELCOME",
 ]
 
 # Facts: DOMAIN.md §5 (0800-2000, free, 24/7) and §2 (immediate danger: 112).
-SAFETY_LINE = (
-    "Direct gevaar? Bel 112. Zorgen of twijfel? Bel Veilig Thuis: 0800-2000 (gratis, 24/7)."
-)
+VEILIG_THUIS_NUMBER = "Veilig Thuis 0800-2000 (gratis, 24/7)"
+"""The national number, written once; every sentence that names it uses this."""
+DANGER = "Direct gevaar? Bel 112."
+SAFETY_LINE = f"{DANGER} Zorgen of twijfel? Bel {VEILIG_THUIS_NUMBER}."
 
 WELCOME = (
     "Welkom bij Verbind. Ik help u met de meldcode en zoek de juiste contacten. "
@@ -69,7 +77,6 @@ CONFLICT = "Dit was al verwerkt."
 CONTACT_HEADER = "Contactgegevens:"
 ROUTE_HEADER = "Zo kwam u bij dit advies:"
 FAQ_RESUME = "Verder met {title}"
-PICKED_UP = "Uw consultatieverzoek {reference} is opgepakt. U wordt benaderd zoals u aangaf."
 CLIENT_DATA = (
     "Typ liever geen cliëntgegevens in de chat (naam, BSN, geboortedatum, adres, telefoon, "
     "e-mail of rekeningnummer). Ik heb ze niet bewaard en beantwoord de rest van uw vraag."
@@ -87,3 +94,106 @@ REPORT = (
     "over wie."
 )
 STEPS_FIRST = "De stappen op een rij:"
+PICKED_UP = "Uw verzoek {reference} is opgepakt. U wordt benaderd zoals u aangaf."
+
+
+# -- consultations: record one, request one, pick one up (dialogs.consultation) -----------------
+
+CONSULTATION: dict[str, str] = {
+    "ask-kind": (
+        "Welk overleg wilt u vastleggen? Verbind bewaart alleen dát er overleg was, het soort en "
+        "de organisatie: geen namen, geen inhoud."
+    ),
+    "ask-partner": "Met welke organisatie was het overleg?",
+    "ask-direction": "{subject}. Wie vroeg om het overleg?",
+    "confirm": "{subject} vastleggen?",
+    "recorded": (
+        "Vastgelegd. Referentie: {reference}\n"
+        "{dossier}: {subject} op {day}, referentie {reference}."
+    ),
+    "anonymous": "Vermeld of het overleg anoniem was.",
+    "dossier": "Voor uw dossier",
+    "cancelled": "Niets vastgelegd of verstuurd.",
+    "no-intake": (
+        "Een consultatieverzoek via Verbind is hier niet ingesteld{partner}. Vraag overleg aan per "
+        f"telefoon: {VEILIG_THUIS_NUMBER}. Daarna kunt u hier vastleggen dat u overlegde."
+    ),
+    "no-jgz-intake": (
+        "{jgz} heeft hier geen inbox in Verbind. Neem contact op per telefoon of e-mail; daarna "
+        "kunt u hier vastleggen dat u het bericht stuurde."
+    ),
+    "ask-request-partner": "Bij welke organisatie vraagt u overleg aan?",
+    "ask-invite": "Wie wilt u uitnodigen voor de procesevaluatie?",
+    "ask-jgz-kind": "Wat wilt u de JGZ sturen?",
+    "ask-stage": "Hoe staat het onderzoek?",
+    "ask-on-behalf": "Namens welke organisatie stuurt u dit?",
+    "ask-gemeente": (
+        "In welke gemeente woont het kind? Alleen de gemeente, geen adres. Verbind bewaart alleen "
+        "de Veilig Thuis-regio."
+    ),
+    "unknown-gemeente": (
+        "Die gemeente ken ik niet. Typ de naam van de gemeente of woonplaats, bijvoorbeeld Zeist."
+    ),
+    "address-not-gemeente": "Typ alleen de gemeente, zonder straat, huisnummer of postcode.",
+    "ask-urgency": f"Hoe snel is overleg nodig? {DANGER}",
+    "ask-reach": "Hoe kan {partner} u bereiken?",
+    "ask-form": (
+        "Typ eventueel een korte vraag, zonder cliëntgegevens (geen namen, geboortedata, BSN of "
+        "adres). Uw eigen naam, organisatie en telefoonnummer gaan mee zodat {partner} u kan "
+        "bereiken. De vraag gaat alleen naar {partner} en wordt niet bewaard."
+    ),
+    "need-phone": "Vul uw werknummer in, bijvoorbeeld 030 123 45 67.",
+    "too-long": "{field} is langer dan {limit} tekens. Maak het korter.",
+    "sent": (
+        f"Verstuurd naar {{partner}}. Referentie: {{reference}}\n"
+        f"U krijgt bericht zodra iemand het oppakt. {DANGER}"
+    ),
+    "send-failed": (
+        "Versturen naar {partner} lukte niet. Er is niets verstuurd of bewaard. Bel voor overleg: "
+        f"{VEILIG_THUIS_NUMBER}."
+    ),
+    "record-failed": (
+        "Vastleggen lukte nu niet: het register is even niet bereikbaar. Er is niets bewaard; "
+        "probeer het zo opnieuw."
+    ),
+    "picked-up": "U pakt verzoek {reference} op. De aanvrager krijgt bericht.",
+    "already": "Verzoek {reference} was al opgepakt.",
+    "bad-pickup": "Deze knop is ongeldig of verlopen.",
+    "notice": "Uw verzoek {reference} is opgepakt door {partner}.",
+    "request-head": "{subject} {reference} voor {partner}",
+    "request-from": "Van: {requester}",
+    "request-gemeente": "Gemeente van het kind: {gemeente}",
+    "request-urgency": "Urgentie: {urgency}",
+    "request-question": "Vraag: {question}",
+    "request-no-question": "(geen vraag meegestuurd)",
+    "request-callback": "Bereikbaar: {callback}",
+    "request-time": "Aangevraagd: {when} UTC",
+    "request-not-kept": (
+        "Verbind bewaart deze gegevens niet; noteer wat u nodig hebt in uw eigen systeem."
+    ),
+}
+"""The consultation flows' sentences by key; ``{...}`` fields are filled in by the flow."""
+
+CONSULTATION_LABELS: dict[str, str] = {
+    "record": "Overleg vastleggen",
+    "request": "Overleg aanvragen",
+    "request-to": "Overleg aanvragen: {partner}",
+    "evaluation": "Procesevaluatie aanvragen",
+    "ask-info": "Informatie vragen (bevraging)",
+    "feedback": "Terugkoppeling na onderzoek",
+    "submit": "Versturen",
+    "next": "Verder",
+    "cancel": "Annuleren",
+    "confirm": "Vastleggen",
+    "by-phone": "Op mijn werknummer",
+    "by-channel": "Via {reach}",
+    "i-asked": "Ik vroeg om overleg",
+    "they-asked": "De ander vroeg om overleg",
+    "question": "Korte vraag",
+    "message": "Korte toelichting",
+    "name": "Uw naam",
+    "organisation": "Uw organisatie",
+    "phone": "Uw werknummer",
+    "gemeente": "Gemeente van het kind",
+}
+"""Button and field labels of the consultation flows."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dialogs.phrases import DANGER, VEILIG_THUIS_NUMBER
 from dialogs.targets import PLACE_KINDS, PlaceTarget, decode
 from knowledge.library import KnowledgeBase
 from knowledge.model import Gemeente, Region
@@ -87,10 +88,10 @@ def place_text(knowledge: KnowledgeBase, place: Place) -> str:
         say = f"Noem de woonplaats van het kind: {named}. U komt dan bij Veilig Thuis {region}."
     lines = [
         where,
-        f"Bel Veilig Thuis: 0800-2000 (gratis, 24/7). {say}",
+        f"Bel {VEILIG_THUIS_NUMBER}. {say}",
         "De regio hangt af van waar het kind woont, niet van waar u werkt.",
         "Overleg van arts tot arts: vraag naar de vertrouwensarts (normaal tijdens kantooruren).",
-        "Direct gevaar? Bel 112.",
+        DANGER,
     ]
     lines += _coverage_lines(knowledge, place)
     return "\n".join(lines)

@@ -6,11 +6,12 @@ from dataclasses import replace
 
 from dialogs.session import Offer, Session
 from dialogs.targets import ProfessionTarget, encode
-from knowledge.model import PROFESSIONS
+from knowledge.model import PARTNER_PROFESSION, PROFESSIONS
 from knowledge.normalise import normalise
 
 __all__ = [
     "ASK_PROFESSION",
+    "CHOICES",
     "PROFESSION_FACT",
     "PROFESSION_NODE",
     "PROFESSION_SET",
@@ -23,17 +24,20 @@ __all__ = [
 PROFESSION_FACT = "beroep"
 PENDING_TREE_FACT = "na-beroep"
 PROFESSION_NODE = "_beroep"
+CHOICES: dict[str, str] = {**PROFESSIONS, PARTNER_PROFESSION: "Veilig Thuis / SAVE"}
+"""What the user can say they are: a JGZ profession, or a Veilig Thuis/SAVE professional (who
+then asks and informs the JGZ: the other direction of the covenant)."""
 ASK_PROFESSION = (
     "Wat is uw beroep? Dan toon ik de stappen zoals uw beroepsgroep ze beschrijft "
-    "(jeugdarts: KNMG-meldcode; jeugdverpleegkundige: V&VN). "
-    "Wijzigen kan altijd met 'beroep'."
+    "(jeugdarts: KNMG-meldcode; jeugdverpleegkundige: V&VN). Werkt u bij Veilig Thuis of "
+    "SAVE, dan helpt Verbind u de JGZ te bereiken. Wijzigen kan altijd met 'beroep'."
 )
 PROFESSION_SET = "Genoteerd: {label}. Wijzigen kan altijd met 'beroep'."
 
 
 def asking(session: Session, *, then_open: str | None) -> Session:
     """``session`` offering the professions, remembering which tree to open afterwards."""
-    targets = tuple(encode(ProfessionTarget(p)) for p in PROFESSIONS)
+    targets = tuple(encode(ProfessionTarget(p)) for p in CHOICES)
     offer = Offer(PROFESSION_NODE, targets)
     return replace(session.with_fact(PENDING_TREE_FACT, then_open), offer=offer)
 
@@ -47,7 +51,7 @@ def chosen(session: Session, profession: str) -> tuple[Session, str | None]:
 
 def label(profession: str) -> str:
     """The button label for a profession id."""
-    return PROFESSIONS.get(profession, profession)
+    return CHOICES.get(profession, profession)
 
 
 _SAID = {

@@ -13,6 +13,8 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Literal, Protocol, get_args
 
+from knowledge.model import ConsultationKind
+
 __all__ = [
     "DIRECTIONS",
     "KINDS",
@@ -29,18 +31,11 @@ __all__ = [
     "new_reference",
 ]
 
-Kind = Literal[
-    "collegiale-consultatie",
-    "advies-veilig-thuis",
-    "vertrouwensarts",
-    "aandachtsfunctionaris",
-    "save",
-    "melding",
-    "procesevaluatie",
-    "overig",
-    "register",
-]
-"""What the consultation was about; ``register`` marks the register's own events (a purge)."""
+Kind = Literal[ConsultationKind, "register"]
+"""What the consultation was about. ``bevraging`` (a partner asks the JGZ for information) and
+``terugkoppeling`` (a partner tells the JGZ how an investigation went) run partner → JGZ;
+``opschalen``/``afschalen`` move a case up to or back from Veilig Thuis/SAVE (covenant, DOMAIN.md
+§6); ``register`` marks the register's own events (a purge)."""
 
 Direction = Literal["jgz-partner", "partner-jgz", "intern"]
 Status = Literal["vastgelegd", "aangevraagd", "opgepakt", "opgeschoond"]

@@ -14,9 +14,11 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, T
 from knowledge.normalise import slug
 
 __all__ = [
+    "PARTNER_PROFESSION",
     "AdviceNode",
     "Alias",
     "Choice",
+    "ConsultationKind",
     "Coverage",
     "DecisionTree",
     "FaqEntry",
@@ -50,6 +52,26 @@ PROFESSIONS: dict[str, str] = {
     "jeugdarts": "Jeugdarts",
     "jeugdverpleegkundige": "Jeugdverpleegkundige",
 }
+PARTNER_PROFESSION = "veilig-thuis-save"
+"""A professional of Veilig Thuis or SAVE: the covenant's other direction (partner → JGZ).
+Offered beside :data:`PROFESSIONS`; trees have no wording of their own for it."""
+
+ConsultationKind = Literal[
+    "collegiale-consultatie",
+    "advies-veilig-thuis",
+    "vertrouwensarts",
+    "aandachtsfunctionaris",
+    "save",
+    "melding",
+    "procesevaluatie",
+    "bevraging",
+    "terugkoppeling",
+    "opschalen",
+    "afschalen",
+    "overig",
+]
+"""The kinds of consultation a user records (the register adds its own ``register`` kind);
+a region pack can word the dossier line per kind."""
 
 CONTINUE_ID = "verder"
 CONTINUE_LABEL = "Verder"
@@ -323,6 +345,8 @@ class Dossier(_Strict):
     """The opening of the dossier line, e.g. "Voor uw dossier (JGZ …: KIDOS, 'intern overleg')"."""
     source: Id | None = None
     """The source that prescribes this wording."""
+    kinds: dict[ConsultationKind, Text] = Field(default_factory=dict)
+    """A different opening per kind of consultation (a melding is not "intern overleg")."""
 
 
 class RegionPack(_Strict):

@@ -223,8 +223,10 @@ def test_request_form_in_chromium(
     Annuleren secondary, unlike the page's own send button; a guard refusal that keeps the
     form, then a request that reaches the partner's webhook; accessible throughout."""
     chromium, _ = tools
-    form = {"fields": ["textarea", "input"], "primary": "Versturen", "secondary": ["Annuleren"]}
-    question = {"Korte vraag (optioneel)": "Hoe pakken we dit samen op?"}
+    # The question, the requester's own name and organisation; the work number stays one line.
+    fields = ["textarea", "textarea", "textarea", "input"]
+    form = {"fields": fields, "primary": "Versturen", "secondary": ["Annuleren"]}
+    question = {"Korte vraag": "Hoe pakken we dit samen op?"}
     phone = {"Uw werknummer": "030 123 45 67"}
     plan = {
         "url": request_page,
@@ -237,7 +239,7 @@ def test_request_form_in_chromium(
             {"click": "SAVE (Samen Veilig Midden-Nederland)", "expect": "Vandaag nog"},
             {"click": "Vandaag nog", "form": form},
             {
-                "fill": {"Korte vraag (optioneel)": "BSN 111222333", **phone},
+                "fill": {"Korte vraag": "BSN 111222333", **phone},
                 "submit": "Versturen",
                 "expect": "cliëntgegevens",
                 "form": form,
@@ -247,7 +249,7 @@ def test_request_form_in_chromium(
     }
     run_plan(tools, plan, Path(plan["screenshot"]), tmp_path)
     [body] = FakeWebhook.bodies
-    assert body["question"] == question["Korte vraag (optioneel)"]
+    assert body["question"] == question["Korte vraag"]
     assert body["callback"] == "telefoon 030 123 45 67"
 
 

@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -23,6 +24,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import SESSIONS, AccessLog, create_app
 from bot.channels.web.page import TURN_PATH
+from bot.intake.inboxpage import INBOX_PATH
 from bot.intake.intakes import PICKUP_PATH
 from bot.settings import Settings
 from bot.storage.backends import open_register
@@ -420,8 +422,9 @@ async def test_canary_through_the_terminal(
         SAVE,
         "Vandaag nog",
         TYPED[0],
-        WORK_PHONE,
         f"Overleg over {NAME}",
+        "-",
+        "-",
         PHONE,
     ]
     process = await asyncio.create_subprocess_exec(
@@ -446,10 +449,82 @@ async def test_canary_through_the_terminal(
     answers = [json.loads(line) for line in stdout.decode().splitlines()]
     assert len(answers) == len(lines)
     texts = [" ".join(r["text"] for r in a["replies"]) for a in answers]
-    assert "cliëntgegevens" in texts[-3]
+    assert "cliëntgegevens" in texts[-5]
     assert len(webhook.bodies) == 1
     assert NAME in webhook.bodies[0]["question"]
     assert webhook.bodies[0]["callback"] == f"telefoon {PHONE}"
     assert search_data_dir(data_dir) >= 2
     assert_no_canary("terminal output", stdout.decode())
     assert_no_canary("terminal errors", stderr.decode())
+
+
+async def test_canary_through_the_inbox_both_ways(
+    tmp_path: Path,
+    shipped: KnowledgeBase,
+    aiohttp_client: ClientFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """On the embedded default (no intakes file): a JGZ request and a Veilig Thuis terugkoppeling
+    through the built-in inbox, client data typed into every field, a procesevaluatie; after the
+    pick-ups no inbox page, file, session or log line holds a canary."""
+    caplog.set_level(logging.DEBUG)
+    data_dir = tmp_path / "data"
+    settings = Settings(data_dir=data_dir)
+    app = create_app(settings, knowledge=shipped)
+    client = await aiohttp_client(app)
+    other = TestClient(client.server)  # a second browser: its own cookie, the same server
+    await other.start_server()
+    jgz, vt = WebUser(client), WebUser(other)
+    await every_flow(jgz, reach=None)
+    await vt.say("beroep")
+    await vt.click("Veilig Thuis / SAVE")
+    for line in TYPED:
+        await vt.say(line)
+    await vt.say("overleg aanvragen")
+    await vt.click("Terugkoppeling na onderzoek")
+    await vt.click("Overgedragen: lokaal team")
+    refused = await vt.submit(gemeente="Zeist, Slotlaan 12, 3701 AB")
+    assert "alleen de gemeente" in refused, refused
+    await vt.submit(gemeente="Zeist")
+    await vt.click("SAVE (Samen Veilig Midden-Nederland)")
+    await vt.click("Geen haast")
+    for line in TYPED[:3]:
+        assert "cliëntgegevens" in await vt.submit(vraag=line, telefoon=WORK_PHONE)
+    assert "VB-" in await vt.submit(vraag=f"Vraag over {NAME}", naam="VT", telefoon=PHONE)
+    await vt.say("overleg aanvragen")
+    await vt.click("Procesevaluatie aanvragen")
+    await vt.click("JGZ Utrecht")
+    await vt.click("Geen haast")
+    assert "VB-" in await vt.submit(vraag="Casus liep vast bij de overdracht", telefoon=PHONE)
+    for partner in ("save", "ggd-regio-utrecht", "jgz-utrecht"):
+        page = await (await client.get(f"{INBOX_PATH}/{partner}")).text()
+        [reference] = set(re.findall(r'name="ref" value="([A-Z0-9-]+)"', page))
+        picked = await client.post(f"{INBOX_PATH}/{partner}", data={"ref": reference})
+        assert "De aanvrager krijgt bericht" in await picked.text()
+        assert_no_canary(
+            f"inbox {partner}", await (await client.get(f"{INBOX_PATH}/{partner}")).text()
+        )
+    assert "is opgepakt" in await jgz.say("menu")
+    await other.close()
+    register = open_register(settings)
+    try:
+        records = register.records()
+    finally:
+        register.close()
+    directions = sorted(
+        (r.kind, r.direction, r.status) for r in records if r.status != "vastgelegd"
+    )
+    assert directions == [
+        ("procesevaluatie", "partner-jgz", "aangevraagd"),
+        ("procesevaluatie", "partner-jgz", "opgepakt"),
+        ("save", "jgz-partner", "aangevraagd"),
+        ("save", "jgz-partner", "opgepakt"),
+        ("terugkoppeling", "partner-jgz", "aangevraagd"),
+        ("terugkoppeling", "partner-jgz", "opgepakt"),
+    ]
+    assert all(r.region == "VT20" for r in records)
+    assert search_data_dir(data_dir) >= 2
+    for key, (document, _, _) in app[SESSIONS]._items.items():
+        assert_no_canary(f"session {key}", document)
+    for record in caplog.records:
+        assert_no_canary(f"log {record.name}", record.getMessage())

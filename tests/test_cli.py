@@ -97,10 +97,12 @@ def test_interactive_chat_welcomes_and_ends_on_eof() -> None:
 
 
 def test_unknown_command_is_a_usage_error() -> None:
-    """An unknown verb exits 2 with a usage message, not a traceback."""
+    """An unknown verb exits 2 with a Dutch usage message, not a traceback."""
     result = run_verbind("frobnicate")
     assert result.returncode == 2
-    assert "usage" in result.stderr
+    assert "gebruik: verbind" in result.stderr
+    assert "ongeldige keuze 'frobnicate'" in result.stderr
+    assert "usage" not in result.stderr
     assert "Traceback" not in result.stderr
 
 

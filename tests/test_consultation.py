@@ -6,8 +6,11 @@ from collections.abc import Callable
 
 import pytest
 
+from bot.channels.terminal import TerminalChannel
 from dialogs import Conversation, MemorySessionStore, Payload, Turn
-from dialogs.consultation import PICKUP_NODE, SUBMIT
+from dialogs.consultation import KIND_LABELS, PICKUP_NODE, SUBMIT, URGENCIES, ConsultationFlows
+from dialogs.consultation.fields import check_field
+from dialogs.consultation.labels import STAGES
 from dialogs.intake import ConsultationRequest, IntakeUnavailableError, Pickup, seal_pickup
 from dialogs.register import ConsultationRecord, MemoryRegister, RegisterUnavailableError, Status
 from knowledge import KnowledgeBase
@@ -155,13 +158,17 @@ async def test_record_a_veilig_thuis_consultation(build: Build) -> None:
 
 
 async def test_collegial_consultation_needs_no_partner(build: Build) -> None:
-    """A talk with a colleague is recorded as internal after one confirmation."""
+    """A talk with a colleague is recorded as internal after one confirmation (and the child's
+    gemeente, for its region)."""
     chat, register = build()
     await chat.say("overleg vastleggen")
     await chat.click("Collegiale consultatie")
     assert chat.labels == ["Vastleggen", "Annuleren"]
     await chat.click("Vastleggen")
-    assert [(r.partner, r.direction) for r in register.records] == [("intern", "intern")]
+    await chat.submit(gemeente="Houten")
+    assert [(r.partner, r.direction, r.region) for r in register.records] == [
+        ("intern", "intern", "VT20")
+    ]
 
 
 async def test_region_comes_from_the_place_asked_about(build: Build) -> None:
@@ -172,8 +179,9 @@ async def test_region_comes_from_the_place_asked_about(build: Build) -> None:
     await chat.say("vastleggen")
     await chat.click("Melding Veilig Thuis")
     assert "Veilig Thuis Utrecht" not in chat.labels
-    await chat.click("Ik vroeg om overleg")
+    await chat.click("Vastleggen")
     assert register.records[0].region == "VT11"
+    assert register.records[0].direction == "jgz-partner"
 
 
 async def test_cancel_records_nothing(build: Build) -> None:
@@ -201,6 +209,7 @@ async def test_register_down_loses_nothing_and_can_be_retried(build: Build) -> N
     """When the register is down the user is told, and the same button works once it is back."""
     flaky = FlakyRegister()
     chat, _ = build(register=flaky)
+    await chat.say("veilig thuis zeist")  # the region is known: no gemeente asked
     await chat.say("vastleggen")
     await chat.click("Collegiale consultatie")
     confirm = chat.replies[-1].buttons[0].payload
@@ -214,6 +223,7 @@ async def test_register_down_loses_nothing_and_can_be_retried(build: Build) -> N
 async def test_duplicate_click_records_once(build: Build) -> None:
     """Pressing the confirm button twice records one consultation."""
     chat, register = build()
+    await chat.say("veilig thuis zeist")  # the region is known: no gemeente asked
     await chat.say("vastleggen")
     await chat.click("Collegiale consultatie")
     confirm = chat.replies[-1].buttons[0].payload
@@ -249,7 +259,7 @@ async def test_request_by_phone_is_forwarded_not_stored(build: Build) -> None:
     await request_by_phone(chat)
     form = chat.replies[-1].form
     assert form is not None
-    assert [f.name for f in form.fields] == ["vraag", "telefoon"]
+    assert [f.name for f in form.fields] == ["vraag", "naam", "organisatie", "telefoon"]
     await chat.submit(vraag="Hoe pakken we een zorg over een peuter op?", telefoon="030 123 45 67")
     [request] = desk.delivered
     assert request.question == "Hoe pakken we een zorg over een peuter op?"
@@ -370,3 +380,244 @@ async def test_submit_without_the_flow_is_stale(build: Build) -> None:
     chat, _ = build(desk=desk)
     await chat.press(Payload("_av", SUBMIT), {"vraag": "x", "telefoon": "030 123 45 67"})
     assert desk.delivered == []
+
+
+# -- recording: wording, dossier line and region ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "partner", "said", "unsaid"),
+    [
+        (
+            "Vertrouwensarts",
+            None,
+            "Overleg met Vertrouwensarts van Veilig Thuis",
+            "Vertrouwensarts met",
+        ),
+        ("SAVE", None, "Overleg met SAVE (Samen Veilig", "SAVE met SAVE"),
+        ("Collegiale consultatie", None, "Collegiale consultatie vastleggen?", "(een collega"),
+        (
+            "Melding Veilig Thuis",
+            "Veilig Thuis Utrecht",
+            "Melding bij Veilig Thuis Utrecht",
+            "Wie vroeg",
+        ),
+    ],
+    ids=["vertrouwensarts", "save", "collega", "melding"],
+)
+async def test_records_are_named_without_doubling(
+    build: Build, kind: str, partner: str | None, said: str, unsaid: str
+) -> None:
+    """What is being recorded reads once, plainly; a melding is not asked who asked."""
+    chat, _ = build()
+    await chat.say("overleg vastleggen")
+    await chat.click(kind)
+    if partner is not None:
+        await chat.click(partner)
+    assert said in chat.text
+    assert unsaid not in chat.text
+
+
+async def test_a_melding_gets_its_own_dossier_line(build: Build) -> None:
+    """A melding is not noted as 'intern overleg' and is not told to say it was anonymous."""
+    chat, register = build()
+    await chat.say("overleg vastleggen")
+    await chat.click("Melding Veilig Thuis")
+    await chat.click("Veilig Thuis Utrecht")
+    await chat.click("Vastleggen")
+    [record] = register.records
+    assert (record.kind, record.direction, record.region) == ("melding", "jgz-partner", "VT20")
+    assert "intern overleg" not in chat.text
+    assert "melding Veilig Thuis" in chat.text
+    assert "anoniem" not in chat.text
+
+
+async def test_without_a_region_the_gemeente_is_asked_once(build: Build) -> None:
+    """The national number has no region: the child's gemeente is asked (an address refused),
+    only its region is stored, and a second record does not ask again."""
+    store = MemorySessionStore()
+    chat, register = build(store=store)
+    await chat.say("overleg vastleggen")
+    await chat.click("Advies Veilig Thuis")
+    await chat.click("Veilig Thuis (landelijk nummer)")
+    await chat.click("Ik vroeg om overleg")
+    assert "In welke gemeente" in chat.text
+    await chat.submit(gemeente="Dorpsstraat 3, Zwolle")
+    assert "zonder straat" in chat.text
+    assert register.records == []
+    await chat.submit(gemeente="Zwolle")
+    [record] = register.records
+    assert (record.partner, record.region) == ("veilig-thuis", "VT11")
+    stored = await store.load(chat.key)
+    assert stored is not None
+    assert "zwolle" not in stored.session.to_json().lower()
+    await chat.say("overleg vastleggen")
+    await chat.click("Advies Veilig Thuis")  # the region's only Veilig Thuis: the national one
+    await chat.click("Ik vroeg om overleg")
+    assert [r.region for r in register.records] == ["VT11", "VT11"]
+
+
+@pytest.mark.parametrize("kind", ["Opschalen", "Afschalen", "Procesevaluatie"])
+async def test_op_and_afschalen_are_recordable(build: Build, kind: str) -> None:
+    """Opschalen, afschalen and a procesevaluatie are kinds of their own in the register."""
+    chat, register = build()
+    await chat.say("overleg vastleggen")
+    await chat.click(kind)
+    await chat.click("SAVE (Samen Veilig Midden-Nederland)")
+    await chat.click("De ander vroeg om overleg")
+    [record] = register.records
+    assert (record.kind, record.direction) == (kind.lower(), "partner-jgz")
+
+
+# -- the other direction: Veilig Thuis / SAVE to the JGZ ----------------------------------------
+
+
+async def as_partner(chat: ChannelChat) -> None:
+    """Say one works at Veilig Thuis or SAVE."""
+    await chat.say("beroep")
+    await chat.click("Veilig Thuis / SAVE")
+
+
+async def test_veilig_thuis_sends_terugkoppeling_to_the_jgz_of_the_gemeente(build: Build) -> None:
+    """Stage chosen, gemeente typed: the JGZ serving it gets the message with the sender's own
+    name; the register holds partner → JGZ, the sender's organisation and the region."""
+    desk = Desk("jgz-utrecht", "ggd-regio-utrecht")
+    chat, register = build(desk=desk)
+    await as_partner(chat)
+    await chat.say("overleg aanvragen")
+    assert "Informatie vragen (bevraging)" in chat.labels
+    await chat.click("Terugkoppeling na onderzoek")
+    await chat.click("Overgedragen: lokaal team")
+    await chat.submit(gemeente="Utrecht")
+    await chat.click("SAVE (Samen Veilig Midden-Nederland)")
+    await chat.click("Binnen 3 werkdagen")
+    await chat.submit(
+        vraag="Overgedragen; vragen? Bel mij.", naam="A. Tester", telefoon="030 765 43 21"
+    )
+    [request] = desk.delivered
+    assert request.partner == "jgz-utrecht"
+    assert request.subject == "Terugkoppeling: Overgedragen: lokaal team"
+    assert request.requester == "A. Tester (SAVE (Samen Veilig Midden-Nederland))"
+    assert request.gemeente == "Utrecht"
+    [record] = register.records
+    assert (record.kind, record.partner, record.direction, record.region) == (
+        "terugkoppeling",
+        "save",
+        "partner-jgz",
+        "VT20",
+    )
+
+
+async def test_the_jgz_picks_up_and_veilig_thuis_hears_it(build: Build) -> None:
+    """The JGZ's pick-up is recorded for the same reference; the notice names the JGZ."""
+    desk, register = Desk("ggd-regio-utrecht"), MemoryRegister()
+    store = MemorySessionStore()
+    chat, _ = build(desk=desk, register=register, store=store)
+    await as_partner(chat)
+    await chat.say("overleg aanvragen")
+    await chat.click("Informatie vragen (bevraging)")
+    await chat.submit(gemeente="Zeist")
+    await chat.click("Veilig Thuis Utrecht")
+    await chat.click("Vandaag nog")
+    await chat.submit(telefoon="030 765 43 21")
+    jgz, _ = build(desk=desk, register=register, key="jgz:1")
+    await jgz.press(Payload(PICKUP_NODE, desk.delivered[0].pickup))
+    assert [(r.kind, r.status) for r in register.records] == [
+        ("bevraging", "aangevraagd"),
+        ("bevraging", "opgepakt"),
+    ]
+    await chat.say("menu")
+    assert "is opgepakt" in chat.text
+
+
+async def test_a_gemeente_without_a_jgz_inbox_goes_by_phone(build: Build) -> None:
+    """Outside the packs the JGZ of the gemeente is not known: say so, nothing is sent."""
+    desk = Desk("jgz-utrecht")
+    chat, register = build(desk=desk)
+    await as_partner(chat)
+    await chat.say("overleg aanvragen")
+    await chat.click("Opschalen")
+    await chat.submit(gemeente="Zwolle")
+    assert "De JGZ van gemeente Zwolle heeft hier geen inbox" in chat.text
+    assert desk.delivered == []
+    assert register.records == []
+
+
+async def test_a_procesevaluatie_can_be_requested(build: Build) -> None:
+    """A stuck case: invite a partner to a procesevaluatie, recorded as its own kind."""
+    desk = Desk("save", "veilig-thuis-utrecht")
+    chat, register = build(desk=desk)
+    await chat.say("overleg aanvragen")
+    await chat.click("Procesevaluatie aanvragen")
+    assert "Wie wilt u uitnodigen" in chat.text
+    await chat.click("Veilig Thuis Utrecht")
+    await chat.click("Geen haast")
+    await chat.submit(vraag="Wij liepen vast bij de overdracht.", telefoon="030 123 45 67")
+    [request] = desk.delivered
+    assert request.subject == "Procesevaluatie"
+    assert [(r.kind, r.partner) for r in register.records] == [
+        ("procesevaluatie", "veilig-thuis-utrecht")
+    ]
+
+
+async def test_region_cards_offer_a_request(build: Build) -> None:
+    """A place answer with a partner that has an intake offers "Overleg aanvragen"."""
+    chat, _ = build(desk=Desk("veilig-thuis-utrecht"))
+    await chat.say("veilig thuis zeist")
+    assert "Overleg aanvragen: Veilig Thuis Utrecht" in chat.labels
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("vraag", f"BSN {CANARY_BSN}", "cliëntgegevens"),
+        ("telefoon", "12", "werknummer"),
+        ("gemeente", "3701 AB Zeist", "zonder straat"),
+        ("naam", "x" * 81, "langer dan 80"),
+    ],
+)
+def test_each_field_is_checked_on_its_own(field: str, value: str, problem: str) -> None:
+    """A field's check needs no other field: a channel can run it as soon as it is entered."""
+    assert problem in (check_field(field, value) or "")
+    assert (
+        check_field(
+            field, {"vraag": "Korte vraag", "telefoon": "030 123 45 67"}.get(field, "Zeist")
+        )
+        is None
+    )
+
+
+async def test_the_terminal_checks_each_field_as_it_is_entered(shipped: KnowledgeBase) -> None:
+    """In the terminal a field with client data is refused at once and asked again, without
+    retyping the others; the prompt says "optioneel" once."""
+    desk = Desk("save")
+    conversation = Conversation(
+        shipped, sessions=MemorySessionStore(), register=MemoryRegister(), intakes=desk, key=KEY
+    )
+    terminal = TerminalChannel(conversation)
+    await terminal.say("overleg aanvragen")  # SAVE is the only partner with an intake
+    prompt = (await terminal.say("Vandaag nog"))[-1].text
+    assert prompt == "Korte vraag (optioneel; typ - om over te slaan):"
+    refused = await terminal.say(f"BSN {CANARY_BSN}")
+    assert "cliëntgegevens" in refused[0].text
+    assert refused[-1].text == prompt
+    assert (await terminal.say("Graag overleg"))[-1].text.startswith("Uw naam")
+    await terminal.say("-")
+    await terminal.say("-")
+    assert "werknummer" in (await terminal.say("12"))[0].text
+    sent = await terminal.say("030 123 45 67")
+    assert "Verstuurd" in sent[-1].text
+    [request] = desk.delivered
+    assert (request.question, request.callback) == ("Graag overleg", "telefoon 030 123 45 67")
+
+
+def test_flow_labels_fit_a_phone(shipped: KnowledgeBase) -> None:
+    """Every button the flows can show for the shipped partners is at most 40 characters."""
+    flows = ConsultationFlows(shipped, intakes=Desk(*shipped.organisations), key=KEY)
+    partners = [*shipped.organisations, "intern", "overig"]
+    targets = [f"av:{step}:{p}" for step in ("bij", "uitnodigen", "namens") for p in partners]
+    targets += [f"vl:partner:{p}" for p in partners]
+    targets += [f"av:fase:{s}" for s in STAGES] + [f"av:urgentie:{u}" for u in URGENCIES]
+    targets += [f"vl:soort:{k}" for k in KIND_LABELS] + [f"av:soort:{k}" for k in KIND_LABELS]
+    too_long = {t: label for t in targets if len(label := flows.label(t) or "") > 40}
+    assert too_long == {}

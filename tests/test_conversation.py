@@ -330,7 +330,7 @@ async def test_profession_is_asked_once_and_shapes_the_wording(
     chat = make_chat(shipped)
     await chat.say("meldcode")
     assert chat.replies[-1].text.startswith("Wat is uw beroep?")
-    assert chat.labels == ["Jeugdarts", "Jeugdverpleegkundige"]
+    assert chat.labels == ["Jeugdarts", "Jeugdverpleegkundige", "Veilig Thuis / SAVE"]
     await chat.click("Jeugdarts")
     assert chat.replies[0].text.startswith("Genoteerd: Jeugdarts.")
     assert chat.replies[-1].text.startswith("Eerst: is er nu direct gevaar")
@@ -351,7 +351,7 @@ async def test_profession_can_be_changed(shipped: KnowledgeBase, make_chat: Make
     await chat.say("meldcode")
     await chat.click("Jeugdarts")
     await chat.say("beroep")
-    assert chat.labels == ["Jeugdarts", "Jeugdverpleegkundige"]
+    assert chat.labels == ["Jeugdarts", "Jeugdverpleegkundige", "Veilig Thuis / SAVE"]
     await chat.click("Jeugdverpleegkundige")
     assert chat.replies[-1].text.startswith("Eerst: is er nu direct gevaar")
     await chat.say("nee")

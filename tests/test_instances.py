@@ -222,6 +222,7 @@ async def test_duplicate_clicks_on_two_instances_advance_once(
     assert all(t == advanced[0] or t in (CONFLICT, STALE_BUTTON) for t in texts), texts
     assert stored_session(pg_dsn)["answers"] == ["ja"]
 
+    await visitor.say(servers[1], {"text": "veilig thuis zeist"})  # the region: no form
     await visitor.say(servers[1], {"text": "overleg vastleggen"})
     await visitor.say(servers[0], visitor.press("Collegiale consultatie"))
     confirm = visitor.press("Vastleggen")
@@ -258,7 +259,12 @@ async def record_consultations(
     while not stop.is_set():
         visitor, n = Visitor(http), n + 1
         server = servers[n % len(servers)]
-        steps = [{"text": "overleg vastleggen"}, "Collegiale consultatie", "Vastleggen"]
+        steps = [
+            {"text": "veilig thuis zeist"},  # the region is known: no gemeente form
+            {"text": "overleg vastleggen"},
+            "Collegiale consultatie",
+            "Vastleggen",
+        ]
         for step in steps:
             body = step if isinstance(step, dict) else visitor.press(step)
             if not load.count(await visitor.send(server, body)):

@@ -189,6 +189,8 @@ async def request_on_the_web_page(
     [spec] = [r["form"] for r in replies if r["form"]]
     assert [(f["name"], f["required"], f["kind"]) for f in spec["fields"]] == [
         ("vraag", False, "text"),
+        ("naam", False, "text"),
+        ("organisatie", False, "text"),
         ("telefoon", True, "tel"),
     ]
     return await say(client, {"payload": spec["submit"]["payload"], "form": form})
@@ -450,8 +452,11 @@ async def test_slack_request_with_form_reaches_the_intake_channel(
     await click(await offered("Versturen", "D1"), user="U1", channel="D1", state=state)
     await click(await offered("Ik pak dit op", "CSAVE"), user="U9", channel="CSAVE")
     posts = await fake.wait_for("posts", 1)
-    for _ in range(200):
-        if any(p["channel"] == "D1" and "is opgepakt" in p["text"] for p in posts):
+    # The DM notice goes out before the intake channel's answer: wait for both.
+    for _ in range(400):
+        told = any(p["channel"] == "D1" and "is opgepakt" in p["text"] for p in posts)
+        answered = any(p["channel"] == "CSAVE" and "krijgt bericht" in p["text"] for p in posts)
+        if told and answered:
             break
         await asyncio.sleep(0.025)
     delivered, *answers = [p for p in posts if p["channel"] == "CSAVE"]

@@ -124,7 +124,7 @@ def test_findings_gives_dutch_labels() -> None:
 
 def test_the_form_promises_what_the_guard_checks() -> None:
     """Every kind the consultation form asks to leave out is a kind the guard refuses."""
-    from dialogs import consultation
+    from dialogs.phrases import CONSULTATION
     from dialogs.pii import PROMISE
 
     promised = {
@@ -136,7 +136,7 @@ def test_the_form_promises_what_the_guard_checks() -> None:
         "e-mailadres": "a@b.nl",
         "rekeningnummer": "NL91ABNA0417164300",
     }
-    form = consultation._ASK_FORM
+    form = CONSULTATION["ask-form"]
     for word, example in promised.items():
         if word in form or word in PROMISE:
             assert find_pii(example), word

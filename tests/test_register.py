@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import get_args
 
 import psycopg
 import pytest
@@ -27,7 +28,16 @@ from bot.storage.chain import load_or_create_key
 from bot.storage.pgregister import PostgresRegister
 from bot.storage.postgres import migrate
 from bot.storage.sqliteregister import SqliteRegister
-from dialogs.register import RECORD_FIELDS, ConsultationRecord, minute, new_reference
+from dialogs.consultation import KIND_LABELS
+from dialogs.register import (
+    DIRECTIONS,
+    KINDS,
+    RECORD_FIELDS,
+    ConsultationRecord,
+    minute,
+    new_reference,
+)
+from knowledge.model import ConsultationKind
 
 ALLOWED = (
     "reference",
@@ -213,6 +223,30 @@ def tamper(path: Path, *statements: str) -> None:
 def test_record_fields_are_the_allow_list() -> None:
     """The record holds exactly the allow-listed fields: no user, name or free text."""
     assert RECORD_FIELDS == ALLOWED
+
+
+def test_kinds_and_directions_are_the_allow_list() -> None:
+    """The kinds and directions a record may carry are pinned, both directions of the covenant
+    included; every kind a user records has one label and may have its own dossier line."""
+    assert KINDS == (
+        "collegiale-consultatie",
+        "advies-veilig-thuis",
+        "vertrouwensarts",
+        "aandachtsfunctionaris",
+        "save",
+        "melding",
+        "procesevaluatie",
+        "bevraging",
+        "terugkoppeling",
+        "opschalen",
+        "afschalen",
+        "overig",
+        "register",
+    )
+    assert DIRECTIONS == ("jgz-partner", "partner-jgz", "intern")
+    recordable = tuple(k for k in KINDS if k != "register")
+    assert tuple(KIND_LABELS) == recordable
+    assert get_args(ConsultationKind) == recordable
 
 
 def test_schema_columns_are_the_allow_list_plus_the_chain(

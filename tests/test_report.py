@@ -106,6 +106,18 @@ def section(text: str, title: str) -> list[str]:
     return lines[start : lines.index("", start)]
 
 
+def table(text: str, dialect: str = "excel-nl") -> list[list[str]]:
+    """A rendered CSV read back with the csv module (its byte-order mark dropped)."""
+    delimiter = ";" if dialect == "excel-nl" else ","
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=delimiter))
+
+
+def dict_rows(text: str) -> list[dict[str, str]]:
+    """A rendered CSV (Dutch Excel dialect) as one dict per row."""
+    header, *rows = table(text)
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
 def svgs(page: str) -> list[ET.Element]:
     """Every inline SVG of a page, parsed as XML."""
     return [ET.fromstring(s) for s in re.findall(r"<svg\b.*?</svg>", page, flags=re.DOTALL)]
@@ -194,6 +206,7 @@ def test_kind_partner_region_and_direction_are_counted(build: Callable[..., Repo
     assert counts(report.by_kind) == {
         "collegiale-consultatie": 5, "advies-veilig-thuis": 0, "vertrouwensarts": 6,
         "aandachtsfunctionaris": 0, "save": 7, "melding": 0, "procesevaluatie": 0, "overig": 2,
+        "bevraging": 0, "terugkoppeling": 0, "opschalen": 0, "afschalen": 0,
     }  # fmt: skip
     partners = {row.label: row.count for row in report.by_partner.rows}
     assert partners == {
@@ -289,7 +302,7 @@ def test_without_pickups_the_time_is_geen(build: Callable[..., Report]) -> None:
     report = build([r for i in range(6) for r in request(f"R{i}", "2026-03-03T09:00Z", None)])
     assert (report.requests, report.picked_up, report.median_pickup) == (6, 0, None)
     assert section(render_text(report), "Totaal")[-1].endswith("geen")
-    rows = list(csv.DictReader(io.StringIO(render_csv(report))))
+    rows = dict_rows(render_csv(report))
     assert next(r for r in rows if r["code"] == "mediaan-minuten")["aantal"] == "geen"
 
 
@@ -331,14 +344,14 @@ def test_small_counts_never_show_through(
 def test_a_small_count_is_masked_in_every_format(build: Callable[..., Report]) -> None:
     """Three SAVE consultations read "<5" in the text, the CSV, the table and the chart."""
     report = build(series("A", 10) + series("S", 3, kind="save") + series("M", 1, kind="melding"))
-    assert section(render_text(report), "Per soort vraag")[4].split() == ["SAVE", MASK]
-    rows = list(csv.DictReader(io.StringIO(render_csv(report))))
+    assert section(render_text(report), "Per soort")[4].split() == ["SAVE", MASK]
+    rows = dict_rows(render_csv(report))
     assert next(r for r in rows if r["code"] == "save")["aantal"] == MASK
     page = render_html(report)
     assert '<th scope="row">SAVE</th><td class="getal">&lt;5</td>' in page
-    kinds_chart = svgs(page)[1]
+    kinds_chart = svgs(page)[3]
     bars = {g.findtext("title"): g.find("rect") for g in kinds_chart.iter("g")}
-    save, melding = bars["SAVE: <5"], bars["Melding: <5"]
+    save, melding = bars["SAVE: <5"], bars["Melding Veilig Thuis: <5"]
     assert save is not None
     assert melding is not None
     assert save.attrib["width"] == melding.attrib["width"]
@@ -363,7 +376,7 @@ def test_masked_partners_are_listed_by_name(build: Callable[..., Report]) -> Non
 def test_text_has_aligned_columns(build: Callable[..., Report]) -> None:
     """Within a section of the text format every line has the same width, counts right-aligned."""
     text = render_text(build(series("A", 12) + series("S", 2, kind="save")))
-    for title in ("Per maand", "Per soort vraag", "Per richting"):
+    for title in ("Per maand", "Per soort", "Per richting", "Convenant"):
         assert len({len(line) for line in section(text, title)}) == 1
     assert section(text, "Per maand")[1].endswith(" 14")
 
@@ -372,13 +385,13 @@ def test_text_states_how_it_counts(build: Callable[..., Report]) -> None:
     """The text says what a consultation is and that small counts are masked."""
     text = " ".join(render_text(build(series("A", 5))).split())
     assert "een consultatie is een vastgelegde consultatie of een verzoek" in text
-    assert "Aantallen van 1 tot en met 4 staan er als <5." in text
+    assert "Aantallen van 1 tot en met 4 staan er als <5;" in text
 
 
 def test_csv_parses_back_as_one_tidy_table(build: Callable[..., Report]) -> None:
     """The CSV reads back with the csv module: a header and one figure per row."""
     report = build(series("A", 6) + series("S", 5, kind="save", day="2026-07-01"))
-    rows = list(csv.reader(io.StringIO(render_csv(report))))
+    rows = table(render_csv(report))
     assert tuple(rows[0]) == CSV_HEADER
     assert all(len(row) == len(CSV_HEADER) for row in rows)
     by_part = {(r[2], r[3]): r[5] for r in rows[1:]}
@@ -400,7 +413,7 @@ def test_html_is_one_standalone_accessible_page(build: Callable[..., Report]) ->
     assert "script" not in tags
     assert "http" not in page.lower()
     assert not any(key in {"src", "href"} for _, attrs in parser.tags for key in attrs)
-    assert tags.count("svg") == tags.count("table") == 5
+    assert tags.count("svg") == tags.count("table") == 6
 
 
 def test_every_chart_is_well_formed_svg_with_a_text_alternative(
@@ -408,25 +421,25 @@ def test_every_chart_is_well_formed_svg_with_a_text_alternative(
 ) -> None:
     """Each chart parses as XML, is an image labelled by its own title and description."""
     charts = svgs(render_html(build(series("A", 9, region="VT05"))))
-    assert len(charts) == 5
+    assert len(charts) == 6
     for chart in charts:
         assert chart.attrib["role"] == "img"
         ids = {element.attrib.get("id") for element in chart}
         assert set(chart.attrib["aria-labelledby"].split()) <= ids
         assert chart.findtext("title")
         assert chart.findtext("desc")
-    assert "Gelderland-Midden: 9" in (charts[3].findtext("desc") or "")
+    assert "Gelderland-Midden: 9" in (charts[5].findtext("desc") or "")
 
 
 def test_chart_bars_are_scaled_to_the_largest_count(build: Callable[..., Report]) -> None:
     """A bar of 5 is half as long as a bar of 10; a zero has no bar."""
     report = build(series("A", 10) + series("M", 5, kind="melding"))
-    bars = {g.findtext("title"): g.find("rect") for g in svgs(render_html(report))[1].iter("g")}
+    bars = {g.findtext("title"): g.find("rect") for g in svgs(render_html(report))[3].iter("g")}
     widths = {
         title: float(rect.attrib["width"]) for title, rect in bars.items() if rect is not None
     }
-    assert widths["Melding: 5"] * 2 == widths["Advies Veilig Thuis: 10"]
-    assert bars["Overig: 0"] is None
+    assert widths["Melding Veilig Thuis: 5"] * 2 == widths["Advies Veilig Thuis: 10"]
+    assert bars["Ander overleg: 0"] is None
 
 
 @pytest.mark.parametrize("render", [render_text, render_html])
@@ -439,8 +452,8 @@ def test_an_empty_period_says_so(build: Callable[..., Report], render: Callable[
 
 def test_an_empty_period_gives_zeros_in_csv(build: Callable[..., Report]) -> None:
     """Without consultations the CSV still has every row, with zeros."""
-    rows = list(csv.DictReader(io.StringIO(render_csv(build([])))))
-    assert {r["aantal"] for r in rows if r["onderdeel"] != "oppaktijd"} == {"0"}
+    rows = dict_rows(render_csv(build([])))
+    assert {r["aantal"] for r in rows if r["onderdeel"] not in ("oppaktijd", "convenant")} == {"0"}
     assert len([r for r in rows if r["onderdeel"] == "maand"]) == 12
 
 
@@ -484,7 +497,7 @@ def test_report_command_reads_the_register(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert out.read_bytes().startswith(b"\xef\xbb\xbf"), "Excel reads the CSV as UTF-8"
-    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    rows = table(out.read_text(encoding="utf-8"))
     assert tuple(rows[0]) == CSV_HEADER
     by_part = {(r[2], r[3]): r[5] for r in rows[1:]}
     assert by_part[("totaal", "consultaties")] == "11"
@@ -515,3 +528,110 @@ def test_report_command_refuses_bad_periods(
     assert result.returncode == 2
     assert message in result.stderr
     assert result.stdout == ""
+
+
+# -- the covenant's figures ----------------------------------------------------------------------
+
+
+def seeded() -> list[ConsultationRecord]:
+    """A year of both directions: meldingen and terugkoppeling, op- and afschalen, procesevaluaties
+    and requests picked up after 10, 20, …, 100 minutes."""
+    vt = {"partner": "veilig-thuis-utrecht", "direction": "partner-jgz"}
+    records = (
+        series("M", 10, day="2026-02-10", kind="melding")
+        + series("T", 6, day="2026-05-12", kind="terugkoppeling", **vt)
+        + series("B", 5, day="2026-05-13", kind="bevraging", **vt)
+        + series("U", 5, day="2026-08-01", kind="opschalen")
+        + series("D", 2, day="2026-08-02", kind="afschalen")
+        + series("P", 5, day="2026-11-03", kind="procesevaluatie", partner="save")
+    )
+    for i in range(10):
+        asked = f"2026-03-0{1 + i % 9}T08:00Z"
+        picked = f"2026-03-0{1 + i % 9}T{8 + (i + 1) * 10 // 60:02d}:{(i + 1) * 10 % 60:02d}Z"
+        records += request(f"R{i}", asked, picked)
+    return records
+
+
+def test_covenant_figures_over_a_seeded_register(build: Callable[..., Report]) -> None:
+    """Both directions, the terugkoppeling share, op- and afschalen, procesevaluaties and the
+    median and p90 pick-up time are counted; small ones masked."""
+    report = build(seeded())
+    assert (report.consultations, report.requests, report.picked_up) == (43, 10, 10)
+    assert (report.median_pickup, report.p90_pickup) == (55, 90)
+    assert counts(report.by_direction) == {"jgz-partner": 32, "partner-jgz": 11, "intern": 0}
+    assert counts(report.by_quarter) == {"2026-K1": 20, "2026-K2": 11, "2026-K3": 7, "2026-K4": 5}
+    asked = {row.code: row.requests for row in report.by_quarter.rows}
+    assert asked == {"2026-K1": 10, "2026-K2": 0, "2026-K3": 0, "2026-K4": 0}
+    convenant = {r[3]: r[5] for r in table(render_csv(report))[1:] if r[2] == "convenant"}
+    assert convenant["aandeel-terugkoppeling"] == "60%"
+    assert (convenant["opschalen"], convenant["afschalen"]) == ("5", MASK)
+    assert convenant["procesevaluaties"] == "5"
+    assert convenant["p90-minuten"] == "1 uur 30 min"
+    text = render_text(report)
+    assert "Aandeel meldingen met terugkoppeling" in text
+    assert "Van partner naar JGZ" in text
+
+
+def test_a_share_of_small_counts_is_not_computed(build: Callable[..., Report]) -> None:
+    """With fewer than 5 meldingen or terugkoppelingen no share is shown, and no p90 either."""
+    report = build(series("M", 9, kind="melding") + series("T", 2, kind="terugkoppeling"))
+    convenant = {r[3]: r[5] for r in table(render_csv(report))[1:] if r[2] == "convenant"}
+    assert convenant["aandeel-terugkoppeling"] == "te weinig"
+    assert convenant["p90-minuten"] == "te weinig"
+
+
+def test_small_counts_alone_are_never_drawn_as_a_full_bar(build: Callable[..., Report]) -> None:
+    """When every count in a chart is below 5, the marker keeps its small fixed width."""
+    report = build(series("S", 3, kind="save"))
+    for chart in svgs(render_html(report)):
+        for rect in chart.iter("rect"):
+            assert float(rect.attrib["width"]) <= 22
+            assert rect.attrib["stroke-dasharray"]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "delimiter", "bom"), [("excel-nl", ";", True), ("rfc4180", ",", False)]
+)
+def test_both_csv_dialects(
+    build: Callable[..., Report], dialect: str, delimiter: str, bom: bool
+) -> None:
+    """Dutch Excel gets semicolons and a byte-order mark; rfc4180 commas and none; same table."""
+    report = build(seeded())
+    text = render_csv(report, dialect)
+    assert text.startswith("\ufeff") == bom
+    assert text.removeprefix("\ufeff").splitlines()[0] == delimiter.join(CSV_HEADER)
+    assert table(text, dialect) == table(render_csv(report))
+
+
+@pytest.mark.parametrize(
+    "command", [("report", "--from", "2026-01-01", "--to", "2026-12-31"), ("register", "verify")]
+)
+def test_a_missing_register_is_an_error_not_a_new_one(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """Run where no register is, the command says so in one Dutch line, exits non-zero and
+    creates nothing (no empty register, no key)."""
+    data = tmp_path / "elders"
+    result = run_cli(data, *command)
+    assert result.returncode == 5
+    assert result.stderr.count("\n") == 1
+    assert "er is geen register" in result.stderr
+    assert not data.exists()
+
+
+def test_report_command_writes_either_csv_dialect(tmp_path: Path) -> None:
+    """`--csv-dialect rfc4180` writes commas without a byte-order mark; the default is Dutch
+    Excel's semicolons with one."""
+    register = open_register(Settings(data_dir=tmp_path))
+    for item in series("A", 6):
+        register.append_now(item)
+    register.close()
+    period = ("report", "--from", "2026-01-01", "--to", "2026-12-31", "--format", "csv")
+    dutch = run_cli(tmp_path, *period)
+    other = run_cli(tmp_path, *period, "--csv-dialect", "rfc4180")
+    assert dutch.stdout.startswith("\ufeffvan;tot;onderdeel")
+    assert other.stdout.startswith("van,tot,onderdeel")
+    assert table(dutch.stdout) == table(other.stdout, "rfc4180")
+    wrong = run_cli(tmp_path, *period, "--csv-dialect", "tab")
+    assert wrong.returncode == 2
+    assert "ongeldige keuze 'tab'" in wrong.stderr

@@ -6,6 +6,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable
 
+from dialogs.consultation.fields import check_field
 from dialogs.conversation import Conversation
 from dialogs.plaintext import numbered_choices, reply_text
 from dialogs.turn import Form, FormField, Reply, Turn
@@ -20,6 +21,7 @@ _LEAVE_FORM = ("annuleren", "stop", "menu", "terug", "opnieuw")
 
 
 def _field_prompt(field: FormField) -> Reply:
+    # The label never says "optioneel" itself, so the hint is not doubled.
     hint = "" if field.required else " (optioneel; typ - om over te slaan)"
     return Reply(f"{field.label}{hint}:", kind="question")
 
@@ -46,8 +48,9 @@ def replies_text(replies: Iterable[Reply]) -> str:
 class TerminalChannel:
     """One terminal conversation: every line is a turn with the same opaque key.
 
-    A form is filled in line by line (one line per field, "-" skips an optional one); the
-    values are sent together with the form's button and then forgotten.
+    A form is filled in line by line (one line per field, "-" skips an optional one); each field
+    is checked as soon as it is entered (client data, a phone number) and asked again when it
+    cannot be used. The values are sent together with the form's button and then forgotten.
     """
 
     def __init__(self, conversation: Conversation) -> None:
@@ -66,7 +69,11 @@ class TerminalChannel:
 
     async def _fill(self, form: Form, text: str) -> list[Reply]:
         field = form.fields[len(self._values)]
-        self._values[field.name] = "" if text.strip() == _SKIP else text
+        value = "" if text.strip() == _SKIP and not field.required else text
+        problem = check_field(field.name, value)
+        if problem is not None:
+            return [Reply(problem, kind="warning"), _field_prompt(field)]
+        self._values[field.name] = value
         if len(self._values) < len(form.fields):
             return [_field_prompt(form.fields[len(self._values)])]
         values, self._form, self._values = self._values, None, {}

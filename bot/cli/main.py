@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.channels.terminal import TerminalChannel, replies_json, replies_text
+from bot.cli.dutch import DutchParser
 from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.storage.backends import UNREACHABLE, open_database
@@ -126,9 +127,17 @@ async def _chat(args: argparse.Namespace, services: Services) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="verbind", description="Verbind: meldcode en contacten.")
-    parser.add_argument("--content", type=Path, help="map met de inhoud (standaard: ingebouwd)")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = DutchParser(prog="verbind", description="Verbind: meldcode en contacten.")
+    parser.add_argument(
+        "--content", type=Path, metavar="MAP", help="map met de inhoud (standaard: ingebouwd)"
+    )
+    commands = parser.add_subparsers(
+        dest="command",
+        required=True,
+        parser_class=DutchParser,
+        title="opdrachten",
+        metavar="OPDRACHT",
+    )
     chat = commands.add_parser("chat", help="gesprek in de terminal")
     chat.add_argument("--json", action="store_true", help="één JSON-object per invoerregel")
     ask = commands.add_parser("ask", help="één vraag, één antwoord")
@@ -175,7 +184,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _register_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _register_parsers(commands: argparse._SubParsersAction[DutchParser]) -> None:
     register = commands.add_parser("register", help="het consultatieregister")
     actions = register.add_subparsers(dest="action", required=True)
     verify = actions.add_parser("verify", help="controleer de keten van het register")
@@ -185,10 +194,22 @@ def _register_parsers(commands: argparse._SubParsersAction[argparse.ArgumentPars
     purge = actions.add_parser("purge", help="verwijder oude records (wordt zelf vastgelegd)")
     purge.add_argument("--older-than", help="termijn in maanden, bv. 24m (standaard: instelling)")
     report = commands.add_parser("report", help="jaarcijfers van het convenant")
-    report.add_argument("--from", dest="start", required=True, help="begindatum JJJJ-MM-DD")
-    report.add_argument("--to", dest="end", required=True, help="einddatum JJJJ-MM-DD (t/m)")
-    report.add_argument("--format", choices=("text", "csv", "html"), default="text")
-    report.add_argument("--out", type=Path, help="schrijf naar dit bestand")
+    report.add_argument(
+        "--from", dest="start", required=True, metavar="JJJJ-MM-DD", help="begindatum"
+    )
+    report.add_argument(
+        "--to", dest="end", required=True, metavar="JJJJ-MM-DD", help="einddatum (t/m)"
+    )
+    report.add_argument(
+        "--format", choices=("text", "csv", "html"), default="text", help="standaard text"
+    )
+    report.add_argument(
+        "--csv-dialect",
+        choices=("excel-nl", "rfc4180"),
+        default="excel-nl",
+        help="excel-nl (standaard): puntkomma's en een BOM voor Excel; rfc4180: komma's",
+    )
+    report.add_argument("--out", type=Path, metavar="BESTAND", help="schrijf naar dit bestand")
 
 
 def _slack_manifest(args: argparse.Namespace) -> int:
@@ -286,6 +307,8 @@ def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBas
         print(f"Verbind luistert op http://{host}:{port} ({mode})", flush=True)
         if url := page_url(settings, host=host, port=port):
             print(f"  Open de testpagina: {url}", flush=True)
+            if settings.intakes_file is None:
+                print(f"  Inbox van de ketenpartners: {url}inbox", flush=True)
         print(f"  Teams-bericht-eindpunt: http://{host}:{port}/api/messages", flush=True)
         print(f"  Status: http://{host}:{port}/healthz", flush=True)
         if settings.slack_enabled:

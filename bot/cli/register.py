@@ -8,7 +8,13 @@ import time
 from datetime import date
 
 from bot.settings import Settings
-from bot.storage.backends import UNREACHABLE, RegisterAdmin, open_register, retention_cutoff
+from bot.storage.backends import (
+    REGISTER_FILE,
+    UNREACHABLE,
+    RegisterAdmin,
+    open_register,
+    retention_cutoff,
+)
 from bot.storage.chain import HeadMark, Verification
 from dialogs.register import ConsultationRecord, RegisterUnavailableError, minute, new_reference
 from knowledge.library import KnowledgeBase
@@ -18,10 +24,27 @@ __all__ = ["EXIT_BROKEN", "run_register", "run_report"]
 EXIT_BROKEN = 1
 EXIT_USAGE = 2
 EXIT_UNAVAILABLE = 4
+EXIT_MISSING = 5
+NO_REGISTER = (
+    "verbind: er is geen register in {where}. Geef de map van de installatie met "
+    "VERBIND_DATA_DIR (of start vanuit die map); er is niets aangemaakt."
+)
+"""The one line on stderr when a command reads a register that does not exist."""
+
+
+def _missing(settings: Settings) -> int | None:
+    """EXIT_MISSING (after saying so) when the embedded register does not exist: reading must
+    never create a new, empty register and key somewhere else."""
+    if settings.database_url or (settings.data_dir / REGISTER_FILE).is_file():
+        return None
+    return _fail(NO_REGISTER.format(where=settings.data_dir.resolve()), EXIT_MISSING)
 
 
 def run_register(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:
     """Verify the chain, or purge records past the retention period."""
+    missing = _missing(settings)
+    if missing is not None:
+        return missing
     try:
         register = open_register(settings)
     except ValueError as exc:
@@ -78,7 +101,7 @@ def _verify(result: Verification) -> int:
 
 def run_report(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:
     """The covenant's figures for a period, as text, CSV or HTML."""
-    from dialogs.report import RENDERERS, build_report
+    from dialogs.report import RENDERERS, build_report, render_csv
 
     try:
         start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
@@ -86,6 +109,9 @@ def run_report(args: argparse.Namespace, settings: Settings, knowledge: Knowledg
         return _fail("verbind report: gebruik datums als JJJJ-MM-DD", EXIT_USAGE)
     if end < start:
         return _fail("verbind report: --to ligt vóór --from", EXIT_USAGE)
+    missing = _missing(settings)
+    if missing is not None:
+        return missing
     register = open_register(settings)
     try:
         # All records: pick-ups and purges after the period still tell about it.
@@ -95,13 +121,15 @@ def run_report(args: argparse.Namespace, settings: Settings, knowledge: Knowledg
     finally:
         register.close()
     report = build_report(records, start=start, end=end, knowledge=knowledge)
-    output = RENDERERS[args.format](report)
+    if args.format == "csv":
+        # The Dutch Excel dialect starts with a byte-order mark, so Excel reads UTF-8.
+        output = render_csv(report, args.csv_dialect)
+    else:
+        output = RENDERERS[args.format](report)
     if args.out is None:
         sys.stdout.write(output)
     else:
-        # A byte-order mark lets Excel read the CSV as UTF-8.
-        encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
-        args.out.write_text(output, encoding=encoding, newline="")
+        args.out.write_text(output, encoding="utf-8", newline="")
         print(f"Rapport geschreven: {args.out}")
     return 0
 

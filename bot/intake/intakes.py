@@ -40,7 +40,7 @@ __all__ = [
     "pickup_url",
 ]
 
-CourierKind = Literal["webhook", "teams", "slack"]
+CourierKind = Literal["webhook", "teams", "slack", "inbox"]
 PICKUP_PATH = "/intake/opgepakt"
 _log = logging.getLogger("verbind.intake")
 

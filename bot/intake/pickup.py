@@ -21,7 +21,7 @@ from bot.intake.intakes import PICKUP_PATH, Intakes
 from dialogs.conversation import Conversation
 from dialogs.intake import read_pickup
 
-__all__ = ["EXPIRED", "OTHER_CHAT", "PickupGate", "add_pickup_routes"]
+__all__ = ["EXPIRED", "OTHER_CHAT", "PickupGate", "add_pickup_routes", "form_value"]
 
 EXPIRED = (
     "Deze link om het verzoek op te pakken is verlopen (hij werkt {days} dagen). "
@@ -66,7 +66,8 @@ class PickupGate:
         pickup, issued = sealed
         if self._clock() - issued > self._days * 86400:
             return EXPIRED.format(days=f"{self._days:g}")
-        target = self._intakes.target(pickup.partner)
+        # A request partner → JGZ is picked up in the intake of the JGZ (its recipient).
+        target = self._intakes.target(pickup.recipient or pickup.partner)
         if place is None or target is None or target.kind != channel:
             return None  # where it was pressed cannot be told, or it was not sent to a chat
         intake = target.address.get("conversation" if channel == "teams" else "channel", "")
@@ -96,7 +97,7 @@ def add_pickup_routes(app: web.Application, conversation: Conversation, gate: Pi
     async def pick_up(request: web.Request) -> web.Response:
         if request.content_type != "application/x-www-form-urlencoded":
             raise web.HTTPUnsupportedMediaType(text="Verwacht een formulier.")
-        token = _token(_form_value(await request.read(), "t"))
+        token = _token(form_value(await request.read(), "t"))
         refusal = gate.refusal(token, channel="webhook")
         if refusal is not None:
             return _page(f"<p>{html.escape(refusal)}</p>", status=410)
@@ -107,7 +108,7 @@ def add_pickup_routes(app: web.Application, conversation: Conversation, gate: Pi
     app.router.add_post(PICKUP_PATH, pick_up)
 
 
-def _form_value(body: bytes, name: str) -> str:
+def form_value(body: bytes, name: str) -> str:
     """One field of a url-encoded form. Not ``request.post()``: it raises on bytes that are not
     UTF-8 and on an unknown charset in the Content-Type, which would answer 500."""
     try:

@@ -7,13 +7,20 @@ import asyncio
 import errno
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from bot.channels.terminal import TerminalChannel, replies_json, replies_text
 from bot.cli.dutch import DutchParser
+from bot.cli.exits import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    EXIT_SETTINGS,
+    EXIT_UNAVAILABLE,
+    EXIT_USAGE,
+)
 from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.storage.backends import UNREACHABLE, open_database
@@ -24,9 +31,6 @@ from knowledge.problems import ContentError
 
 __all__ = ["main"]
 
-EXIT_CONTENT = 1
-EXIT_SETTINGS = 3
-EXIT_UNAVAILABLE = 4
 PORT_IN_USE = (
     "verbind serve: poort {port} op {host} is al in gebruik. Kies een andere poort met "
     "--port (of VERBIND_PORT), of stop de andere server die deze poort gebruikt."
@@ -45,14 +49,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # The reader went away (``verbind chat --json | head``): stop quietly.
         sys.stderr.close()
-        return 0
+        return EXIT_OK
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.command == "teams-manifest":
-        return _teams_manifest(args)
-    if args.command == "slack-manifest":
-        return _slack_manifest(args)
+    standalone = _STANDALONE.get(args.command)
+    if standalone is not None:
+        return standalone(args)
     logging.basicConfig(
         level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s %(message)s"
     )
@@ -60,7 +63,7 @@ def _run(args: argparse.Namespace) -> int:
         settings = Settings.from_env()
     except ValueError as exc:
         print(f"verbind: ongeldige instelling: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     content_dir: Path = args.content or settings.content_dir
     try:
         knowledge = load_knowledge(content_dir)
@@ -68,28 +71,32 @@ def _run(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} probleem/problemen in {content_dir}", file=sys.stderr)
-        return EXIT_CONTENT
-    if args.command == "check":
-        print(_summary(knowledge))
-        print(_review(knowledge, details=args.details, today=args.as_of or date.today()))
-        return 0
-    if args.command == "serve":
-        # SIGHUP reloads from where this content came from (--content or VERBIND_CONTENT_DIR).
-        return _serve(args, replace(settings, content_dir=content_dir), knowledge)
-    if args.command == "show":
-        return _show(args, knowledge)
-    if args.command == "render":
-        return _render(args, knowledge)
-    if args.command == "test-content":
-        return asyncio.run(_test_content(content_dir, knowledge))
-    if args.command == "register":
-        from bot.cli.register import run_register
+        return EXIT_PROBLEM
+    # SIGHUP reloads from where this content came from (--content or VERBIND_CONTENT_DIR).
+    settings = replace(settings, content_dir=content_dir)
+    return _WITH_CONTENT.get(args.command, _chat_command)(args, settings, knowledge)
 
-        return run_register(args, settings, knowledge)
-    if args.command == "report":
-        from bot.cli.register import run_report
 
-        return run_report(args, settings, knowledge)
+def _check(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:
+    print(_summary(knowledge))
+    print(_review(knowledge, details=args.details, today=args.as_of or date.today()))
+    return EXIT_OK
+
+
+def _register(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:
+    from bot.cli.register import run_register
+
+    return run_register(args, settings, knowledge)
+
+
+def _report(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:
+    from bot.cli.register import run_report
+
+    return run_report(args, settings, knowledge)
+
+
+def _chat_command(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:
+    """``chat`` and ``ask``: one terminal conversation over embedded sessions."""
     try:
         services = build_services(
             settings,
@@ -115,13 +122,13 @@ async def _chat(args: argparse.Namespace, services: Services) -> int:
         if args.command == "ask":
             replies = await channel.say(" ".join(args.text))
             print(replies_json(replies) if args.json else replies_text(replies))
-            return 0
+            return EXIT_OK
         _configure_streams()
         if args.json:
             await channel.run_json(sys.stdin, _print_flushed)
         else:
             await channel.run_interactive(input, _print_flushed)
-        return 0
+        return EXIT_OK
     finally:
         await services.close()
 
@@ -219,12 +226,12 @@ def _slack_manifest(args: argparse.Namespace) -> int:
 
     if not args.url.startswith("https://"):
         print("verbind slack-manifest: --url moet met https:// beginnen", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     print(json.dumps(slack_manifest(args.url), ensure_ascii=False, indent=2))
-    return 0
+    return EXIT_OK
 
 
-def _show(args: argparse.Namespace, knowledge: KnowledgeBase) -> int:
+def _show(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:
     from knowledge.listing import tree_listing
 
     if args.tree is None or args.tree not in knowledge.trees:
@@ -232,36 +239,40 @@ def _show(args: argparse.Namespace, knowledge: KnowledgeBase) -> int:
             print(f"verbind show: boom '{args.tree}' bestaat niet", file=sys.stderr)
         for tree in knowledge.trees.values():
             print(f"{tree.id}: {tree.title}")
-        return 0 if args.tree is None else 2
+        return EXIT_OK if args.tree is None else EXIT_USAGE
     print(tree_listing(knowledge, knowledge.trees[args.tree]))
-    return 0
+    return EXIT_OK
 
 
-def _render(args: argparse.Namespace, knowledge: KnowledgeBase) -> int:
+def _render(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:
     from knowledge.diagrams.page import render_tree
 
     if args.tree is None:
         for tree in knowledge.trees.values():
             print(f"{tree.id}: {tree.title}")
-        return 0
+        return EXIT_OK
     if args.tree not in knowledge.trees:
         known = ", ".join(knowledge.trees)
         print(f"verbind render: boom '{args.tree}' bestaat niet. Bomen: {known}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     text = render_tree(knowledge, knowledge.trees[args.tree], args.format)
     if args.out is None:
         sys.stdout.write(text)
-        return 0
+        return EXIT_OK
     try:
         args.out.write_text(text, encoding="utf-8")
     except OSError as exc:
         print(f"verbind render: kan {args.out} niet schrijven: {exc.strerror}", file=sys.stderr)
-        return 1
+        return EXIT_PROBLEM
     print(f"Diagram geschreven: {args.out}")
-    return 0
+    return EXIT_OK
 
 
-async def _test_content(content_dir: Path, knowledge: KnowledgeBase) -> int:
+def _test_content(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:
+    return asyncio.run(_run_content_tests(settings.content_dir, knowledge))
+
+
+async def _run_content_tests(content_dir: Path, knowledge: KnowledgeBase) -> int:
     from dialogs.contenttest import TESTS_DIR, load_content_tests, run_content_tests
 
     tests, problems = load_content_tests(content_dir)
@@ -269,10 +280,10 @@ async def _test_content(content_dir: Path, knowledge: KnowledgeBase) -> int:
         print(problem, file=sys.stderr)
     if problems:
         print(f"{len(problems)} probleem/problemen in de testbestanden", file=sys.stderr)
-        return EXIT_CONTENT
+        return EXIT_PROBLEM
     if not tests:
         print(f"Geen inhoudstests gevonden in {content_dir / TESTS_DIR}.")
-        return 0
+        return EXIT_OK
     results = await run_content_tests(knowledge, tests)
     failed = [r for r in results if not r.passed]
     for result in failed:
@@ -280,7 +291,7 @@ async def _test_content(content_dir: Path, knowledge: KnowledgeBase) -> int:
             print(failure, file=sys.stderr)
     passed = len(results) - len(failed)
     print(f"{len(results)} inhoudstests: {passed} geslaagd, {len(failed)} mislukt.")
-    return EXIT_CONTENT if failed else 0
+    return EXIT_PROBLEM if failed else EXIT_OK
 
 
 def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:
@@ -325,7 +336,7 @@ def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBas
             raise
         print(PORT_IN_USE.format(host=host, port=port), file=sys.stderr)
         return EXIT_UNAVAILABLE
-    return 0
+    return EXIT_OK
 
 
 def _teams_manifest(args: argparse.Namespace) -> int:
@@ -335,10 +346,10 @@ def _teams_manifest(args: argparse.Namespace) -> int:
         manifest = build_manifest(app_id=args.app_id, website=args.website, domain=args.domain)
     except ValueError as exc:
         print(f"verbind teams-manifest: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     write_package(manifest, args.out)
     print(f"Teams-app-pakket geschreven: {args.out}")
-    return 0
+    return EXIT_OK
 
 
 def _summary(knowledge: KnowledgeBase) -> str:
@@ -384,3 +395,20 @@ def _configure_streams() -> None:
 
 def _print_flushed(text: str) -> None:
     print(text, flush=True)
+
+
+_STANDALONE: dict[str, Callable[[argparse.Namespace], int]] = {
+    "teams-manifest": _teams_manifest,
+    "slack-manifest": _slack_manifest,
+}
+"""Verbs that need neither settings nor content."""
+_WITH_CONTENT: dict[str, Callable[[argparse.Namespace, Settings, KnowledgeBase], int]] = {
+    "check": _check,
+    "serve": _serve,
+    "show": _show,
+    "render": _render,
+    "test-content": _test_content,
+    "register": _register,
+    "report": _report,
+}
+"""Verbs over the loaded content; any other verb (``chat``, ``ask``) is a conversation."""

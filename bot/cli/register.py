@@ -7,6 +7,7 @@ import sys
 import time
 from datetime import date
 
+from bot.cli.exits import EXIT_MISSING, EXIT_OK, EXIT_PROBLEM, EXIT_UNAVAILABLE, EXIT_USAGE
 from bot.settings import Settings
 from bot.storage.backends import (
     REGISTER_FILE,
@@ -19,12 +20,7 @@ from bot.storage.chain import HeadMark, Verification
 from dialogs.register import ConsultationRecord, RegisterUnavailableError, minute, new_reference
 from knowledge.library import KnowledgeBase
 
-__all__ = ["EXIT_BROKEN", "run_register", "run_report"]
-
-EXIT_BROKEN = 1
-EXIT_USAGE = 2
-EXIT_UNAVAILABLE = 4
-EXIT_MISSING = 5
+__all__ = ["run_register", "run_report"]
 NO_REGISTER = (
     "verbind: er is geen register in {where}. Geef de map van de installatie met "
     "VERBIND_DATA_DIR (of start vanuit die map); er is niets aangemaakt."
@@ -84,19 +80,19 @@ def _register_action(
     )
     deleted = register.purge(before, event=event)
     print(f"{deleted} record(s) van vóór {before} verwijderd; opschoning vastgelegd.")
-    return 0
+    return EXIT_OK
 
 
 def _verify(result: Verification) -> int:
     if not result.ok:
-        return _fail(f"Register beschadigd: {result.problem}", EXIT_BROKEN)
+        return _fail(f"Register beschadigd: {result.problem}", EXIT_PROBLEM)
     if result.head_seq is None:
         print("Register in orde: nog geen records.")
-        return 0
+        return EXIT_OK
     mark = HeadMark(result.head_seq, result.head_mac or "").short()
     print(f"Register in orde: {result.rows} record(s); laatste record {result.head_seq}.")
     print(f"Kenmerk: {mark} (controleer later met: verbind register verify --head {mark})")
-    return 0
+    return EXIT_OK
 
 
 def run_report(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:
@@ -131,7 +127,7 @@ def run_report(args: argparse.Namespace, settings: Settings, knowledge: Knowledg
     else:
         args.out.write_text(output, encoding="utf-8", newline="")
         print(f"Rapport geschreven: {args.out}")
-    return 0
+    return EXIT_OK
 
 
 def _fail(message: str, code: int) -> int:

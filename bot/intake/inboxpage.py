@@ -26,6 +26,7 @@ from bot.settings import Settings
 from dialogs.conversation import Conversation
 from dialogs.intake import PICKUP_LABEL, ConsultationRequest, request_reply
 from dialogs.register import ConsultationRegister, RegisterUnavailableError
+from knowledge.pageshell import html_page
 
 __all__ = ["INBOX_PATH", "mount_inbox"]
 
@@ -228,12 +229,7 @@ async def _read_form(request: web.Request) -> bytes:
 
 
 def _page(title: str, body: str) -> web.Response:
-    html = (
-        '<!doctype html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n"
-        f"<body>\n{body}\n</body>\n</html>\n"
-    )
+    html = html_page(title, body, style=_CSS)
     return web.Response(text=html, content_type="text/html", headers=_HEADERS)
 
 

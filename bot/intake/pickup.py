@@ -20,6 +20,7 @@ from aiohttp import web
 from bot.intake.intakes import PICKUP_PATH, Intakes
 from dialogs.conversation import Conversation
 from dialogs.intake import read_pickup
+from knowledge.pageshell import html_page
 
 __all__ = ["EXPIRED", "OTHER_CHAT", "PickupGate", "add_pickup_routes", "form_value"]
 
@@ -30,14 +31,9 @@ EXPIRED = (
 OTHER_CHAT = "Dit verzoek kan alleen worden opgepakt in het kanaal waar het is binnengekomen."
 
 _MAX_TOKEN = 2000
-_PAGE = """<!doctype html>
-<html lang="nl"><head><meta charset="utf-8"><title>Verbind: verzoek oppakken</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; color: #111">
-<h1>Consultatieverzoek</h1>
-{body}
-</body></html>
-"""
+_STYLE = (
+    "body { font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; color: #111 }"
+)
 
 
 class PickupGate:
@@ -126,4 +122,7 @@ def _token(value: str) -> str:
 
 
 def _page(body: str, *, status: int = 200) -> web.Response:
-    return web.Response(text=_PAGE.format(body=body), content_type="text/html", status=status)
+    page = html_page(
+        "Verbind: verzoek oppakken", f"<h1>Consultatieverzoek</h1>\n{body}", style=_STYLE
+    )
+    return web.Response(text=page, content_type="text/html", status=status)

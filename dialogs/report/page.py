@@ -18,6 +18,7 @@ from dialogs.report.wording import (
     notes,
     period,
 )
+from knowledge.pageshell import html_page
 
 __all__ = ["render_html"]
 
@@ -70,13 +71,7 @@ def render_html(report: Report) -> str:
         body.append(_html_covenant(report))
         body += [_html_section(b) for b in report.breakdowns]
     body.append(_html_notes(report))
-    return (
-        '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
-    )
+    return html_page(title, "\n".join(body), style=_CSS)
 
 
 def _html_headline(report: Report) -> str:

@@ -18,6 +18,7 @@ from knowledge.diagrams.diagram import (
 )
 from knowledge.library import KnowledgeBase
 from knowledge.model import PROFESSIONS, AdviceNode, DecisionTree, QuestionNode
+from knowledge.pageshell import html_page
 
 __all__ = ["FORMATS", "PAGE_STYLE", "render_html", "render_index", "render_tree"]
 
@@ -51,12 +52,7 @@ PAGE_STYLE += "".join(
 
 
 def _page(title: str, body: str) -> str:
-    return (
-        '<!doctype html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n<style>{PAGE_STYLE}</style>\n</head>\n"
-        f"<body>\n{body}\n</body>\n</html>\n"
-    )
+    return html_page(title, body, style=PAGE_STYLE)
 
 
 def render_index(knowledge: KnowledgeBase) -> str:

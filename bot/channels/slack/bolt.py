@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import re
 import time
@@ -32,8 +31,8 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.channels.keys import session_key
-from bot.channels.slack.blocks import FORM_BLOCK, reply_message
+from bot.channels.slack.blocks import reply_message
+from bot.channels.slack.listeners import SlackListeners
 from bot.intake.intakes import Intakes, IntakeTarget
 from bot.intake.pickup import PickupGate
 from bot.settings import Settings
@@ -41,12 +40,10 @@ from bot.storage.recent import MemoryRecentRequests, PostgresRecentRequests, Rec
 from bot.strictjson import valid_unicode
 from dialogs.conversation import Conversation
 from dialogs.intake import (
-    PICKUP_NODE,
     ConsultationRequest,
     IntakeUnavailableError,
     request_reply,
 )
-from dialogs.turn import Payload, Reply, Turn
 
 if TYPE_CHECKING:
     from bot.storage.postgres import Database
@@ -54,93 +51,10 @@ if TYPE_CHECKING:
 __all__ = ["SLACK_PATH", "mount_slack", "slack_manifest"]
 
 SLACK_PATH = "/slack/events"
-CHANNEL = "slack"
-REACH = "Slack"
-"""How a partner is told to reach the user here (``Turn.reach``)."""
 _WINDOW_SECONDS = 5 * 60
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 _CONTENT_TYPES = ("application/json", "application/x-www-form-urlencoded")
-_SEND_ERRORS = (SlackApiError, ClientError, TimeoutError, ValueError)
-"""What posting to Slack can raise: an API error, the network, a timeout, a bad address."""
 _log = logging.getLogger("verbind.slack")
-
-
-_TEXT_SUBTYPES = frozenset({"file_share", "thread_broadcast", "me_message"})
-"""``message`` subtypes that carry words a person wrote (a plain message has no subtype)."""
-_NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
-"""chat.postMessage errors where the private response_url still reaches the user."""
-
-
-def _user_words(event: dict[str, Any]) -> bool:
-    """A message a person wrote: not an edit, a deletion, a join or a bot's message."""
-    subtype = event.get("subtype")
-    return not event.get("bot_id") and (subtype is None or subtype in _TEXT_SUBTYPES)
-
-
-def _once_id(body: dict[str, Any], kind: str) -> str | None:
-    """What makes this request unique: the event id, or a command's or click's trigger id."""
-    if kind == "event":
-        unique = _text(body.get("event_id"))
-    else:
-        actions = [a for a in body.get("actions") or [] if isinstance(a, dict)]
-        clicked = _text(actions[0].get("action_ts")) if actions else None
-        unique = _text(body.get("trigger_id")) or clicked
-    return f"{kind}:{unique}" if unique else None
-
-
-def _key(team: str | None, channel: str | None, user: str | None) -> str:
-    # Slack's own ids as they were hashed before: a missing id reads "None".
-    return session_key(CHANNEL, str(team), str(channel), str(user))
-
-
-def _payload(value: Any) -> Payload | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        data = json.loads(value)
-    except (ValueError, RecursionError):
-        return None
-    if (
-        isinstance(data, dict)
-        and isinstance(data.get("node"), str)
-        and isinstance(data.get("choice"), str)
-    ):
-        return Payload(data["node"], data["choice"])
-    return None
-
-
-_MENTION = re.compile(r"<@[A-Z0-9]+>")
-
-
-def _form(body: dict[str, Any]) -> dict[str, str] | None:
-    """Values typed into the message's input blocks, sent along with a button."""
-    values = _object(_object(body.get("state")).get("values"))
-    form: dict[str, str] = {}
-    for block_id, actions in values.items():
-        if (
-            isinstance(block_id, str)
-            and block_id.startswith(FORM_BLOCK)
-            and isinstance(actions, dict)
-        ):
-            for action_id, state in actions.items():
-                value = state.get("value") if isinstance(state, dict) else None
-                if isinstance(value, str):
-                    form[str(action_id)] = value
-    return form or None
-
-
-def _sender(user: str | None) -> str | None:
-    return f"<@{user}>" if user else None
-
-
-def _object(value: Any) -> dict[str, Any]:
-    """``value`` when it is a JSON object, else an empty one (payload fields can be anything)."""
-    return value if isinstance(value, dict) else {}
-
-
-def _text(value: Any) -> str | None:
-    """``value`` when it is a non-empty string (ids, channels, text), else None."""
-    return value if isinstance(value, str) and value else None
 
 
 def _signed(text: str, headers: Mapping[str, str], secret: str) -> bool:
@@ -190,7 +104,7 @@ def build_bolt(
     """The Bolt app with Verbind's listeners (and, given ``intakes``, its Slack courier);
     ``pickups`` checks "Ik pak dit op" presses, ``recent`` remembers handled requests."""
     # Bolt's and slack_sdk's debug logging include request bodies (message text, forwarded
-    # questions); keep both to warnings, whatever the root level.
+    # questions): they get loggers of their own, held at warnings whatever the root level.
     bolt_logger = logging.getLogger("verbind.slack.bolt")
     bolt_logger.setLevel(logging.WARNING)
     client_logger = logging.getLogger("verbind.slack.web")
@@ -210,127 +124,17 @@ def build_bolt(
         # Bolt logs an unhandled request with its body; raised, our handler logs its kind only.
         raise_error_for_unhandled_request=True,
     )
-    seen: RecentRequests = recent if recent is not None else MemoryRecentRequests()
-
-    async def once(body: dict[str, Any], kind: str) -> bool:
-        unique = _once_id(body, kind)
-        return unique is None or await seen.first_time(unique)
-
-    @bolt.error
-    async def failed(error: Exception) -> None:
-        if type(error).__name__ == "BoltUnhandledRequestError":
-            _log.info("slack request ignored (no listener)")
-        else:
-            _log.error("slack listener failed error=%s", type(error).__name__)
-
-    async def whisper(respond: Any, replies: list[Reply]) -> None:
-        """Privately, to the user who wrote (``response_url``)."""
-        try:
-            for reply in replies:
-                await respond(
-                    response_type="ephemeral", replace_original=False, **reply_message(reply)
-                )
-        except _SEND_ERRORS as exc:
-            _log.warning("slack respond failed error=%s", type(exc).__name__)
-
-    async def say(
-        channel: str, replies: list[Reply], thread_ts: str | None, respond: Any = None
-    ) -> None:
-        sent = 0
-        try:
-            for reply in replies:
-                await client.chat_postMessage(
-                    channel=channel, thread_ts=thread_ts, **reply_message(reply)
-                )
-                sent += 1
-        except SlackApiError as exc:
-            if respond is not None and exc.response.get("error") in _NOT_A_MEMBER:
-                await whisper(respond, replies[sent:])
-            else:
-                _log.warning("slack post failed error=%s", type(exc).__name__)
-        except _SEND_ERRORS as exc:
-            _log.warning("slack post failed error=%s", type(exc).__name__)
-
-    async def event_turn(
-        body: dict[str, Any], event: dict[str, Any], text: str, *, threaded: bool
-    ) -> None:
-        channel = _text(event.get("channel"))
-        if channel is None or not await once(body, "event"):
-            return
-        user = _text(event.get("user"))
-        turn = Turn(
-            _key(_text(body.get("team_id")), channel, user),
-            CHANNEL,
-            text,
-            sender=_sender(user),
-            address=f"{CHANNEL}:{channel}",
-            reach=REACH,
-        )
-        replies = await conversation.handle(turn)
-        # In the thread written in; a mention outside a thread starts one on the mention.
-        thread = _text(event.get("thread_ts")) or (_text(event.get("ts")) if threaded else None)
-        await say(channel, replies, thread)
-
-    @bolt.event("message")
-    async def direct_message(body: dict[str, Any], event: dict[str, Any]) -> None:
-        if event.get("channel_type") != "im" or not _user_words(event):
-            return
-        await event_turn(body, event, _text(event.get("text")) or "", threaded=False)
-
-    @bolt.event("app_mention")
-    async def mention(body: dict[str, Any], event: dict[str, Any]) -> None:
-        if not _user_words(event):
-            return
-        text = _MENTION.sub("", _text(event.get("text")) or "").strip()
-        await event_turn(body, event, text, threaded=True)
-
-    @bolt.command("/verbind")
-    async def command(ack: Any, body: dict[str, Any], respond: Any) -> None:
-        await ack()
-        if not await once(body, "command"):
-            return
-        key = _key(body.get("team_id"), body.get("channel_id"), body.get("user_id"))
-        replies = await conversation.handle(Turn(key, CHANNEL, _text(body.get("text")) or ""))
-        await whisper(respond, replies)
-
-    @bolt.action(re.compile(r"^verbind-\d+$"))
-    async def button(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
-        await ack()
-        payload = _payload(action.get("value"))
-        container = _object(body.get("container"))
-        channel = _text(_object(body.get("channel")).get("id")) or _text(
-            container.get("channel_id")
-        )
-        if payload is None or not channel or not await once(body, "action"):
-            return
-        private = container.get("is_ephemeral") is True and _text(body.get("response_url"))
-        user = _text(_object(body.get("user")).get("id"))
-        team = _text(_object(body.get("team")).get("id"))
-        thread = _text(_object(body.get("message")).get("thread_ts"))
-        turn = Turn(
-            _key(team, channel, user),
-            CHANNEL,
-            payload=payload,
-            form=_form(body),
-            sender=_sender(user),
-            address=f"{CHANNEL}:{channel}",
-            reach=REACH,
-        )
-        refusal = (
-            pickups.refusal(payload.choice, channel=CHANNEL, place=channel)
-            if pickups is not None and payload.node == PICKUP_NODE
-            else None
-        )
-        replies = (
-            [Reply(refusal, kind="warning")]
-            if refusal is not None
-            else await conversation.handle(turn)
-        )
-        if private:
-            await whisper(respond, replies)
-        else:
-            await say(channel, replies, thread, respond if body.get("response_url") else None)
-
+    listeners = SlackListeners(
+        conversation,
+        client,
+        pickups=pickups,
+        seen=recent if recent is not None else MemoryRecentRequests(),
+    )
+    bolt.error(listeners.failed)
+    bolt.event("message")(listeners.direct_message)
+    bolt.event("app_mention")(listeners.mention)
+    bolt.command("/verbind")(listeners.command)
+    bolt.action(re.compile(r"^verbind-\d+$"))(listeners.button)
     return bolt
 
 

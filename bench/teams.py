@@ -1,4 +1,5 @@
-"""Teams endpoint speed: Verbind vs a stock botbuilder echo bot vs a bare aiohttp handler.
+"""Teams endpoint speed: Verbind on each Teams SDK (Bot Framework and Microsoft 365 Agents SDK)
+vs a stock botbuilder echo bot vs a bare aiohttp handler.
 
 Run: .venv/bin/python bench/teams.py [--conversations 16] [--turns 40]
 
@@ -29,11 +30,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve_verbind(port: int) -> None:
+def serve_verbind(port: int, sdk: str = "botbuilder") -> None:
+    """Verbind as `verbind serve` runs it, on the Teams adapter ``sdk`` (VERBIND_TEAMS_SDK)."""
     from bot.app import create_app
     from bot.settings import Settings
 
-    web.run_app(create_app(Settings()), host="127.0.0.1", port=port, print=None)
+    settings = Settings.from_env({"VERBIND_TEAMS_SDK": sdk})
+    web.run_app(create_app(settings), host="127.0.0.1", port=port, print=None)
 
 
 def serve_stock_echo(port: int) -> None:
@@ -151,14 +154,15 @@ async def main(conversations: int, turns: int) -> None:
     connector_url = f"http://127.0.0.1:{connector_port}/"
 
     results: dict[str, Any] = {}
-    for name, target in (
-        ("verbind", serve_verbind),
-        ("stock echo", serve_stock_echo),
-        ("bare aiohttp", serve_bare),
+    for name, target, extra in (
+        ("verbind botbuilder", serve_verbind, ("botbuilder",)),
+        ("verbind agents", serve_verbind, ("agents",)),
+        ("stock echo", serve_stock_echo, ()),
+        ("bare aiohttp", serve_bare, ()),
     ):
         port = free_port()
         process = multiprocessing.get_context("spawn").Process(
-            target=target, args=(port,), daemon=True
+            target=target, args=(port, *extra), daemon=True
         )
         process.start()
         try:
@@ -175,14 +179,16 @@ async def main(conversations: int, turns: int) -> None:
         f"{conversations} concurrent conversations x {turns} turns each; "
         "replies go to a local fake connector"
     )
-    print(f"{'':16}{'turns/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+    print(f"{'':20}{'turns/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
     for name, (rate, latencies) in results.items():
         ordered = sorted(latencies)
         p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
-        print(f"{name:16}{rate:>10.0f}{statistics.median(latencies):>10.1f}{p99:>10.1f}")
-    ours = results["verbind"][0]
-    print(f"verbind / stock echo: {ours / results['stock echo'][0]:.1f}x turns/s (target >= 10x)")
-    print(f"verbind / bare aiohttp ceiling: {ours / results['bare aiohttp'][0]:.2f}")
+        print(f"{name:20}{rate:>10.0f}{statistics.median(latencies):>10.1f}{p99:>10.1f}")
+    stock, bare = results["stock echo"][0], results["bare aiohttp"][0]
+    for name in ("verbind botbuilder", "verbind agents"):
+        ours = results[name][0]
+        print(f"{name} / stock echo: {ours / stock:.1f}x turns/s (target >= 10x)")
+        print(f"{name} / bare aiohttp ceiling: {ours / bare:.2f}")
 
 
 if __name__ == "__main__":

@@ -10,12 +10,12 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from bot.channels.teams.botbuilder_adapter import TeamsEndpoint
+from bot.channels.teams.endpoint import TeamsEndpoint
 from bot.channels.web.diagrams import mount_diagrams
 from bot.channels.web.page import TRUSTED_PROXIES, TURN_PATH, mount_web
 from bot.intake.inboxpage import mount_inbox
 from bot.intake.intakes import PICKUP_PATH
-from bot.intake.pickup import add_pickup_routes
+from bot.intake.pickup import PickupGate, add_pickup_routes
 from bot.outage import outage_middleware
 from bot.privatelog import SAFE, install_log_redaction
 from bot.reload import install_reload
@@ -107,6 +107,22 @@ def _storage(services: Services) -> Callable[[web.Application], AsyncIterator[No
     return context
 
 
+def _teams_endpoint(
+    settings: Settings,
+    conversation: Conversation,
+    sessions: ExpiringSessionStore,
+    pickups: PickupGate,
+) -> TeamsEndpoint:
+    """The Teams adapter ``VERBIND_TEAMS_SDK`` names; only that SDK is imported."""
+    if settings.teams_sdk == "agents":
+        from bot.channels.teams.agents_adapter import TeamsEndpoint as AgentsEndpoint
+
+        return AgentsEndpoint(conversation, settings, sessions=sessions, pickups=pickups)
+    from bot.channels.teams.botbuilder_adapter import TeamsEndpoint as BotFrameworkEndpoint
+
+    return BotFrameworkEndpoint(conversation, settings, sessions=sessions, pickups=pickups)
+
+
 async def healthz(request: web.Request) -> web.Response:
     """Liveness and the content version in force."""
     conversation = request.app[CONVERSATION]
@@ -146,7 +162,7 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     app[SESSIONS] = sessions
     app.cleanup_ctx.append(_storage(services))
     app.cleanup_ctx.append(_purging(sessions, every=settings.session_purge_seconds))
-    teams = TeamsEndpoint(conversation, settings, sessions=sessions, pickups=services.pickups)
+    teams = _teams_endpoint(settings, conversation, sessions, services.pickups)
     services.intakes.add_courier("teams", teams.courier)
     install_reload(app, conversation, settings.content_dir)
     app.router.add_get("/healthz", healthz)

@@ -12,10 +12,14 @@ from typing import Literal
 from dialogs.session import DEFAULT_IDLE_SECONDS, DEFAULT_MAX_SESSIONS
 from knowledge.loader import DEFAULT_CONTENT
 
-__all__ = ["WEB_PAGE_MODES", "Settings", "WebPageMode"]
+__all__ = ["TEAMS_SDKS", "WEB_PAGE_MODES", "Settings", "TeamsSdk", "WebPageMode"]
 
 WebPageMode = Literal["auto", "on", "off"]
 WEB_PAGE_MODES: tuple[WebPageMode, ...] = ("auto", "on", "off")
+TeamsSdk = Literal["botbuilder", "agents"]
+TEAMS_SDKS: tuple[TeamsSdk, ...] = ("botbuilder", "agents")
+AGENTS_CONNECTION = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
+"""The prefix of the Microsoft 365 Agents SDK's own names for the bot's credentials."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,9 @@ class Settings:
     app_password: str = ""
     app_type: str = "MultiTenant"
     app_tenant_id: str = ""
+    teams_sdk: TeamsSdk = "botbuilder"
+    """The SDK Teams runs on: botbuilder (Bot Framework, archived) or agents (Microsoft 365
+    Agents SDK, supported); both answer alike."""
     slack_bot_token: str = ""
     slack_signing_secret: str = ""
     slack_api_url: str = "https://slack.com/api/"
@@ -100,10 +107,11 @@ class Settings:
             max_memory_sessions=int(values.get("VERBIND_MAX_SESSIONS", str(DEFAULT_MAX_SESSIONS))),
             host=values.get("VERBIND_HOST", "127.0.0.1"),
             port=int(values.get("VERBIND_PORT", "3978")),
-            app_id=values.get("MicrosoftAppId", ""),
-            app_password=values.get("MicrosoftAppPassword", ""),
+            app_id=_credential(values, "MicrosoftAppId", "CLIENTID"),
+            app_password=_credential(values, "MicrosoftAppPassword", "CLIENTSECRET"),
             app_type=values.get("MicrosoftAppType", "MultiTenant"),
-            app_tenant_id=values.get("MicrosoftAppTenantId", ""),
+            app_tenant_id=_credential(values, "MicrosoftAppTenantId", "TENANTID"),
+            teams_sdk=_teams_sdk(values.get("VERBIND_TEAMS_SDK", "botbuilder")),
             slack_bot_token=values.get("SLACK_BOT_TOKEN", ""),
             slack_signing_secret=values.get("SLACK_SIGNING_SECRET", ""),
             slack_api_url=values.get("SLACK_API_URL", "https://slack.com/api/"),
@@ -144,3 +152,17 @@ def _web_page_mode(value: str) -> WebPageMode:
     if mode not in WEB_PAGE_MODES:
         raise ValueError(f"VERBIND_WEB_PAGE moet auto, on of off zijn, niet {value!r}")
     return mode
+
+
+def _teams_sdk(value: str) -> TeamsSdk:
+    """``VERBIND_TEAMS_SDK`` checked: a typo must not silently pick the other SDK."""
+    sdk = value.strip().lower()
+    if sdk not in TEAMS_SDKS:
+        raise ValueError(f"VERBIND_TEAMS_SDK moet botbuilder of agents zijn, niet {value!r}")
+    return sdk
+
+
+def _credential(values: Mapping[str, str], bot_framework: str, agents: str) -> str:
+    """A bot credential under its Bot Framework name (``MicrosoftAppId``) or the Agents SDK's
+    (``CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID``); the first one set wins."""
+    return values.get(bot_framework) or values.get(AGENTS_CONNECTION + agents, "")

@@ -43,6 +43,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+@pytest.fixture
+def teams_sdk() -> str:
+    """The Teams adapter a test's app runs on: botbuilder, unless the test is parametrized over
+    both (``both_teams_sdks``; tests/test_teams.py runs every test on both)."""
+    return "botbuilder"
+
+
 @pytest.fixture(scope="session")
 def shipped() -> KnowledgeBase:
     """The content that ships with Verbind."""

@@ -32,7 +32,7 @@ from dialogs.pii import find_pii
 from knowledge import KnowledgeBase
 from tests.test_intakes import SAVE, WORK_PHONE, FakeConnector, FakeWebhook, card_actions
 from tests.test_slack import FakeSlack, button_press, signed, slack_settings
-from tests.test_teams import activity, expect_replies
+from tests.test_teams import activity, both_teams_sdks, expect_replies
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 ServerFactory = Callable[..., Awaitable[TestServer]]
@@ -275,7 +275,9 @@ class SlackUser:
 # -- the test -----------------------------------------------------------------------------------
 
 
+@both_teams_sdks
 async def test_canary_client_data_leaves_no_trace(
+    teams_sdk: str,
     tmp_path: Path,
     shipped: KnowledgeBase,
     aiohttp_server: ServerFactory,
@@ -304,6 +306,7 @@ async def test_canary_client_data_leaves_no_trace(
         data_dir=data_dir,
         intakes_file=intakes,
         public_url="https://verbind.example.nl",
+        teams_sdk=teams_sdk,
     )
     app = create_app(settings, knowledge=shipped)
     # Served as `verbind serve` serves it: with Verbind's access log, which leaves out queries.

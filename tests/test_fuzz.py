@@ -38,7 +38,7 @@ from dialogs import MemorySessionStore, Session
 from dialogs.intake import PICKUP_NODE
 from knowledge import KnowledgeBase
 from tests.test_slack import FakeSlack, signed, slack_settings
-from tests.test_teams import activity
+from tests.test_teams import activity, both_teams_sdks
 from tests.test_teams_security import APP_ID, ISSUER, Identity, token
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -494,6 +494,7 @@ async def harness(
     aiohttp_server: ServerFactory,
     tmp_path: Path,
     shipped: KnowledgeBase,
+    teams_sdk: str,
 ) -> Harness:
     """The real app with Teams, Slack (fake Web API), the web page and intakes (fake partners)."""
     partners = await aiohttp_server(FakePartners().app())
@@ -507,7 +508,11 @@ async def harness(
         encoding="utf-8",
     )
     settings = slack_settings(
-        slack_api, data_dir=tmp_path / "data", intakes_file=intakes, public_url="http://127.0.0.1"
+        slack_api,
+        data_dir=tmp_path / "data",
+        intakes_file=intakes,
+        public_url="http://127.0.0.1",
+        teams_sdk=teams_sdk,
     )
     client = await aiohttp_client(create_app(settings, knowledge=shipped))
     return Harness(
@@ -557,6 +562,7 @@ async def check_still_healthy(harness: Harness, caplog: pytest.LogCaptureFixture
 # -- the fuzz tests -------------------------------------------------------------------------------
 
 
+@both_teams_sdks
 async def test_fuzz_teams_activities(
     harness: Harness,
     shipped: KnowledgeBase,
@@ -730,7 +736,9 @@ def authorization_headers() -> st.SearchStrategy[str]:
     )
 
 
+@both_teams_sdks
 async def test_fuzz_teams_tokens(
+    teams_sdk: str,
     aiohttp_client: ClientFactory,
     aiohttp_server: ServerFactory,
     shipped: KnowledgeBase,
@@ -740,7 +748,7 @@ async def test_fuzz_teams_tokens(
     or 200, never a 5xx, and nothing is logged as an error."""
     identity = await aiohttp_server(Identity().app)
     settings = replace(
-        Settings(),
+        Settings(teams_sdk=teams_sdk),
         app_id=APP_ID,
         app_password="x",
         teams_openid_metadata_url=str(identity.make_url("/metadata")),

@@ -17,10 +17,10 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import create_app
 from bot.intake.intakes import IntakeTarget, WebhookCourier
-from bot.settings import Settings
+from bot.settings import TEAMS_SDKS, Settings
 from dialogs.intake import ConsultationRequest, IntakeUnavailableError
 from tests.test_slack import FakeSlack, event, signed, slack_settings
-from tests.test_teams import activity, expect_replies
+from tests.test_teams import activity, both_teams_sdks, expect_replies
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 ServerFactory = Callable[..., Awaitable[TestServer]]
@@ -199,16 +199,19 @@ CASES: dict[str, Case] = {
 
 @pytest.fixture
 async def every_route(
-    aiohttp_server: ServerFactory, aiohttp_client: ClientFactory
+    aiohttp_server: ServerFactory, aiohttp_client: ClientFactory, teams_sdk: str
 ) -> tuple[TestClient[Any, Any], FakeSlack]:
     """The real app with Slack configured (against a fake Web API) and the local page on."""
     fake = FakeSlack()
     server = await aiohttp_server(fake.app())
-    settings = slack_settings(server)
+    settings = slack_settings(server, teams_sdk=teams_sdk)
     return await aiohttp_client(create_app(settings)), fake
 
 
-@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize(
+    ("name", "teams_sdk"),
+    [(n, sdk) for n in CASES for sdk in (TEAMS_SDKS if n.startswith("teams-") else TEAMS_SDKS[:1])],
+)
 async def test_each_route_answers_each_input_with_its_status(
     every_route: tuple[TestClient[Any, Any], FakeSlack],
     name: str,
@@ -234,7 +237,9 @@ async def never_answers(request: web.Request) -> web.Response:
     raise AssertionError("unreachable")
 
 
+@both_teams_sdks
 async def test_slow_bot_connector_gets_502_not_a_hang(
+    teams_sdk: str,
     aiohttp_client: ClientFactory,
     aiohttp_server: ServerFactory,
 ) -> None:
@@ -242,7 +247,7 @@ async def test_slow_bot_connector_gets_502_not_a_hang(
     fake = web.Application()
     fake.router.add_post("/v3/conversations/{conversation}/activities/{activity}", never_answers)
     server = await aiohttp_server(fake)
-    settings = replace(Settings(), send_timeout_seconds=SHORT_SECONDS)
+    settings = Settings(teams_sdk=teams_sdk, send_timeout_seconds=SHORT_SECONDS)
     client = await aiohttp_client(create_app(settings))
     response = await client.post(
         "/api/messages", json=activity("message", serviceUrl=str(server.make_url("/")))

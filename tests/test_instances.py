@@ -33,7 +33,7 @@ from knowledge import AdviceNode, KnowledgeBase
 from tests.pgcluster import PgCluster
 from tests.serving import free_port, start_serve
 from tests.test_shipped_trees import AFWEGINGSKADER
-from tests.test_teams import activity
+from tests.test_teams import activity, both_teams_sdks
 
 ROOT = Path(__file__).parent.parent
 KEY = bytes(range(32))
@@ -343,12 +343,14 @@ def test_unreachable_database_at_start_is_one_dutch_line(
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
+@both_teams_sdks
 async def test_every_turn_route_answers_503_while_the_database_is_down(
-    aiohttp_client: Any, pg_dsn: str, pg_cluster: PgCluster, tmp_path: Path
+    aiohttp_client: Any, pg_dsn: str, pg_cluster: PgCluster, tmp_path: Path, teams_sdk: str
 ) -> None:
     """Teams, the web page, Slack and the pick-up link all answer 503 with Retry-After while
     PostgreSQL is stopped, and turns work again once it is back, without a restart."""
     settings = Settings(
+        teams_sdk=teams_sdk,
         data_dir=tmp_path,
         database_url=pg_dsn,
         register_key=KEY.hex(),

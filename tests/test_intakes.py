@@ -26,7 +26,7 @@ from dialogs.register import ConsultationRecord
 from knowledge import KnowledgeBase
 from knowledge.problems import ContentError
 from tests.test_slack import FakeSlack, button_press, event, signed, slack_settings
-from tests.test_teams import activity, expect_replies
+from tests.test_teams import activity, both_teams_sdks, expect_replies
 from tests.test_web import press, say
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -348,7 +348,9 @@ def card_actions(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return found
 
 
+@both_teams_sdks
 async def test_teams_request_reaches_the_intake_channel_and_the_requester_is_told(
+    teams_sdk: str,
     tmp_path: Path,
     shipped: KnowledgeBase,
     aiohttp_server: ServerFactory,
@@ -363,7 +365,7 @@ async def test_teams_request_reaches_the_intake_channel_and_the_requester_is_tol
         "intakes:\n  - partner: save\n"
         f"    teams: {{service_url: '{service_url}', conversation: '19:save-intake'}}\n",
     )
-    settings = replace(Settings(), data_dir=tmp_path / "data", intakes_file=path)
+    settings = Settings(teams_sdk=teams_sdk, data_dir=tmp_path / "data", intakes_file=path)
     client = await aiohttp_client(create_app(settings, knowledge=shipped))
 
     async def turn(**changes: Any) -> dict[str, dict[str, Any]]:

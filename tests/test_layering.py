@@ -38,11 +38,22 @@ def test_package_imports_point_down_only(package: str) -> None:
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
-def test_botbuilder_lives_in_one_module_at_most() -> None:
-    """Every botbuilder import sits in a single module, so an SDK move touches only that one."""
-    sdk = {"botbuilder", "botframework"}
-    users = [p.name for p in (ROOT / "bot").rglob("*.py") if sdk & imported_roots(p)]
-    assert users == ["botbuilder_adapter.py"]
+TEAMS_SDKS = {
+    "botbuilder_adapter.py": {"botbuilder", "botframework"},
+    "agents_adapter.py": {"microsoft_agents"},
+}
+"""Each Teams SDK and the one module allowed to import it."""
+
+
+@pytest.mark.parametrize("module", sorted(TEAMS_SDKS))
+def test_each_teams_sdk_lives_in_one_module(module: str) -> None:
+    """Every import of a Teams SDK sits in its adapter, so an SDK move touches only that one."""
+    sdk = TEAMS_SDKS[module]
+    paths = [
+        p for package in ("bot", "dialogs", "knowledge") for p in (ROOT / package).rglob("*.py")
+    ]
+    users = [p.name for p in paths if sdk & imported_roots(p)]
+    assert users == [module]
 
 
 def test_the_rule_detects_a_forbidden_import(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from bot.settings import Settings
 from dialogs.intake import PICKUP_NODE, Pickup, seal_pickup
 from knowledge import KnowledgeBase
 from tests.test_intakes import registered
-from tests.test_teams import activity, expect_replies
+from tests.test_teams import activity, both_teams_sdks, expect_replies
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 KEY = bytes(range(32))
@@ -103,8 +103,9 @@ async def test_an_expired_link_gets_a_clear_page_and_records_nothing(
     assert [r.status for r in registered(tmp_path)] == ["opgepakt"]
 
 
+@both_teams_sdks
 async def test_a_teams_button_copied_to_another_chat_is_refused(
-    tmp_path: Path, shipped: KnowledgeBase, aiohttp_client: ClientFactory
+    teams_sdk: str, tmp_path: Path, shipped: KnowledgeBase, aiohttp_client: ClientFactory
 ) -> None:
     """ "Ik pak dit op" pressed outside SAVE's intake channel is answered with a warning and
     not recorded; in the intake channel it is."""
@@ -116,7 +117,10 @@ async def test_a_teams_button_copied_to_another_chat_is_refused(
         encoding="utf-8",
     )
     settings = replace(
-        Settings(), data_dir=tmp_path / "data", register_key=KEY.hex(), intakes_file=intakes
+        Settings(teams_sdk=teams_sdk),
+        data_dir=tmp_path / "data",
+        register_key=KEY.hex(),
+        intakes_file=intakes,
     )
     client = await aiohttp_client(create_app(settings, knowledge=shipped))
     value = {"node": PICKUP_NODE, "choice": seal_pickup(pickup(), KEY)}

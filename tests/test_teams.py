@@ -1,7 +1,12 @@
-"""Teams over real HTTP: the aiohttp app, recorded Teams activities, a local fake Bot Connector."""
+"""Teams over real HTTP: the aiohttp app, recorded Teams activities, a local fake Bot Connector.
+
+Every test here runs on both Teams adapters (``VERBIND_TEAMS_SDK=botbuilder`` and ``agents``):
+build the app from the ``client`` or ``teams_settings`` fixture, not from ``Settings()``. Tests in
+other modules opt in with ``@both_teams_sdks`` and a ``teams_sdk`` argument."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 from collections.abc import Awaitable, Callable
@@ -13,8 +18,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import create_app
-from bot.settings import Settings
+from bot.app import CONVERSATION, SESSIONS, create_app
+from bot.channels.teams import connector
+from bot.settings import TEAMS_SDKS, Settings, TeamsSdk
 
 FIXTURES = Path(__file__).parent / "fixtures" / "teams"
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -33,10 +39,27 @@ def expect_replies(data: dict[str, Any]) -> dict[str, Any]:
     return {**copy.deepcopy(data), "deliveryMode": "expectReplies"}
 
 
+both_teams_sdks = pytest.mark.parametrize("teams_sdk", TEAMS_SDKS)
+"""Runs a test on each Teams adapter (for tests outside this module that use ``teams_sdk``)."""
+
+
+@pytest.fixture(params=TEAMS_SDKS)
+def teams_sdk(request: pytest.FixtureRequest) -> TeamsSdk:
+    """Each Teams adapter in turn: every test in this module runs on both SDKs."""
+    sdk: TeamsSdk = request.param
+    return sdk
+
+
 @pytest.fixture
-async def client(aiohttp_client: ClientFactory) -> TestClient[Any, Any]:
+def teams_settings(teams_sdk: TeamsSdk) -> Settings:
+    """Settings in local mode (no MicrosoftAppId) on the Teams adapter under test."""
+    return Settings(teams_sdk=teams_sdk)
+
+
+@pytest.fixture
+async def client(aiohttp_client: ClientFactory, teams_settings: Settings) -> TestClient[Any, Any]:
     """The real app in local mode (no MicrosoftAppId)."""
-    return await aiohttp_client(create_app(Settings()))
+    return await aiohttp_client(create_app(teams_settings))
 
 
 async def post(client: TestClient[Any, Any], body: dict[str, Any]) -> Any:
@@ -152,29 +175,39 @@ async def test_bad_requests_get_4xx_never_500(
     assert response.status == status
 
 
-async def test_app_id_without_token_is_unauthorized(aiohttp_client: ClientFactory) -> None:
+async def test_app_id_without_token_is_unauthorized(
+    aiohttp_client: ClientFactory, teams_settings: Settings
+) -> None:
     """With MicrosoftAppId set, a request without a valid token gets 401 and no turn."""
-    settings = replace(Settings(), app_id="00000000-0000-0000-0000-0000000000b0", app_password="x")
+    settings = replace(
+        teams_settings, app_id="00000000-0000-0000-0000-0000000000b0", app_password="x"
+    )
     app = create_app(settings)
     client = await aiohttp_client(app)
     response = await client.post("/api/messages", json=expect_replies(activity("message")))
     assert response.status == 401
 
 
-async def test_replies_go_to_the_bot_connector(
-    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
-) -> None:
-    """Without expectReplies the replies are posted to the conversation's service URL."""
-    received: list[tuple[str, dict[str, Any]]] = []
+def recording_connector(received: list[tuple[str, dict[str, Any]]]) -> web.Application:
+    """A fake Bot Connector that records the path and JSON of every reply posted to it."""
 
     async def connector(request: web.Request) -> web.Response:
         received.append((request.path, await request.json()))
         return web.json_response({"id": f"reply-{len(received)}"})
 
     fake = web.Application()
+    fake.router.add_post("/v3/conversations/{conversation}/activities", connector)
     fake.router.add_post("/v3/conversations/{conversation}/activities/{activity}", connector)
-    server = await aiohttp_server(fake)
-    client = await aiohttp_client(create_app(Settings()))
+    return fake
+
+
+async def test_replies_go_to_the_bot_connector(
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory, teams_settings: Settings
+) -> None:
+    """Without expectReplies the replies are posted to the conversation's service URL."""
+    received: list[tuple[str, dict[str, Any]]] = []
+    server = await aiohttp_server(recording_connector(received))
+    client = await aiohttp_client(create_app(teams_settings))
     message = activity("message", serviceUrl=str(server.make_url("/")))
     response = await client.post("/api/messages", json=message)
     assert response.status == 200
@@ -186,8 +219,37 @@ async def test_replies_go_to_the_bot_connector(
     assert bodies[-1]["conversation"]["id"] == "a:1ScrubbedPersonalConversation"
 
 
+async def test_slow_turn_shows_typing_first(
+    aiohttp_client: ClientFactory,
+    aiohttp_server: ServerFactory,
+    teams_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A turn that is not answered at once gets a typing indicator before its replies; a quick
+    one gets none."""
+    posted: list[tuple[str, dict[str, Any]]] = []
+    server = await aiohttp_server(recording_connector(posted))
+    client = await aiohttp_client(create_app(teams_settings))
+    message = activity("message", serviceUrl=str(server.make_url("/")))
+    assert (await client.post("/api/messages", json=message)).status == 200
+    assert "typing" not in [body["type"] for _, body in posted]
+    monkeypatch.setattr(connector, "TYPING_AFTER_SECONDS", 0)
+    conversation = client.server.app[CONVERSATION]
+    handle = conversation.handle
+
+    async def slow_handle(turn: Any) -> Any:
+        await asyncio.sleep(0.05)  # still thinking when the typing threshold (0 s) passes
+        return await handle(turn)
+
+    monkeypatch.setattr(conversation, "handle", slow_handle)
+    posted.clear()
+    assert (await client.post("/api/messages", json=message)).status == 200
+    assert [body["type"] for _, body in posted][:2] == ["typing", "message"]
+    assert posted[0][1]["recipient"]["id"] == "29:1aScrubbedUserId"
+
+
 async def test_connector_failure_is_a_bad_gateway(
-    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory, teams_settings: Settings
 ) -> None:
     """When the connector refuses the reply the endpoint says 502, not 500."""
 
@@ -197,20 +259,18 @@ async def test_connector_failure_is_a_bad_gateway(
     fake = web.Application()
     fake.router.add_post("/v3/conversations/{conversation}/activities/{activity}", refuse)
     server = await aiohttp_server(fake)
-    client = await aiohttp_client(create_app(Settings()))
+    client = await aiohttp_client(create_app(teams_settings))
     response = await client.post(
         "/api/messages", json=activity("message", serviceUrl=str(server.make_url("/")))
     )
     assert response.status == 502
 
 
-async def test_idle_sessions_are_purged_while_serving(aiohttp_client: ClientFactory) -> None:
+async def test_idle_sessions_are_purged_while_serving(
+    aiohttp_client: ClientFactory, teams_settings: Settings
+) -> None:
     """A running server drops idle sessions by itself (no unbounded growth)."""
-    import asyncio
-
-    from bot.app import SESSIONS
-
-    settings = replace(Settings(), session_idle_seconds=0.05, session_purge_seconds=0.02)
+    settings = replace(teams_settings, session_idle_seconds=0.05, session_purge_seconds=0.02)
     app = create_app(settings)
     client = await aiohttp_client(app)
     await post(client, expect_replies(activity("message")))
@@ -220,3 +280,24 @@ async def test_idle_sessions_are_purged_while_serving(aiohttp_client: ClientFact
             break
         await asyncio.sleep(0.02)
     assert len(app[SESSIONS]) == 0
+
+
+def test_teams_sdk_setting() -> None:
+    """VERBIND_TEAMS_SDK picks the adapter (botbuilder by default); a typo is refused in Dutch."""
+    assert Settings.from_env({}).teams_sdk == "botbuilder"
+    assert Settings.from_env({"VERBIND_TEAMS_SDK": " Agents "}).teams_sdk == "agents"
+    with pytest.raises(ValueError, match="VERBIND_TEAMS_SDK moet botbuilder of agents zijn"):
+        Settings.from_env({"VERBIND_TEAMS_SDK": "agent"})
+
+
+def test_agents_sdk_setting_names_are_read() -> None:
+    """The Agents SDK's names for the bot's credentials work; the Bot Framework names win."""
+    prefix = "CONNECTIONS__SERVICE_CONNECTION__SETTINGS__"
+    env = {prefix + "CLIENTID": "id-a", prefix + "CLIENTSECRET": "s-a", prefix + "TENANTID": "t-a"}
+    settings = Settings.from_env(env)
+    assert (settings.app_id, settings.app_password, settings.app_tenant_id) == (
+        "id-a",
+        "s-a",
+        "t-a",
+    )
+    assert Settings.from_env({**env, "MicrosoftAppId": "id-b"}).app_id == "id-b"

@@ -1,5 +1,5 @@
 """Teams hardening over real HTTP: real signed tokens against a local identity endpoint, local mode
-limits (no relay, loopback only), lifecycle events and mentions."""
+limits (no relay, loopback only), lifecycle events and mentions; each on both Teams adapters."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from bot.app import create_app
-from bot.settings import Settings
+from bot.settings import TEAMS_SDKS, Settings
 from tests.test_teams import activity, expect_replies
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -30,6 +30,12 @@ APP_ID = "00000000-0000-0000-0000-0000000000b0"
 ISSUER = "https://api.botframework.com"
 KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 OTHER_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@pytest.fixture(params=TEAMS_SDKS)
+def teams_settings(request: pytest.FixtureRequest) -> Settings:
+    """Local-mode settings on each Teams adapter in turn: the tests here run on both."""
+    return Settings(teams_sdk=request.param)
 
 
 class Identity:
@@ -86,12 +92,16 @@ def unsigned_token() -> str:
 
 
 async def secured(
-    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory, identity: Identity, **more: Any
+    aiohttp_client: ClientFactory,
+    aiohttp_server: ServerFactory,
+    identity: Identity,
+    base: Settings,
+    **more: Any,
 ) -> TestClient[Any, Any]:
-    """The real app with MicrosoftAppId set and its signing keys at ``identity``."""
+    """The real app (on ``base``) with MicrosoftAppId set and its signing keys at ``identity``."""
     server = await aiohttp_server(identity.app)
     settings = replace(
-        Settings(),
+        base,
         app_id=APP_ID,
         app_password="x",
         teams_openid_metadata_url=str(server.make_url("/metadata")),
@@ -110,6 +120,10 @@ FORGED = {
     "wrong-audience": "Bearer " + token(aud="someone-else"),
     "two-words": "Bearer a b",
     "basic": "Basic dXNlcjpwdw==",
+    "none": "",
+    "no-kid": "Bearer " + jwt.encode({"iss": ISSUER, "aud": APP_ID}, KEY, algorithm="RS256"),
+    "wrong-issuer": "Bearer " + token(iss="https://evil.example"),
+    "other-service-url": "Bearer " + token(serviceurl="https://evil.example/"),
 }
 
 
@@ -119,9 +133,10 @@ async def test_forged_tokens_are_401_without_a_traceback(
     aiohttp_server: ServerFactory,
     caplog: pytest.LogCaptureFixture,
     header: str,
+    teams_settings: Settings,
 ) -> None:
     """Every token the SDK cannot verify is 401, and nothing is logged as an error."""
-    client = await secured(aiohttp_client, aiohttp_server, Identity())
+    client = await secured(aiohttp_client, aiohttp_server, Identity(), teams_settings)
     response = await client.post(
         "/api/messages",
         json=expect_replies(activity("message")),
@@ -131,12 +146,27 @@ async def test_forged_tokens_are_401_without_a_traceback(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
 
 
+async def test_a_key_not_endorsed_for_the_channel_is_401(
+    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory, teams_settings: Settings
+) -> None:
+    """A well-signed token for an activity from a channel its key is not endorsed for is 401."""
+    client = await secured(aiohttp_client, aiohttp_server, Identity(), teams_settings)
+    response = await client.post(
+        "/api/messages",
+        json=expect_replies(activity("message", channelId="webchat")),
+        headers={"Authorization": "Bearer " + token()},
+    )
+    assert response.status == 401
+
+
 async def test_a_properly_signed_token_is_accepted(
-    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+    aiohttp_client: ClientFactory,
+    aiohttp_server: ServerFactory,
+    teams_settings: Settings,
 ) -> None:
     """A token signed with the announced key is accepted: the 401s above are verification."""
     identity = Identity()
-    client = await secured(aiohttp_client, aiohttp_server, identity)
+    client = await secured(aiohttp_client, aiohttp_server, identity, teams_settings)
     for _ in range(2):
         response = await client.post(
             "/api/messages",
@@ -148,10 +178,12 @@ async def test_a_properly_signed_token_is_accepted(
 
 
 async def test_unreachable_signing_keys_are_503(
-    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+    aiohttp_client: ClientFactory,
+    aiohttp_server: ServerFactory,
+    teams_settings: Settings,
 ) -> None:
     """An identity endpoint that fails gives 503 (try again), not 500 and not 401."""
-    client = await secured(aiohttp_client, aiohttp_server, Identity(status=500))
+    client = await secured(aiohttp_client, aiohttp_server, Identity(status=500), teams_settings)
     response = await client.post(
         "/api/messages",
         json=expect_replies(activity("message")),
@@ -161,11 +193,15 @@ async def test_unreachable_signing_keys_are_503(
 
 
 async def test_a_slow_identity_endpoint_does_not_stall_other_requests(
-    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+    aiohttp_client: ClientFactory,
+    aiohttp_server: ServerFactory,
+    teams_settings: Settings,
 ) -> None:
     """While the keys are being fetched, other requests are served; the fetch times out as 503."""
     identity = Identity(delay=30)
-    client = await secured(aiohttp_client, aiohttp_server, identity, teams_key_timeout_seconds=1.0)
+    client = await secured(
+        aiohttp_client, aiohttp_server, identity, teams_settings, teams_key_timeout_seconds=1.0
+    )
     turn = asyncio.ensure_future(
         client.post(
             "/api/messages",
@@ -196,11 +232,12 @@ async def test_lifecycle_events_without_an_address_are_not_500(
     aiohttp_server: ServerFactory,
     kind: str,
     changes: dict[str, Any],
+    teams_settings: Settings,
 ) -> None:
     """Install and member events that name nowhere to answer are accepted and not answered."""
     received: list[str] = []
     server = await aiohttp_server(connector(received))
-    client = await aiohttp_client(create_app(Settings()))
+    client = await aiohttp_client(create_app(teams_settings))
     base = activity("conversation_update", serviceUrl=str(server.make_url("/")))
     body = {**base, "type": kind, "action": "add", **changes}
     body = {k: v for k, v in body.items() if v is not None}
@@ -222,16 +259,20 @@ def connector(received: list[str]) -> web.Application:
     return app
 
 
-async def test_local_mode_does_not_relay_to_other_hosts(aiohttp_client: ClientFactory) -> None:
+async def test_local_mode_does_not_relay_to_other_hosts(
+    aiohttp_client: ClientFactory, teams_settings: Settings
+) -> None:
     """Without an app id, a message naming a service URL off this machine is refused (403)."""
-    client = await aiohttp_client(create_app(Settings()))
+    client = await aiohttp_client(create_app(teams_settings))
     body = activity("message", serviceUrl="http://192.0.2.55:9/")
     response = await client.post("/api/messages", json=body)
     assert response.status == 403
 
 
 async def test_local_mode_follows_no_redirects(
-    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+    aiohttp_client: ClientFactory,
+    aiohttp_server: ServerFactory,
+    teams_settings: Settings,
 ) -> None:
     """A connector answering with a redirect is a failed delivery (502); it is not followed."""
     received: list[str] = []
@@ -243,7 +284,7 @@ async def test_local_mode_follows_no_redirects(
     fake = web.Application()
     fake.router.add_post("/{tail:.*}", redirect)
     server = await aiohttp_server(fake)
-    client = await aiohttp_client(create_app(Settings()))
+    client = await aiohttp_client(create_app(teams_settings))
     body = activity("message", serviceUrl=str(server.make_url("/")))
     response = await client.post("/api/messages", json=body)
     assert response.status == 502
@@ -261,12 +302,14 @@ def _outside_address() -> str | None:
     return None if address.startswith("127.") else address
 
 
-async def test_local_mode_answers_only_this_machine(aiohttp_server: ServerFactory) -> None:
+async def test_local_mode_answers_only_this_machine(
+    aiohttp_server: ServerFactory, teams_settings: Settings
+) -> None:
     """Without an app id, a request from another address gets 403, one from loopback 200."""
     outside = _outside_address()
     if outside is None:
         pytest.skip("this machine has no non-loopback IPv4 address")
-    server = await aiohttp_server(create_app(Settings()), host="0.0.0.0")
+    server = await aiohttp_server(create_app(teams_settings), host="0.0.0.0")
     body = expect_replies(activity("message"))
     async with ClientSession() as session:
         url = f"http://{outside}:{server.port}/api/messages"
@@ -278,13 +321,15 @@ async def test_local_mode_answers_only_this_machine(aiohttp_server: ServerFactor
 
 
 async def test_install_greets_once_and_never_resets(
-    aiohttp_client: ClientFactory, aiohttp_server: ServerFactory
+    aiohttp_client: ClientFactory,
+    aiohttp_server: ServerFactory,
+    teams_settings: Settings,
 ) -> None:
     """installationUpdate(add) then conversationUpdate(bot added): one greeting; a later
     upgrade or re-add while a tree is open leaves the conversation where it was."""
     received: list[str] = []
     server = await aiohttp_server(connector(received))
-    client = await aiohttp_client(create_app(Settings()))
+    client = await aiohttp_client(create_app(teams_settings))
     base = activity("conversation_update", serviceUrl=str(server.make_url("/")))
     install = {**base, "type": "installationUpdate", "action": "add"}
     install.pop("membersAdded", None)
@@ -302,9 +347,11 @@ async def test_install_greets_once_and_never_resets(
     assert len(received) == 1
 
 
-async def test_mention_without_text_is_removed(aiohttp_client: ClientFactory) -> None:
+async def test_mention_without_text_is_removed(
+    aiohttp_client: ClientFactory, teams_settings: Settings
+) -> None:
     """A mention entity without ``text`` still has its <at> tag removed from the message."""
-    client = await aiohttp_client(create_app(Settings()))
+    client = await aiohttp_client(create_app(teams_settings))
     body = expect_replies(activity("channel_mention"))
     for entity in body["entities"]:
         if entity.get("type") == "mention":

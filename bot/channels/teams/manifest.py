@@ -1,4 +1,4 @@
-"""The Teams app package: manifest (schema 1.19) and the two icons, zipped for upload."""
+"""The Teams app package: manifest (schema 1.22, the current one) and the two icons, zipped."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 
 __all__ = ["MANIFEST_VERSION", "build_manifest", "write_package"]
 
-MANIFEST_VERSION = "1.19"
+MANIFEST_VERSION = "1.22"
 SCHEMA = f"https://developer.microsoft.com/json-schemas/teams/v{MANIFEST_VERSION}/MicrosoftTeams.schema.json"
 ACCENT = "#1F5F8B"
 COMMANDS = [

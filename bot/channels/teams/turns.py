@@ -1,0 +1,121 @@
+"""What a Teams endpoint does with a checked activity, whichever SDK carries the turn.
+
+Both adapters hand the activity dict here: messages and welcomes become turns for the conversation,
+"Ik pak dit op" presses pass the pick-up gate first, replies go to the Bot Connector (or back to
+the SDK to buffer, for ``deliveryMode: expectReplies``), compose-box searches get contact cards.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from bot.channels.teams.activity import (
+    CHANNEL,
+    COMPOSE_RESULTS,
+    POSTING_TYPES,
+    compose_query,
+    compose_result,
+    message_turn,
+    session_key,
+    welcome_turn,
+    welcomes,
+)
+from bot.channels.teams.cards import reply_activity
+from bot.channels.teams.connector import ConnectorSender
+from bot.intake.pickup import PickupGate
+from bot.loopback import is_loopback_address
+from dialogs.conversation import Conversation
+from dialogs.intake import PICKUP_NODE
+from dialogs.session import SessionStore
+from dialogs.turn import Reply, Turn
+
+__all__ = ["TeamsTurns"]
+
+
+class TeamsTurns:
+    """The SDK-free part of a Teams endpoint: local-mode limits, turns, replies, invokes."""
+
+    def __init__(
+        self,
+        conversation: Conversation,
+        *,
+        sessions: SessionStore,
+        pickups: PickupGate,
+        sender: ConnectorSender,
+        local: bool,
+    ) -> None:
+        self.conversation = conversation
+        self.sender = sender
+        self._sessions = sessions
+        self._pickups = pickups
+        self._local = local
+
+    def refuse_early(self, request: web.Request) -> None:
+        """403 for another machine in local mode; 415 for a body that is not JSON."""
+        if self._local and not is_loopback_address(request.remote):
+            raise web.HTTPForbidden(text="Zonder MicrosoftAppId alleen vanaf deze computer.")
+        if request.content_type != "application/json":
+            raise web.HTTPUnsupportedMediaType(text="Content-Type moet application/json zijn.")
+
+    def refuse_relay(self, body: dict[str, Any]) -> None:
+        """403 when answering would post to a service URL we must not post to (local mode)."""
+        posts = (
+            body["type"] in POSTING_TYPES
+            and body.get("deliveryMode") != "expectReplies"
+            and bool(body.get("serviceUrl"))
+        )
+        if posts and not self.sender.may_post(str(body["serviceUrl"])):
+            raise web.HTTPForbidden(
+                text="Zonder MicrosoftAppId alleen antwoorden naar deze computer."
+            )
+
+    async def answer(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        """Run the turn a message or welcome makes; post its replies to the Bot Connector, or
+        return them (as activity dicts) for the SDK to buffer when the sender expects replies.
+        Raises ConnectionError, ClientError or TimeoutError when posting fails."""
+        turn = await self._turn(body)
+        if turn is None:
+            return []
+        expect_replies = body.get("deliveryMode") == "expectReplies"
+        refusal = self._pickup_refusal(turn, body)
+        replies = (
+            [Reply(refusal, kind="warning")]
+            if refusal is not None
+            else await self.sender.while_typing(
+                body, self.conversation.handle(turn), show=not expect_replies
+            )
+        )
+        payloads = [reply_activity(r) for r in replies]
+        if expect_replies:
+            return payloads
+        if payloads:
+            await self.sender.send(body, payloads)
+        return []
+
+    def invoke_result(self, body: dict[str, Any]) -> dict[str, Any] | None:
+        """The body of an invoke's answer: contact cards for a compose-box search, else None."""
+        if body.get("name") != "composeExtension/query":
+            return None
+        query = compose_query(body.get("value"))
+        cards = (
+            self.conversation.contacts_for(query, limit=COMPOSE_RESULTS) if query.strip() else ()
+        )
+        return compose_result(cards)
+
+    def _pickup_refusal(self, turn: Turn, body: dict[str, Any]) -> str | None:
+        """An "Ik pak dit op" press that is expired or outside the partner's intake chat."""
+        if turn.payload is None or turn.payload.node != PICKUP_NODE:
+            return None
+        place = body["conversation"]["id"]
+        return self._pickups.refusal(turn.payload.choice, channel=CHANNEL, place=place)
+
+    async def _turn(self, body: dict[str, Any]) -> Turn | None:
+        if body["type"] == "message":
+            return message_turn(body)
+        # Teams sends both installationUpdate and conversationUpdate on an install: greet only a
+        # conversation that has no session yet, so there is one greeting and nothing is reset.
+        if welcomes(body) and await self._sessions.load(session_key(body)) is None:
+            return welcome_turn(body)
+        return None

@@ -70,4 +70,36 @@ function main(run) {
     });
 }
 
-module.exports = { accessibility, main, withPage };
+const STEP_TIMEOUT_MS = 15000;
+
+function fail(message) {
+  throw new Error(message);
+}
+
+async function botMessages(page) {
+  return page.locator("#gesprek .msg.bot").allInnerTexts();
+}
+
+// On the chat page: runs `action`, then waits until the page has answered and returns the new bot messages.
+async function answered(page, action) {
+  const before = (await botMessages(page)).length;
+  await action();
+  await page.waitForFunction(
+    (count) =>
+      !document.getElementById("gesprek").hasAttribute("aria-busy") &&
+      document.querySelectorAll("#gesprek .msg.bot").length > count,
+    before,
+    { timeout: STEP_TIMEOUT_MS },
+  );
+  return (await botMessages(page)).slice(before);
+}
+
+module.exports = {
+  STEP_TIMEOUT_MS,
+  accessibility,
+  answered,
+  botMessages,
+  fail,
+  main,
+  withPage,
+};

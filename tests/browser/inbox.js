@@ -6,31 +6,8 @@
 // A plan with "page" instead of "steps" only opens that page, checks it and takes a screenshot.
 "use strict";
 
-const { accessibility, main, withPage } = require("./chromium");
+const { accessibility, answered, fail, main, withPage } = require("./chromium");
 
-const STEP_TIMEOUT_MS = 15000;
-
-function fail(message) {
-  throw new Error(message);
-}
-
-async function botMessages(page) {
-  return page.locator("#gesprek .msg.bot").allInnerTexts();
-}
-
-// Runs `action` on the chat page, waits for its answer and returns the new bot messages.
-async function answered(page, action) {
-  const before = (await botMessages(page)).length;
-  await action();
-  await page.waitForFunction(
-    (count) =>
-      !document.getElementById("gesprek").hasAttribute("aria-busy") &&
-      document.querySelectorAll("#gesprek .msg.bot").length > count,
-    before,
-    { timeout: STEP_TIMEOUT_MS },
-  );
-  return (await botMessages(page)).slice(before);
-}
 
 async function chatStep(page, step) {
   if (step.type !== undefined) {

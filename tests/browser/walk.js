@@ -4,31 +4,8 @@
 // throws, which ends the process with a non-zero code and the reason on stderr.
 "use strict";
 
-const { accessibility, main, withPage } = require("./chromium");
+const { accessibility, answered, fail, main, withPage } = require("./chromium");
 
-const STEP_TIMEOUT_MS = 15000;
-
-function fail(message) {
-  throw new Error(message);
-}
-
-async function botMessages(page) {
-  return page.locator("#gesprek .msg.bot").allInnerTexts();
-}
-
-// Runs `action`, then waits until the page has answered and returns the new bot messages.
-async function answered(page, action) {
-  const before = (await botMessages(page)).length;
-  await action();
-  await page.waitForFunction(
-    (count) =>
-      !document.getElementById("gesprek").hasAttribute("aria-busy") &&
-      document.querySelectorAll("#gesprek .msg.bot").length > count,
-    before,
-    { timeout: STEP_TIMEOUT_MS },
-  );
-  return (await botMessages(page)).slice(before);
-}
 
 function expectText(messages, text, step) {
   if (!messages.some((message) => message.includes(text))) {

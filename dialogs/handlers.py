@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from dialogs import phrases, profession
 from dialogs.commands import Command
-from dialogs.consultation import ConsultationFlows
+from dialogs.consultation import REGION_FACT, ConsultationFlows
 from dialogs.intake import IntakeDesk
 from dialogs.places import (
     NATIONAL_VEILIG_THUIS,
@@ -112,7 +112,7 @@ class Desk:
             contacts=self.screens.contacts(place_contact_ids(self.knowledge, place)),
             outcome="contact",
         )
-        session = result.session.with_fact("regio", place.region.code.lower())
+        session = result.session.with_fact(REGION_FACT, place.region.code.lower())
         return replace(result, session=session, replies=[*result.replies, reply])
 
 
@@ -196,7 +196,7 @@ class _Places(_Kind):
         place = resolve_place(self.knowledge, target)
         assert place is not None
         # A coarse region code (one of 25), kept to fill in a later register entry.
-        session = session.with_fact("regio", place.region.code.lower())
+        session = session.with_fact(REGION_FACT, place.region.code.lower())
         contacts = place_contact_ids(self.knowledge, place)
         return self.screens.aside(
             session,

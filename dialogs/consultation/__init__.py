@@ -18,6 +18,7 @@ from dialogs.consultation.request import request_target
 from dialogs.consultation.steps import (
     RECORD_NODE,
     RECORD_START,
+    REGION_FACT,
     REQUEST_NODE,
     REQUEST_START,
     SUBMIT,
@@ -31,6 +32,7 @@ __all__ = [
     "PICKUP_NODE",
     "RECORD_NODE",
     "RECORD_START",
+    "REGION_FACT",
     "REQUEST_NODE",
     "REQUEST_START",
     "SUBMIT",

@@ -86,12 +86,12 @@ class RequestFlow(Steps):
         if self.is_partner_professional(session):
             jgz = self._jgz()
             return tuple(p for p in self.with_intake() if p in jgz)
-        region = session.facts.get("regio")
+        region = self.child_region(session)
         if region is None:
             return self.with_intake()
         # The child's region is known (a place answer): only that region's partners, so a
         # request never goes to another region's Veilig Thuis or team.
-        partners = self._knowledge.pack_for(region.upper()).partners
+        partners = self._knowledge.pack_for(region).partners
         return tuple(p for p in self.with_intake() if p in partners)
 
     # -- steps ---------------------------------------------------------------------------------
@@ -175,9 +175,9 @@ class RequestFlow(Steps):
     def _no_intake(
         self, session: Session, partner: str | None, available: tuple[str, ...]
     ) -> FlowResult:
-        region = self._knowledge.regions.get((session.facts.get("regio") or "").upper())
+        region = self.child_region(session)
         if region is not None and partner is None and self.with_intake():
-            text = SAY["no-region-intake"].format(region=region.name)
+            text = SAY["no-region-intake"].format(region=self._knowledge.regions[region].name)
             return self._by_phone(session, text, None)
         named = f" voor {self.partner_name(partner)}" if partner else ""
         text = SAY["no-intake"].format(partner=named)

@@ -139,19 +139,23 @@ class Steps:
 
     # -- regions -------------------------------------------------------------------------------
 
+    def child_region(self, session: Session) -> str | None:
+        """The region code (``VT20``) of the place or gemeente asked about, if any."""
+        fact = (session.facts.get(REGION_FACT) or "").upper()
+        return fact if fact in self._knowledge.regions else None
+
     def region_of(self, partner: str, session: Session) -> str | None:
         """The region of a record: the partner's pack, else the place or gemeente asked about."""
         for pack in self._knowledge.packs.values():
             if partner in pack.partners:
                 return pack.region
-        fact = session.facts.get(REGION_FACT)
-        return fact.upper() if fact and fact.upper() in self._knowledge.regions else None
+        return self.child_region(session)
 
     def packs(self, session: Session) -> tuple[RegionPack, ...]:
         """The packs that apply: the region of a place looked up in this session, else all."""
-        region = session.facts.get(REGION_FACT)
+        region = self.child_region(session)
         if region is not None:
-            return (self._knowledge.pack_for(region.upper()),)
+            return (self._knowledge.pack_for(region),)
         return tuple(self._knowledge.packs.values())
 
     @staticmethod

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import pytest
 
 from knowledge import AdviceNode, DecisionTree, load_knowledge
-from knowledge.diagrams.diagram import STYLES
+from knowledge.diagrams import STYLES
 from knowledge.model import Node
 from tests.nodescript import run_script
 from tests.serving import FOREIGN_SETTINGS, free_port, start_serve, wait_until_healthy

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from knowledge import AdviceNode, DecisionTree, KnowledgeBase, QuestionNode, load_knowledge
-from knowledge.diagrams.diagram import (
+from knowledge.diagrams import (
     OUTCOME_KINDS,
     STYLES,
     escape_mermaid,

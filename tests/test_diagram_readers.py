@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 
 from knowledge import load_knowledge
-from knowledge.diagrams.diagram import render_mermaid, render_svg, tree_diagram
+from knowledge.diagrams import render_mermaid, render_svg, tree_diagram
 from knowledge.diagrams.layout import Layout, Route, curve_controls
 from knowledge.diagrams.page import render_html
 from knowledge.diagrams.svg import BOX_WIDTH, diagram_layout

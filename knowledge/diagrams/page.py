@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from knowledge.diagrams.diagram import (
+from knowledge.diagrams import (
     OUTCOME_KINDS,
     STYLES,
     render_mermaid,

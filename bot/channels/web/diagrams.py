@@ -16,7 +16,7 @@ from aiohttp import web
 from bot.channels.web.page import is_local
 from bot.settings import Settings
 from dialogs.conversation import Conversation
-from knowledge.diagrams.diagram import render_svg, tree_diagram
+from knowledge.diagrams import render_svg, tree_diagram
 from knowledge.diagrams.page import PAGE_STYLE, render_html, render_index
 
 __all__ = ["DIAGRAM_PATH", "mount_diagrams"]

@@ -157,6 +157,7 @@ class Screens:
             sources=self.sources(node.sources),
             outcome=node.outcome,
             tree=tree.id if current.finished else None,
+            emergency=node.acute,
         )
         return Result(
             replace(session, tree_id=tree.id, answers=answers, offer=offer), [reply], action

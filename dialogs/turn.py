@@ -121,3 +121,6 @@ class Reply:
     form: Form | None = None
     tree: str | None = None
     """The tree whose outcome this reply shows (channels may link its diagram)."""
+    emergency: bool = False
+    """The reply is about acute danger (an acute outcome, a safety answer): channels show
+    "Bel 112" and "Bel 0800-2000" first, as the primary actions, before any other button."""

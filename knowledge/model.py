@@ -195,6 +195,9 @@ class AdviceNode(_Strict):
     contacts: tuple[Id, ...] = ()
     related: tuple[Id, ...] = ()
     """Trees offered as the next step after this advice."""
+    acute: bool = False
+    """Advice about acute danger: every channel puts "Bel 112" and "Bel 0800-2000" first, as
+    its primary actions, before anything else the reply offers (``Reply.emergency``)."""
 
     @property
     def text(self) -> str:

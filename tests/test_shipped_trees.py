@@ -7,7 +7,9 @@ while a path has no test). The helpers here drive the same walks for the card te
 
 from __future__ import annotations
 
-from knowledge import AdviceNode, DecisionTree, load_knowledge
+from collections.abc import Callable
+
+from knowledge import AdviceNode, DecisionTree, KnowledgeBase, load_knowledge
 from knowledge.engine import outcome_paths
 from tests.conftest import Chat
 
@@ -79,3 +81,27 @@ def test_every_shipped_outcome_is_on_some_path() -> None:
     for tree in SHIPPED.trees.values():
         ends = {n.id for n in tree.nodes if not n.options}
         assert ends == {outcome for t, _, outcome in ALL_PATHS if t == tree.id}, tree.id
+
+
+async def test_acute_outcomes_are_marked_as_emergencies(
+    make_chat: Callable[[KnowledgeBase], Chat],
+) -> None:
+    """Walking the afwegingskader to its acute outcome gives a reply marked as an emergency,
+    and no other node of that tree carries the mark."""
+    chat = make_chat(SHIPPED)
+    tree = SHIPPED.trees["afwegingskader"]
+    await open_tree(chat, tree, "jeugdarts")
+    await walk_to(chat, tree, ("gevaar",))
+    assert chat.replies[-1].emergency
+    acute = {n.id for n in tree.nodes if isinstance(n, AdviceNode) and n.acute}
+    assert acute == {"acuut"}
+
+
+def test_every_tree_with_a_danger_choice_marks_its_acute_outcome() -> None:
+    """Each shipped tree whose node is called 'acuut' marks it as acute (the channels then put
+    the emergency numbers first)."""
+    for tree in SHIPPED.trees.values():
+        for node in tree.nodes:
+            if node.id == "acuut":
+                assert isinstance(node, AdviceNode), tree.id
+                assert node.acute, tree.id

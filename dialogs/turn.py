@@ -97,7 +97,11 @@ class FormField:
     label: str
     required: bool = False
     max_length: int = 300
-    kind: Literal["text", "tel"] = "text"
+    kind: Literal["text", "multiline", "tel"] = "text"
+    """``text``: one line (a name, an organisation); ``multiline``: a few sentences (a
+    question); ``tel``: a phone number."""
+    value: str = ""
+    """What the field shows filled in (the user's own values after an error); never stored."""
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 
+from bot.channels.slack.blocks import reply_blocks
 from bot.channels.teams.cards import MAX_CARD_BYTES, card_bytes, contact_attachment, reply_card
 from dialogs import Conversation, MemorySessionStore, Reply
 from dialogs.intake import request_reply
+from dialogs.turn import Button, Form, FormField, Payload
 from knowledge import KnowledgeBase
 from tests.conftest import Chat
 from tests.test_shipped_trees import WALKS, open_tree, walk_to
@@ -116,3 +118,21 @@ def test_the_parser_check_can_fail() -> None:
     """A broken card is reported by the official parser (so the test above can fail)."""
     broken = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "NoSuchElement"}]}
     assert microsoft_parser([broken])[0]
+
+
+def test_form_fields_are_one_line_except_the_question_and_show_their_values() -> None:
+    """A name and an organisation are one-line inputs and only a multi-line field wraps, in an
+    Adaptive Card and in Block Kit; a field's value is shown filled in on both."""
+    fields = (
+        FormField("vraag", "Uw vraag", kind="multiline", value="Wat nu?"),
+        FormField("naam", "Uw naam", value="Sam"),
+        FormField("telefoon", "Telefoon", kind="tel"),
+    )
+    reply = Reply("Vul in", form=Form(fields, Button("Versturen", Payload("_av", "av:versturen"))))
+    inputs = {b["id"]: b for b in reply_card(reply)["body"] if b.get("type") == "Input.Text"}
+    assert [inputs[n]["isMultiline"] for n in ("vraag", "naam", "telefoon")] == [True, False, False]
+    assert (inputs["vraag"]["value"], inputs["naam"]["value"]) == ("Wat nu?", "Sam")
+    assert "value" not in inputs["telefoon"]
+    blocks = {b["block_id"]: b["element"] for b in reply_blocks(reply) if b["type"] == "input"}
+    assert [e["multiline"] for e in blocks.values()] == [True, False, False]
+    assert [e.get("initial_value") for e in blocks.values()] == ["Wat nu?", "Sam", None]

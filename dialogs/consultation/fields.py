@@ -39,7 +39,7 @@ def request_fields(*, message: bool, organisation: bool, by_phone: bool) -> tupl
     work number when the partner is to call back."""
     question = LABEL["message"] if message else LABEL["question"]
     fields = [
-        FormField("vraag", question, max_length=QUESTION_LIMIT),
+        FormField("vraag", question, max_length=QUESTION_LIMIT, kind="multiline"),
         FormField("naam", LABEL["name"], max_length=NAME_LIMIT),
     ]
     if organisation:

@@ -47,8 +47,9 @@ def _inputs(reply: Reply) -> list[Json]:
             "element": {
                 "type": "plain_text_input",
                 "action_id": field.name,
-                "multiline": field.kind == "text",
+                "multiline": field.kind == "multiline",
                 "max_length": field.max_length,
+                **({"initial_value": field.value} if field.value else {}),
             },
         }
         for field in reply.form.fields

@@ -111,7 +111,8 @@ def _inputs(form: Form | None) -> list[Json]:
             "isRequired": field.required,
             "maxLength": field.max_length,
             "style": "Tel" if field.kind == "tel" else "Text",
-            "isMultiline": field.kind == "text",
+            "isMultiline": field.kind == "multiline",
+            **({"value": field.value} if field.value else {}),
             **({"errorMessage": f"{field.label} is verplicht"} if field.required else {}),
         }
         for field in form.fields

@@ -221,6 +221,7 @@ def _form_json(form: Form | None) -> Json | None:
                 "required": f.required,
                 "max_length": f.max_length,
                 "kind": f.kind,
+                "value": f.value,
             }
             for f in form.fields
         ],

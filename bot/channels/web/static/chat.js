@@ -88,12 +88,14 @@
       const id = "veld-" + formCount + "-" + field.name;
       const label = element("label", "", field.label);
       label.htmlFor = id;
-      // A question gets room for a few sentences; a phone number stays one line.
-      const input = element(field.kind === "tel" ? "input" : "textarea", "field");
+      // A question gets room for a few sentences; a name or a phone number stays one line.
+      const input = element(field.kind === "multiline" ? "textarea" : "input", "field");
       input.id = id;
       input.name = field.name;
       if (field.kind === "tel") input.type = "tel";
-      else input.rows = 4;
+      else if (field.kind === "multiline") input.rows = 4;
+      else input.type = "text";
+      if (field.value) input.value = field.value;
       input.maxLength = field.max_length;
       input.required = field.required;
       input.autocomplete = "off";

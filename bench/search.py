@@ -16,9 +16,9 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
+from dialogs.understanding import SearchIndex
 from knowledge import load_knowledge
 from knowledge.normalise import normalise
-from knowledge.search import SearchIndex
 
 SETS = Path(__file__).resolve().parent.parent / "tests" / "search"
 MESSAGES = SETS.parent / "understanding"

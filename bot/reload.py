@@ -18,10 +18,10 @@ from pathlib import Path
 from aiohttp import web
 
 from dialogs.conversation import Conversation
+from dialogs.understanding import SearchIndex
 from knowledge.library import KnowledgeBase
 from knowledge.loader import load_knowledge
 from knowledge.problems import ContentError
-from knowledge.search import SearchIndex
 
 __all__ = ["RELOADER", "ContentReloader", "install_reload"]
 

@@ -26,24 +26,22 @@ from dialogs.matching import match_choice
 from dialogs.pii import find_pii
 from dialogs.places import place_contact_ids, resolve_place
 from dialogs.register import ConsultationRegister, MemoryRegister, RegisterUnavailableError
-from dialogs.router import Router, Routing
+from dialogs.router import Reading, Router
 from dialogs.screens import CHOOSE, MENU, Here, Result, flow_result
 from dialogs.session import Offer, Session, SessionConflictError, SessionStore, StoredSession
 from dialogs.targets import (
     COMMAND_NODE,
     CommandTarget,
-    IntentTarget,
     OrgTarget,
     PlaceTarget,
     decode,
     encode,
 )
 from dialogs.turn import ContactCard, Payload, Reply, Turn
+from dialogs.understanding import IntentIndex, SearchIndex
 from knowledge.engine import Position, StepError, step
-from knowledge.intents import IntentIndex
 from knowledge.library import KnowledgeBase
 from knowledge.normalise import normalise
-from knowledge.search import SearchIndex
 
 __all__ = ["MAX_TEXT_LENGTH", "Conversation", "clean_text"]
 
@@ -260,7 +258,7 @@ class Conversation:
         here: Here | None,
         turn: Turn,
         text: str,
-        routing: Routing,
+        routing: Reading,
         *,
         new: bool,
     ) -> Result:
@@ -300,17 +298,14 @@ class Conversation:
         return Result(session, [stale, *self._desk.screens.prompt(session, here)], "stale-button")
 
     def _on_free_text(
-        self, session: Session, here: Here | None, turn: Turn, routing: Routing
+        self, session: Session, here: Here | None, turn: Turn, routing: Reading
     ) -> Result:
         screens = self._desk.screens
-        if routing.intent is not None:
-            return self._desk.open(session, here, IntentTarget(routing.intent), turn)
-        targets = [t for t in map(decode, routing.targets) if t is not None and self._desk.known(t)]
+        targets = [t for t in routing.targets if self._desk.known(t)]
         if len(targets) == 1:
             opened = self._desk.open(session, here, targets[0], turn)
-            beside = decode(routing.beside[0]) if routing.beside else None
-            if isinstance(beside, PlaceTarget):
-                return self._desk.place_beside(opened, beside)
+            if routing.beside is not None:
+                return self._desk.place_beside(opened, routing.beside)
             return opened
         if targets:
             offer = Offer(CHOOSE, tuple(encode(t) for t in targets))
@@ -331,7 +326,8 @@ class Conversation:
         """Contact cards for a partner or a place (the compose-box search), best first."""
         routing = self._router.understand(clean_text(text)[:MAX_TEXT_LENGTH])
         ids: list[str] = []
-        for target in map(decode, (*routing.beside, *routing.targets)):
+        beside = (routing.beside,) if routing.beside is not None else ()
+        for target in (*beside, *routing.targets):
             if isinstance(target, OrgTarget) and target.org in self.knowledge.organisations:
                 ids.append(target.org)
             place = (

@@ -11,7 +11,6 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from knowledge.directory_checks import check_directory
-from knowledge.intents import check_understanding
 from knowledge.library import KnowledgeBase, Origin
 from knowledge.model import (
     Alias,
@@ -28,6 +27,7 @@ from knowledge.model import (
     Story,
 )
 from knowledge.problems import ContentError, Location, Problem
+from knowledge.understanding import check_understanding
 from knowledge.validator import check_graph
 from knowledge.yamldoc import Path_, YamlDocument, read_yaml
 

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 import yaml
 
-from dialogs.places import PLACE_KINDS, resolve_place
+from dialogs.places import resolve_place
+from dialogs.targets import PlaceTarget, Target, encode
+from dialogs.understanding import SearchIndex, normalise_query
 from knowledge import KnowledgeBase
-from knowledge.search import SearchIndex, normalise_query
 
 SETS = Path(__file__).parent / "search"
 
@@ -21,13 +22,13 @@ def _load(name: str, key: str) -> list[dict[str, Any]]:
     return items
 
 
-def _as_places(knowledge: KnowledgeBase, targets: tuple[str, ...]) -> list[str]:
-    """Place targets as the gemeente they resolve to; other targets as they are."""
+def _as_places(knowledge: KnowledgeBase, targets: tuple[Target, ...]) -> list[str]:
+    """Place targets as the gemeente they resolve to; other targets as their string form."""
     out = []
     for target in targets:
-        place = resolve_place(knowledge, target) if target.split(":")[0] in PLACE_KINDS else None
+        place = resolve_place(knowledge, target) if isinstance(target, PlaceTarget) else None
         gemeente = place.gemeente if place is not None else None
-        out.append(f"gemeente:{gemeente.code}" if gemeente is not None else target)
+        out.append(f"gemeente:{gemeente.code}" if gemeente is not None else encode(target))
     return out
 
 
@@ -112,7 +113,7 @@ def test_word_like_place_names_need_place_context(index: SearchIndex) -> None:
     """'Best' and 'Buren' are places only alone or after a place word, not inside a sentence."""
     assert index.route("wat is de beste aanpak") == ()
     assert index.route("de buren hoorden geschreeuw") == ()
-    assert index.route("kind woont in best") == ("gemeente:GM0753",)
+    assert index.route("kind woont in best") == (PlaceTarget("gemeente", "GM0753"),)
 
 
 def test_abbreviations_are_expanded() -> None:

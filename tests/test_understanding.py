@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from dialogs.places import PLACE_KINDS, resolve_place
+from dialogs.places import resolve_place
+from dialogs.router import Reading
+from dialogs.targets import IntentTarget, PlaceTarget, encode
+from dialogs.understanding import SearchIndex
 from knowledge import KnowledgeBase
-from knowledge.search import Routing, SearchIndex
 
 SETS = Path(__file__).parent / "understanding"
 OVERALL_MIN = 0.97
@@ -27,18 +29,18 @@ def _lines() -> list[tuple[str, str, str]]:
     return rows
 
 
-def predicted(knowledge: KnowledgeBase, routing: Routing) -> list[str]:
+def predicted(knowledge: KnowledgeBase, routing: Reading) -> list[str]:
     """What the bot does with a message, as labels: the intent, the targets (places as the
     gemeente they name), an unknown place, or none."""
-    if routing.intent is not None:
-        return [f"intent:{routing.intent}"]
     labels = []
     for target in routing.targets:
-        place = resolve_place(knowledge, target) if target.split(":")[0] in PLACE_KINDS else None
+        place = resolve_place(knowledge, target) if isinstance(target, PlaceTarget) else None
         if place is not None and place.gemeente is not None:
             labels.append(f"place:{place.gemeente.name}")
+        elif isinstance(target, IntentTarget):
+            labels.append(f"intent:{target.intent}")
         else:
-            labels.append(target)
+            labels.append(encode(target))
     if labels:
         return labels
     return ["unknown-place"] if routing.unknown_place else ["none"]
@@ -110,5 +112,7 @@ def test_a_place_in_a_story_is_shown_beside_the_answer(
     """The story's topic is answered, and the place it names comes with it."""
     routing = SearchIndex(shipped).understand(message)
     assert routing.targets
-    beside = [resolve_place(shipped, t) for t in routing.beside]
-    assert [p.name for p in beside if p is not None] == [place]
+    assert routing.beside is not None
+    beside = resolve_place(shipped, routing.beside)
+    assert beside is not None
+    assert beside.name == place

@@ -3,15 +3,13 @@ points to. Both are content (understanding/*.yaml); this module matches and chec
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
-from knowledge.library import KnowledgeBase
 from knowledge.model import Intent, Story
 from knowledge.normalise import normalise
-from knowledge.problems import Problem
 from knowledge.wordforms import Forms, WordForm, stems, with_particle_verbs
 
-__all__ = ["IntentIndex", "StoryIndex", "check_understanding"]
+__all__ = ["IntentIndex", "StoryIndex"]
 
 _Pattern = tuple[WordForm, ...]
 # Politeness and filler that never change what a command means ("menu graag", "help aub").
@@ -93,29 +91,3 @@ class StoryIndex:
             if _holds(pattern, present):
                 best[target] = max(best.get(target, (0, 0)), (priority, len(pattern)))
         return sorted(best.items(), key=lambda item: item[1], reverse=True)
-
-
-def check_understanding(knowledge: KnowledgeBase) -> Iterator[Problem]:
-    """Story targets exist; no phrasing belongs to two intents."""
-    for story in knowledge.stories.values():
-        kind, _, ident = story.target.partition(":")
-        table: Mapping[str, object] = knowledge.faq if kind == "faq" else knowledge.trees
-        if ident not in table:
-            yield _problem(
-                knowledge, "story", story.id, f"doel '{story.target}' bestaat niet", "target"
-            )
-    owner: dict[str, str] = {}
-    for intent in knowledge.intents.values():
-        for i, phrase in enumerate(intent.phrasings):
-            key = normalise(phrase)
-            if key in owner and owner[key] != intent.id:
-                message = f"'{phrase}' staat ook bij intent '{owner[key]}'"
-                yield _problem(knowledge, "intent", intent.id, message, "phrasings", i)
-            owner.setdefault(key, intent.id)
-
-
-def _problem(
-    knowledge: KnowledgeBase, kind: str, ident: str, message: str, *path: str | int
-) -> Problem:
-    origin = knowledge.origins[(kind, ident)]
-    return origin.document.problem((*origin.path, *path), message)

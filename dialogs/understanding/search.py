@@ -18,12 +18,14 @@ from itertools import pairwise
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from knowledge.intents import IntentIndex, StoryIndex
+from dialogs.router import Evidence, Reading
+from dialogs.targets import IntentTarget, PlaceTarget, Target, decode
+from dialogs.understanding.intents import IntentIndex, StoryIndex
 from knowledge.library import KnowledgeBase
 from knowledge.normalise import normalise
 from knowledge.wordforms import stems
 
-__all__ = ["Routing", "SearchIndex", "normalise_query"]
+__all__ = ["SearchIndex", "normalise_query"]
 
 # Abbreviations and synonyms people type, expanded before matching (DOMAIN.md vocabulary).
 SYNONYMS = {
@@ -113,7 +115,7 @@ _SENTENCES = re.compile(r"[^.?!\n]+[.?!]*")
 
 
 @dataclass(frozen=True)
-class Routing:
+class _Routing:
     """How a message was understood.
 
     ``targets``: where to go, best first (one: answer it; several: ask which). ``beside``: a
@@ -321,34 +323,48 @@ class SearchIndex:
 
     # -- searching -----------------------------------------------------------------------------
 
-    def route(self, text: str) -> tuple[str, ...]:
-        """Targets for ``text``, best first: one if sure, several if close, none if unsure.
-        An intent is ``intent:<id>``; see ``understand`` for the whole reading."""
-        found = self.understand(text)
-        if found.intent is not None and not found.targets:
-            return (f"intent:{found.intent}",)
-        return found.targets
+    def route(self, text: str) -> tuple[Target, ...]:
+        """Targets for ``text``, best first: one if sure, several if close, none if unsure;
+        see ``understand`` for the whole reading."""
+        return self.understand(text).targets
 
-    def understand(self, text: str) -> Routing:
+    def understand(self, text: str, *, role: str | None = None) -> Reading:
+        """How ``text`` is understood (the dialogs Router port)."""
+        found = self._understand(text)
+        if found.intent is not None:
+            intent = IntentTarget(found.intent)
+            return Reading(
+                (intent,), evidence=(Evidence("intent", found.intent),), person=found.person
+            )
+        targets = tuple(t for t in map(decode, found.targets) if t is not None)
+        beside = decode(found.beside[0]) if found.beside else None
+        return Reading(
+            targets,
+            beside=beside if isinstance(beside, PlaceTarget) else None,
+            unknown_place=found.unknown_place,
+            person=found.person,
+        )
+
+    def _understand(self, text: str) -> _Routing:
         """What ``text`` means: an intent, the targets to answer, a place found beside a topic,
         a place we do not know, or a person's name typed (a reminder to give)."""
         cleaned, person = self._without_names(text)
         tokens = normalise_query(cleaned, self._synonyms)
         said = self._intents.exact(cleaned)
         if said is not None and not (said == "contact" and self._spot_places(tokens)[0]):
-            return Routing(intent=said, person=person)
+            return _Routing(intent=said, person=person)
         if not tokens or all(t.isdigit() and len(t) < 3 for t in tokens):
-            return Routing(person=person)
+            return _Routing(person=person)
         exact = self._exact.get(" ".join(stems(tokens)))
         intent = self._intents.match(cleaned)
         if exact is not None and intent in (None, "contact"):
             story = self._stories.ranked(tokens)
             # A partner's name alone ("huwelijksdwang") asks about the topic, not the card.
             if exact.startswith("org:") and story and story[0][1][1] == len(tokens):
-                return Routing((story[0][0],), person=person)
-            return Routing((exact,), person=person)
+                return _Routing((story[0][0],), person=person)
+            return _Routing((exact,), person=person)
         if intent is not None and intent != "contact":
-            return Routing(intent=intent, person=person)
+            return _Routing(intent=intent, person=person)
         capitals = _capitalised(cleaned)
         places, rest = self._spot_places(tokens, capitals)
         if not places:
@@ -366,20 +382,20 @@ class SearchIndex:
         person: bool,
         *,
         contact: bool,
-    ) -> Routing:
+    ) -> _Routing:
         place_first = not topic or topic[0] in self._stories.place_answers
         if places and (place_first or topic[0].startswith("org:")):
-            return Routing(places[:_MAX_CANDIDATES], person=person)
+            return _Routing(places[:_MAX_CANDIDATES], person=person)
         if places:
             beside = places if len(places) == 1 else ()
-            return Routing(topic, beside=beside, person=person)
+            return _Routing(topic, beside=beside, person=person)
         if topic and place_first and self._names_a_place(tokens, text):
-            return Routing(unknown_place=True, person=person)
+            return _Routing(unknown_place=True, person=person)
         if topic:
-            return Routing(topic, person=person)
+            return _Routing(topic, person=person)
         if contact:
-            return Routing(intent="contact", person=person)
-        return Routing(unknown_place=self._names_a_place(tokens, text), person=person)
+            return _Routing(intent="contact", person=person)
+        return _Routing(unknown_place=self._names_a_place(tokens, text), person=person)
 
     def _topic(
         self, text: str, rest: list[str], tokens: list[str], *, has_place: bool

@@ -1,7 +1,7 @@
 """Search speed: index build time and per-query latency, beside a naive rapidfuzz baseline.
 
 Run: .venv/bin/python bench/search.py
-Prints p50/p99 latency of SearchIndex.route (the whole understanding: intents, places with typos,
+Prints p50/p99 latency of Understanding.route (the whole understanding: intents, places with typos,
 topics, case stories) over the labelled sets (tests/search/ and tests/understanding/) and the
 index build time, and in the same run the same queries through a naive
 ``rapidfuzz.process.extractOne`` over every indexed string, with the ratio between them.
@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
-from dialogs.understanding import SearchIndex
+from dialogs.understanding import Understanding
 from knowledge import load_knowledge
 from knowledge.normalise import normalise
 
@@ -38,7 +38,7 @@ def queries() -> list[str]:
     return [q["q"] for q in questions] + [q["q"] for q in places] + messages
 
 
-def naive_strings(index_source: SearchIndex) -> list[str]:
+def naive_strings(index_source: Understanding) -> list[str]:
     """All strings the index knows, for the naive baseline."""
     return list(index_source._places) + index_source._topic_words
 
@@ -66,7 +66,7 @@ def main() -> None:
     builds = []
     for _ in range(ROUNDS):
         started = time.perf_counter()
-        index = SearchIndex(knowledge)
+        index = Understanding(knowledge)
         builds.append((time.perf_counter() - started) * 1000)
     strings = naive_strings(index)
     texts = queries()
@@ -80,7 +80,7 @@ def main() -> None:
     print(f"content load (all YAML, validated): {load_ms:.0f} ms")
     print(f"index build: median {statistics.median(builds):.1f} ms (target < 500 ms)")
     print(f"{'':24}{'p50 ms':>10}{'p99 ms':>10}{'mean ms':>10}")
-    for name, samples in (("SearchIndex.route", ours), ("naive extractOne", baseline)):
+    for name, samples in (("Understanding.route", ours), ("naive extractOne", baseline)):
         row = (percentile(samples, 0.5), percentile(samples, 0.99), statistics.mean(samples))
         print(f"{name:24}" + "".join(f"{value:>10.3f}" for value in row))
     ratio = statistics.mean(baseline) / statistics.mean(ours)

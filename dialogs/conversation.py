@@ -14,31 +14,31 @@ import logging
 import secrets
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from dialogs import phrases, profession
 from dialogs.commands import parse_command
 from dialogs.consultation import PICKUP_NODE, SUBMIT, ConsultationFlows, Effect, open_requests
+from dialogs.freetext import RUNNER_UP_NODE, FreeText
 from dialogs.handlers import Desk
 from dialogs.intake import IntakeDesk, IntakeUnavailableError, NoIntakes, Notifier
-from dialogs.matching import match_choice
+from dialogs.matching import answer_words, match_choice
 from dialogs.pii import find_pii
 from dialogs.places import place_contact_ids, resolve_place
 from dialogs.register import ConsultationRegister, MemoryRegister, RegisterUnavailableError
 from dialogs.router import Reading, Router
-from dialogs.screens import CHOOSE, MENU, Here, Result, flow_result
-from dialogs.session import Offer, Session, SessionConflictError, SessionStore, StoredSession
+from dialogs.screens import MENU, Here, Result, flow_result
+from dialogs.session import Session, SessionConflictError, SessionStore, StoredSession
 from dialogs.targets import (
     COMMAND_NODE,
     CommandTarget,
     OrgTarget,
     PlaceTarget,
     decode,
-    encode,
 )
 from dialogs.turn import ContactCard, Payload, Reply, Turn
-from dialogs.understanding import IntentIndex, SearchIndex
+from dialogs.understanding import IntentIndex, Understanding
 from knowledge.engine import Position, StepError, step
 from knowledge.library import KnowledgeBase
 from knowledge.normalise import normalise
@@ -60,6 +60,9 @@ class _Content:
     flows: ConsultationFlows
     intents: IntentIndex
     desk: Desk
+    free_text: FreeText
+    answers: Mapping[str, str]
+    """Words people type for a word of an answer's label (content: synonyms)."""
 
 
 def clean_text(text: str) -> str:
@@ -107,12 +110,15 @@ class Conversation:
         self._content = self._derive(knowledge, router)
 
     def _derive(self, knowledge: KnowledgeBase, router: Router | None) -> _Content:
-        index = router if router is not None else SearchIndex(knowledge)
+        index = router if router is not None else Understanding(knowledge)
         flows = ConsultationFlows(
             knowledge, intakes=self._intakes, key=self._key, clock=self._clock
         )
         desk = Desk(knowledge, flows, self._intakes)
-        return _Content(knowledge, index, flows, IntentIndex(knowledge.intents), desk)
+        intents = IntentIndex(knowledge.intents)
+        return _Content(
+            knowledge, index, flows, intents, desk, FreeText(desk), answer_words(knowledge)
+        )
 
     # One turn's decision is synchronous, so it sees one ``_Content`` from start to end.
     @property
@@ -240,31 +246,36 @@ class Conversation:
         self, session: Session, here: Here | None, turn: Turn, text: str, *, new: bool
     ) -> Result:
         intents = self._content.intents
+        role = session.facts.get(profession.PROFESSION_FACT)
         if self._flows.wants_form(session) and parse_command(text, intents) is None:
             # Typed instead of the form: the text is the question (never echoed or kept); the
-            # flow's own guard refuses client data there.
-            return flow_result(self._flows.submit(session, turn, {"vraag": text}))
-        routing = self._router.understand(text)
-        result = self._on_words(session, here, turn, text, routing, new=new)
-        if find_pii(text) or routing.person:
-            # Client data typed: a reminder first; nothing of it is kept (sessions hold ids).
-            reminder = Reply(phrases.CLIENT_DATA, kind="warning")
-            return replace(result, replies=[reminder, *result.replies])
-        return result
+            # flow's own guard refuses client data there. Danger in it still comes first.
+            result = flow_result(self._flows.submit(session, turn, {"vraag": text}))
+            reading = Reading(danger=self._router.understand(text, role=role).danger)
+            return self._content.free_text.safety(result, reading)
+        answered = self._typed_answer(session, here, turn, text, new=new)
+        if answered is not None:
+            return self._reminded(answered, text, person=False)
+        reading = self._router.understand(text, role=role)
+        result = self._content.free_text.answer(session, here, turn, reading)
+        return self._reminded(result, text, person=reading.person)
 
-    def _on_words(
-        self,
-        session: Session,
-        here: Here | None,
-        turn: Turn,
-        text: str,
-        routing: Reading,
-        *,
-        new: bool,
-    ) -> Result:
-        """Typed text: an answer on offer, a command, a profession, else what it means."""
+    @staticmethod
+    def _reminded(result: Result, text: str, *, person: bool) -> Result:
+        """Client data typed: a reminder (after any danger line); nothing of it is kept."""
+        if not (find_pii(text) or person):
+            return result
+        reminder = Reply(phrases.CLIENT_DATA, kind="warning")
+        replies = result.replies
+        first = 1 if replies and replies[0].emergency else 0
+        return replace(result, replies=[*replies[:first], reminder, *replies[first:]])
+
+    def _typed_answer(
+        self, session: Session, here: Here | None, turn: Turn, text: str, *, new: bool
+    ) -> Result | None:
+        """Typed text that answers what is on offer, is a command or names a profession."""
         buttons = self._desk.screens.buttons(session, here)
-        index = match_choice(text, [b.label for b in buttons])
+        index = match_choice(text, [b.label for b in buttons], synonyms=self._content.answers)
         command = parse_command(text, self._content.intents)
         exact = index is not None and normalise(text) == normalise(buttons[index].label)
         if command is not None and not exact:
@@ -274,13 +285,15 @@ class Conversation:
         chosen = profession.typed(text)
         if chosen is not None:
             return self._desk.professions.chosen(session, chosen, here=here, turn=turn)
-        return self._on_free_text(session, here, turn, routing)
+        return None
 
     def _on_payload(
         self, session: Session, here: Here | None, payload: Payload, turn: Turn
     ) -> Result:
         if payload.node == PICKUP_NODE:
             return flow_result(self._flows.pick_up(session, payload.choice, turn.channel))
+        if payload.node == RUNNER_UP_NODE:
+            return self._content.free_text.runner_up(session, here, payload.choice, turn)
         offer = session.offer
         offered = offer is not None and payload.choice in offer.targets
         if payload.choice == SUBMIT and offered:
@@ -296,31 +309,6 @@ class Conversation:
             return self._desk.screens.show(session, here.tree, position.answers, action="step")
         stale = Reply(phrases.STALE_BUTTON, kind="warning")
         return Result(session, [stale, *self._desk.screens.prompt(session, here)], "stale-button")
-
-    def _on_free_text(
-        self, session: Session, here: Here | None, turn: Turn, routing: Reading
-    ) -> Result:
-        screens = self._desk.screens
-        targets = [t for t in routing.targets if self._desk.known(t)]
-        if len(targets) == 1:
-            opened = self._desk.open(session, here, targets[0], turn)
-            if routing.beside is not None:
-                return self._desk.place_beside(opened, routing.beside)
-            return opened
-        if targets:
-            offer = Offer(CHOOSE, tuple(encode(t) for t in targets))
-            buttons = screens.offer_buttons(offer, here)
-            reply = Reply(phrases.AMBIGUOUS, kind="question", buttons=buttons)
-            return Result(replace(session, offer=offer), [reply], "ambiguous")
-        if routing.unknown_place:
-            unknown = Reply(f"{phrases.UNKNOWN_PLACE}\n{phrases.SAFETY_LINE}", kind="warning")
-            return Result(session, [unknown, *screens.prompt(session, here)], "unknown-place")
-        fallback = Reply(f"{phrases.FALLBACK}\n{phrases.SAFETY_LINE}", kind="warning")
-        if here is not None and not here.walk.finished:
-            shown = screens.show(session, here.tree, session.answers, action="not-understood")
-            return Result(shown.session, [fallback, *shown.replies], "not-understood")
-        menu = screens.menu(session, welcome=False)
-        return Result(menu.session, [fallback, *menu.replies], "fallback")
 
     def contacts_for(self, text: str, *, limit: int = 5) -> tuple[ContactCard, ...]:
         """Contact cards for a partner or a place (the compose-box search), best first."""

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from dialogs.session import Offer, Session
 from dialogs.targets import ProfessionTarget, encode
-from knowledge.model import PARTNER_PROFESSION, PROFESSIONS
+from knowledge.model import MANAGER_PROFESSION, PARTNER_PROFESSION, PROFESSIONS
 from knowledge.normalise import normalise
 
 __all__ = [
@@ -24,9 +24,14 @@ __all__ = [
 PROFESSION_FACT = "beroep"
 PENDING_TREE_FACT = "na-beroep"
 PROFESSION_NODE = "_beroep"
-CHOICES: dict[str, str] = {**PROFESSIONS, PARTNER_PROFESSION: "Veilig Thuis / SAVE"}
-"""What the user can say they are: a JGZ profession, or a Veilig Thuis/SAVE professional (who
-then asks and informs the JGZ: the other direction of the covenant)."""
+CHOICES: dict[str, str] = {
+    **PROFESSIONS,
+    PARTNER_PROFESSION: "Veilig Thuis / SAVE",
+    MANAGER_PROFESSION: "Aandachtsfunctionaris / manager",
+}
+"""What the user can say they are: a JGZ profession, a Veilig Thuis/SAVE professional (who
+then asks and informs the JGZ: the other direction of the covenant), or an
+aandachtsfunctionaris or manager (who evaluates the covenant)."""
 ASK_PROFESSION = (
     "Wat is uw beroep? Dan toon ik de stappen zoals uw beroepsgroep ze beschrijft "
     "(jeugdarts: KNMG-meldcode; jeugdverpleegkundige: V&VN). Werkt u bij Veilig Thuis of "

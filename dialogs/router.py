@@ -40,6 +40,8 @@ class Danger:
     """The lexicon entries that matched (``geweld-nu``, ``wapen``, …), most specific first."""
     then: Target | None = None
     """What to answer after the danger line when the message asks nothing else."""
+    contacts: tuple[str, ...] = ()
+    """Partners (organisation ids) to show with the danger line itself."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,20 @@ __all__ = ["check_understanding"]
 
 
 def check_understanding(knowledge: KnowledgeBase) -> Iterator[Problem]:
-    """Story targets exist; no phrasing belongs to two intents."""
+    """Story and danger targets exist; no phrasing belongs to two intents, no name to two
+    roles, no synonym to two words; place words name known places."""
+    yield from _check_danger(knowledge)
+    roles: dict[str, tuple[str, ...]] = {
+        r.id: (*r.people, *r.organisations) for r in knowledge.roles.values()
+    }
+    yield from _check_twice(knowledge, "role", roles)
+    yield from _check_twice(
+        knowledge, "synonym", {s.id: s.words for s in knowledge.synonyms.values()}
+    )
+    yield from _check_twice(
+        knowledge, "english", {t.id: t.english for t in knowledge.english.values()}
+    )
+    yield from _check_place_words(knowledge)
     for story in knowledge.stories.values():
         kind, _, ident = story.target.partition(":")
         table: Mapping[str, object] = knowledge.faq if kind == "faq" else knowledge.trees
@@ -36,3 +49,60 @@ def _problem(
 ) -> Problem:
     origin = knowledge.origins[(kind, ident)]
     return origin.document.problem((*origin.path, *path), message)
+
+
+def _target_exists(knowledge: KnowledgeBase, target: str) -> bool:
+    kind, _, ident = target.partition(":")
+    tables: Mapping[str, Mapping[str, object]] = {
+        "faq": knowledge.faq,
+        "tree": knowledge.trees,
+        "org": knowledge.organisations,
+    }
+    return ident in tables.get(kind, {})
+
+
+def _check_danger(knowledge: KnowledgeBase) -> Iterator[Problem]:
+    for entry in knowledge.danger.values():
+        if not _target_exists(knowledge, entry.then):
+            message = f"doel '{entry.then}' bestaat niet"
+            yield _problem(knowledge, "danger", entry.id, message, "then")
+        for i, contact in enumerate(entry.contacts):
+            if contact not in knowledge.organisations:
+                message = f"organisatie '{contact}' bestaat niet"
+                yield _problem(knowledge, "danger", entry.id, message, "contacts", i)
+
+
+def _check_twice(
+    knowledge: KnowledgeBase, kind: str, words: Mapping[str, tuple[str, ...]]
+) -> Iterator[Problem]:
+    """A word listed under two ids (two roles, two synonyms) would be read two ways."""
+    owner: dict[str, str] = {}
+    for ident, listed in words.items():
+        for i, word in enumerate(listed):
+            key = normalise(word)
+            if key in owner and owner[key] != ident:
+                message = f"'{word}' staat ook bij '{owner[key]}'"
+                yield _problem(knowledge, kind, ident, message, *_where(kind, ident, i, knowledge))
+            owner.setdefault(key, ident)
+
+
+def _check_place_words(knowledge: KnowledgeBase) -> Iterator[Problem]:
+    names = {normalise(g.name) for g in knowledge.gemeenten.values()}
+    names |= {normalise(n) for g in knowledge.gemeenten.values() for _, n in g.places}
+    names |= {normalise(a.name) for a in knowledge.aliases.values()}
+    names |= {normalise(r.name) for r in knowledge.regions.values()}
+    for entry in knowledge.place_words.values():
+        for i, word in enumerate(entry.words):
+            if normalise(word) not in names:
+                message = f"'{word}' is geen bekende plaatsnaam"
+                yield _problem(knowledge, "place-words", entry.id, message, "words", i)
+
+
+def _where(kind: str, ident: str, index: int, knowledge: KnowledgeBase) -> tuple[str, int]:
+    """The key and index of the ``index``-th word listed under ``ident``."""
+    if kind == "english":
+        return "english", index
+    if kind != "role":
+        return "words", index
+    people = len(knowledge.roles[ident].people)
+    return ("people", index) if index < people else ("organisations", index - people)

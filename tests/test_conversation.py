@@ -148,15 +148,17 @@ async def test_unclear_answer_mid_tree_keeps_the_question(
     assert chat.replies[-1].text.startswith("Vraag 2 van 5")
 
 
-async def test_ambiguous_question_is_asked_not_guessed(
+async def test_a_close_second_is_offered_as_one_button(
     examples: KnowledgeBase, make_chat: MakeChat
 ) -> None:
-    """Two equally good matches are offered as "Bedoelt u…" buttons."""
+    """The better match is answered, saying what it was read as, with the close second as one
+    "Bedoelde u: …" button that opens it."""
     chat = make_chat(examples)
     await chat.say("example basic question")
-    assert chat.replies[-1].text == "Bedoelt u een van deze?"
-    assert sorted(chat.labels) == ["Basic question", "What does the example say?"]
-    await chat.click("What does the example say?")
+    assert chat.replies[0].text == "Ik lees uw bericht als: Basic question"
+    assert chat.replies[-1].text == "Is it so?"
+    assert chat.labels[-1] == "Bedoelde u: What does the example say?"
+    await chat.click("Bedoelde u: What does the example say?")
     assert chat.replies[-1].text == "The example says this."
 
 
@@ -330,7 +332,12 @@ async def test_profession_is_asked_once_and_shapes_the_wording(
     chat = make_chat(shipped)
     await chat.say("meldcode")
     assert chat.replies[-1].text.startswith("Wat is uw beroep?")
-    assert chat.labels == ["Jeugdarts", "Jeugdverpleegkundige", "Veilig Thuis / SAVE"]
+    assert chat.labels == [
+        "Jeugdarts",
+        "Jeugdverpleegkundige",
+        "Veilig Thuis / SAVE",
+        "Aandachtsfunctionaris / manager",
+    ]
     await chat.click("Jeugdarts")
     assert chat.replies[0].text.startswith("Genoteerd: Jeugdarts.")
     assert chat.replies[-1].text.startswith("Eerst: is er nu direct gevaar")
@@ -351,7 +358,12 @@ async def test_profession_can_be_changed(shipped: KnowledgeBase, make_chat: Make
     await chat.say("meldcode")
     await chat.click("Jeugdarts")
     await chat.say("beroep")
-    assert chat.labels == ["Jeugdarts", "Jeugdverpleegkundige", "Veilig Thuis / SAVE"]
+    assert chat.labels == [
+        "Jeugdarts",
+        "Jeugdverpleegkundige",
+        "Veilig Thuis / SAVE",
+        "Aandachtsfunctionaris / manager",
+    ]
     await chat.click("Jeugdverpleegkundige")
     assert chat.replies[-1].text.startswith("Eerst: is er nu direct gevaar")
     await chat.say("nee")

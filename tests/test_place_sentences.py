@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from dialogs.places import resolve_place
 from dialogs.targets import PlaceTarget, Target
-from dialogs.understanding import SearchIndex
+from dialogs.understanding import Understanding
 from knowledge import KnowledgeBase
 from knowledge.normalise import normalise
 
@@ -61,7 +61,7 @@ def _regions(knowledge: KnowledgeBase, targets: tuple[Target, ...]) -> list[str]
 
 def test_every_place_name_in_any_phrasing(shipped: KnowledgeBase) -> None:
     """At least 99% right region or an honest question; no silent answer in another region."""
-    index = SearchIndex(shipped)
+    index = Understanding(shipped)
     names = _names(shipped)
     keys = {normalise(n) for n in names}
     rng = random.Random(14)

@@ -1,25 +1,35 @@
-"""Intents and case stories: what a message asks to do, and which topic a described situation
-points to. Both are content (understanding/*.yaml); this module matches and checks them."""
+"""Intents, case stories and Veilig Thuis / SAVE actions: what a message asks to do, and which
+topic a described situation points to. All are content (understanding/*.yaml), compiled into
+pattern indexes at load."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-from knowledge.model import Intent, Story
+from dialogs.understanding.acts import ActReading
+from dialogs.understanding.lexicon import Match, PatternIndex
+from dialogs.understanding.text import NEGATIONS, Message, pattern_words
+from knowledge.model import Intent, PartnerAction, Story
 from knowledge.normalise import normalise
-from knowledge.wordforms import Forms, WordForm, stems, with_particle_verbs
 
-__all__ = ["IntentIndex", "StoryIndex"]
+__all__ = ["IntentIndex", "PartnerIndex", "StoryIndex", "StoryMatch"]
 
-_Pattern = tuple[WordForm, ...]
 # Politeness and filler that never change what a command means ("menu graag", "help aub").
 _POLITE = frozenset(
     """graag aub svp alsjeblieft alstublieft please even nu maar dan allemaal eens nog hoor ff
     effe nou dus toch weer ajb pls""".split()
 )
-
-
-_NEGATIONS = frozenset("niet geen nooit".split())
+_ACTIONS = frozenset(("aanvragen",))
+"""Intents that start something new: only from a request, never from what was done before."""
+_RECORDS = frozenset(("vastleggen",))
+"""Intents that record what was done: from a request or a statement, never from a question
+about a rule ("moet ik het overleg vastleggen?")."""
+_PERMISSION = frozenset("mag mogen moet moeten wat waarom wanneer may must should what why".split())
+_WINDOW = 12
+_STORY_WINDOW = 10
+"""A story's signal words stand together (not one in the first sentence, one in the last)."""
+_CONTACT = "contact"
 
 
 def _key(text: str) -> str:
@@ -27,17 +37,8 @@ def _key(text: str) -> str:
     return " ".join(w for w in words if w not in _POLITE) or " ".join(words)
 
 
-def _pattern(phrase: str) -> _Pattern:
-    return tuple(WordForm.of(s) for s in stems(normalise(phrase).split()))
-
-
-def _forms(words: list[str]) -> Forms:
-    """The message's words (with its separable verbs) ready for pattern look-ups."""
-    return Forms(stems(with_particle_verbs(words)))
-
-
-def _holds(pattern: _Pattern, forms: Forms) -> bool:
-    return all(forms.has(p) for p in pattern)
+def _words(phrase: str) -> list[str]:
+    return pattern_words(phrase)
 
 
 class IntentIndex:
@@ -45,7 +46,10 @@ class IntentIndex:
 
     def __init__(self, intents: Mapping[str, Intent]) -> None:
         self._exact = {_key(p): i.id for i in intents.values() for p in i.phrasings}
-        self._patterns = [(_pattern(p), i.id) for i in intents.values() for p in i.patterns]
+        order = [(p, i.id) for i in intents.values() for p in i.patterns]
+        self._patterns: PatternIndex[tuple[int, str]] = PatternIndex(
+            (_words(p), (n, ident)) for n, (p, ident) in enumerate(order)
+        )
 
     def exact(self, text: str) -> str | None:
         """The intent whose phrasing is the whole of ``text`` (politeness aside), or None."""
@@ -54,40 +58,105 @@ class IntentIndex:
         key = _key(text)
         return self._exact.get(key) if key else None
 
-    def match(self, text: str) -> str | None:
-        """The intent ``text`` asks for, or None."""
-        found = self.exact(text)
-        if found is not None:
-            return found
-        words = normalise(text).split()
-        if _NEGATIONS & set(words):
+    def asks_contact(self, message: Message) -> bool:
+        """True when the part that asks is a contact question ("wie bel ik?")."""
+        words = message.words(message.focus)
+        return any(m.value[1] == _CONTACT for m in self._patterns.matches(words)) or (
+            self.exact(" ".join(words)) == _CONTACT
+        )
+
+    def match(self, message: Message, act: ActReading) -> str | None:
+        """The intent ``message`` asks for, or None: actions only from requests, records not
+        from questions about a rule, nothing negated."""
+        if NEGATIONS & set(message.tokens):
             return None  # "wat als ouders niet willen dat ik overleg" asks, it does not act
-        forms = _forms(words)
-        return next((ident for pattern, ident in self._patterns if _holds(pattern, forms)), None)
+        matches = self._patterns.matches(message.tokens, extra=message.joined)
+        # The longest pattern wins (the most specific), then the one first in the content.
+        found = sorted((-m.size, m.value) for m in matches)
+        for _, (_, ident) in found:
+            if ident in _ACTIONS and not (act.may_act and not act.done):
+                continue
+            if ident in _RECORDS and act.rule:
+                continue
+            return ident
+        return None
+
+
+@dataclass(frozen=True)
+class StoryMatch:
+    """A story's topic with how specific the match is: (priority, number of signal words)."""
+
+    target: str
+    priority: int
+    size: int
+    hurt: str | None
+    positions: tuple[int, ...]
 
 
 class StoryIndex:
-    """Scores described situations against the story signals: the most signal words wins."""
+    """Scores described situations against the story signals: the most specific wins."""
 
     def __init__(self, stories: Mapping[str, Story]) -> None:
-        self._signals = [
-            (_pattern(signal), story.target, story.priority)
-            for story in stories.values()
-            for signal in story.signals
-        ]
-        self.place_answers = frozenset(s.target for s in stories.values() if s.place_answers)
-        self._priority = {s.target: s.priority for s in stories.values()}
+        self._stories = list(stories.values())
+        self._signals: PatternIndex[int] = PatternIndex(
+            (
+                (_words(signal), n)
+                for n, story in enumerate(self._stories)
+                for signal in story.signals
+            ),
+            window=_STORY_WINDOW,
+        )
+        self.place_answers = frozenset(s.target for s in self._stories if s.place_answers)
 
-    def priority(self, target: str) -> int:
-        """How specific the topic ``target`` is as a situation (0 for a topic without story)."""
-        return self._priority.get(target, 0)
+    def ranked(self, message: Message, words: tuple[str, ...] | None = None) -> list[StoryMatch]:
+        """Stories whose signals occur in ``words`` (default: the whole message), best first:
+        the more specific topic, then the longer signal."""
+        matches: list[Match[int]] = self._signals.matches(
+            words if words is not None else message.tokens
+        )
+        best: dict[str, StoryMatch] = {}
+        for match in matches:
+            story = self._stories[match.value]
+            found = StoryMatch(
+                story.target, story.priority, match.size, story.hurt, match.positions
+            )
+            known = best.get(story.target)
+            if known is not None:
+                # Every signal of the story counts: the words they cover together.
+                positions = tuple(sorted({*known.positions, *found.positions}))
+                size = max(known.size, found.size)
+                found = StoryMatch(story.target, story.priority, size, story.hurt, positions)
+            best[story.target] = found
+        return sorted(best.values(), key=lambda s: (s.priority, s.size), reverse=True)
 
-    def ranked(self, words: list[str]) -> list[tuple[str, tuple[int, int]]]:
-        """Targets whose signals occur in ``words`` (normalised tokens), with (priority, number
-        of signal words matched), best first: the more specific topic, then the longer signal."""
-        present = _forms(words)
-        best: dict[str, tuple[int, int]] = {}
-        for pattern, target, priority in self._signals:
-            if _holds(pattern, present):
-                best[target] = max(best.get(target, (0, 0)), (priority, len(pattern)))
-        return sorted(best.items(), key=lambda item: item[1], reverse=True)
+
+class PartnerIndex:
+    """Veilig Thuis / SAVE actions towards the JGZ: which kind a message asks to send."""
+
+    def __init__(self, actions: Mapping[str, PartnerAction]) -> None:
+        self._signals: PatternIndex[str] = PatternIndex(
+            ((_words(s), a.id) for a in actions.values() for s in a.signals), window=_WINDOW
+        )
+        self._kinds: dict[str, str] = {a.id: a.id for a in actions.values()}
+
+    def match(self, message: Message, act: ActReading, *, partner: bool) -> Match[str] | None:
+        """The action ``message`` asks for (the longest signal), or None; ``partner``: the
+        user works at Veilig Thuis or SAVE, so the kind's own name is enough."""
+        words = message.words(message.focus)
+        if not words or words[0] in _PERMISSION or NEGATIONS & set(words):
+            return None
+        found = self._signals.matches(message.tokens, extra=message.joined)
+        if partner:
+            found += [
+                Match(kind, 1, (i,), -1)
+                for i, word in enumerate(message.tokens)
+                for kind in (self._kinds.get(word),)
+                if kind is not None
+            ]
+        if not found:
+            return None
+        # The kind whose signals cover most of the message, then the longest signal.
+        covered: dict[str, set[int]] = {}
+        for match in found:
+            covered.setdefault(match.value, set()).update(match.positions)
+        return max(found, key=lambda m: (len(covered[m.value]), m.size, -m.start))

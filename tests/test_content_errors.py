@@ -75,6 +75,9 @@ def test_every_error_kind_has_a_broken_example() -> None:
         "ongeldige CBS-code",
         "staat ook bij intent",
         "doel '",
+        "staat ook bij '",
+        "is geen bekende plaatsnaam",
+        "moet een van deze zijn",
     ):
         assert fragment in messages, fragment
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from bot.channels.teams.manifest import COMMANDS
+from dialogs import Conversation, MemorySessionStore
 from knowledge import KnowledgeBase
 from tests.conftest import Chat
 
@@ -271,3 +272,88 @@ async def test_the_profession_in_everyday_words(
     assert "Genoteerd: Jeugdverpleegkundige" in chat.text
     assert "Meldcode: de vijf stappen:" in chat.text
     assert "Wat is uw beroep" not in chat.text
+
+
+async def test_typed_answers_in_the_record_flow_match_their_choice(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """Inside the record flow, an answer in other words picks its choice ("ik vroeg erom" is
+    "Ik vroeg om overleg") and the flow goes on; nothing drops out of it."""
+    chat = make_chat(shipped)
+    await chat.say("overleg vastleggen")
+    await chat.say("vertrouwensarts")
+    assert "Wie vroeg om het overleg?" in chat.text
+    await chat.say("ik vroeg erom")
+    assert "Wie vroeg om het overleg?" not in chat.text
+    assert "In welke gemeente woont het kind?" in chat.text or "Vastgelegd" in chat.text
+
+
+class _Intakes:
+    """An intake desk that reaches one partner and delivers nowhere (the flow's steps only)."""
+
+    def partners(self) -> tuple[str, ...]:
+        """The one partner with an intake."""
+        return ("veilig-thuis-utrecht",)
+
+    async def deliver(self, request: object) -> None:
+        """Deliver nothing."""
+
+
+async def test_typed_urgency_in_other_words(shipped: KnowledgeBase) -> None:
+    """ "spoed" at the request's urgency question picks "Vandaag nog" and the flow goes on."""
+    conversation = Conversation(shipped, sessions=MemorySessionStore(), intakes=_Intakes())
+    chat = Chat(conversation)
+    await chat.say("overleg aanvragen")
+    assert "Hoe snel is overleg nodig?" in chat.text
+    await chat.say("spoed")
+    assert "Hoe snel is overleg nodig?" not in chat.text
+    assert chat.replies[-1].form is not None
+
+
+async def test_a_role_in_the_text_is_kept(shipped: KnowledgeBase, make_chat: MakeChat) -> None:
+    """ "ik werk bij veilig thuis" sets the role for the conversation: the request then asks
+    what to send the JGZ."""
+    chat = make_chat(shipped)
+    await chat.say("ik werk bij veilig thuis")
+    assert "Genoteerd: Veilig Thuis / SAVE" in chat.text
+    await chat.say("overleg aanvragen")
+    assert "Wat wilt u de JGZ sturen?" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "asked"),
+    [
+        ("bevraging jgz", "In welke gemeente woont het kind?"),
+        ("kent de jgz dit gezin, wie bel ik", "In welke gemeente woont het kind?"),
+        ("hoe geef ik terugkoppeling aan de jeugdarts die meldde", "Hoe staat het onderzoek?"),
+    ],
+)
+async def test_veilig_thuis_words_reach_the_jgz_side(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str, asked: str
+) -> None:
+    """Veilig Thuis / SAVE words open the request to the JGZ at their kind."""
+    chat = make_chat(shipped)
+    await chat.say(typed)
+    assert asked in chat.text
+
+
+async def test_a_question_about_consulting_is_answered_not_started(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """ "wie geeft toestemming als ik wil overleggen met school" answers about consent; no
+    request flow starts."""
+    chat = make_chat(shipped)
+    await chat.say("wie geeft toestemming als ik wil overleggen met school")
+    assert "toestemming" in chat.text.casefold()
+    assert "Bij welke organisatie vraagt u overleg aan?" not in chat.text
+
+
+async def test_a_story_says_what_it_was_read_as(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """A mother's bruises with a toddler present: read as partner violence seen by a child,
+    and the answer says so first."""
+    chat = make_chat(shipped)
+    await chat.say("moeder heeft blauwe plekken, de peuter was erbij")
+    assert chat.replies[0].text.startswith("Ik lees uw bericht als:")
+    assert "geweld tussen de ouders" in chat.replies[0].text

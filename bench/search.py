@@ -1,9 +1,10 @@
 """Search speed: index build time and per-query latency, beside a naive rapidfuzz baseline.
 
 Run: .venv/bin/python bench/search.py
-Prints p50/p99 latency of Understanding.route (the whole understanding: intents, places with typos,
-topics, case stories) over the labelled sets (tests/search/ and tests/understanding/) and the
-index build time, and in the same run the same queries through a naive
+Prints p50/p99 latency of Understanding.route (the whole understanding: danger, intents, places
+with typos, topics, case stories) over the labelled sets (tests/search/ and
+tests/understanding/) and the index build time, and in the same run the same queries through a
+naive
 ``rapidfuzz.process.extractOne`` over every indexed string, with the ratio between them.
 """
 
@@ -40,7 +41,7 @@ def queries() -> list[str]:
 
 def naive_strings(index_source: Understanding) -> list[str]:
     """All strings the index knows, for the naive baseline."""
-    return list(index_source._places) + index_source._topic_words
+    return list(index_source.places.keys) + list(index_source.phrasings)
 
 
 def percentile(samples: list[float], fraction: float) -> float:

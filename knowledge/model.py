@@ -7,6 +7,7 @@ loader turns their validation errors into located problems.
 from __future__ import annotations
 
 from datetime import date
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag
@@ -152,7 +153,7 @@ class Choice(_Strict):
     cycle: bool = False
     """Marks a deliberate edge back to an earlier node, so the cycle check accepts it."""
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The choice id carried in button payloads (derived from the label if not set)."""
         return self.id or slug(self.label)
@@ -190,8 +191,9 @@ class QuestionNode(_Strict):
         """The question in the wording for ``profession`` (the general text if it has none)."""
         return _variant(self.variants, profession, self.question)
 
-    @property
+    @cached_property
     def options(self) -> tuple[Option, ...]:
+        # Built once per node: every turn inside a tree reads them several times.
         return tuple(
             Option(key=c.key, label=c.label, next=c.next, cycle=c.cycle) for c in self.choices
         )
@@ -223,7 +225,7 @@ class AdviceNode(_Strict):
         """The advice in the wording for ``profession`` (the general text if it has none)."""
         return _variant(self.variants, profession, self.advice)
 
-    @property
+    @cached_property
     def options(self) -> tuple[Option, ...]:
         if self.next is None:
             return ()
@@ -265,6 +267,12 @@ class DecisionTree(_Strict):
     nodes: Annotated[tuple[Node, ...], Field(min_length=1)]
 
     _by_id: dict[str, QuestionNode | AdviceNode] = PrivateAttr(default_factory=dict)
+    _walks: dict[tuple[str, ...], Any] = PrivateAttr(default_factory=dict)
+
+    @property
+    def walks(self) -> dict[tuple[str, ...], Any]:
+        """Walks already replayed, by answers (``knowledge.engine.walk`` keeps them here)."""
+        return self._walks
 
     def model_post_init(self, context: Any, /) -> None:
         self._by_id.update((n.id, n) for n in reversed(self.nodes))

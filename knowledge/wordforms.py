@@ -122,24 +122,24 @@ def _crude(word: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def word_keys(word: str) -> frozenset[tuple[str, str]]:
+def word_keys(word: str) -> frozenset[str]:
     """The keys under which an index files a pattern word (a normalised word): its stem, the
     stem's canonical spelling, its rough root, and the shorter stems a message word may have
     (``lookup_keys`` of a message word meets these exactly when ``same_word`` holds, or the
     rough roots agree)."""
     stemmed = stem(word)
-    keys = {("s", stemmed), ("c", _canon(stemmed)), ("k", _crude(word))}
-    keys |= {("t", short) for short in _truncations(stemmed)}
+    keys = {"s:" + stemmed, "c:" + _canon(stemmed), "k:" + _crude(word)}
+    keys |= {"t:" + short for short in _truncations(stemmed)}
     return frozenset(keys)
 
 
 @lru_cache(maxsize=65536)
-def lookup_keys(word: str) -> frozenset[tuple[str, str]]:
+def lookup_keys(word: str) -> frozenset[str]:
     """The keys to look a message word (normalised) up by in an index built with
     ``word_keys``."""
     stemmed = stem(word)
-    keys = {("s", stemmed), ("c", _canon(stemmed)), ("k", _crude(word)), ("t", stemmed)}
-    keys |= {("s", short) for short in _truncations(stemmed)}
+    keys = {"s:" + stemmed, "c:" + _canon(stemmed), "k:" + _crude(word), "t:" + stemmed}
+    keys |= {"s:" + short for short in _truncations(stemmed)}
     return frozenset(keys)
 
 

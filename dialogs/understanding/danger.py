@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from dialogs.router import Danger
 from dialogs.targets import decode
-from dialogs.understanding.lexicon import Match, PatternIndex
+from dialogs.understanding.lexicon import Lookup, Match, PatternIndex
 from dialogs.understanding.people import Who
 from dialogs.understanding.text import NEGATIONS, Message, pattern_words
 from knowledge.library import KnowledgeBase
@@ -58,11 +58,13 @@ class DangerReader:
         positions that are something else (a place name)."""
         found: dict[int, int] = {}
         own = message.without(skip)
-        readings = (own, message.source) if message.english else (own,)
-        for words in readings:
-            for match in self._signals.matches(words):
+        readings = [(message.lookup, own, skip)]
+        if message.english:
+            readings.append((Lookup(message.source), message.source, frozenset()))
+        for lookup, words, left_out in readings:
+            for match in self._signals.matches(lookup, skip=left_out):
                 entry = self._entries[match.value]
-                if _denied(words, match) or not self._holds(entry, words, who):
+                if _denied(words, match) or not self._holds(entry, lookup, left_out, who):
                     continue
                 found[match.value] = max(found.get(match.value, 0), match.size)
         if not found:
@@ -73,10 +75,10 @@ class DangerReader:
         return Danger(kinds, decode(self._entries[order[0]].signals.then), contacts)
 
     @staticmethod
-    def _holds(entry: _Entry, words: tuple[str, ...], who: Who) -> bool:
-        if entry.needs and not entry.needs.matches(words):
+    def _holds(entry: _Entry, lookup: Lookup, skip: frozenset[int], who: Who) -> bool:
+        if entry.needs and not entry.needs.matches(lookup, skip=skip):
             return False
-        if entry.unless.matches(words):
+        if entry.unless.matches(lookup, skip=skip):
             return False
         wanted = entry.signals.who
         if wanted == "baby":

@@ -148,6 +148,10 @@ class Gazetteer:
         # Typos are compared twice: with ij and y as one letter ("ysselstein"), and as typed
         # (a swap across "ij": "Risjsen" for Rijssen).
         self._spellings = (_Spelling(self._places, _fold), _Spelling(self._places, str))
+        self._longest: dict[str, int] = {}
+        for key in self._places:
+            first, size = key.split()[0], len(key.split())
+            self._longest[first] = max(self._longest.get(first, 0), size)
 
     @property
     def keys(self) -> Mapping[str, tuple[PlaceTarget, ...]]:
@@ -273,8 +277,11 @@ class Gazetteer:
         tokens = message.tokens
         found: list[PlaceFind] = []
         taken: set[int] = set()
+        longest = self._longest
         for size in range(min(_MAX_NGRAM, len(tokens)), 0, -1):
             for start in range(len(tokens) - size + 1):
+                if longest.get(tokens[start], 0) < size:
+                    continue  # no place name starts with this word and is this long
                 span = range(start, start + size)
                 if taken.intersection(span) or skip.intersection(span):
                     continue
@@ -477,9 +484,10 @@ class Gazetteer:
 
     def _near(self, gram: str) -> list[tuple[str, int]]:
         """Place keys within 1 edit of ``gram`` (2 from nine letters), in either spelling."""
-        hits: list[tuple[str, int]] = []
-        for spelling in self._spellings:
-            hits.extend(spelling.near(gram))
+        folded, typed = self._spellings
+        hits = folded.near(gram)
+        if "j" in gram or "y" in gram:
+            hits += typed.near(gram)  # the spelling as typed matters only around "ij" and "y"
         return hits
 
 

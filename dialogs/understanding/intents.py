@@ -61,7 +61,9 @@ class IntentIndex:
     def asks_contact(self, message: Message) -> bool:
         """True when the part that asks is a contact question ("wie bel ik?")."""
         words = message.words(message.focus)
-        return any(m.value[1] == _CONTACT for m in self._patterns.matches(words)) or (
+        outside = message.outside(message.focus)
+        matches = self._patterns.matches(message.lookup, skip=outside)
+        return any(m.value[1] == _CONTACT for m in matches) or (
             self.exact(" ".join(words)) == _CONTACT
         )
 
@@ -70,7 +72,7 @@ class IntentIndex:
         from questions about a rule, nothing negated."""
         if NEGATIONS & set(message.tokens):
             return None  # "wat als ouders niet willen dat ik overleg" asks, it does not act
-        matches = self._patterns.matches(message.tokens, extra=message.joined)
+        matches = self._patterns.matches(message.lookup)
         # The longest pattern wins (the most specific), then the one first in the content.
         found = sorted((-m.size, m.value) for m in matches)
         for _, (_, ident) in found:
@@ -108,12 +110,10 @@ class StoryIndex:
         )
         self.place_answers = frozenset(s.target for s in self._stories if s.place_answers)
 
-    def ranked(self, message: Message, words: tuple[str, ...] | None = None) -> list[StoryMatch]:
-        """Stories whose signals occur in ``words`` (default: the whole message), best first:
-        the more specific topic, then the longer signal."""
-        matches: list[Match[int]] = self._signals.matches(
-            words if words is not None else message.tokens
-        )
+    def ranked(self, message: Message, *, skip: frozenset[int] = frozenset()) -> list[StoryMatch]:
+        """Stories whose signals occur in ``message`` (leaving out ``skip``), best first: the
+        more specific topic, then the longer signal."""
+        matches: list[Match[int]] = self._signals.matches(message.lookup, skip=skip)
         best: dict[str, StoryMatch] = {}
         for match in matches:
             story = self._stories[match.value]
@@ -145,7 +145,7 @@ class PartnerIndex:
         words = message.words(message.focus)
         if not words or words[0] in _PERMISSION or NEGATIONS & set(words):
             return None
-        found = self._signals.matches(message.tokens, extra=message.joined)
+        found = self._signals.matches(message.lookup)
         if partner:
             found += [
                 Match(kind, 1, (i,), -1)

@@ -2,20 +2,21 @@
 
 A pattern is a few words ("keel dichtgeknepen", "overleg vastleggen"). It matches when every
 word occurs in the message in some word form (``knowledge.wordforms``), in any order, and — when
-the index has a window — close together. Only the patterns that share a word with the message
-are looked at; nothing scans every pattern.
+the index has a window — close together. Each pattern is filed under its rarest word only (its
+anchor); a message finds its candidate patterns through the anchors it holds and checks only
+those. Nothing scans every pattern, and common words ("ik", "moet") cost nothing.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from knowledge.wordforms import lookup_keys, word_keys
+from knowledge.wordforms import lookup_keys, stem, word_keys
 
-__all__ = ["Match", "PatternIndex"]
+__all__ = ["Lookup", "Match", "PatternIndex"]
 
 T = TypeVar("T")
 
@@ -39,47 +40,69 @@ class Match(Generic[T]):
         return max(self.positions)
 
 
+class Lookup:
+    """The words of a message, looked up once: where each word key occurs. Every pattern
+    index matches against the same look-up."""
+
+    def __init__(
+        self, words: Sequence[str], extra: Iterable[tuple[tuple[int, ...], str]] = ()
+    ) -> None:
+        """``extra``: words standing for positions (joined separable verbs)."""
+        where: dict[str, list[int]] = {}
+        for position, word in enumerate(words):
+            if word:
+                for key in lookup_keys(word):
+                    where.setdefault(key, []).append(position)
+        for positions, word in extra:
+            for key in lookup_keys(word):
+                where.setdefault(key, []).append(positions[-1])
+        self.where = where
+
+
 class PatternIndex(Generic[T]):
-    """Patterns (phrases of normalised words) with a value each, indexed by word keys."""
+    """Patterns (phrases of normalised words) with a value each, filed under their anchors."""
 
     def __init__(self, patterns: Iterable[tuple[Sequence[str], T]], *, window: int = 0) -> None:
         """``window``: the most tokens a match may span (0: anywhere in the message)."""
+        listed = [(tuple(words), value) for words, value in patterns if words]
+        counts = Counter(stem(w) for words, _ in listed for w in set(words))
         self._values: list[T] = []
-        self._sizes: list[int] = []
-        self._postings: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+        self._keys: list[tuple[frozenset[str], ...]] = []
+        self._anchors: dict[str, list[int]] = {}
         self._window = window
-        for words, value in patterns:
-            if not words:
-                continue
+        for words, value in listed:
             index = len(self._values)
             self._values.append(value)
-            self._sizes.append(len(words))
-            for slot, word in enumerate(words):
-                for key in word_keys(word):
-                    self._postings[key].append((index, slot))
+            self._keys.append(tuple(word_keys(w) for w in words))
+            anchor = min(words, key=lambda w: (counts[stem(w)], -len(w)))
+            for key in word_keys(anchor):
+                self._anchors.setdefault(key, []).append(index)
 
     def __len__(self) -> int:
         return len(self._values)
 
-    def matches(
-        self, words: Sequence[str], *, extra: Sequence[tuple[tuple[int, ...], str]] = ()
-    ) -> list[Match[T]]:
-        """Every pattern that holds in ``words`` (normalised tokens, in order); ``extra`` adds
-        words standing for positions, such as joined separable verbs."""
-        seen: dict[int, dict[int, list[int]]] = {}
-        pairs = (*enumerate(words), *((positions[-1], word) for positions, word in extra))
-        for position, word in pairs:
-            for key in lookup_keys(word):
-                for index, slot in self._postings.get(key, ()):
-                    seen.setdefault(index, {}).setdefault(slot, []).append(position)
+    def matches(self, lookup: Lookup, *, skip: frozenset[int] = frozenset()) -> list[Match[T]]:
+        """Every pattern that holds in ``lookup``, leaving out the positions in ``skip``."""
+        where = lookup.where
+        candidates: set[int] = set()
+        for key in where.keys() & self._anchors.keys():
+            candidates.update(self._anchors[key])
         found = []
-        for index, slots in seen.items():
-            if len(slots) < self._sizes[index]:
-                continue
-            positions = _closest(list(slots.values()))
-            if self._window and positions[-1] - positions[0] >= self._window:
-                continue
-            found.append(Match(self._values[index], self._sizes[index], positions, index))
+        for index in candidates:
+            lists = []
+            for keys in self._keys[index]:
+                if skip:
+                    positions = [p for key in keys for p in where.get(key, ()) if p not in skip]
+                else:
+                    positions = [p for key in keys for p in where.get(key, ())]
+                if not positions:
+                    break
+                lists.append(positions)
+            else:
+                chosen = _closest(lists)
+                if self._window and chosen[-1] - chosen[0] >= self._window:
+                    continue
+                found.append(Match(self._values[index], len(lists), chosen, index))
         return found
 
 
@@ -87,6 +110,8 @@ def _closest(lists: list[list[int]]) -> tuple[int, ...]:
     """One position from each list, as close together as possible (sorted)."""
     if len(lists) == 1:
         return (min(lists[0]),)
+    if all(len(positions) == 1 for positions in lists):
+        return tuple(sorted(positions[0] for positions in lists))
     best: tuple[int, ...] = ()
     span = None
     for anchor in sorted({p for positions in lists for p in positions}):

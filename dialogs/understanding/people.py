@@ -77,11 +77,11 @@ class People:
         baby = "baby" in kinds or _infant_age(words)
         child = baby or "kind" in kinds
         hurt: list[Person] = []
-        for injury in self._injuries.matches(words):
+        for injury in self._injuries.matches(message.lookup, skip=skip):
             owner = _owner(message, injury.start, persons)
             if owner is not None:
                 hurt.append(owner)
-        witness = bool(self._witness.matches(words))
+        witness = bool(self._witness.matches(message.lookup, skip=skip))
         adult = "volwassene" in kinds
         return Who(_most_hurt(hurt), child=child, baby=baby, witness=witness, adult=adult)
 

@@ -128,6 +128,11 @@ class Understanding:
         """The compiled place names (for benchmarks and tests)."""
         return self._places
 
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        """Every topic phrasing's words (for benchmarks)."""
+        return self._topics.phrasings
+
     def route(self, text: str) -> tuple[Target, ...]:
         """The targets of ``text``, best first (see ``understand``)."""
         return self.understand(text).targets
@@ -251,7 +256,8 @@ class Understanding:
             (p, w) for p, w in message.joined if all(focus.start <= i < focus.end for i in p)
         )
         scores = self._topics.score(words, joined, light=light)
-        stories = self._stories.ranked(message, tokens)
+        blank = frozenset(i for i, t in enumerate(tokens) if not t)
+        stories = self._stories.ranked(message, skip=blank)
         inside = {
             s.target: s for s in stories if all(focus.start <= p < focus.end for p in s.positions)
         }

@@ -59,6 +59,8 @@ _QUESTION_KINDS = {
 }
 """The first word of a question, by the kind of answer it asks for."""
 _NEGATION_REACH = 3
+_REMEMBERED = 50_000
+"""Words whose phrasings are remembered (a bounded cache: typos keep coming)."""
 _MIN_COVER = 0.5
 _ALONE = 0.65
 """One word of a phrasing of several counts only when it carries two thirds of it."""
@@ -78,6 +80,8 @@ class _Phrase:
     """The kind of question it is ("moet", "wat"; None for a few words without one)."""
     negated: bool
     """It says "niet", "geen", "zonder" itself ("zonder toestemming melden")."""
+    total: float
+    """The sum of its weights."""
 
 
 @dataclass(frozen=True)
@@ -162,14 +166,16 @@ class TopicIndex:
         self._idf = {s: math.log(1 + topics / len(ts)) for s, ts in holders.items()}
         self._phrases: list[_Phrase] = []
         self._exact: dict[tuple[str, ...], int] = {}
-        self._postings: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+        self._postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for target, words, tokens in content:
             index = len(self._phrases)
             weights = tuple(self._phrase_weight(w) for w in words)
             shape = frozenset(stem(t) for t in tokens)
             asks = _QUESTION_KINDS.get(next((t for t in tokens if t), ""))
             negated = any(t in NEGATIONS for t in tokens)
-            self._phrases.append(_Phrase(target, tuple(words), weights, shape, asks, negated))
+            self._phrases.append(
+                _Phrase(target, tuple(words), weights, shape, asks, negated, sum(weights))
+            )
             # The last phrasing with these words wins: a partner's own name ("LECK") is its
             # card, also when an FAQ lists the name as a phrasing.
             self._exact[tuple(stem(t) for t in tokens)] = index
@@ -177,10 +183,17 @@ class TopicIndex:
                 for key in word_keys(word):
                     self._postings[key].append((index, slot))
         self.vocabulary = frozenset(w for _, words, _ in content for w in words)
+        self._found: dict[str, tuple[tuple[int, int], ...]] = {}
+        self._slot_weights = [p.weights for p in self._phrases]
         self._by_first: dict[str, list[str]] = defaultdict(list)
         for word in self.vocabulary:
             if len(word) >= _TYPO_MIN - 1:
                 self._by_first[word[0]].append(word)
+
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        """Every phrasing's content words, joined (for benchmarks)."""
+        return tuple(" ".join(p.words) for p in self._phrases)
 
     def _phrase_weight(self, word: str) -> float:
         """A phrasing word's weight: its rarity among the topics, less for words about people
@@ -209,6 +222,7 @@ class TopicIndex:
         them. ``light``: positions that weigh like the setting (the user's role).
         """
         hits: dict[int, dict[int, tuple[int, ...]]] = defaultdict(dict)
+        covered: dict[int, float] = defaultdict(float)
         weights = [0.0] * len(tokens)
         plain = [(i, w) for i, w in enumerate(tokens) if w and w not in STOPWORDS]
         for positions, word, own in (
@@ -218,27 +232,37 @@ class TopicIndex:
             found = self._look_up(word)
             if not found and own:
                 corrected = self._corrected(word)
-                found = self._look_up(corrected) if corrected else []
+                found = self._look_up(corrected) if corrected else ()
             best = 0.0
+            slot_weights = self._slot_weights
             for index, slot in found:
-                hits[index].setdefault(slot, positions)
-                best = max(best, self._phrases[index].weights[slot])
+                slots = hits[index]
+                weight = slot_weights[index][slot]
+                if slot not in slots:
+                    slots[slot] = positions
+                    covered[index] += weight
+                if weight > best:
+                    best = weight
             if own:
                 weight = self._weight(word, best)
                 weights[positions[0]] = min(weight, _PLAIN) if positions[0] in light else weight
         total = sum(weights) or 1.0
         denied = _denied(tokens)
-        shape = frozenset(stem(t) for t in tokens)
+        shape = frozenset(stem(t) for t in tokens if t)
         asks = _QUESTION_KINDS.get(next((t for t in tokens if t), ""))
         found_by_target: dict[Target, Scored] = {}
+        phrases = self._phrases
         for index, slots in hits.items():
-            phrase = self._phrases[index]
-            if not phrase.negated:
+            phrase = phrases[index]
+            if covered[index] < _MIN_COVER * phrase.total:
+                continue
+            if denied and not phrase.negated:
                 # "als ik geen hulp kan bieden" is no match for "melden of hulp bieden".
-                slots = {s: ps for s, ps in slots.items() if not denied & set(ps)}
+                slots = {s: ps for s, ps in slots.items() if denied.isdisjoint(ps)}
                 if not slots:
                     continue
-            cover = sum(phrase.weights[s] for s in slots) / sum(phrase.weights)
+            weights_of = phrase.weights
+            cover = sum(weights_of[s] for s in slots) / phrase.total
             if cover < _MIN_COVER or (len(slots) < min(2, len(phrase.words)) and cover < _ALONE):
                 continue  # one word of several is no match, unless it carries the phrasing
             explained = frozenset(p for ps in slots.values() for p in ps)
@@ -280,10 +304,13 @@ class TopicIndex:
             return _EVERYDAY
         return _UNKNOWN
 
-    def _look_up(self, word: str) -> list[tuple[int, int]]:
-        found: list[tuple[int, int]] = []
-        for key in lookup_keys(word):
-            found.extend(self._postings.get(key, ()))
+    def _look_up(self, word: str) -> tuple[tuple[int, int], ...]:
+        """The (phrasing, word) pairs ``word`` is a form of (remembered per word)."""
+        found = self._found.get(word)
+        if found is None:
+            found = tuple(pair for key in lookup_keys(word) for pair in self._postings.get(key, ()))
+            if len(self._found) < _REMEMBERED:
+                self._found[word] = found
         return found
 
     def _corrected(self, word: str) -> str | None:

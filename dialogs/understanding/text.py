@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
+from dialogs.understanding.lexicon import Lookup
 from knowledge.model import Translation
 from knowledge.normalise import normalise
 
@@ -123,6 +124,8 @@ class Glossary:
     ) -> None:
         self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._anywhere: set[tuple[str, ...]] = set()
+        self._starts: set[str] = set()
+        """First words of every English phrase: other words are passed over at once."""
         for entry in translations:
             dutch = tuple(normalise(entry.dutch).split())
             for phrase in entry.english:
@@ -130,6 +133,7 @@ class Glossary:
                 if not key:
                     continue
                 self._phrases[key] = dutch
+                self._starts.add(key[0])
                 if not any(is_dutch(w) for w in key):
                     self._anywhere.add(key)
 
@@ -156,6 +160,10 @@ class Glossary:
         out: list[str] = []
         i = 0
         while i < len(tokens):
+            if tokens[i] not in self._starts:
+                out.append(tokens[i])
+                i += 1
+                continue
             for size in range(min(_LONGEST, len(tokens) - i), 0, -1):
                 key = tuple(tokens[i : i + size])
                 known = key in self._phrases
@@ -188,10 +196,11 @@ class Message:
         glossary: Glossary | None = None,
     ) -> None:
         self.text = text
-        english = glossary is not None and Glossary.is_english(normalise(text).split())
+        plain = normalise(text).split() if glossary is not None else []
+        english = glossary is not None and Glossary.is_english(plain)
         # Without function words of either language ("main menu", "forced marriage"), English
         # phrases of several words are read too: they are no Dutch.
-        phrases = glossary is not None and not english and Glossary.is_bare(normalise(text).split())
+        phrases = glossary is not None and not english and Glossary.is_bare(plain)
         self.english = english
         source: list[str] = []
         tokens: list[str] = []
@@ -238,10 +247,16 @@ class Message:
         apart: list[tuple[tuple[int, ...], str]] = [
             ((j,), word[len(particle) :])
             for j, word in enumerate(words)
+            if len(word) >= _APART and word.startswith(_PARTICLE_STARTS)
             for particle in _PARTICLES
-            if word.startswith(particle) and len(word) - len(particle) >= 4
+            if word.startswith(particle) and len(word) - len(particle) >= _APART - 2
         ]
         return tuple(whole + apart)
+
+    @cached_property
+    def lookup(self) -> Lookup:
+        """The message's words looked up once, for every pattern index."""
+        return Lookup(self.tokens, self.joined)
 
     @cached_property
     def capitals(self) -> frozenset[str]:
@@ -299,6 +314,10 @@ class Message:
         """Several sentences, or a long one: a described situation."""
         return len(self.sentences) > 1 or len(self.tokens) > 12
 
+    def outside(self, span: Span) -> frozenset[int]:
+        """The positions outside ``span``."""
+        return frozenset(i for i in range(len(self.tokens)) if not span.start <= i < span.end)
+
     def without(self, skip: frozenset[int]) -> tuple[str, ...]:
         """The tokens with those at ``skip`` blanked ("")."""
         return tuple("" if i in skip else t for i, t in enumerate(self.tokens))
@@ -315,3 +334,6 @@ _QUESTION_STARTS = frozenset(
     what who when why how which where can should must is are do does""".split()
 )
 _PARTICLES = frozenset("aan vast terug op over door mee uit af bij na toe".split())
+_PARTICLE_STARTS = tuple(_PARTICLES)
+_APART = 6
+"""A compound with a particle is spelt apart from six letters ("doorgeven": geven)."""

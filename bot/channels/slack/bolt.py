@@ -34,7 +34,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.channels.slack.blocks import reply_message
 from bot.channels.slack.listeners import SlackListeners
 from bot.intake.intakes import Intakes, IntakeTarget
-from bot.intake.pickup import PickupGate
 from bot.settings import Settings
 from bot.storage.recent import MemoryRecentRequests, PostgresRecentRequests, RecentRequests
 from bot.strictjson import valid_unicode
@@ -98,11 +97,10 @@ def build_bolt(
     conversation: Conversation,
     intakes: Intakes | None = None,
     *,
-    pickups: PickupGate | None = None,
     recent: RecentRequests | None = None,
 ) -> AsyncApp:
     """The Bolt app with Verbind's listeners (and, given ``intakes``, its Slack courier);
-    ``pickups`` checks "Ik pak dit op" presses, ``recent`` remembers handled requests."""
+    ``recent`` remembers handled requests."""
     # Bolt's and slack_sdk's debug logging include request bodies (message text, forwarded
     # questions): they get loggers of their own, held at warnings whatever the root level.
     bolt_logger = logging.getLogger("verbind.slack.bolt")
@@ -127,7 +125,6 @@ def build_bolt(
     listeners = SlackListeners(
         conversation,
         client,
-        pickups=pickups,
         seen=recent if recent is not None else MemoryRecentRequests(),
     )
     bolt.error(listeners.failed)
@@ -144,7 +141,6 @@ def mount_slack(
     settings: Settings,
     conversation: Conversation,
     intakes: Intakes | None = None,
-    pickups: PickupGate | None = None,
     database: Database | None = None,
 ) -> None:
     """Add ``POST /slack/events`` to ``app`` (only call it when Slack is configured); with
@@ -152,7 +148,7 @@ def mount_slack(
     recent: RecentRequests = (
         PostgresRecentRequests(database) if database is not None else MemoryRecentRequests()
     )
-    bolt = build_bolt(settings, conversation, intakes, pickups=pickups, recent=recent)
+    bolt = build_bolt(settings, conversation, intakes, recent=recent)
     secret = settings.slack_signing_secret
 
     async def events(request: web.Request) -> web.Response:

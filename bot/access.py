@@ -70,8 +70,8 @@ from knowledge.pageshell import html_page
 __all__ = [
     "COOKIE",
     "IDLE_SECONDS",
-    "LOCKOUT_AFTER",
     "LOCAL_SECONDS",
+    "LOCKOUT_AFTER",
     "LOCKOUT_SECONDS",
     "LOGIN_PATH",
     "LOGOUT_PATH",

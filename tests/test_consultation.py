@@ -41,14 +41,18 @@ class Desk:
 
 
 class Bell:
-    """A fake notifier that keeps what it sent where."""
+    """A fake notifier that keeps what it sent where (or fails to send, when ``down``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, down: bool = False) -> None:
         self.sent: list[tuple[str, str]] = []
+        self.down = down
 
-    async def notify(self, address: str, text: str) -> None:
-        """Keep the message."""
+    async def notify(self, address: str, text: str) -> bool:
+        """Keep the message; False (not delivered) while down."""
+        if self.down:
+            return False
         self.sent.append((address, text))
+        return True
 
 
 class FlakyRegister(MemoryRegister):
@@ -322,7 +326,8 @@ async def test_intake_down_sends_and_records_nothing(build: Build) -> None:
 
 
 async def test_teams_request_is_picked_up_and_the_requester_told(build: Build) -> None:
-    """Via Teams: the pick-up button records "opgepakt", notifies the requester, and only once."""
+    """Via Teams: the pick-up button records "opgepakt" once and tells the requester once, in
+    their chat (not again with their next message)."""
     desk, bell, register = Desk("save", "veilig-thuis-utrecht"), Bell(), MemoryRegister()
     store = MemorySessionStore()
     requester, _ = build(desk=desk, bell=bell, register=register, channel="teams", store=store)
@@ -333,7 +338,9 @@ async def test_teams_request_is_picked_up_and_the_requester_told(build: Build) -
     await requester.submit(vraag="Graag overleg over een casus")
     [request] = desk.delivered
     assert request.callback == "via Teams: Jeugdarts Test"
-    intake, _ = build(desk=desk, bell=bell, register=register, channel="teams", key="save:1")
+    intake, _ = build(
+        desk=desk, bell=bell, register=register, channel="teams", key="save:1", store=store
+    )
     await intake.press(Payload(PICKUP_NODE, request.pickup))
     assert "De aanvrager krijgt bericht" in intake.text
     assert [r.status for r in register.records] == ["aangevraagd", "opgepakt"]
@@ -342,8 +349,30 @@ async def test_teams_request_is_picked_up_and_the_requester_told(build: Build) -
     await intake.press(Payload(PICKUP_NODE, request.pickup))
     assert "al opgepakt" in intake.text
     assert len(register.records) == 2
+    assert len(bell.sent) == 1
+    await requester.say("menu")
+    assert "is opgepakt" not in requester.text, "told once: in the chat, not again now"
+
+
+async def test_a_notice_that_cannot_be_sent_comes_with_the_next_turn(build: Build) -> None:
+    """When the requester's chat cannot be reached, their next turn tells them, once."""
+    desk, bell, register = Desk("save", "veilig-thuis-utrecht"), Bell(down=True), MemoryRegister()
+    store = MemorySessionStore()
+    requester, _ = build(desk=desk, bell=bell, register=register, channel="teams", store=store)
+    await requester.say("overleg aanvragen")
+    await requester.click("SAVE (Samen Veilig Midden-Nederland)")
+    await requester.click("Binnen 3 werkdagen")
+    await requester.click("Via Teams")
+    await requester.submit(vraag="Graag overleg over een casus")
+    intake, _ = build(
+        desk=desk, bell=bell, register=register, channel="teams", key="save:1", store=store
+    )
+    await intake.press(Payload(PICKUP_NODE, desk.delivered[0].pickup))
+    assert bell.sent == []
     await requester.say("menu")
     assert "is opgepakt" in requester.text
+    await requester.say("menu")
+    assert "is opgepakt" not in requester.text
 
 
 async def test_terminal_requester_hears_on_the_next_turn(build: Build) -> None:

@@ -31,8 +31,8 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.channels.slack.blocks import reply_message
-from bot.channels.slack.listeners import SlackListeners
+from bot.channels.slack.blocks import escaped, request_message
+from bot.channels.slack.listeners import REACH, SlackListeners
 from bot.intake.intakes import Intakes, IntakeTarget
 from bot.settings import Settings
 from bot.storage.recent import MemoryRecentRequests, PostgresRecentRequests, RecentRequests
@@ -41,7 +41,6 @@ from dialogs.conversation import Conversation
 from dialogs.intake import (
     ConsultationRequest,
     IntakeUnavailableError,
-    request_reply,
 )
 
 if TYPE_CHECKING:
@@ -82,14 +81,17 @@ class SlackCourier:
         """Post the request, with its "Ik pak dit op" button, into the intake channel."""
         try:
             await self._client.chat_postMessage(
-                channel=target.address["channel"], **reply_message(request_reply(request))
+                channel=target.address["channel"], **request_message(request, reach=REACH)
             )
         except (SlackApiError, ClientError, TimeoutError) as exc:
             raise IntakeUnavailableError(type(exc).__name__) from exc
 
     async def notify(self, address: str, text: str) -> None:
-        """Post ``text`` into the requester's channel."""
-        await self._client.chat_postMessage(channel=address, text=text)
+        """Post ``text`` into the requester's channel; ConnectionError when Slack refuses."""
+        try:
+            await self._client.chat_postMessage(channel=address, text=escaped(text))
+        except SlackApiError as exc:
+            raise ConnectionError(f"slack answered {exc.response.get('error')}") from exc
 
 
 def build_bolt(

@@ -69,10 +69,13 @@ def local_time(register_time: str) -> str:
 
 
 def section(page: str, heading: str) -> str:
-    """The part of an inbox page from its heading ``heading`` to the next h2 (or the end)."""
-    start = page.index(f"<h2>{heading}")
-    end = page.find("<h2>", start + 4)
-    return page[start : end if end != -1 else len(page)]
+    """The section of an inbox page whose heading starts with ``heading``."""
+    [found] = [
+        part
+        for part in page.split("<section")[1:]
+        if re.search(f"<h2[^>]*>{re.escape(heading)}", part)
+    ]
+    return found.split("</section>")[0]
 
 
 def records(settings: Settings) -> list[ConsultationRecord]:

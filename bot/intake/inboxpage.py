@@ -171,12 +171,23 @@ class _InboxPage:
         status = f'<p role="status">{escape(message)}</p>' if message else ""
         body = (
             f"<h1>{escape(title)}</h1>{status}{self._nav(colleague, top=False)}"
-            f"<h2>{escape(SAY['open'])} ({len(open_items)})</h2>"
-            + ("".join(self._open(partner, i) for i in open_items) or _p(SAY["none-open"]))
-            + f"<h2>{escape(SAY['mine'])} ({len(mine)})</h2>"
-            + ("".join(self._mine_article(partner, i) for i in mine) or _p(SAY["none-mine"]))
-            + (f"<h2>{escape(SAY['colleagues'])} ({len(others)})</h2>" if others else "")
-            + "".join(self._colleague_article(i, colleague) for i in others)
+            + _section(
+                "open",
+                SAY["open"],
+                [self._open(partner, i) for i in open_items],
+                empty=SAY["none-open"],
+            )
+            + _section(
+                "mine",
+                SAY["mine"],
+                [self._mine_article(partner, i) for i in mine],
+                empty=SAY["none-mine"],
+            )
+            + _section(
+                "collega",
+                SAY["colleagues"],
+                [self._colleague_article(i, colleague) for i in others],
+            )
             + f"<p class=stil>{escape(self._kept)}</p>"
         )
         return self._page(request, colleague, f"Verbind: {title}", body)
@@ -258,6 +269,15 @@ class _InboxPage:
 def _when(picked: PickedUp) -> str:
     """When it was picked up, in Dutch local time ("zojuist" while it is being recorded)."""
     return shown_time(picked.at) if picked.at else PICKUP["just-now"]
+
+
+def _section(key: str, heading: str, articles: list[str], *, empty: str = "") -> str:
+    """A titled group of requests (nothing at all when empty and ``empty`` is not given)."""
+    if not articles and not empty:
+        return ""
+    title = f'<h2 id="{key}">{escape(heading)} ({len(articles)})</h2>'
+    inner = "".join(articles) or _p(empty)
+    return f'<section aria-labelledby="{key}">{title}{inner}</section>'
 
 
 def _p(text: str) -> str:

@@ -33,7 +33,7 @@ ServerFactory = Callable[..., Awaitable[TestServer]]
 PRESSES = 8
 """Colleagues pressing at once, spread over two conversation cores (instances)."""
 WON = "De aanvrager krijgt bericht"
-LOST = "is al opgepakt"
+LOST = "al opgepakt"
 TOLD = "is opgepakt"
 
 

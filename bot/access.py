@@ -85,6 +85,7 @@ __all__ = [
     "client_address",
     "form_fields",
     "read_form",
+    "staff_page",
 ]
 
 LOGIN_PATH = "/inbox/login"
@@ -475,20 +476,28 @@ def form_fields(body: bytes) -> dict[str, str]:
     return {name: values[0] for name, values in fields.items() if len(values) == 1}
 
 
-def _page(body: str, *, status: int = 200) -> web.Response:
-    html = html_page("Verbind: inloggen", body, style=_CSS)
+def staff_page(title: str, body: str, *, style: str, status: int = 200) -> web.Response:
+    """A staff page: the HTML shell with ``style`` inline (allowed by its hash alone), no
+    scripts, forms to this site only, never framed, never cached."""
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
     headers = {
         "Content-Security-Policy": (
-            f"default-src 'none'; style-src 'sha256-{_CSS_HASH}'; form-action 'self'; "
+            f"default-src 'none'; style-src 'sha256-{digest}'; form-action 'self'; "
             "frame-ancestors 'none'; base-uri 'none'"
         ),
         "X-Content-Type-Options": "nosniff",
+        # Not no-referrer: chromium then sends "Origin: null" with a form, which
+        # check_origin must refuse.
         "Referrer-Policy": "same-origin",
         "Cache-Control": "no-store",
     }
+    html = html_page(title, body, style=style)
     return web.Response(text=html, content_type="text/html", status=status, headers=headers)
 
 
-_CSS_HASH = base64.b64encode(hashlib.sha256(_CSS.encode()).digest()).decode()
+def _page(body: str, *, status: int = 200) -> web.Response:
+    return staff_page("Verbind: inloggen", body, style=_CSS, status=status)
+
+
 STAFF_ACCESS = web.AppKey[StaffAccess]("staff_access")
 """Where :func:`bot.app.create_app` keeps the app's :class:`StaffAccess`."""

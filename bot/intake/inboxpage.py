@@ -13,13 +13,18 @@ Nothing here logs a request's content or a colleague's name.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from html import escape
 
 from aiohttp import web
 
-from bot.access import LOGOUT_PATH, Colleague, StaffAccess, form_fields, read_form
+from bot.access import (
+    LOGOUT_PATH,
+    Colleague,
+    StaffAccess,
+    form_fields,
+    read_form,
+    staff_page,
+)
 from bot.intake.inbox import Inbox, InboxItem, PickedUp
 from bot.settings import Settings
 from dialogs.consultation.pickup import PickupOutcome, Press
@@ -29,7 +34,6 @@ from dialogs.intake import PICKUP_LABEL, ConsultationRequest, shown_time
 from dialogs.phrases import CONSULTATION as REQUEST
 from dialogs.phrases import INBOX as SAY
 from dialogs.phrases import PICKUP
-from knowledge.pageshell import html_page
 
 __all__ = ["INBOX_CHANNEL", "INBOX_PATH", "mount_inbox"]
 
@@ -49,18 +53,8 @@ _CSS = (
     "[role=status]{border-left:4px solid #1f4e79;padding:.3rem .8rem;background:#eef4fa}"
     "nav form{display:inline}"
 )
-_CSS_HASH = base64.b64encode(hashlib.sha256(_CSS.encode()).digest()).decode()
-_HEADERS = {
-    "Content-Security-Policy": (
-        f"default-src 'none'; style-src 'sha256-{_CSS_HASH}'; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    # Not no-referrer: chromium then sends "Origin: null" with the pick-up form, which the
-    # same-site check must refuse.
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
+
+
 _REFUSED_GONE = ("verlopen", "ongeldig")
 
 
@@ -225,9 +219,7 @@ class _InboxPage:
     def _page(
         self, request: web.Request, colleague: Colleague, title: str, body: str
     ) -> web.Response:
-        response = web.Response(
-            text=html_page(title, body, style=_CSS), content_type="text/html", headers=_HEADERS
-        )
+        response = staff_page(title, body, style=_CSS)
         self._access.remember(response, request, colleague)
         return response
 

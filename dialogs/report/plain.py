@@ -122,6 +122,8 @@ def render_csv(report: Report, dialect: str = "excel-nl") -> str:
         report.previous_period.start.isoformat(),
         report.previous_period.end.isoformat(),
     )
+    if report.warning:  # what was wrong with the register, first, as text of its own
+        writer.writerow([*span, "register", "waarschuwing", cell_text(report.warning)] + [""] * 5)
     for part, code, label, unit, now, asked, then in _rows(shown_report(report)):
         numbers = [_number(x, chosen.decimal) for x in (now, asked, then)]
         why = "; ".join(

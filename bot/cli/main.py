@@ -314,7 +314,8 @@ def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBas
         print(OPEN_WITHOUT_APP_ID.format(host=host), file=sys.stderr)
         return EXIT_SETTINGS
     try:
-        app = create_app(settings, knowledge=knowledge)
+        # The app links to its own pages (the report) at the address it really serves on.
+        app = create_app(replace(settings, host=host, port=port), knowledge=knowledge)
     except (ContentError, ValueError) as exc:
         print(f"verbind serve: instellingen kloppen niet:\n{exc}", file=sys.stderr)
         return EXIT_SETTINGS

@@ -18,7 +18,7 @@ from dialogs.report.figures import (
     build_report,
     jgz_organisations,
 )
-from dialogs.report.page import PageControls, render_html, render_page
+from dialogs.report.page import CSS, PageControls, render_html, render_page
 from dialogs.report.plain import CSV_DIALECTS, CSV_HEADER, render_csv, render_text
 from dialogs.report.reading import Reading, read_rows
 from dialogs.report.shown import MASK, SHIELDED, TOO_FEW, Shown, format_duration, shown_report
@@ -26,6 +26,7 @@ from dialogs.report.wording import EMPTY, RULES
 from dialogs.report.workbook import SHEETS, render_xlsx
 
 __all__ = [
+    "CSS",
     "CSV_DIALECTS",
     "CSV_HEADER",
     "EMPTY",

@@ -41,7 +41,7 @@ svg text { font-family: system-ui, "Segoe UI", Arial, sans-serif; font-size: 14p
   fill: #1a1a1a; }
 table { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
 th, td { text-align: left; padding: 0.2rem 0.4rem; border-bottom: 1px solid #8c8c8c;
-  vertical-align: top; }
+  vertical-align: top; overflow-wrap: anywhere; hyphens: auto; }
 tbody th { font-weight: normal; }
 .getal { text-align: right; font-variant-numeric: tabular-nums; }
 .legenda { font-size: 0.9rem; margin: 0 0 0.3rem; }
@@ -51,13 +51,19 @@ tbody th { font-weight: normal; }
 .legenda .toen { background: #c5d5e4; }
 form.filters { display: flex; flex-wrap: wrap; gap: 0.8rem; align-items: end;
   border: 1px solid #8c8c8c; border-radius: 6px; padding: 0.8rem; margin: 1rem 0; }
-form.filters label { display: flex; flex-direction: column; font-size: 0.9rem; }
+form.filters div { display: flex; flex-direction: column; font-size: 0.9rem;
+  min-width: 0; max-width: 100%; }
+form.filters select { width: 100%; }
+.paar > * { min-width: 0; }
+
 form.filters input, form.filters select, form.filters button { font: inherit;
   padding: 0.3rem; min-height: 2.5rem; max-width: 100%; }
 form.filters button { background: #1f4e79; color: #ffffff; border: 2px solid #1f4e79;
   border-radius: 4px; padding: 0.3rem 1rem; }
 .downloads a { display: inline-block; margin: 0 1rem 0.5rem 0; padding: 0.4rem 0.2rem; }
 @media (max-width: 50rem) { .paar { grid-template-columns: 1fr; } }
+@media (max-width: 30rem) { body { padding: 0.6rem; } table { font-size: 0.85rem; }
+  th, td { padding: 0.2rem 0.2rem; } }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
   form.filters, .downloads { display: none; }
@@ -141,14 +147,18 @@ def _filters(report: Report, controls: PageControls) -> str:
             f"{escape(text)}</option>"
             for code, text in choices
         ]
-        return f'<label>{label}<select name="{name}">{"".join(options)}</select></label>'
+        return (
+            f'<div><label for="f-{name}">{label}</label>'
+            f'<select id="f-{name}" name="{name}">{"".join(options)}</select></div>'
+        )
 
     chosen = report.filters
     return (
         f'<form class="filters" method="get" action="{escape(controls.action)}">'
-        f'<label>Van<input type="date" name="van" value="{report.start.isoformat()}" required>'
-        f'</label><label>Tot en met<input type="date" name="tot" '
-        f'value="{report.end.isoformat()}" required></label>'
+        '<div><label for="f-van">Van</label><input id="f-van" type="date" name="van" '
+        f'value="{report.start.isoformat()}" required></div>'
+        '<div><label for="f-tot">Tot en met</label><input id="f-tot" type="date" name="tot" '
+        f'value="{report.end.isoformat()}" required></div>'
         f"{select('regio', 'Regio', controls.regions, chosen.region)}"
         f"{select('organisatie', 'Organisatie', controls.organisations, chosen.organisation)}"
         "<button type=submit>Toon</button></form>"

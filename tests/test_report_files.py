@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import sqlite3
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,6 +36,7 @@ from dialogs.report import (
 )
 from knowledge import KnowledgeBase
 from tests.report_year import generate_year
+from tests.test_report import run_cli
 
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))
 REASONS = {MASK, TOO_FEW, SHIELDED, "geen"}
@@ -188,18 +186,6 @@ def test_csv_numeric_columns_hold_only_numbers(report: Report) -> None:
 
 
 # -- honest about its input ------------------------------------------------------------------------
-
-
-def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """``verbind`` as a user runs it, on a data dir of its own."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VERBIND_")}
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**env, "VERBIND_DATA_DIR": str(data_dir)},
-    )
 
 
 def registered(tmp_path: Path, count: int = 12) -> None:

@@ -58,12 +58,14 @@ def build_services(
     database: Database | None = None,
     inbox: bool = False,
     clock: Callable[[], float] = time.time,
+    report_url: str | None = None,
 ) -> Services:
     """The conversation and its ports; raises ContentError for a bad intakes file and
-        ValueError for a bad register key. With ``database``, call :meth:`Services.open` first.
-        ``inbox``: without an intakes file, give every pack partner a built-in inbox (for a server,
-        which shows it at ``/inbox``; a terminal chat has no one to read it). ``clock``: POSIX
-    seconds, for the inbox's expiry and the pick-up rule."""
+    ValueError for a bad register key. With ``database``, call :meth:`Services.open` first.
+    ``inbox``: without an intakes file, give every pack partner a built-in inbox (for a server,
+    which shows it at ``/inbox``; a terminal chat has no one to read it). ``clock``: POSIX
+    seconds, for the inbox's expiry and the pick-up rule. ``report_url``: where the server shows
+    the report (``/rapport``), for the chat to link to."""
     targets = load_intakes(settings.intakes_file, knowledge) if settings.intakes_file else ()
     keep = settings.pickup_days * 86400  # a request outlives its pick-up button by no second
     wanted = inbox and settings.intakes_file is None
@@ -87,5 +89,6 @@ def build_services(
         clock=clock,
         pickup_days=settings.pickup_days,
         intake_places=intakes,
+        report_url=report_url,
     )
     return Services(conversation, register, intakes, webhook, key, database, store)

@@ -98,10 +98,12 @@ class Conversation:
         clock: Callable[[], float] = time.time,
         pickup_days: float = DEFAULT_PICKUP_DAYS,
         intake_places: IntakePlaces | None = None,
+        report_url: str | None = None,
     ) -> None:
         """``pickup_days``: how long a request can be picked up; ``intake_places``: where each
         partner's intake is, so a pick-up counts only there (see dialogs.consultation.pickup)."""
         self._sessions = sessions
+        self._report_url = report_url  # the deployment's /rapport, passed in: no URL is ours
         self._register: ConsultationRegister = (
             register if register is not None else MemoryRegister()
         )
@@ -133,7 +135,7 @@ class Conversation:
         flows = ConsultationFlows(
             knowledge, intakes=self._intakes, key=self._key, clock=self._clock
         )
-        desk = Desk(knowledge, flows, self._intakes)
+        desk = Desk(knowledge, flows, self._intakes, report_url=self._report_url)
         pickups = PickupFlow(
             knowledge, self._rule, partner_name=flows.partner_name, clock=self._clock
         )

@@ -1,45 +1,45 @@
 """Who may open Verbind's staff pages — the partner inbox (``/inbox``) and the manager's report
-(``/rapport``) — answered once, here.
+(``/rapport``) — answered once, here. Each page group is a :class:`Realm` with a shared secret of
+its own (``VERBIND_INBOX_SECRET``, ``VERBIND_REPORT_SECRET``); the rule is the same for both:
 
-The rule:
-
-1. No staff pages at all when ``VERBIND_WEB_PAGE=off`` and no ``VERBIND_INBOX_SECRET`` is set
+1. No pages at all when ``VERBIND_WEB_PAGE=off`` and the realm has no secret
    (:attr:`StaffAccess.enabled` is False: mount nothing).
 2. A request made on this machine (``bot.channels.web.page.is_local``: loopback peer and Host,
    no proxy) is admitted without a login unless the page is ``off``. ``VERBIND_WEB_PAGE=on``
-   admits everyone who can reach the server, but only while no secret is set: a secret always
-   wins over ``on``.
-3. With ``VERBIND_INBOX_SECRET`` set, anyone else logs in at :data:`LOGIN_PATH` with that shared
-   secret (and, if they like, their name, shown to colleagues as who picked a request up).
-   Logins are limited per client address (the peer; behind ``VERBIND_TRUSTED_PROXIES`` the
-   nearest untrusted ``X-Forwarded-For`` entry; an IPv6 address counts per /64): after the
-   n-th wrong secret the next attempt is taken only after 2^(n-1) seconds (at most 60), and
-   after :data:`LOCKOUT_AFTER` wrong secrets the address is locked out for
-   :data:`LOCKOUT_SECONDS`, the right secret included; early attempts get 429 with
-   ``Retry-After`` and are not checked. At most :data:`MAX_ADDRESSES` addresses are tracked.
+   admits everyone who can reach the server only in a realm that allows it (the inbox, for a
+   trusted test network, and only while no secret is set; never the report).
+3. With the realm's secret set, anyone else logs in at ``<home>/login`` with it (in the inbox
+   also with their name, shown to colleagues as who picked a request up). Logins are limited
+   per client address (the peer; behind ``VERBIND_TRUSTED_PROXIES`` the nearest untrusted
+   ``X-Forwarded-For`` entry; an IPv6 address counts per /64): after the n-th wrong secret the
+   next attempt is taken only after 2^(n-1) seconds (at most 60), and after
+   :data:`LOCKOUT_AFTER` wrong secrets the address is locked out for :data:`LOCKOUT_SECONDS`,
+   the right secret included; early attempts get 429 with ``Retry-After`` and are not checked.
+   At most :data:`MAX_ADDRESSES` addresses are tracked.
 4. Each admitted browser is one colleague with a session of its own: a random id (and the name
-   given) in an HttpOnly, SameSite=Strict cookie :data:`COOKIE` (path ``/``, so one login serves
-   every staff page), sealed with an HMAC under a key derived from the deployment's secret and
-   the inbox secret (so every instance accepts it, and changing the secret ends every session).
-   A login session ends after :data:`IDLE_SECONDS` without a page and at most
-   :data:`MAX_SECONDS` after the login; every page renews it within that. Logging out ends it
-   on this instance at once. A session admitted by rule 2 needs no login, lasts
-   :data:`LOCAL_SECONDS` after its last page, and counts only while rule 2 admits the request.
+   given) in an HttpOnly, SameSite=Strict cookie ``verbind_<realm>`` (path ``<home>``), sealed
+   with an HMAC under a key derived from the deployment's secret, the realm and its secret (so
+   every instance accepts it, and changing the secret ends every session). A login session ends
+   after :data:`IDLE_SECONDS` without a page and at most :data:`MAX_SECONDS` after the login;
+   every page renews it within that. Logging out (``<home>/uitloggen``) ends it on this instance
+   at once. A session admitted by rule 2 needs no login, lasts :data:`LOCAL_SECONDS` after its
+   last page, and counts only while rule 2 admits the request.
 5. On every staff route and method, an ``Origin`` header that cannot be parsed answers 400; one
    of another site (or ``null``) answers 403, as does a non-GET request that the browser marks
    ``Sec-Fetch-Site: cross-site``. Never 500.
 
-Use (the inbox does exactly this; ``/rapport`` can do the same)::
+Use (the inbox and the report do exactly this)::
 
-    access = request.app[STAFF_ACCESS]
-    colleague = access.admit(request)      # raises 303 to the login, 404, 400 or 403
-    response = web.Response(...)
-    access.remember(response, request, colleague)   # set or renew the cookie
+    access = StaffAccess(settings, report_realm(settings), key=register_key)
+    access.add_routes(app)              # its login and logout, before the page's own routes
+    ...
+    colleague = access.admit(request)   # raises 303 to the login, 404, 400 or 403
+    response = staff_page(title, body, style=css)   # or any response
+    access.remember(response, request, colleague)    # set or renew the cookie
     return response
 
-``admit`` already checks the Origin; :func:`check_origin` is the same check alone. The login and
-logout routes are added once per app by :meth:`StaffAccess.add_routes`; a page protected here
-sends people to the login with ``?naar=<its path>`` and gets them back after it.
+``admit`` already checks the Origin; :func:`check_origin` is the same check alone. A page sends
+people to the login with ``?naar=<its path>`` and gets them back after it.
 Nothing here logs a name, a secret, a cookie or an address.
 """
 
@@ -68,29 +68,25 @@ from dialogs.phrases import INBOX as SAY
 from knowledge.pageshell import html_page
 
 __all__ = [
-    "COOKIE",
     "IDLE_SECONDS",
     "LOCAL_SECONDS",
     "LOCKOUT_AFTER",
     "LOCKOUT_SECONDS",
-    "LOGIN_PATH",
-    "LOGOUT_PATH",
     "MAX_ADDRESSES",
     "MAX_SECONDS",
-    "STAFF_ACCESS",
     "Colleague",
     "LoginThrottle",
+    "Realm",
     "StaffAccess",
     "check_origin",
     "client_address",
     "form_fields",
+    "inbox_realm",
     "read_form",
+    "report_realm",
     "staff_page",
 ]
 
-LOGIN_PATH = "/inbox/login"
-LOGOUT_PATH = "/inbox/uitloggen"
-COOKIE = "verbind_staff"
 IDLE_SECONDS = 8 * 3600.0
 """A login session ends after a working day without any staff page."""
 MAX_SECONDS = 24 * 3600.0
@@ -115,6 +111,57 @@ _CSS = (
     "border:2px solid #1f4e79;background:#1f4e79;color:#fff;cursor:pointer}"
     ".fout{color:#8a1c1c;font-weight:600}"
 )
+
+
+@dataclass(frozen=True)
+class Realm:
+    """A group of staff pages with one shared secret."""
+
+    name: str
+    """``inbox`` or ``rapport``: the cookie is ``verbind_<name>``."""
+    home: str
+    """The pages' path (``/inbox``): the login is ``<home>/login``, the logout
+    ``<home>/uitloggen``."""
+    secret: str
+    """The shared secret; "" for none (this machine only)."""
+    title: str
+    """The login page's heading."""
+    everyone_when_on: bool = False
+    """``VERBIND_WEB_PAGE=on`` admits everyone while no secret is set (never the report)."""
+    asks_name: bool = False
+    """The login asks a name to show colleagues (the inbox's "Opgepakt door …")."""
+
+    @property
+    def cookie(self) -> str:
+        """The session cookie's name."""
+        return f"verbind_{self.name}"
+
+    @property
+    def login_path(self) -> str:
+        """Where to log in."""
+        return f"{self.home}/login"
+
+    @property
+    def logout_path(self) -> str:
+        """Where to log out (POST)."""
+        return f"{self.home}/uitloggen"
+
+
+def inbox_realm(settings: Settings) -> Realm:
+    """The partner inbox: ``VERBIND_INBOX_SECRET``, names asked, open to all when ``on``."""
+    return Realm(
+        "inbox",
+        "/inbox",
+        settings.inbox_secret,
+        SAY["login-title"],
+        everyone_when_on=True,
+        asks_name=True,
+    )
+
+
+def report_realm(settings: Settings) -> Realm:
+    """The manager's report: ``VERBIND_REPORT_SECRET``, never public."""
+    return Realm("rapport", "/rapport", settings.report_secret, SAY["report-login-title"])
 
 
 @dataclass(frozen=True)
@@ -271,14 +318,22 @@ class StaffAccess:
     """The staff pages' access rule (see the module docstring)."""
 
     def __init__(
-        self, settings: Settings, *, key: bytes, clock: Callable[[], float] = time.time
+        self,
+        settings: Settings,
+        realm: Realm,
+        *,
+        key: bytes,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        secret = settings.inbox_secret
+        """``key``: the deployment's secret (the register key, the same on every instance)."""
+        secret = realm.secret
+        self.realm = realm
         self.enabled = settings.web_page != "off" or bool(secret)
         self._local = settings.web_page != "off"
-        self._everyone = settings.web_page == "on" and not secret
+        self._everyone = realm.everyone_when_on and settings.web_page == "on" and not secret
         self._secret = hashlib.sha256(secret.encode()).digest() if secret else b""
-        self._key = hmac.new(key, b"verbind staff cookie\x00" + secret.encode(), "sha256").digest()
+        salt = f"verbind staff cookie\x00{realm.name}\x00{secret}".encode()
+        self._key = hmac.new(key, salt, "sha256").digest()
         self._clock = clock
         self.throttle = LoginThrottle(clock=clock)
         self._revoked: OrderedDict[str, float] = OrderedDict()
@@ -301,8 +356,8 @@ class StaffAccess:
         if open_here:
             return self._new(name="", local=True)
         if self._secret:
-            target = request.path if _NEXT.fullmatch(request.path) else "/inbox"
-            raise web.HTTPSeeOther(f"{LOGIN_PATH}?naar={quote(target, safe='/')}")
+            target = self._next(request.path)
+            raise web.HTTPSeeOther(f"{self.realm.login_path}?naar={quote(target, safe='/')}")
         raise web.HTTPNotFound()
 
     def remember(
@@ -317,9 +372,9 @@ class StaffAccess:
         body = {"i": colleague.id, "n": colleague.name, "s": colleague.since}
         value = self._seal({**body, "e": expires, "l": colleague.local})
         response.set_cookie(
-            COOKIE,
+            self.realm.cookie,
             value,
-            path="/",
+            path=self.realm.home,
             max_age=max(0, int(expires - now)),
             httponly=True,
             samesite="Strict",
@@ -330,7 +385,7 @@ class StaffAccess:
         return Colleague(secrets.token_urlsafe(24), name, self._clock(), local, fresh=True)
 
     def _from_cookie(self, request: web.Request, *, open_here: bool) -> Colleague | None:
-        data = self._unseal(request.cookies.get(COOKIE, ""))
+        data = self._unseal(request.cookies.get(self.realm.cookie, ""))
         if data is None:
             return None
         now = self._clock()
@@ -367,17 +422,18 @@ class StaffAccess:
     # -- logging in and out --------------------------------------------------------------------
 
     def add_routes(self, app: web.Application) -> None:
-        """GET/POST :data:`LOGIN_PATH` and POST :data:`LOGOUT_PATH` (404 without a secret)."""
-        app.router.add_get(LOGIN_PATH, self.login_form)
-        app.router.add_post(LOGIN_PATH, self.login)
-        app.router.add_post(LOGOUT_PATH, self.logout)
+        """GET/POST ``<home>/login`` and POST ``<home>/uitloggen`` (the login 404 without a
+        secret). Add them before the page's own ``<home>/{name}`` routes."""
+        app.router.add_get(self.realm.login_path, self.login_form)
+        app.router.add_post(self.realm.login_path, self.login)
+        app.router.add_post(self.realm.logout_path, self.logout)
 
     async def login_form(self, request: web.Request) -> web.Response:
         """Ask for the shared secret (and a name)."""
         check_origin(request)
         if not self._secret:
             raise web.HTTPNotFound()
-        return self._form(_next(request.query.get("naar", "")))
+        return self._form(self._next(request.query.get("naar", "")))
 
     async def login(self, request: web.Request) -> web.Response:
         """Check the secret, within the per-address limits; on success the colleague's cookie
@@ -390,13 +446,13 @@ class StaffAccess:
         if wait > 0:
             return self._too_many(address, wait)
         fields = form_fields(await read_form(request))
-        target = _next(fields.get("naar", ""))
+        target = self._next(fields.get("naar", ""))
         typed = hashlib.sha256(fields.get("geheim", "").encode()).digest()
         if not hmac.compare_digest(typed, self._secret):
             self.throttle.failed(address)
             return self._form(target, error=SAY["wrong-secret"], status=403)
         self.throttle.succeeded(address)
-        name = _clean_name(fields.get("naam", ""))
+        name = _clean_name(fields.get("naam", "")) if self.realm.asks_name else ""
         response = web.HTTPSeeOther(target)
         self.remember(response, request, self._new(name=name, local=False))
         raise response
@@ -404,13 +460,13 @@ class StaffAccess:
     async def logout(self, request: web.Request) -> web.Response:
         """End this colleague's session (on this instance at once; the cookie goes everywhere)."""
         check_origin(request)
-        data = self._unseal(request.cookies.get(COOKIE, ""))
+        data = self._unseal(request.cookies.get(self.realm.cookie, ""))
         if data is not None and isinstance(data.get("i"), str):
             self._revoked[str(data["i"])] = self._clock()
             while len(self._revoked) > _MAX_REVOKED:
                 self._revoked.popitem(last=False)
-        response = web.HTTPSeeOther(LOGIN_PATH if self._secret else "/inbox")
-        response.del_cookie(COOKIE, path="/")
+        response = web.HTTPSeeOther(self.realm.login_path if self._secret else self.realm.home)
+        response.del_cookie(self.realm.cookie, path=self.realm.home)
         raise response
 
     def _too_many(self, address: str, wait: float) -> web.Response:
@@ -421,29 +477,36 @@ class StaffAccess:
             if locked
             else SAY["wait"].format(seconds=seconds)
         )
-        body = f"<h1>{escape(SAY['login-title'])}</h1><p class=fout role=alert>{escape(text)}</p>"
+        title = escape(self.realm.title)
+        body = f"<h1>{title}</h1><p class=fout role=alert>{escape(text)}</p>"
         response = _page(body, status=429)
         response.headers["Retry-After"] = str(seconds)
         return response
 
     def _form(self, target: str, *, error: str = "", status: int = 200) -> web.Response:
         alert = f"<p class=fout role=alert>{escape(error)}</p>" if error else ""
-        body = (
-            f"<h1>{escape(SAY['login-title'])}</h1>{alert}"
-            f'<form method="post" action="{LOGIN_PATH}">'
-            f'<input type="hidden" name="naar" value="{escape(target)}">'
+        name = (
             f'<label>{escape(SAY["login-name"])} <input name="naam" autocomplete="name" '
             f'maxlength="{NAME_LIMIT}"></label>'
+            if self.realm.asks_name
+            else ""
+        )
+        body = (
+            f"<h1>{escape(self.realm.title)}</h1>{alert}"
+            f'<form method="post" action="{self.realm.login_path}">'
+            f'<input type="hidden" name="naar" value="{escape(target)}">{name}'
             f'<label>{escape(SAY["login-secret"])} <input type="password" name="geheim" '
             'autocomplete="current-password" required></label>'
             f"<button type=submit>{escape(SAY['login-submit'])}</button></form>"
         )
         return _page(body, status=status)
 
-
-def _next(value: str) -> str:
-    """Where to go after the login: a path of this site only (never ``//host`` or a URL)."""
-    return value if _NEXT.fullmatch(value) and not value.startswith("//") else "/inbox"
+    def _next(self, value: str) -> str:
+        """Where to go after the login: a page of this realm only (never ``//host``, a URL or
+        another site's path)."""
+        home = self.realm.home
+        inside = value == home or value.startswith(f"{home}/")
+        return value if inside and _NEXT.fullmatch(value) and "//" not in value else home
 
 
 def _clean_name(value: str) -> str:
@@ -497,7 +560,3 @@ def staff_page(title: str, body: str, *, style: str, status: int = 200) -> web.R
 
 def _page(body: str, *, status: int = 200) -> web.Response:
     return staff_page("Verbind: inloggen", body, style=_CSS, status=status)
-
-
-STAFF_ACCESS = web.AppKey[StaffAccess]("staff_access")
-"""Where :func:`bot.app.create_app` keeps the app's :class:`StaffAccess`."""

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from bot.access import STAFF_ACCESS, StaffAccess
+from bot.access import StaffAccess, inbox_realm, report_realm
 from bot.channels.teams.endpoint import TeamsEndpoint
 from bot.channels.web.diagrams import mount_diagrams
 from bot.channels.web.page import TRUSTED_PROXIES, TURN_PATH, mount_web
@@ -21,7 +21,6 @@ from bot.intake.pickup import add_pickup_routes
 from bot.outage import outage_middleware
 from bot.privatelog import SAFE, install_log_redaction
 from bot.reload import install_reload
-from bot.reportaccess import ReportAccess
 from bot.reportpage import mount_report, report_url
 from bot.services import Services, build_services
 from bot.settings import Settings
@@ -149,7 +148,7 @@ def create_app(
 ) -> web.Application:
     """The HTTP app: ``/healthz``, ``/api/messages`` (Teams), ``/slack/events`` when configured,
     the local web chat page at ``/`` (``VERBIND_WEB_PAGE``) and the staff pages (the partner
-    inbox; their access rule is ``app[STAFF_ACCESS]``). ``clock``: POSIX seconds, for the
+    inbox and the report; their access rule is bot.access). ``clock``: POSIX seconds, for the
     inbox, the pick-up rule and staff sessions."""
     install_log_redaction()
     loaded = knowledge if knowledge is not None else load_knowledge(settings.content_dir)
@@ -185,25 +184,20 @@ def create_app(
     app[TRUSTED_PROXIES] = settings.trusted_proxies
     mount_web(app, conversation=conversation, settings=settings, secret=services.secret)
     mount_diagrams(app, conversation=conversation, settings=settings)
-    access = StaffAccess(settings, key=services.secret, clock=clock)
-    app[STAFF_ACCESS] = access
-    if access.enabled:  # before the inbox: /inbox/login is not a partner's inbox
-        access.add_routes(app)
     if services.inbox is not None:
-        partners = services.intakes.partners()
         mount_inbox(
             app,
             conversation=conversation,
             inbox=services.inbox,
-            partners=partners,
+            partners=services.intakes.partners(),
             settings=settings,
-            access=access,
+            access=StaffAccess(settings, inbox_realm(settings), key=services.secret, clock=clock),
         )
     mount_report(
         app,
         conversation=conversation,
         register=services.register,
-        access=ReportAccess(settings, services.secret),
+        access=StaffAccess(settings, report_realm(settings), key=services.secret, clock=clock),
     )
     if settings.slack_enabled:
         from bot.channels.slack.bolt import mount_slack

@@ -258,6 +258,7 @@ INBOX: dict[str, str] = {
         "afgerond, of tot het {days} dagen oud is. Noteer wat u nodig hebt in uw eigen systeem."
     ),
     "login-title": "Inbox: inloggen",
+    "report-login-title": "Rapport: inloggen",
     "login-name": "Uw naam (voor uw collega's)",
     "login-secret": "Gedeeld wachtwoord",
     "login-submit": "Inloggen",

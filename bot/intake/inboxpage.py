@@ -18,7 +18,6 @@ from html import escape
 from aiohttp import web
 
 from bot.access import (
-    LOGOUT_PATH,
     Colleague,
     StaffAccess,
     form_fields,
@@ -209,7 +208,7 @@ class _InboxPage:
     def _nav(self, colleague: Colleague, *, top: bool) -> str:
         back = "" if top else f'<a href="{INBOX_PATH}">{escape(SAY["all"])}</a> '
         logout = (
-            f'<form method="post" action="{LOGOUT_PATH}">'
+            f'<form method="post" action="{self._access.realm.logout_path}">'
             f"<button class=stil type=submit>{escape(SAY['logout'])}</button></form>"
             if not colleague.local
             else ""
@@ -328,10 +327,11 @@ def mount_inbox(
     settings: Settings,
     access: StaffAccess,
 ) -> None:
-    """Add the inbox routes (unless the staff pages are off)."""
+    """Add the inbox routes and its login (unless the staff pages are off)."""
     if not access.enabled:
         return
     page = _InboxPage(conversation, inbox, partners, settings, access)
+    access.add_routes(app)  # first: /inbox/login is not a partner's inbox
     app.router.add_get(INBOX_PATH, page.index)
     app.router.add_get(INBOX_PATH + "/{partner}", page.partner)
     app.router.add_post(INBOX_PATH + "/{partner}", page.pick_up)

@@ -36,6 +36,7 @@ from dialogs.targets import (
     encode,
 )
 from dialogs.turn import Reply, Turn
+from knowledge.dates import dutch_date
 from knowledge.engine import Position, back
 from knowledge.library import KnowledgeBase
 
@@ -266,7 +267,7 @@ class _Commands(_Kind):
 
     def _help(self, session: Session, here: Here | None, action: str) -> Result:
         meta = self.knowledge.meta
-        text = phrases.HELP.format(version=meta.version, reviewed=meta.reviewed.isoformat())
+        text = phrases.HELP.format(version=meta.version, reviewed=dutch_date(meta.reviewed))
         help_reply = Reply(f"{text}\n{phrases.SAFETY_LINE}")
         return Result(session, [help_reply, *self.screens.prompt(session, here)], action)
 

@@ -134,12 +134,12 @@ class _Trees(_Kind):
     def open(self, session: Session, here: Here | None, target: TreeTarget, turn: Turn) -> Result:
         tree = self.knowledge.trees[target.tree]
         if tree.asks_profession and profession.PROFESSION_FACT not in session.facts:
-            # The steps first, then the profession for their wording.
-            return self.screens.ask_profession(
-                session, then_open=tree.id, first=[Reply(overview(tree))]
-            )
+            # The steps first, then the profession for their wording; the safety line comes
+            # with the steps, so acute danger never waits for the profession question.
+            first = Reply(f"{overview(tree)}\n{phrases.SAFETY_LINE}")
+            return self.screens.ask_profession(session, then_open=tree.id, first=[first])
         shown = self.screens.show(session, tree, (), action="open-tree")
-        intro = Reply(f"{tree.title}: {tree.summary}")
+        intro = Reply(f"{tree.title}: {tree.summary}\n{phrases.SAFETY_LINE}")
         return Result(shown.session, [intro, *shown.replies], "open-tree")
 
 

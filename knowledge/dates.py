@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 
-__all__ = ["dutch_date"]
+__all__ = ["MONTHS", "dutch_date"]
 
-_MONTHS = (
+MONTHS = (
     "januari",
     "februari",
     "maart",
@@ -26,9 +26,10 @@ _MONTHS = (
     "november",
     "december",
 )
+"""The Dutch month names, January first (also the yearly report's month labels)."""
 
 
 def dutch_date(day: date) -> str:
     """``day`` written out in Dutch, without a leading zero: ``date(2026, 12, 7)`` ->
     ``"7 december 2026"``."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

@@ -35,6 +35,7 @@ from datetime import date, datetime
 
 from dialogs.consultation.labels import DIRECTION_LABELS, kind_label
 from dialogs.register import DIRECTIONS, KINDS, ConsultationRecord
+from knowledge.dates import MONTHS
 from knowledge.library import KnowledgeBase
 
 __all__ = [
@@ -50,20 +51,6 @@ __all__ = [
 SMALL_COUNT = 5
 """Counts from 1 up to (not including) this number are never shown as such."""
 UNKNOWN_REGION = "onbekend"
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 _PARTNER_LABELS = {"intern": "Intern (collega)", "overig": "Overig"}
 _COUNTED = frozenset({"vastgelegd", "aangevraagd"})
 _TIME_FORMAT = "%Y-%m-%dT%H:%MZ"

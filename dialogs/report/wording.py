@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from dialogs.report.figures import MONTHS, SMALL_COUNT, Report
+from dialogs.report.figures import SMALL_COUNT, Report
+from knowledge.dates import dutch_date
 
 __all__ = [
     "EMPTY",
@@ -65,7 +66,7 @@ def share(part: int, whole: int) -> str:
 
 def day(moment: date) -> str:
     """``3 maart 2026``."""
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+    return dutch_date(moment)
 
 
 def period(report: Report) -> str:

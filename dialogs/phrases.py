@@ -46,7 +46,8 @@ __all__ = [
 VEILIG_THUIS_NUMBER = "Veilig Thuis 0800-2000 (gratis, 24/7)"
 """The national number, written once; every sentence that names it uses this."""
 DANGER = "Direct gevaar? Bel 112."
-SAFETY_LINE = f"{DANGER} Zorgen of twijfel? Bel {VEILIG_THUIS_NUMBER}."
+SAFETY_LINE = f"{DANGER} Acuut onveilig, zorgen of twijfel? Bel {VEILIG_THUIS_NUMBER}."
+"""The 112 / 0800-2000 line: on the first screen of every tree, beside help and fallbacks."""
 
 WELCOME = (
     "Welkom bij Verbind. Ik help u met de meldcode en zoek de juiste contacten. "

@@ -55,7 +55,7 @@ def both_ways(url: str, chromium: str) -> dict[str, Any]:
         "chromium": chromium,
         "steps": [
             {"who": "jgz", "type": "overleg aanvragen", "expect": "Bij welke organisatie"},
-            {"who": "jgz", "click": "SAVE (Samen Veilig Midden-Nederland)", "expect": "Hoe snel"},
+            {"who": "jgz", "click": "SAVE Jeugdbescherming", "expect": "Hoe snel"},
             {"who": "jgz", "click": "Vandaag nog", "expect": "korte vraag"},
             {"who": "jgz", "fill": jgz_form, "submit": "Versturen", "reference": True},
             {

@@ -497,7 +497,7 @@ async def test_canary_through_the_inbox_both_ways(
     refused = await vt.submit(gemeente="Zeist, Slotlaan 12, 3701 AB")
     assert "alleen de gemeente" in refused, refused
     await vt.submit(gemeente="Zeist")
-    await vt.click("SAVE (Samen Veilig Midden-Nederland)")
+    await vt.click("SAVE Jeugdbescherming")
     await vt.click("Geen haast")
     for line in TYPED[:3]:
         assert "cliëntgegevens" in await vt.submit(vraag=line, telefoon=WORK_PHONE)

@@ -252,7 +252,7 @@ async def test_without_intakes_requests_go_by_phone(build: Build) -> None:
 async def request_by_phone(chat: ChannelChat) -> None:
     """Start a request to SAVE and reach the form."""
     await chat.say("consult aanvragen")
-    await chat.click("SAVE (Samen Veilig Midden-Nederland)")
+    await chat.click("SAVE Jeugdbescherming")
     await chat.click("Vandaag nog")
 
 
@@ -339,7 +339,7 @@ async def teams_request(
     shared = {"desk": desk, "bell": bell, "register": register, "channel": "teams", "store": store}
     requester, _ = build(**shared)
     await requester.say("overleg aanvragen")
-    await requester.click("SAVE (Samen Veilig Midden-Nederland)")
+    await requester.click("SAVE Jeugdbescherming")
     await requester.click("Binnen 3 werkdagen")
     await requester.click("Via Teams")
     await requester.submit(vraag="Graag overleg over een casus")
@@ -427,7 +427,7 @@ async def test_submit_without_the_flow_is_stale(build: Build) -> None:
             "Overleg met Vertrouwensarts van Veilig Thuis",
             "Vertrouwensarts met",
         ),
-        ("SAVE", None, "Overleg met SAVE (Samen Veilig", "SAVE met SAVE"),
+        ("SAVE", None, "Overleg met SAVE Jeugdbescherming", "SAVE met SAVE"),
         ("Collegiale consultatie", None, "Collegiale consultatie vastleggen?", "(een collega"),
         (
             "Melding Veilig Thuis",
@@ -496,7 +496,7 @@ async def test_op_and_afschalen_are_recordable(build: Build, kind: str) -> None:
     chat, register = build()
     await chat.say("overleg vastleggen")
     await chat.click(kind)
-    await chat.click("SAVE (Samen Veilig Midden-Nederland)")
+    await chat.click("SAVE Jeugdbescherming")
     await chat.click("De ander vroeg om overleg")
     [record] = register.records
     assert (record.kind, record.direction) == (kind.lower(), "partner-jgz")
@@ -522,7 +522,7 @@ async def test_veilig_thuis_sends_terugkoppeling_to_the_jgz_of_the_gemeente(buil
     await chat.click("Terugkoppeling na onderzoek")
     await chat.click("Overgedragen: lokaal team")
     await chat.submit(gemeente="Utrecht")
-    await chat.click("SAVE (Samen Veilig Midden-Nederland)")
+    await chat.click("SAVE Jeugdbescherming")
     await chat.click("Binnen 3 werkdagen")
     await chat.submit(
         vraag="Overgedragen; vragen? Bel mij.", naam="A. Tester", telefoon="030 765 43 21"
@@ -530,7 +530,7 @@ async def test_veilig_thuis_sends_terugkoppeling_to_the_jgz_of_the_gemeente(buil
     [request] = desk.delivered
     assert request.partner == "jgz-utrecht"
     assert request.subject == "Terugkoppeling: Overgedragen: lokaal team"
-    assert request.requester == "A. Tester (SAVE (Samen Veilig Midden-Nederland))"
+    assert request.requester == "A. Tester (SAVE Jeugdbescherming)"
     assert request.gemeente == "Utrecht"
     [record] = register.records
     assert (record.kind, record.partner, record.direction, record.region) == (

@@ -32,7 +32,7 @@ from tests.test_web import press, say
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 ServerFactory = Callable[..., Awaitable[TestServer]]
-SAVE = "SAVE (Samen Veilig Midden-Nederland)"
+SAVE = "SAVE Jeugdbescherming"
 QUESTION = "Hoe pakken we een zorg over een peuter samen op?"
 WORK_PHONE = "030 123 45 67"
 

@@ -85,14 +85,16 @@ class FreeText:
         if reading.beside is not None:
             opened = self._desk.place_beside(opened, reading.beside)
         runner = reading.runner_up
-        if runner is not None and self._desk.known(runner) and runner != target:
-            opened = self._with_runner_up(opened, runner, here)
-        if reading.act == "story" or runner is not None:
-            # Say what the message was read as, so a wrong reading shows at once.
-            label = self._desk.label(encode(target), here)
-            understood = Reply(phrases.UNDERSTOOD.format(label=label))
-            opened = replace(opened, replies=[understood, *opened.replies])
-        return opened
+        if runner is not None and (not self._desk.known(runner) or runner == target):
+            runner = None
+        if reading.act != "story" and runner is None:
+            return opened
+        # The answer first; then what the message was read as, so a wrong reading shows at
+        # once, with the close second reading as one button.
+        label = self._desk.label(encode(target), here)
+        understood = Reply(phrases.UNDERSTOOD.format(label=label))
+        opened = replace(opened, replies=[*opened.replies, understood])
+        return self._with_runner_up(opened, runner, here) if runner is not None else opened
 
     def _with_runner_up(self, result: Result, runner: Target, here: Here | None) -> Result:
         """``result`` with one "Bedoelde u: …" button for the close second reading."""

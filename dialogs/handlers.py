@@ -36,6 +36,7 @@ from dialogs.targets import (
     encode,
 )
 from dialogs.turn import Reply, Turn
+from knowledge.dates import dutch_date
 from knowledge.engine import Position, back
 from knowledge.library import KnowledgeBase
 
@@ -64,10 +65,17 @@ class Desk:
     """The handlers for one loaded content, and the screens they share."""
 
     def __init__(
-        self, knowledge: KnowledgeBase, flows: ConsultationFlows, intakes: IntakeDesk
+        self,
+        knowledge: KnowledgeBase,
+        flows: ConsultationFlows,
+        intakes: IntakeDesk,
+        *,
+        report_url: str | None = None,
     ) -> None:
         self.knowledge = knowledge
         self.flows = flows
+        self.report_url = report_url
+        """Where this deployment serves the manager's report, when it does."""
         self.screens = Screens(knowledge, intakes, self)
         self.commands = _Commands(self)
         self.professions = _Professions(self)
@@ -133,12 +141,12 @@ class _Trees(_Kind):
     def open(self, session: Session, here: Here | None, target: TreeTarget, turn: Turn) -> Result:
         tree = self.knowledge.trees[target.tree]
         if tree.asks_profession and profession.PROFESSION_FACT not in session.facts:
-            # The steps first, then the profession for their wording.
-            return self.screens.ask_profession(
-                session, then_open=tree.id, first=[Reply(overview(tree))]
-            )
+            # The steps first, then the profession for their wording; the safety line comes
+            # with the steps, so acute danger never waits for the profession question.
+            first = Reply(f"{overview(tree)}\n{phrases.SAFETY_LINE}")
+            return self.screens.ask_profession(session, then_open=tree.id, first=[first])
         shown = self.screens.show(session, tree, (), action="open-tree")
-        intro = Reply(f"{tree.title}: {tree.summary}")
+        intro = Reply(f"{tree.title}: {tree.summary}\n{phrases.SAFETY_LINE}")
         return Result(shown.session, [intro, *shown.replies], "open-tree")
 
 
@@ -266,7 +274,7 @@ class _Commands(_Kind):
 
     def _help(self, session: Session, here: Here | None, action: str) -> Result:
         meta = self.knowledge.meta
-        text = phrases.HELP.format(version=meta.version, reviewed=meta.reviewed.isoformat())
+        text = phrases.HELP.format(version=meta.version, reviewed=dutch_date(meta.reviewed))
         help_reply = Reply(f"{text}\n{phrases.SAFETY_LINE}")
         return Result(session, [help_reply, *self.screens.prompt(session, here)], action)
 
@@ -305,7 +313,9 @@ class _Intents(_Kind):
         if target.intent == "contact":
             return self._contact(session, here)
         if target.intent == "rapport":
-            replies = [Reply(phrases.REPORT), *self.screens.prompt(session, here)]
+            url = self.desk.report_url
+            text = phrases.REPORT_LINK.format(url=url) if url else phrases.REPORT
+            replies = [Reply(text), *self.screens.prompt(session, here)]
             return Result(session, replies, "report")
         if here is not None and not here.walk.finished:  # "verder" at a question
             pick = [Reply(phrases.PICK_ANSWER), *self.screens.prompt(session, here)]

@@ -23,12 +23,15 @@ __all__ = [
     "FALLBACK",
     "FAQ_RESUME",
     "HELP",
+    "INBOX",
     "MENU_LABEL",
     "MENU_PROMPT",
     "NO_PREVIOUS",
     "PICKED_UP",
+    "PICKUP",
     "PICK_ANSWER",
     "REPORT",
+    "REPORT_LINK",
     "RESTART_LABEL",
     "ROUTE_HEADER",
     "SAFETY_LINE",
@@ -46,7 +49,8 @@ __all__ = [
 VEILIG_THUIS_NUMBER = "Veilig Thuis 0800-2000 (gratis, 24/7)"
 """The national number, written once; every sentence that names it uses this."""
 DANGER = "Direct gevaar? Bel 112."
-SAFETY_LINE = f"{DANGER} Zorgen of twijfel? Bel {VEILIG_THUIS_NUMBER}."
+SAFETY_LINE = f"{DANGER} Acuut onveilig, zorgen of twijfel? Bel {VEILIG_THUIS_NUMBER}."
+"""The 112 / 0800-2000 line: on the first screen of every tree, beside help and fallbacks."""
 # DOMAIN.md §1: acute danger comes first, before any step and before anything else asked.
 DANGER_FIRST = (
     f"Dit klinkt als acuut gevaar. Direct gevaar: bel 112. Acuut onveilig: bel nu "
@@ -106,6 +110,11 @@ REPORT = (
     "Het jaaroverzicht van consultaties (voor de evaluatie van het convenant) maakt de beheerder "
     "van Verbind met het commando 'verbind report'. Het telt alleen dat er overleg was, nooit "
     "over wie."
+)
+REPORT_LINK = (
+    "De cijfers voor de jaarlijkse evaluatie van het convenant staan op de rapportpagina: {url} "
+    "(per kwartaal, soort, partner, JGZ-organisatie en richting, naast de vorige periode; ook als "
+    "Excel). Het telt alleen dat er overleg was, nooit over wie."
 )
 STEPS_FIRST = "De stappen op een rij:"
 PICKED_UP = "Uw verzoek {reference} is opgepakt. U wordt benaderd zoals u aangaf."
@@ -186,7 +195,7 @@ CONSULTATION: dict[str, str] = {
     "request-question": "Vraag: {question}",
     "request-no-question": "(geen vraag meegestuurd)",
     "request-callback": "Bereikbaar: {callback}",
-    "request-time": "Aangevraagd: {when} UTC",
+    "request-time": "Aangevraagd: {when}",
     "request-not-kept": (
         "Verbind bewaart deze gegevens niet; noteer wat u nodig hebt in uw eigen systeem."
     ),
@@ -216,3 +225,67 @@ CONSULTATION_LABELS: dict[str, str] = {
     "gemeente": "Gemeente van het kind",
 }
 """Button and field labels of the consultation flows."""
+
+
+# -- picking a request up (dialogs.consultation.pickup, the pick-up link page, the inbox) --------
+
+PICKUP: dict[str, str] = {
+    "expired": (
+        "Deze knop of link om het verzoek op te pakken is verlopen (hij werkt {days} dagen). "
+        "Neem contact op met de aanvrager of vraag om een nieuw verzoek."
+    ),
+    "elsewhere": (
+        "Dit verzoek kan alleen worden opgepakt in het kanaal of de inbox waar het is "
+        "binnengekomen."
+    ),
+    "already": "Verzoek {reference} is al opgepakt ({when}).",
+    "already-by": "Verzoek {reference} is al opgepakt door {who} ({when}).",
+    "just-now": "zojuist",
+    "unavailable": (
+        "Oppakken van verzoek {reference} lukte nu niet: het register is even niet bereikbaar. "
+        "Er is niets vastgelegd; probeer het zo opnieuw."
+    ),
+    "confirm": "Pakt u dit verzoek op? De aanvrager krijgt dan bericht.",
+}
+"""What the one who presses "Ik pak dit op" is told; ``{when}`` is Dutch local time."""
+
+INBOX: dict[str, str] = {
+    "title": "Inbox van de ketenpartners",
+    "partner-title": "Inbox {partner}",
+    "all": "Alle inboxen",
+    "open": "Open verzoeken",
+    "none-open": "Geen open verzoeken.",
+    "mine": "Opgepakt door u",
+    "none-mine": "U heeft hier niets opgepakt dat nog openstaat.",
+    "colleagues": "Opgepakt door collega's",
+    "picked-by": "Opgepakt door {who} ({when})",
+    "a-colleague": "een collega",
+    "you": "u",
+    "counts": "{open} open, {mine} door u opgepakt",
+    "close": "Afronden en wissen",
+    "closed": "Verzoek {reference} is afgerond en uit de inbox gewist.",
+    "not-yours": "Alleen wie het verzoek heeft opgepakt, kan het afronden.",
+    "gone": "Dit verzoek staat niet (meer) in de inbox.",
+    "back": "Terug naar de inbox",
+    "call": "Bel {phone}",
+    "kept": (
+        "Verbind bewaart een verzoek alleen in het geheugen van deze server: tot het is "
+        "afgerond, of tot het {days} dagen oud is. Noteer wat u nodig hebt in uw eigen systeem."
+    ),
+    "login-title": "Inbox: inloggen",
+    "report-login-title": "Rapport: inloggen",
+    "login-name": "Uw naam (voor uw collega's)",
+    "login-secret": "Gedeeld wachtwoord",
+    "login-submit": "Inloggen",
+    "logout": "Uitloggen",
+    "logged-out": "U bent uitgelogd.",
+    "wrong-secret": "Onjuist wachtwoord.",
+    "wait": "Te veel pogingen. Probeer het over {seconds} seconden opnieuw.",
+    "locked": (
+        "Te veel onjuiste pogingen vanaf dit adres. Inloggen is geblokkeerd; probeer het over "
+        "{minutes} minuten opnieuw."
+    ),
+    "other-site": "Dit verzoek komt van een andere site.",
+    "bad-origin": "Ongeldige Origin.",
+}
+"""The partner inbox's texts (``bot.intake.inboxpage``) and the staff login (``bot.access``)."""

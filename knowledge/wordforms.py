@@ -16,6 +16,7 @@ from knowledge.frequency import word_frequency
 __all__ = [
     "Forms",
     "WordForm",
+    "exact_keys",
     "lookup_keys",
     "same_word",
     "stem",
@@ -141,6 +142,13 @@ def lookup_keys(word: str) -> frozenset[str]:
     keys = {"s:" + stemmed, "c:" + _canon(stemmed), "k:" + _crude(word), "t:" + stemmed}
     keys |= {"s:" + short for short in _truncations(stemmed)}
     return frozenset(keys)
+
+
+@lru_cache(maxsize=65536)
+def exact_keys(word: str) -> frozenset[str]:
+    """The look-up keys of a word made up from others (a joined separable verb: "leg … bij"
+    gives "bijleg"): its stem and rough root only, never a shorter stem ("bijl")."""
+    return frozenset({"s:" + stem(word), "k:" + _crude(word), "t:" + stem(word)})
 
 
 def _truncations(word: str) -> frozenset[str]:

@@ -224,7 +224,7 @@ def test_request_form_in_chromium(
     form, then a request that reaches the partner's webhook; accessible throughout."""
     chromium, _ = tools
     # The question, the requester's own name and organisation; the work number stays one line.
-    fields = ["textarea", "textarea", "textarea", "input"]
+    fields = ["textarea", "input", "input", "input"]
     form = {"fields": fields, "primary": "Versturen", "secondary": ["Annuleren"]}
     question = {"Korte vraag": "Hoe pakken we dit samen op?"}
     phone = {"Uw werknummer": "030 123 45 67"}
@@ -236,7 +236,7 @@ def test_request_form_in_chromium(
         "viewport": SCREENS[screen],
         "steps": [
             {"type": "overleg aanvragen", "expect": "Bij welke organisatie"},
-            {"click": "SAVE (Samen Veilig Midden-Nederland)", "expect": "Vandaag nog"},
+            {"click": "SAVE Jeugdbescherming", "expect": "Vandaag nog"},
             {"click": "Vandaag nog", "form": form},
             {
                 "fill": {"Korte vraag": "BSN 111222333", **phone},

@@ -78,6 +78,10 @@ def test_every_error_kind_has_a_broken_example() -> None:
         "staat ook bij '",
         "is geen bekende plaatsnaam",
         "moet een van deze zijn",
+        "interne notitie 'te bevestigen'",
+        "ontwikkelaarswoord",
+        "interne naam",
+        "geen ja/nee-vraag",
     ):
         assert fragment in messages, fragment
 

@@ -16,6 +16,7 @@ from dialogs import (
     contact_text,
 )
 from knowledge import KnowledgeBase
+from knowledge.dates import dutch_date
 from tests.conftest import Chat
 
 MakeChat = Callable[..., Chat]
@@ -76,7 +77,7 @@ async def test_unconfirmed_contact_is_marked(examples: KnowledgeBase, make_chat:
     text = contact_text(card)
     assert "030 123 45 67 (te bevestigen)" in text
     assert "Example partner (te bevestigen)" not in text
-    assert "laatst gecontroleerd 2026-11-01" in text
+    assert "laatst gecontroleerd 1 november 2026" in text
 
 
 async def test_back_and_restart_commands(examples: KnowledgeBase, make_chat: MakeChat) -> None:
@@ -151,12 +152,12 @@ async def test_unclear_answer_mid_tree_keeps_the_question(
 async def test_a_close_second_is_offered_as_one_button(
     examples: KnowledgeBase, make_chat: MakeChat
 ) -> None:
-    """The better match is answered, saying what it was read as, with the close second as one
-    "Bedoelde u: …" button that opens it."""
+    """The better match is answered first, then what it was read as, with the close second as
+    one "Bedoelde u: …" button that opens it."""
     chat = make_chat(examples)
     await chat.say("example basic question")
-    assert chat.replies[0].text == "Ik lees uw bericht als: Basic question"
-    assert chat.replies[-1].text == "Is it so?"
+    assert chat.replies[-2].text == "Is it so?"
+    assert chat.replies[-1].text == "Ik lees uw bericht als: Basic question"
     assert chat.labels[-1] == "Bedoelde u: What does the example say?"
     await chat.click("Bedoelde u: What does the example say?")
     assert chat.replies[-1].text == "The example says this."
@@ -189,7 +190,7 @@ async def test_help_shows_commands_and_content_version(
     assert "terug" in chat.text
     assert "opnieuw" in chat.text
     assert shipped.meta.version in chat.text
-    assert shipped.meta.reviewed.isoformat() in chat.text
+    assert dutch_date(shipped.meta.reviewed) in chat.text
 
 
 async def test_stop_forgets_the_session(examples: KnowledgeBase, make_chat: MakeChat) -> None:

@@ -351,9 +351,9 @@ async def test_a_question_about_consulting_is_answered_not_started(
 async def test_a_story_says_what_it_was_read_as(
     shipped: KnowledgeBase, make_chat: MakeChat
 ) -> None:
-    """A mother's bruises with a toddler present: read as partner violence seen by a child,
-    and the answer says so first."""
+    """A mother's bruises with a toddler present: read as partner violence seen by a child;
+    after the answer, the reply says what it was read as."""
     chat = make_chat(shipped)
     await chat.say("moeder heeft blauwe plekken, de peuter was erbij")
-    assert chat.replies[0].text.startswith("Ik lees uw bericht als:")
-    assert "geweld tussen de ouders" in chat.replies[0].text
+    assert chat.replies[-1].text.startswith("Ik lees uw bericht als:")
+    assert "geweld tussen de ouders" in chat.replies[-1].text

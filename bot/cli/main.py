@@ -208,7 +208,14 @@ def _register_parsers(commands: argparse._SubParsersAction[DutchParser]) -> None
         "--to", dest="end", required=True, metavar="JJJJ-MM-DD", help="einddatum (t/m)"
     )
     report.add_argument(
-        "--format", choices=("text", "csv", "html"), default="text", help="standaard text"
+        "--format",
+        choices=("text", "csv", "html", "xlsx"),
+        default="text",
+        help="standaard text; xlsx: een Excel-werkmap met grafieken (met --out)",
+    )
+    report.add_argument("--regio", dest="region", metavar="CODE", help="alleen deze regio (VT20)")
+    report.add_argument(
+        "--organisatie", dest="organisation", metavar="ID", help="alleen deze partner (save)"
     )
     report.add_argument(
         "--csv-dialect",
@@ -307,7 +314,8 @@ def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBas
         print(OPEN_WITHOUT_APP_ID.format(host=host), file=sys.stderr)
         return EXIT_SETTINGS
     try:
-        app = create_app(settings, knowledge=knowledge)
+        # The app links to its own pages (the report) at the address it really serves on.
+        app = create_app(replace(settings, host=host, port=port), knowledge=knowledge)
     except (ContentError, ValueError) as exc:
         print(f"verbind serve: instellingen kloppen niet:\n{exc}", file=sys.stderr)
         return EXIT_SETTINGS
@@ -373,12 +381,16 @@ def _review(knowledge: KnowledgeBase, *, details: bool, today: date) -> str:
     lines = [
         f"Samenvatting: {review.trees} bomen, {review.nodes} knopen, {review.outcomes} uitkomsten,"
         f" {review.faq} vragen (FAQ), {len(review.unconfirmed)} adresboekregels te bevestigen,"
+        f" {len(review.to_confirm)} feiten buiten het advies tot ze bevestigd zijn,"
         f" {len(review.overdue)} onderdelen over de herziendatum."
     ]
     if details and review.unconfirmed:
         lines.append("Nog te bevestigen:")
         lines += [f"  {item}" for item in review.unconfirmed]
-    elif review.unconfirmed:
+    if details and review.to_confirm:
+        lines.append("Feiten buiten het advies, voor de beoordelaars:")
+        lines += [f"  {item}" for item in review.to_confirm]
+    if not details and (review.unconfirmed or review.to_confirm):
         lines.append("Nog te bevestigen: zie 'verbind check --details' voor elke regel.")
     if review.overdue:
         lines.append("Waarschuwing: over de herziendatum (controleer en werk de datum bij):")

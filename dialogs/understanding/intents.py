@@ -47,6 +47,9 @@ class IntentIndex:
     def __init__(self, intents: Mapping[str, Intent]) -> None:
         self._exact = {_key(p): i.id for i in intents.values() for p in i.phrasings}
         order = [(p, i.id) for i in intents.values() for p in i.patterns]
+        self._unless: PatternIndex[str] = PatternIndex(
+            (_words(w), i.id) for i in intents.values() for w in i.unless
+        )
         self._patterns: PatternIndex[tuple[int, str]] = PatternIndex(
             (_words(p), (n, ident)) for n, (p, ident) in enumerate(order)
         )
@@ -73,9 +76,12 @@ class IntentIndex:
         if NEGATIONS & set(message.tokens):
             return None  # "wat als ouders niet willen dat ik overleg" asks, it does not act
         matches = self._patterns.matches(message.lookup)
+        barred = {m.value for m in self._unless.matches(message.lookup)}
         # The longest pattern wins (the most specific), then the one first in the content.
         found = sorted((-m.size, m.value) for m in matches)
         for _, (_, ident) in found:
+            if ident in barred:
+                continue
             if ident in _ACTIONS and not (act.may_act and not act.done):
                 continue
             if ident in _RECORDS and act.rule:

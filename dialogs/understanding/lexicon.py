@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from knowledge.wordforms import lookup_keys, stem, word_keys
+from knowledge.wordforms import exact_keys, lookup_keys, stem, word_keys
 
 __all__ = ["Lookup", "Match", "PatternIndex"]
 
@@ -54,7 +54,7 @@ class Lookup:
                 for key in lookup_keys(word):
                     where.setdefault(key, []).append(position)
         for positions, word in extra:
-            for key in lookup_keys(word):
+            for key in exact_keys(word):
                 where.setdefault(key, []).append(positions[-1])
         self.where = where
 

@@ -255,7 +255,7 @@ class Understanding:
         joined = tuple(
             (p, w) for p, w in message.joined if all(focus.start <= i < focus.end for i in p)
         )
-        scores = self._topics.score(words, joined, light=light)
+        scores = self._topics.score(words, joined)
         blank = frozenset(i for i, t in enumerate(tokens) if not t)
         stories = self._stories.ranked(message, skip=blank)
         inside = {
@@ -290,8 +290,8 @@ class Understanding:
         )
 
     def _role_names(self, message: Message, lead: frozenset[int]) -> frozenset[int]:
-        """The words that name the user's role ("ik ben *jeugdarts*"): they may match a topic
-        ("mijn rol als aandachtsfunctionaris") but weigh like the setting."""
+        """The words that name the user's role ("ik ben *jeugdarts*"): they count in every part
+        of the message ("ik ben aandachtsfunctionaris, wat is mijn rol …")."""
         if not lead:
             return frozenset()
         stated = self._roles.read(message)

@@ -26,7 +26,7 @@ from dialogs.understanding.gazetteer import FILLER
 from dialogs.understanding.text import NEGATIONS, ORGANISATION, STOPWORDS, normalise_query
 from knowledge.frequency import WordFrequency
 from knowledge.library import KnowledgeBase
-from knowledge.wordforms import lookup_keys, stem, word_keys
+from knowledge.wordforms import exact_keys, lookup_keys, stem, word_keys
 
 __all__ = ["Scored", "Scores", "TopicIndex"]
 
@@ -51,11 +51,12 @@ _QUESTION_KINDS = {
     **dict.fromkeys("hoe how".split(), "hoe"),
     **dict.fromkeys("welke welk which".split(), "welke"),
     **dict.fromkeys("waar where".split(), "waar"),
-    **dict.fromkeys("mag mogen may".split(), "mag"),
-    **dict.fromkeys("moet moeten should must".split(), "moet"),
-    **dict.fromkeys("kan kun kunt kunnen can".split(), "kan"),
-    **dict.fromkeys("is zijn".split(), "is"),
-    **dict.fromkeys("heb hebben krijg krijgen hoor horen".split(), "heb"),
+    # Yes or no ("mag ik …", "moet ik …", "is het …"): one kind of question.
+    **dict.fromkeys(
+        """mag mogen may moet moeten should must kan kun kunt kunnen can is zijn heb hebben
+        krijg krijgen hoor horen""".split(),
+        "ja-nee",
+    ),
 }
 """The first word of a question, by the kind of answer it asks for."""
 _NEGATION_REACH = 3
@@ -212,15 +213,12 @@ class TopicIndex:
         self,
         tokens: tuple[str, ...],
         joined: tuple[tuple[tuple[int, ...], str], ...] = (),
-        *,
-        light: frozenset[int] = frozenset(),
     ) -> Scores:
         """How the topics' phrasings meet ``tokens`` (a message's words, stop words included):
         each word's weight, and per topic its best phrasing and the words its phrasings
         explain. ``joined``: separable verbs spelt whole or apart ("koppelt … terug":
         terugkoppelt), with the positions they stand for, counted only when some phrasing has
-        them. ``light``: positions that weigh like the setting (the user's role).
-        """
+        them."""
         hits: dict[int, dict[int, tuple[int, ...]]] = defaultdict(dict)
         covered: dict[int, float] = defaultdict(float)
         weights = [0.0] * len(tokens)
@@ -229,7 +227,7 @@ class TopicIndex:
             *(((i,), w, True) for i, w in plain),
             *((p, w, False) for p, w in joined),
         ):
-            found = self._look_up(word)
+            found = self._look_up(word) if own else self._look_up_made(word)
             if not found and own:
                 corrected = self._corrected(word)
                 found = self._look_up(corrected) if corrected else ()
@@ -244,8 +242,7 @@ class TopicIndex:
                 if weight > best:
                     best = weight
             if own:
-                weight = self._weight(word, best)
-                weights[positions[0]] = min(weight, _PLAIN) if positions[0] in light else weight
+                weights[positions[0]] = self._weight(word, best)
         total = sum(weights) or 1.0
         denied = _denied(tokens)
         shape = frozenset(stem(t) for t in tokens if t)
@@ -312,6 +309,10 @@ class TopicIndex:
             if len(self._found) < _REMEMBERED:
                 self._found[word] = found
         return found
+
+    def _look_up_made(self, word: str) -> tuple[tuple[int, int], ...]:
+        """As ``_look_up``, for a word made from others ("bijleg"): no shorter stems."""
+        return tuple(pair for key in exact_keys(word) for pair in self._postings.get(key, ()))
 
     def _corrected(self, word: str) -> str | None:
         """The content word ``word`` is a typo of (one edit; two from nine letters), or None;

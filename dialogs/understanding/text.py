@@ -251,7 +251,16 @@ class Message:
             for particle in _PARTICLES
             if word.startswith(particle) and len(word) - len(particle) >= _APART - 2
         ]
-        return tuple(whole + apart)
+        # A compound typed in two ("vertrouwens arts"): counted only where a phrasing has it.
+        pairs: list[tuple[tuple[int, ...], str]] = [
+            ((i, i + 1), words[i] + words[i + 1])
+            for i in range(len(words) - 1)
+            if len(words[i]) >= _PART
+            and len(words[i + 1]) >= _PART
+            and words[i] not in STOPWORDS
+            and words[i + 1] not in STOPWORDS
+        ]
+        return tuple(whole + apart + pairs)
 
     @cached_property
     def lookup(self) -> Lookup:
@@ -336,4 +345,6 @@ _QUESTION_STARTS = frozenset(
 _PARTICLES = frozenset("aan vast terug op over door mee uit af bij na toe".split())
 _PARTICLE_STARTS = tuple(_PARTICLES)
 _APART = 6
+_PART = 4
+"""Both halves of a compound typed in two have four letters at least."""
 """A compound with a particle is spelt apart from six letters ("doorgeven": geven)."""

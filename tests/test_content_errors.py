@@ -75,6 +75,9 @@ def test_every_error_kind_has_a_broken_example() -> None:
         "ongeldige CBS-code",
         "staat ook bij intent",
         "doel '",
+        "zonder JGZ",
+        "bestaat niet in boom",
+        "staat niet in 'jgz'",
     ):
         assert fragment in messages, fragment
 

@@ -67,13 +67,26 @@ async def test_a_packs_synonyms_are_understood(examples: KnowledgeBase) -> None:
     assert [c.name for c in chat.replies[-1].contacts] == ["Example partner"]
 
 
-def test_a_region_without_pack_gets_the_national_defaults(shipped: KnowledgeBase) -> None:
-    """Every region resolves to a pack; those without one get the empty national defaults."""
+def test_every_region_has_a_pack_and_the_rest_are_national_defaults(shipped: KnowledgeBase) -> None:
+    """Every region has a pack; all but Utrecht are generated national defaults: their Veilig
+    Thuis, its vertrouwensarts and the GGDs as JGZ, no child-protection team, no dossier line,
+    no covenant."""
     for code in shipped.regions:
-        pack = shipped.pack_for(code)
-        assert pack.region == code
+        assert shipped.pack_for(code).region == code
+    generated = [p for p in shipped.packs.values() if p.generated]
+    assert len(generated) == 24
+    assert {p.region for p in shipped.packs.values() if not p.generated} == {"VT20"}
     groningen = shipped.pack_for("VT08")
-    assert (groningen.veilig_thuis, groningen.protection, groningen.dossier) == (None, (), None)
+    assert groningen.veilig_thuis == "veilig-thuis-groningen"
+    assert groningen.vertrouwensarts == "vertrouwensarts-groningen"
+    assert groningen.jgz == ("ggd-groningen",)
+    assert (groningen.protection, groningen.dossier, groningen.covenant) == ((), None, None)
+
+
+def test_an_empty_region_falls_back_to_the_national_defaults(shipped: KnowledgeBase) -> None:
+    """A region code without a pack (content without generated packs) gets an empty pack."""
+    empty = shipped.pack_for("VT99")
+    assert (empty.veilig_thuis, empty.protection, empty.dossier) == (None, (), None)
 
 
 async def test_a_place_without_pack_names_the_local_team_to_confirm(
@@ -81,7 +94,7 @@ async def test_a_place_without_pack_names_the_local_team_to_confirm(
 ) -> None:
     """Outside every pack, the place answer says the gemeente's local team is to be confirmed."""
     chat = make_chat(shipped)
-    await chat.say("veilig thuis groningen")
+    await chat.say("kind woont in Groningen")
     assert "Lokaal team: het wijk- of sociaal team van de gemeente Groningen (te bevestigen)" in (
         chat.text
     )

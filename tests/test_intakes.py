@@ -182,13 +182,15 @@ async def webhook_deployment(
 async def request_on_the_web_page(
     client: TestClient[Any, Any], form: dict[str, str]
 ) -> list[dict[str, Any]]:
-    """Ask SAVE for a call back today through the page's form."""
+    """Ask SAVE for a call back today through the page's form, for a child in Zeist."""
+    await say(client, {"text": "kind woont in Zeist"})
     replies = await say(client, {"text": "consult aanvragen"})
     replies = await say(client, press(replies, SAVE))
     replies = await say(client, press(replies, "Vandaag nog"))
     [spec] = [r["form"] for r in replies if r["form"]]
     assert [(f["name"], f["required"], f["kind"]) for f in spec["fields"]] == [
-        ("vraag", False, "text"),
+        ("gemeente", True, "text"),
+        ("vraag", False, "multiline"),
         ("naam", False, "text"),
         ("organisatie", False, "text"),
         ("telefoon", True, "tel"),
@@ -377,6 +379,7 @@ async def test_teams_request_reaches_the_intake_channel_and_the_requester_is_tol
             actions.update(card_actions(body))
         return actions
 
+    await turn(type="message", text="kind woont in Zeist", value=None)
     actions = await turn(type="message", text="overleg aanvragen", value=None)
     actions = await turn(value=actions["Binnen 3 werkdagen"])
     actions = await turn(value=actions["Via Teams"])
@@ -443,9 +446,12 @@ async def test_slack_request_with_form_reaches_the_intake_channel(
             await asyncio.sleep(0.025)
         raise AssertionError(f"no button {label!r} in {channel}")
 
-    body = event("message", "Ev1", channel="D1", channel_type="im", text="overleg aanvragen")
-    response = await client.post("/slack/events", data=body, headers=signed(body))
-    assert response.status == 200
+    for number, text in enumerate(("kind woont in Zeist", "overleg aanvragen")):
+        body = event("message", f"Ev{number}", channel="D1", channel_type="im", text=text)
+        response = await client.post("/slack/events", data=body, headers=signed(body))
+        assert response.status == 200
+        if number == 0:
+            await offered("Overleg vastleggen", "D1")  # the place answer came back
     await click(await offered("Vandaag nog", "D1"), user="U1", channel="D1")
     await click(await offered("Via Slack", "D1"), user="U1", channel="D1")
     state = {"verbind-form-vraag": {"vraag": {"type": "plain_text_input", "value": "Overleg?"}}}

@@ -95,6 +95,23 @@ class KnowledgeBase:
         regions = self.organisation_regions(organisation)
         return not regions or region in regions
 
+    def source_shown_in(self, source: str, region: str | None) -> bool:
+        """Whether ``source`` may be cited for a child in ``region``: a region's own sources
+        (its pack's ``sources``, dossier and hooks: its protocols, its partners' pages) only
+        there, every other source everywhere."""
+        regions = self._regional_sources.get(source, frozenset())
+        return not regions or region in regions
+
+    @cached_property
+    def _regional_sources(self) -> dict[str, frozenset[str]]:
+        found: dict[str, set[str]] = {}
+        for pack in self.packs.values():
+            dossier = (pack.dossier.source,) if pack.dossier and pack.dossier.source else ()
+            hooked = (s for h in pack.hooks for s in h.sources)
+            for source in (*pack.sources, *dossier, *hooked):
+                found.setdefault(source, set()).add(pack.region)
+        return {source: frozenset(regions) for source, regions in found.items()}
+
     @cached_property
     def _pack_folders(self) -> dict[str, str]:
         return {

@@ -284,7 +284,8 @@ class Region:
 def pack_yaml(region: Region, ggd: dict[str, Ggd], confirmed: Confirmed | None) -> str:
     ident = region.folder
     jgz = sorted({ggd[g].id for g in region.gemeenten})
-    sources = [f"vt-{ident}"] if confirmed else ["cbs-veiligthuisregio"]
+    # The region's own sources only: national ones (the CBS tables) are cited everywhere anyway.
+    sources = [f"vt-{ident}"] if confirmed else []
     return "".join(
         [
             GENERATED.format(code=region.code),
@@ -297,7 +298,7 @@ def pack_yaml(region: Region, ggd: dict[str, Ggd], confirmed: Confirmed | None) 
             f"vertrouwensarts: vertrouwensarts-{ident}\n",
             f"jgz: [{', '.join(jgz)}]\n",
             f"chain: [veilig-thuis-{ident}, vertrouwensarts-{ident}]\n",
-            f"sources: [{', '.join(sources)}]\n",
+            *([f"sources: [{', '.join(sources)}]\n"] if sources else []),
         ]
     )
 

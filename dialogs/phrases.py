@@ -117,7 +117,7 @@ PLACE: dict[str, str] = {
     "region": "Veilig Thuis-regio {region}.",
     "call": (
         f"Bel {VEILIG_THUIS_NUMBER}. Noem de woonplaats van het kind: {{named}} (niet waar u "
-        "werkt). U komt dan bij {veilig_thuis}."
+        "werkt)."
     ),
     "call-region": (
         f"Bel {VEILIG_THUIS_NUMBER}. Noem de woonplaats van het kind; u komt dan bij de regio "
@@ -128,17 +128,15 @@ PLACE: dict[str, str] = {
     ),
     "jgz": "JGZ in {gemeente}: {jgz}{mark}.",
     "jgz-4-18": (
-        "JGZ in {gemeente}: {jgz} voor 4–18 jaar{mark}; de JGZ voor 0–4 jaar kan een andere "
-        "organisatie zijn."
+        "JGZ in {gemeente}: {jgz} voor 4–18 jaar{mark}; JGZ 0–4 jaar kan een andere organisatie "
+        "zijn."
     ),
     "team": "Lokaal team: {team}{mark}.",
-    "team-unknown": (
-        "Lokaal team: het wijk- of sociaal team van de gemeente {gemeente} ({unconfirmed})."
-    ),
+    "team-unknown": ("Lokaal team: het wijk- of sociaal team van de gemeente ({unconfirmed})."),
     "jgz-first": "JGZ voor een kind in {gemeente}: {jgz}{mark}.",
     "jgz-first-4-18": (
-        "JGZ voor een kind in {gemeente}: {jgz} voor 4–18 jaar{mark}; de JGZ voor 0–4 jaar kan "
-        "een andere organisatie zijn."
+        "JGZ voor een kind in {gemeente}: {jgz} voor 4–18 jaar{mark}; JGZ 0–4 jaar kan een "
+        "andere organisatie zijn."
     ),
     "jgz-inbox": "Stuur de JGZ een bevraging of terugkoppeling met de knoppen hieronder.",
     "jgz-phone": "Telefoon: {phone}.",

@@ -88,16 +88,12 @@ def place_text(
     Verbind when it has an inbox here: ``jgz_inbox``), then the local team and the region."""
     if partner_side:
         return "\n".join(_partner_lines(knowledge, place, jgz_inbox=jgz_inbox))
-    veilig_thuis = knowledge.organisations.get(
-        knowledge.pack_for(place.region.code).veilig_thuis or ""
-    )
     if place.gemeente is None:
         call = PLACE["call-region"]
     else:
         # A former gemeente is no woonplaats: the caller names today's gemeente.
         named = place.gemeente.name if place.until is not None else place.name
-        name = veilig_thuis.name if veilig_thuis else f"Veilig Thuis {place.region.name}"
-        call = PLACE["call"].format(named=named, veilig_thuis=name)
+        call = PLACE["call"].format(named=named)
     lines = [_where(place), f"{call} {PLACE['doctor']}"]
     coverage = _coverage(knowledge, place)
     if coverage:

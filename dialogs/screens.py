@@ -201,7 +201,9 @@ class Screens:
             kind="advice",
             buttons=buttons,
             contacts=self.contacts(shown),
-            sources=self.sources([*node.sources, *(hook.sources if hook else ())]),
+            sources=self.sources(
+                [*self._national(node.sources, session), *(hook.sources if hook else ())]
+            ),
             outcome=node.outcome,
             tree=tree.id if current.finished else None,
             emergency=node.acute,
@@ -256,6 +258,13 @@ class Screens:
         child = self.region(session)
         return frozenset({*own, *((child,) if child else ())})
 
+    def _national(self, sources: Sequence[str], session: Session) -> list[str]:
+        """A national node's sources for this child: a region's own (its protocol) only for a
+        child in that region, unless nothing else would be left to cite."""
+        region = self.region(session)
+        shown = [s for s in sources if self.knowledge.source_shown_in(s, region)]
+        return shown or list(sources)
+
     def hook(
         self, session: Session, tree: DecisionTree, node: QuestionNode | AdviceNode
     ) -> NodeHook | None:
@@ -294,7 +303,11 @@ class Screens:
             contacts=self.contacts(
                 contacts, session=session if regional and self.region(session) else None
             ),
-            sources=self.sources([s for s in sources if s in self.knowledge.sources]),
+            sources=self.sources(
+                self._national([s for s in sources if s in self.knowledge.sources], session)
+                if regional and self.region(session)
+                else [s for s in sources if s in self.knowledge.sources]
+            ),
             outcome=outcome,
         )
         return Result(replace(session, offer=offer), [reply], action)

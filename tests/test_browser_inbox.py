@@ -63,7 +63,7 @@ def both_ways(url: str, chromium: str) -> dict[str, Any]:
             },
             {"who": "jgz", "click": "Menu", "expect": "is opgepakt"},
             {"who": "vt", "type": "beroep", "expect": "Wat is uw beroep"},
-            {"who": "vt", "click": "Veilig Thuis / SAVE", "expect": "Genoteerd"},
+            {"who": "vt", "click": "Veilig Thuis / jeugdbescherming", "expect": "Genoteerd"},
             {"who": "vt", "type": "overleg aanvragen", "expect": "Wat wilt u de JGZ sturen"},
             {"who": "vt", "click": "Terugkoppeling na onderzoek", "expect": "Hoe staat"},
             {"who": "vt", "click": "Onderzoek afgerond", "expect": "In welke gemeente"},

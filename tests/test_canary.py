@@ -477,7 +477,7 @@ async def test_canary_through_the_inbox_both_ways(
     jgz, vt = WebUser(client), WebUser(other)
     await every_flow(jgz, reach=None)
     await vt.say("beroep")
-    await vt.click("Veilig Thuis / SAVE")
+    await vt.click("Veilig Thuis / jeugdbescherming")
     for line in TYPED:
         await vt.say(line)
     await vt.say("overleg aanvragen")

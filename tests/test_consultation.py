@@ -649,7 +649,7 @@ async def test_a_procesevaluatie_is_recordable(build: Build) -> None:
 async def as_partner(chat: ChannelChat) -> None:
     """Say one works at Veilig Thuis or SAVE."""
     await chat.say("beroep")
-    await chat.click("Veilig Thuis / SAVE")
+    await chat.click("Veilig Thuis / jeugdbescherming")
 
 
 async def test_veilig_thuis_sends_terugkoppeling_to_the_jgz_of_the_gemeente(build: Build) -> None:

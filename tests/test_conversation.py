@@ -21,7 +21,7 @@ from tests.conftest import Chat
 MakeChat = Callable[..., Chat]
 
 MENU_ACTIONS = ["Contact zoeken", "Overleg aanvragen", "Overleg vastleggen"]
-ROLES = ["Jeugdarts", "Jeugdverpleegkundige", "Veilig Thuis / SAVE"]
+ROLES = ["Jeugdarts", "Jeugdverpleegkundige", "Veilig Thuis / jeugdbescherming"]
 """While the role is not known, the menu lets the user say it in one tap."""
 
 
@@ -345,7 +345,7 @@ async def test_profession_is_asked_once_and_shapes_the_wording(
     chat = make_chat(shipped)
     await chat.say("meldcode")
     assert chat.replies[-1].text.startswith("Wat is uw beroep?")
-    assert chat.labels == ["Jeugdarts", "Jeugdverpleegkundige", "Veilig Thuis / SAVE"]
+    assert chat.labels == ["Jeugdarts", "Jeugdverpleegkundige", "Veilig Thuis / jeugdbescherming"]
     await chat.click("Jeugdarts")
     assert chat.replies[0].text.startswith("Genoteerd: Jeugdarts.")
     assert chat.replies[-1].text.startswith("Eerst: is er nu direct gevaar")
@@ -366,7 +366,7 @@ async def test_profession_can_be_changed(shipped: KnowledgeBase, make_chat: Make
     await chat.say("meldcode")
     await chat.click("Jeugdarts")
     await chat.say("beroep")
-    assert chat.labels == ["Jeugdarts", "Jeugdverpleegkundige", "Veilig Thuis / SAVE"]
+    assert chat.labels == ["Jeugdarts", "Jeugdverpleegkundige", "Veilig Thuis / jeugdbescherming"]
     await chat.click("Jeugdverpleegkundige")
     assert chat.replies[-1].text.startswith("Eerst: is er nu direct gevaar")
     await chat.say("nee")

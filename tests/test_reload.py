@@ -82,7 +82,7 @@ async def test_session_in_a_tree_removed_by_a_reload_restarts(examples: Knowledg
         *actions,
         "Jeugdarts",
         "Jeugdverpleegkundige",
-        "Veilig Thuis / SAVE",
+        "Veilig Thuis / jeugdbescherming",
     ]
 
 
@@ -116,7 +116,7 @@ async def test_menu_offer_naming_a_removed_tree_restarts(examples: KnowledgeBase
         *actions,
         "Jeugdarts",
         "Jeugdverpleegkundige",
-        "Veilig Thuis / SAVE",
+        "Veilig Thuis / jeugdbescherming",
     ]
 
 

@@ -119,6 +119,14 @@ class Desk:
         )
         return replace(result, session=session, replies=[*result.replies, reply])
 
+    def open_at_place(
+        self, session: Session, here: Here | None, target: Target, place: PlaceTarget, turn: Turn
+    ) -> Result:
+        """Open ``target`` for a child at ``place`` named in the same message ("overleg
+        aanvragen voor een kind in Zwolle"): the place is the child's before the target opens."""
+        found = resolve_place(self.knowledge, place)
+        return self.open(at_place(session, found) if found else session, here, target, turn)
+
     def place_text(self, place: Place, side: bool) -> str:
         """The place answer for the user's side of the covenant."""
         jgz_inbox = False

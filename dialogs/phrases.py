@@ -215,6 +215,9 @@ CONSULTATION: dict[str, str] = {
         "Voor een consultatieverzoek eerst: in welke gemeente woont het kind? Dan gaat uw verzoek "
         "naar de partners van die regio. Alleen de gemeente, geen adres."
     ),
+    "ambiguous-gemeente": (
+        "{typed} ligt in meer dan één gemeente ({gemeenten}). Typ de gemeente waar het kind woont."
+    ),
     "unknown-gemeente": (
         "Die gemeente ken ik niet. Typ de naam van de gemeente of woonplaats, bijvoorbeeld Zeist."
     ),

@@ -134,6 +134,11 @@ class FlowTarget:
     step: Step
     value: str = ""
 
+    def __post_init__(self) -> None:
+        # Built from their ids too (FlowTarget("av", "soort", "bevraging")): kept typed.
+        object.__setattr__(self, "flow", Flow(self.flow))
+        object.__setattr__(self, "step", Step(self.step))
+
 
 @dataclass(frozen=True)
 class CommandTarget:

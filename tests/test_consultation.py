@@ -855,3 +855,46 @@ async def test_a_request_in_the_childs_region_offers_its_partners(build: Build) 
     await chat.say("kind woont in Zeist")
     await chat.say("overleg aanvragen")
     assert "Veilig Thuis Utrecht" in chat.labels
+
+
+def test_a_flow_target_built_from_ids_is_typed() -> None:
+    """The typed entry other code builds from ids (``FlowTarget("av", "soort", kind)``) is the
+    same typed step the codec reads back, so it starts that kind of request."""
+    built = FlowTarget("av", "soort", "procesevaluatie")  # type: ignore[arg-type]
+    assert built == FlowTarget(Flow.REQUEST, Step.KIND, "procesevaluatie")
+    assert built.step is Step.KIND
+
+
+async def test_an_action_with_a_place_starts_for_that_child(shipped: KnowledgeBase) -> None:
+    """Opening a request together with a place named in the same message takes that place as
+    the child's: the request goes straight to that region's partners."""
+    from dialogs.session import Session
+    from dialogs.targets import PlaceTarget
+
+    conversation = Conversation(
+        shipped, sessions=MemorySessionStore(), intakes=Desk("veilig-thuis-ijsselland"), key=KEY
+    )
+    desk = conversation._desk  # the seam the understanding calls with an action and its place
+    result = desk.open_at_place(
+        Session(),
+        None,
+        FlowTarget(Flow.REQUEST, Step.START),
+        PlaceTarget("gemeente", "GM0193"),
+        Turn(key="k", channel="test"),
+    )
+    assert "Hoe snel" in result.replies[-1].text
+    assert result.session is not None
+    assert result.session.facts["gemeente"] == "gm0193"
+
+
+async def test_a_woonplaats_in_two_gemeenten_is_asked_by_gemeente(build: Build) -> None:
+    """A woonplaats name that lies in more than one gemeente is not guessed: the user is asked
+    to type the gemeente, and is shown which ones it may be."""
+    chat, register = build()
+    await chat.say("overleg vastleggen")
+    await chat.submit(gemeente="Broekhuizen")
+    assert "ligt in meer dan één gemeente" in chat.text
+    assert "Horst aan de Maas, Meppel" in chat.text
+    await chat.submit(gemeente="Meppel")
+    assert "Collegiale consultatie" in chat.labels
+    assert register.records == []

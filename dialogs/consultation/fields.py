@@ -29,6 +29,7 @@ __all__ = [
     "check_form",
     "filled",
     "find_gemeente",
+    "gemeente_candidates",
     "pii_only",
     "request_fields",
 ]
@@ -131,21 +132,29 @@ def filled(
 def find_gemeente(knowledge: KnowledgeBase, typed: str) -> Gemeente | None:
     """The gemeente named by ``typed``: a gemeente's name, a woonplaats in it or a former
     gemeente (exact, after normalising); None when unknown or ambiguous."""
+    found = gemeente_candidates(knowledge, typed)
+    return found[0] if len(found) == 1 else None
+
+
+def gemeente_candidates(knowledge: KnowledgeBase, typed: str) -> list[Gemeente]:
+    """Every gemeente ``typed`` may name: the gemeente of that name alone, else each gemeente
+    with a woonplaats or former gemeente of that name (several: the user is asked which)."""
     wanted = normalise(typed)
     if not wanted:
-        return None
+        return []
     for gemeente in knowledge.gemeenten.values():
         if normalise(gemeente.name) == wanted:
-            return gemeente
+            return [gemeente]
     found = {
         g.code: g
         for g in knowledge.gemeenten.values()
         if any(normalise(place) == wanted for _, place in g.places)
     }
-    former = [a for a in knowledge.aliases.values() if normalise(a.name) == wanted and not a.also]
-    for alias in former:
-        found.setdefault(alias.gemeente, knowledge.gemeenten[alias.gemeente])
-    return next(iter(found.values())) if len(found) == 1 else None
+    for alias in knowledge.aliases.values():
+        if normalise(alias.name) == wanted:
+            for code in alias.gemeenten:
+                found.setdefault(code, knowledge.gemeenten[code])
+    return sorted(found.values(), key=lambda g: g.name)
 
 
 def _field_name(name: str) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from dialogs import profession
 from dialogs.commands import Command
-from dialogs.consultation.fields import GEMEENTE_FIELD, check_field, find_gemeente
+from dialogs.consultation.fields import GEMEENTE_FIELD, check_field, gemeente_candidates
 from dialogs.consultation.labels import SUBJECTS, kind_label
 from dialogs.consultation.requester import Requester
 from dialogs.consultation.state import ChildFacts, FormWait, awaiting, without_flow
@@ -183,9 +183,15 @@ class Steps:
         """``session`` knowing the child's gemeente (its CBS code and region), or why ``typed``
         is not one (an address, an unknown name)."""
         problem = check_field("gemeente", typed)
-        gemeente = find_gemeente(self._knowledge, typed) if problem is None else None
+        if problem is not None:
+            return problem
+        found = gemeente_candidates(self._knowledge, typed)
+        if len(found) > 1:
+            names = ", ".join(g.name for g in found)
+            return SAY["ambiguous-gemeente"].format(typed=typed.strip(), gemeenten=names)
+        gemeente = found[0] if found else None
         if gemeente is None:
-            return problem or SAY["unknown-gemeente"]
+            return SAY["unknown-gemeente"]
         return ChildFacts(gemeente.region, gemeente.code, fresh=True).write(session)
 
     @staticmethod

@@ -222,6 +222,11 @@ CONSULTATION: dict[str, str] = {
         "Die gemeente ken ik niet. Typ de naam van de gemeente of woonplaats, bijvoorbeeld Zeist."
     ),
     "address-not-gemeente": "Typ alleen de gemeente, zonder straat, huisnummer of postcode.",
+    "gemeente-client-data": (
+        "Typ liever geen cliëntgegevens in de chat (naam, BSN, geboortedatum, adres, telefoon, "
+        "e-mail of rekeningnummer); ik heb ze niet bewaard. Typ alleen de gemeente waar het kind "
+        "woont."
+    ),
     "ask-urgency": f"Hoe snel is overleg nodig? {DANGER}",
     "ask-reach": "Hoe kan {partner} u bereiken?",
     "ask-form": (

@@ -345,7 +345,7 @@ async def test_every_problem_is_named_at_once_and_the_values_kept(build: Build) 
     await request_by_phone(chat)
     await chat.submit(gemeente="Dorpsstraat 3", vraag="Graag overleg", naam="x" * 81, telefoon="12")
     warning = chat.replies[0].text
-    assert "zonder straat" in warning
+    assert "alleen de gemeente" in warning
     assert "langer dan 80" in warning
     assert "werknummer" in warning
     form = chat.replies[-1].form
@@ -594,7 +594,7 @@ async def test_the_gemeente_is_asked_then_confirmed_for_the_next_record(build: B
     await chat.say("overleg vastleggen")
     assert "in welke gemeente" in chat.text
     await chat.submit(gemeente="Dorpsstraat 3, Zwolle")
-    assert "zonder straat" in chat.text
+    assert "alleen de gemeente" in chat.text
     await chat.submit(gemeente="Zwolle")
     await chat.click("Advies Veilig Thuis")
     await chat.click("Ik vroeg om overleg")
@@ -772,7 +772,7 @@ async def test_region_cards_offer_a_request(build: Build) -> None:
     [
         ("vraag", f"BSN {CANARY_BSN}", "cliëntgegevens"),
         ("telefoon", "12", "werknummer"),
-        ("gemeente", "3701 AB Zeist", "zonder straat"),
+        ("gemeente", "3701 AB Zeist", "alleen de gemeente"),
         ("naam", "x" * 81, "langer dan 80"),
     ],
 )

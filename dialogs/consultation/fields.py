@@ -87,6 +87,8 @@ def check_field(
     if name == "vraag" and text:
         hits = (client_data or pii_only)(text, allowed)
         return pii.explain(hits) if hits else None
+    if name == "gemeente" and pii.find_pii(text):
+        return SAY["gemeente-client-data"]
     if name == "gemeente" and _ADDRESS_LIKE.search(text):
         return SAY["address-not-gemeente"]
     if name == "gemeente" and not text:

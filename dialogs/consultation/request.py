@@ -403,8 +403,11 @@ class RequestFlow(Steps):
     ) -> FlowResult:
         """The form again, with the user's values and every problem named at once."""
         lines = [SAY["form-problems"], *(f"- {message}" for _, message in problems)]
-        cleared = tuple(name for name, _ in problems if name == "vraag")
-        if cleared:
+        # What may hold client data is not written back into the chat: the question, and a
+        # gemeente field with an address or other client data in it.
+        private = (SAY["gemeente-client-data"], SAY["address-not-gemeente"])
+        cleared = tuple(name for name, message in problems if name == "vraag" or message in private)
+        if "vraag" in cleared:
             lines.append(SAY["question-cleared"])
         return self._form(session, turn, values=values, warning="\n".join(lines), cleared=cleared)
 

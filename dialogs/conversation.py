@@ -92,12 +92,14 @@ class Conversation:
         requesters: RequesterBook | None = None,
         key: bytes = b"",
         clock: Callable[[], float] = time.time,
+        report_url: str | None = None,
     ) -> None:
         self._sessions = sessions
         # The requester's own name and organisation: typed text, so in memory, not in sessions.
         self._requesters: RequesterBook = (
             requesters if requesters is not None else MemoryRequesterBook(clock=clock)
         )
+        self._report_url = report_url  # the deployment's /rapport, passed in: no URL is ours
         self._register: ConsultationRegister = (
             register if register is not None else MemoryRegister()
         )
@@ -140,7 +142,7 @@ class Conversation:
             client_data=client_data,
             clock=self._clock,
         )
-        desk = Desk(knowledge, flows, self._intakes)
+        desk = Desk(knowledge, flows, self._intakes, report_url=self._report_url)
         return _Content(knowledge, index, flows, IntentIndex(knowledge.intents), desk)
 
     # One turn's decision is synchronous, so it sees one ``_Content`` from start to end.

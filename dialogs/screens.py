@@ -259,9 +259,12 @@ class Screens:
         return frozenset({*own, *((child,) if child else ())})
 
     def _national(self, sources: Sequence[str], session: Session) -> list[str]:
-        """A national node's sources for this child: a region's own (its protocol) only for a
-        child in that region, unless nothing else would be left to cite."""
+        """A national node's sources for this child: for a child known to live elsewhere, not a
+        region's own (its protocol), unless nothing else would be left to cite; where the
+        child's region is not known, every source the content cites."""
         region = self.region(session)
+        if region is None:
+            return list(sources)
         shown = [s for s in sources if self.knowledge.source_shown_in(s, region)]
         return shown or list(sources)
 

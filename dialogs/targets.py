@@ -91,9 +91,11 @@ class ChildPlace(StrEnum):
 
 
 class Reach(StrEnum):
-    """How a partner reaches the requester; any other value names the user's own channel."""
+    """How a partner reaches the requester. A button's value is PHONE or the name of the user's
+    own channel ("Teams"); the flow keeps CHANNEL for the latter."""
 
     PHONE = "telefoon"
+    CHANNEL = "kanaal"
 
 
 @dataclass(frozen=True)

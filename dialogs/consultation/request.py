@@ -124,7 +124,7 @@ class RequestFlow(Steps):
         if step is Step.URGENCY and value in URGENCIES and state.partner:
             return replace(state, urgency=value)
         if step is Step.REACH and state.urgency:
-            return replace(state, reach=value if value == Reach.PHONE else "kanaal")
+            return replace(state, reach=Reach.PHONE if value == Reach.PHONE else Reach.CHANNEL)
         return None
 
     def _next(

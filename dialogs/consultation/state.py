@@ -140,7 +140,7 @@ class RequestState:
     """Who receives the request (a partner, or the JGZ of the child's gemeente)."""
     urgency: str | None = None
     reach: str | None = None
-    """:attr:`dialogs.targets.Reach.PHONE`, or ``kanaal``: the user's channel."""
+    """A :class:`dialogs.targets.Reach`: by phone, or in the user's own channel."""
     stage: str | None = None
     on_behalf: str | None = None
     """For a Veilig Thuis / SAVE professional: the organisation they send it for."""

@@ -169,7 +169,7 @@ def test_check_summary_counts_the_directory() -> None:
     assert "te bevestigen" in result.stdout
 
 
-def _generator() -> Any:
+def generator_module() -> Any:
     """scripts/build_directory.py as a module."""
     spec = importlib.util.spec_from_file_location(
         "build_directory", ROOT / "scripts" / "build_directory.py"
@@ -195,7 +195,7 @@ def test_former_gemeenten_get_todays_codes(tmp_path: Path) -> None:
         {"gemeentecode": "GM0865", "gemeente": "Vught"},
         {"gemeentecode": "GM0855", "gemeente": "Tilburg"},
     ]
-    text = _generator().former_yaml(gemeenten, table)
+    text = generator_module().former_yaml(gemeenten, table)
     assert '{name: "Lingewaal", gemeente: GM1960, year: 2019,' in text
     assert '{name: "Haaren", gemeente: GM0865, also: [GM0855], year: 2021,' in text
     assert '"Tilburg"' not in text
@@ -206,4 +206,6 @@ def test_a_former_gemeente_with_an_unknown_successor_is_refused(tmp_path: Path) 
     table = tmp_path / "herindelingen.tsv"
     table.write_text("former\tyear\ttoday\nLingewaal\t2019\tWest Betuw\n", encoding="utf-8")
     with pytest.raises(SystemExit, match=r"^herindelingen.tsv:2: "):
-        _generator().former_yaml([{"gemeentecode": "GM1960", "gemeente": "West Betuwe"}], table)
+        generator_module().former_yaml(
+            [{"gemeentecode": "GM1960", "gemeente": "West Betuwe"}], table
+        )

@@ -3,12 +3,10 @@ with `verbind region new`, validated by `verbind check`."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -16,22 +14,10 @@ import yaml
 from knowledge import ContentError, load_knowledge
 from knowledge.model import Organisation, RegionPack
 from tests.conftest import EXAMPLES
+from tests.test_directory import generator_module
 
 ROOT = Path(__file__).parent.parent
 CONTENT = ROOT / "knowledge" / "content"
-
-
-def _generator() -> Any:
-    """scripts/build_directory.py as a module."""
-    spec = importlib.util.spec_from_file_location(
-        "build_directory_defaults", ROOT / "scripts" / "build_directory.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
 
 
 def _tables(data: Path) -> None:
@@ -62,7 +48,7 @@ def test_each_region_without_its_own_pack_gets_a_national_default(tmp_path: Path
     else "Veilig Thuis, regio …" (the lead only as an alias); its vertrouwensarts; each
     gemeente's GGD as JGZ for 4–18, marked to confirm; the CBS attribution. A region with a pack
     of its own, and the organisations that pack defines, are left alone."""
-    generator = _generator()
+    generator = generator_module()
     data, content = tmp_path / "data", tmp_path / "content"
     _tables(data)
     hand = content / "regions" / "zuid"
@@ -159,7 +145,7 @@ def test_region_new_takes_over_a_generated_pack(tmp_path: Path) -> None:
     pack = (content / "regions" / "groningen" / "pack.yaml").read_text(encoding="utf-8")
     assert "generated: true" not in pack
     assert "Do not edit" not in pack
-    assert "VT08" in _generator().hand_packs(content).regions
+    assert "VT08" in generator_module().hand_packs(content).regions
     assert _verbind(content, "check").returncode == 0
     again = _verbind(content, "region", "new", "VT08")
     assert again.returncode == 2

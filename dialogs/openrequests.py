@@ -20,6 +20,7 @@ __all__ = [
     "open_request",
     "open_requests",
     "picked_up",
+    "reopened",
 ]
 
 
@@ -94,6 +95,13 @@ def picked_up(session: Session, reference: str) -> Session:
     if found is None:
         return session.with_fact(_key(None, reference), None)
     return open_request(session, replace(found, picked_up=True))
+
+
+def reopened(session: Session, reference: str) -> Session:
+    """``session`` waiting again to hear that ``reference`` was picked up (a notice that could
+    not be delivered is given on the next turn instead)."""
+    found = _read_open(session, reference)
+    return session if found is None else open_request(session, replace(found, picked_up=False))
 
 
 def close_request(session: Session, reference: str) -> Session:

@@ -22,10 +22,12 @@ __all__ = [
     "FALLBACK",
     "FAQ_RESUME",
     "HELP",
+    "INBOX",
     "MENU_LABEL",
     "MENU_PROMPT",
     "NO_PREVIOUS",
     "PICKED_UP",
+    "PICKUP",
     "PICK_ANSWER",
     "PLACE",
     "REPORT",
@@ -47,7 +49,8 @@ __all__ = [
 VEILIG_THUIS_NUMBER = "Veilig Thuis 0800-2000 (gratis, 24/7)"
 """The national number, written once; every sentence that names it uses this."""
 DANGER = "Direct gevaar? Bel 112."
-SAFETY_LINE = f"{DANGER} Zorgen of twijfel? Bel {VEILIG_THUIS_NUMBER}."
+SAFETY_LINE = f"{DANGER} Acuut onveilig, zorgen of twijfel? Bel {VEILIG_THUIS_NUMBER}."
+"""The 112 / 0800-2000 line: on the first screen of every tree, beside help and fallbacks."""
 
 WELCOME = (
     "Welkom bij Verbind. Ik help u met de meldcode en zoek de juiste contacten. "
@@ -149,7 +152,6 @@ PLACE: dict[str, str] = {
     "jgz-no-phone": (
         "Een telefoonnummer voor professionals staat nog niet in Verbind ({unconfirmed})."
     ),
-    "unconfirmed": "te bevestigen",
 }
 """What a place answer says; ``{...}`` fields are filled in by dialogs.places."""
 
@@ -187,7 +189,7 @@ CONSULTATION: dict[str, str] = {
     ),
     "no-jgz-intake": (
         "{jgz} heeft hier geen inbox in Verbind, en een telefoonnummer voor professionals staat "
-        "nog niet in Verbind (te bevestigen). Zoek het nummer van {jgz} in uw eigen adresboek of "
+        "nog niet in Verbind ({unconfirmed}). Zoek het nummer van {jgz} in uw eigen adresboek of "
         "op de website van de organisatie; daarna kunt u hier vastleggen dat u het bericht "
         "stuurde."
     ),
@@ -264,7 +266,14 @@ CONSULTATION: dict[str, str] = {
     "picked-up": "U pakt verzoek {reference} op. De aanvrager krijgt bericht.",
     "already": "Verzoek {reference} was al opgepakt.",
     "bad-pickup": "Deze knop is ongeldig of verlopen.",
-    "notice": "Uw verzoek {reference} is opgepakt door {partner}.",
+    "notice": (
+        "Uw verzoek {reference} is opgepakt door {partner}. Leg het overleg daarna vast met "
+        "'overleg vastleggen': het telt dan onder dezelfde referentie."
+    ),
+    "ask-linked": (
+        "Gaat het om een verzoek dat is opgepakt? Dan legt Verbind het overleg vast onder "
+        "dezelfde referentie, zodat het één keer telt."
+    ),
     "request-head": "{subject} {reference} voor {partner}",
     "request-from": "Van: {requester}",
     "request-gemeente": "Gemeente van het kind: {gemeente}",
@@ -272,7 +281,7 @@ CONSULTATION: dict[str, str] = {
     "request-question": "Vraag: {question}",
     "request-no-question": "(geen vraag meegestuurd)",
     "request-callback": "Bereikbaar: {callback}",
-    "request-time": "Aangevraagd: {when} UTC",
+    "request-time": "Aangevraagd: {when}",
     "notice-record": "Wilt u het overleg nu vastleggen? Dat gebeurt onder dezelfde referentie.",
     "request-not-kept": (
         "Verbind bewaart deze gegevens niet; noteer wat u nodig hebt in uw eigen systeem."
@@ -292,6 +301,7 @@ CONSULTATION_LABELS: dict[str, str] = {
     "same-child": "Ja",
     "other-child": "Andere gemeente",
     "record-linked": "Overleg vastleggen: {reference}",
+    "record-other": "Ander overleg vastleggen",
     "submit": "Versturen",
     "next": "Verder",
     "cancel": "Annuleren",
@@ -308,3 +318,67 @@ CONSULTATION_LABELS: dict[str, str] = {
     "gemeente": "Gemeente van het kind",
 }
 """Button and field labels of the consultation flows."""
+
+
+# -- picking a request up (dialogs.consultation.pickup, the pick-up link page, the inbox) --------
+
+PICKUP: dict[str, str] = {
+    "expired": (
+        "Deze knop of link om het verzoek op te pakken is verlopen (hij werkt {days} dagen). "
+        "Neem contact op met de aanvrager of vraag om een nieuw verzoek."
+    ),
+    "elsewhere": (
+        "Dit verzoek kan alleen worden opgepakt in het kanaal of de inbox waar het is "
+        "binnengekomen."
+    ),
+    "already": "Verzoek {reference} is al opgepakt ({when}).",
+    "already-by": "Verzoek {reference} is al opgepakt door {who} ({when}).",
+    "just-now": "zojuist",
+    "unavailable": (
+        "Oppakken van verzoek {reference} lukte nu niet: het register is even niet bereikbaar. "
+        "Er is niets vastgelegd; probeer het zo opnieuw."
+    ),
+    "confirm": "Pakt u dit verzoek op? De aanvrager krijgt dan bericht.",
+}
+"""What the one who presses "Ik pak dit op" is told; ``{when}`` is Dutch local time."""
+
+INBOX: dict[str, str] = {
+    "title": "Inbox van de ketenpartners",
+    "partner-title": "Inbox {partner}",
+    "all": "Alle inboxen",
+    "open": "Open verzoeken",
+    "none-open": "Geen open verzoeken.",
+    "mine": "Opgepakt door u",
+    "none-mine": "U heeft hier niets opgepakt dat nog openstaat.",
+    "colleagues": "Opgepakt door collega's",
+    "picked-by": "Opgepakt door {who} ({when})",
+    "a-colleague": "een collega",
+    "you": "u",
+    "counts": "{open} open, {mine} door u opgepakt",
+    "close": "Afronden en wissen",
+    "closed": "Verzoek {reference} is afgerond en uit de inbox gewist.",
+    "not-yours": "Alleen wie het verzoek heeft opgepakt, kan het afronden.",
+    "gone": "Dit verzoek staat niet (meer) in de inbox.",
+    "back": "Terug naar de inbox",
+    "call": "Bel {phone}",
+    "kept": (
+        "Verbind bewaart een verzoek alleen in het geheugen van deze server: tot het is "
+        "afgerond, of tot het {days} dagen oud is. Noteer wat u nodig hebt in uw eigen systeem."
+    ),
+    "login-title": "Inbox: inloggen",
+    "report-login-title": "Rapport: inloggen",
+    "login-name": "Uw naam (voor uw collega's)",
+    "login-secret": "Gedeeld wachtwoord",
+    "login-submit": "Inloggen",
+    "logout": "Uitloggen",
+    "logged-out": "U bent uitgelogd.",
+    "wrong-secret": "Onjuist wachtwoord.",
+    "wait": "Te veel pogingen. Probeer het over {seconds} seconden opnieuw.",
+    "locked": (
+        "Te veel onjuiste pogingen vanaf dit adres. Inloggen is geblokkeerd; probeer het over "
+        "{minutes} minuten opnieuw."
+    ),
+    "other-site": "Dit verzoek komt van een andere site.",
+    "bad-origin": "Ongeldige Origin.",
+}
+"""The partner inbox's texts (``bot.intake.inboxpage``) and the staff login (``bot.access``)."""

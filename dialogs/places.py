@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dialogs.phrases import DANGER, PLACE
+from dialogs.plaintext import UNCONFIRMED
 from dialogs.targets import PLACE_KINDS, PlaceTarget, decode
 from knowledge.library import KnowledgeBase
 from knowledge.model import Coverage, Gemeente, Region
@@ -115,7 +116,7 @@ def _partner_lines(knowledge: KnowledgeBase, place: Place, *, jgz_inbox: bool) -
         if jgz.phone and "phone" not in jgz.unconfirmed:
             reach.append(PLACE["jgz-phone"].format(phone=jgz.phone))
         elif not jgz_inbox:
-            reach.append(PLACE["jgz-no-phone"].format(unconfirmed=PLACE["unconfirmed"]))
+            reach.append(PLACE["jgz-no-phone"].format(unconfirmed=UNCONFIRMED))
         lines.append(" ".join(reach))
     lines.append(_team(knowledge, gemeente, entry))
     return [*lines, _where(place), DANGER]
@@ -135,7 +136,7 @@ def _where(place: Place) -> str:
 
 
 def _mark(entry: Coverage, field: str = "jgz") -> str:
-    return f" ({PLACE['unconfirmed']})" if field in entry.unconfirmed else ""
+    return f" ({UNCONFIRMED})" if field in entry.unconfirmed else ""
 
 
 def _coverage(knowledge: KnowledgeBase, place: Place) -> list[str]:
@@ -155,9 +156,7 @@ def _coverage(knowledge: KnowledgeBase, place: Place) -> list[str]:
 def _team(knowledge: KnowledgeBase, gemeente: Gemeente, entry: Coverage | None) -> str:
     if entry is None or entry.local_team is None:
         # Every gemeente has a local team; which one is not in our data.
-        return PLACE["team-unknown"].format(
-            gemeente=gemeente.name, unconfirmed=PLACE["unconfirmed"]
-        )
+        return PLACE["team-unknown"].format(gemeente=gemeente.name, unconfirmed=UNCONFIRMED)
     team = knowledge.organisations[entry.local_team].name
     return PLACE["team"].format(team=team, mark=_mark(entry, "local_team"))
 

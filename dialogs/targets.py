@@ -72,6 +72,8 @@ class Step(StrEnum):
     SUBMIT = "versturen"
     LINKED = "na-oppakken"
     """Value: the reference of a picked-up request, recorded with that same reference."""
+    UNLINKED = "los"
+    """A record of another consultation than the picked-up requests on offer."""
 
 
 class Asker(StrEnum):

@@ -54,7 +54,7 @@ DISPLAY = {"West-brabant": "West-Brabant", "Noord- en Midden Limburg": "Noord- e
 GGD_SOURCE = {
     "id": "cbs-ggdregio",
     "title": "CBS — Gebieden in Nederland 2025: gemeenten en hun GGD-regio (open data, CC BY 4.0;"
-    " afgeleid van de CBS-grenzen 2025, de officiële tabel 85755NED: te bevestigen)",
+    " afgeleid van de CBS-grenzen 2025; de officiële tabel is 85755NED)",
     "url": "https://www.cbs.nl/nl-nl/dossier/nederland-regionaal/informatie-voor-gemeenten/"
     "landelijk-dekkende-indelingen",
     "checked": VERIFIED,
@@ -65,9 +65,8 @@ VA_HOURS = (
 )
 VA_NOTE = "Vraag bij 0800-2000 naar de vertrouwensarts en noem de woonplaats van het kind."
 GGD_ROLE = (
-    "Jeugdgezondheidszorg (JGZ) van de GGD. De GGD doet meestal de JGZ voor 4 tot 18 jaar (vaak"
-    " 0 tot 18); de JGZ voor 0 tot 4 jaar kan in een gemeente een andere organisatie zijn."
-    " Welke leeftijden per gemeente: te bevestigen."
+    "Jeugdgezondheidszorg (JGZ) van de GGD: meestal voor 4 tot 18 jaar (vaak 0 tot 18); de JGZ"
+    " voor 0 tot 4 jaar kan in een gemeente een andere organisatie zijn."
 )
 
 
@@ -261,7 +260,7 @@ def ggd_yaml(ggd: dict[str, Ggd], skip: frozenset[str]) -> str:
             f"  - id: {item.id}\n",
             f"    name: {quote(item.name)}\n",
             f"    role: {quote(GGD_ROLE)}\n",
-            "    unconfirmed: [phone]\n",
+            "    unconfirmed: [role, phone]\n",
             f"    verified: {VERIFIED}\n",
             "    sources: [cbs-ggdregio]\n",
         ]

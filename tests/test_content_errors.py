@@ -78,6 +78,10 @@ def test_every_error_kind_has_a_broken_example() -> None:
         "zonder JGZ",
         "bestaat niet in boom",
         "staat niet in 'jgz'",
+        "interne notitie 'te bevestigen'",
+        "ontwikkelaarswoord",
+        "interne naam",
+        "geen ja/nee-vraag",
     ):
         assert fragment in messages, fragment
 

@@ -161,7 +161,8 @@ async def test_the_acute_outcome_gets_utrechts_line_only_in_utrecht(
         assert ("Veilig Thuis Utrecht" in chat.text) is said
         assert ("SAVE" in chat.text) is said
         names = [c.name for c in chat.replies[-1].contacts]
-        assert ("SAVE (Samen Veilig Midden-Nederland)" in names) is said
+        assert ("Veilig Thuis Utrecht" in names) is said
+        assert not any("SAVE" in name for name in names), "acute never goes to SAVE"
 
 
 def test_national_trees_hold_no_regions_words(shipped: KnowledgeBase) -> None:

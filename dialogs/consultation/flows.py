@@ -1,5 +1,6 @@
-"""The consultation flows behind one seam: the conversation hands flow targets, the request form
-and "Ik pak dit op" here."""
+"""The consultation flows behind one seam: the conversation hands flow targets and the request
+form here ("Ik pak dit op" is dialogs.consultation.pickup's; the notice it leads to offers the
+record under the same reference, ``after_pickup``)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from dialogs.consultation.record import RecordFlow
 from dialogs.consultation.request import RequestFlow
 from dialogs.consultation.requester import MemoryRequesterBook, RequesterBook
 from dialogs.consultation.state import FormWait, waiting_for
-from dialogs.consultation.steps import RECORD_NODE, SUBMIT, Effect, FlowResult, Steps
-from dialogs.intake import IntakeDesk, open_pickup
+from dialogs.consultation.steps import RECORD_NODE, SUBMIT, FlowResult, Steps
+from dialogs.intake import IntakeDesk
 from dialogs.openrequests import find_request, picked_up
 from dialogs.phrases import CONSULTATION as SAY
 from dialogs.phrases import CONSULTATION_LABELS as LABEL
 from dialogs.phrases import PICKED_UP
-from dialogs.register import ConsultationRecord, Kind, minute
+from dialogs.register import Kind
 from dialogs.session import Session
 from dialogs.targets import Asker, ChildPlace, Flow, FlowTarget, Reach, Step, Target, encode
 from dialogs.turn import Button, Payload, Reply, Turn
@@ -44,7 +45,11 @@ _ASKERS = {
     Asker.OTHER: LABEL["they-asked"],
 }
 _PLACES = {ChildPlace.SAME: LABEL["same-child"], ChildPlace.OTHER: LABEL["other-child"]}
-_FIXED_STEPS = {Step.CANCEL: LABEL["cancel"], Step.SUBMIT: LABEL["submit"]}
+_FIXED_STEPS = {
+    Step.CANCEL: LABEL["cancel"],
+    Step.SUBMIT: LABEL["submit"],
+    Step.UNLINKED: LABEL["record-other"],
+}
 
 
 class ConsultationFlows:
@@ -180,35 +185,7 @@ class ConsultationFlows:
             return self._record.submit(session, values, turn.channel)
         return self._request.submit(session, turn, values)
 
-    # -- picking up ----------------------------------------------------------------------------
-
-    def pick_up(self, session: Session, token: str, channel: str) -> FlowResult:
-        """A partner pressed "Ik pak dit op" (in their channel, inbox or a pick-up link)."""
-        pickup = open_pickup(token, self._key)
-        if pickup is None:
-            return FlowResult(session, [Reply(SAY["bad-pickup"], kind="warning")], "pickup-invalid")
-        record = ConsultationRecord(
-            reference=pickup.reference,
-            time=minute(self._clock()),
-            kind=pickup.kind,  # type: ignore[arg-type]
-            partner=pickup.partner,
-            region=pickup.region,
-            direction=pickup.direction,  # type: ignore[arg-type]
-            channel=pickup.channel,
-            content_version=self._knowledge.meta.version,
-            status="opgepakt",
-        )
-        done = Reply(SAY["picked-up"].format(reference=pickup.reference))
-        already = Reply(SAY["already"].format(reference=pickup.reference))
-        notice = self.notice(pickup.reference, pickup.recipient or pickup.partner)
-        effect = Effect(
-            done=(done,), failed=(already,), record=record, pickup=pickup, notice=notice
-        )
-        return FlowResult(session, [], "pickup", effect)
-
-    def notice(self, reference: str, partner: str) -> str:
-        """What the requester is told when their request was picked up."""
-        return SAY["notice"].format(reference=reference, partner=self.partner_name(partner))
+    # -- after a pick-up ---------------------------------------------------------------------
 
     def after_pickup(self, session: Session, reference: str) -> tuple[Session, Reply]:
         """The requester's notice that ``reference`` was picked up, with the offer to record the

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import date
 
 from dialogs.consultation.labels import JGZ_KINDS, KIND_LABELS, PARTNER_KINDS, kind_label
 from dialogs.consultation.state import RecordState, without_flow
 from dialogs.consultation.steps import PSEUDO_PARTNERS, Effect, FlowResult, Steps
 from dialogs.contacts import source_notes
-from dialogs.openrequests import OpenRequest, close_request, find_request
+from dialogs.openrequests import OpenRequest, close_request, find_request, open_requests
 from dialogs.phrases import CONSULTATION as SAY
 from dialogs.register import Direction, Kind
 from dialogs.session import Session
 from dialogs.targets import Asker, Flow, FlowTarget, Step
 from dialogs.turn import Reply
+from knowledge.dates import dutch_date
 from knowledge.model import RegionPack
 
 __all__ = ["RecordFlow"]
@@ -45,8 +47,18 @@ class RecordFlow(Steps):
     """The record flow's steps."""
 
     def start(self, session: Session) -> FlowResult:
-        """Settle the child's place, then ask which kind of consultation to record."""
-        return self._next(without_flow(session), "")
+        """Offer this conversation's picked-up requests first (recorded under their own
+        reference, so each counts once); else settle the child's place and ask the kind."""
+        cleared = without_flow(session)
+        picked = open_requests(cleared, picked_up=True)[-3:]
+        if not picked:
+            return self._next(cleared, "")
+        targets = (
+            *(FlowTarget(Flow.RECORD, Step.LINKED, r.reference) for r in picked),
+            FlowTarget(Flow.RECORD, Step.UNLINKED),
+            FlowTarget(Flow.RECORD, Step.CANCEL),
+        )
+        return self.ask(cleared, Flow.RECORD, SAY["ask-linked"], targets, "record-linked-offer")
 
     def start_linked(self, session: Session, reference: str) -> FlowResult:
         """Record the consultation of this session's request ``reference`` (picked up)."""
@@ -63,6 +75,8 @@ class RecordFlow(Steps):
             return self.cancel(session)
         if step is Step.LINKED:
             return self.start_linked(session, value)
+        if step is Step.UNLINKED:
+            return self._next(without_flow(session), channel)
         if step is Step.PLACE:
             settled = self.confirm_place(session, Flow.RECORD, value)
             return settled if isinstance(settled, FlowResult) else self._next(settled, channel)
@@ -184,7 +198,7 @@ class RecordFlow(Steps):
             region=request.region if request else None,
         )
         pack = self._knowledge.pack_for(record.region) if record.region else None
-        day = record.time[8:10] + "-" + record.time[5:7] + "-" + record.time[:4]
+        day = dutch_date(date.fromisoformat(record.time[:10]))
         dossier, sources = self._dossier(session, kind, pack)
         text = SAY["recorded"].format(
             dossier=dossier,

@@ -46,6 +46,7 @@ from dialogs.intake import ConsultationRequest, IntakeDesk, Pickup, seal_pickup
 from dialogs.openrequests import OpenRequest, open_request
 from dialogs.phrases import CONSULTATION as SAY
 from dialogs.phrases import CONSULTATION_LABELS as LABEL
+from dialogs.plaintext import UNCONFIRMED
 from dialogs.register import Direction, Kind
 from dialogs.session import Session
 from dialogs.targets import CommandTarget, Flow, FlowTarget, Reach, Step
@@ -292,7 +293,7 @@ class RequestFlow(Steps):
             text = (
                 SAY["no-jgz-intake-phone"].format(jgz=name, phone=phone)
                 if phone
-                else SAY["no-jgz-intake"].format(jgz=name)
+                else SAY["no-jgz-intake"].format(jgz=name, unconfirmed=UNCONFIRMED)
             )
         elif phone and phone != "0800-2000":
             text = SAY["no-partner-intake"].format(partner=name, phone=phone)
@@ -429,7 +430,8 @@ class RequestFlow(Steps):
             direction,
             turn.channel,
             None if by_phone else turn.address,
-            None,
+            None,  # the register's partner is who receives it, and picks it up
+            turn.key,
         )
         requester = self._requester(session, state, values)
         request = ConsultationRequest(
@@ -444,6 +446,9 @@ class RequestFlow(Steps):
             subject=self._subject(state, kind),
             requester=_requester_line(requester),
             gemeente=gemeente.name if gemeente else None,
+            phone=values.get("telefoon", "").strip() or None if by_phone else None,
+            reach=None if by_phone else turn.reach,
+            sender=None if by_phone else turn.sender,
         )
         after = self.after(self.used_place(session))
         if state.on_behalf and state.on_behalf in self._knowledge.organisations:

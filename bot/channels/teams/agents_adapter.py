@@ -45,7 +45,6 @@ from bot.channels.teams import activity as teams
 from bot.channels.teams.connector import ConnectorSender, TeamsCourier, TokenSource
 from bot.channels.teams.signingkeys import SigningKeySet, SigningKeysUnavailableError
 from bot.channels.teams.turns import TeamsTurns
-from bot.intake.pickup import PickupGate
 from bot.settings import Settings
 from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
@@ -191,7 +190,6 @@ class TeamsEndpoint:
         settings: Settings,
         *,
         sessions: SessionStore,
-        pickups: PickupGate,
     ) -> None:
         self._local = not settings.app_id
         self._adapter = CloudAdapter(channel_service_client_factory=_NoClients())
@@ -215,9 +213,7 @@ class TeamsEndpoint:
                 token=_outbound_token(MsalAuth(configuration)),
                 timeout=settings.send_timeout_seconds,
             )
-        self._turns = TeamsTurns(
-            conversation, sessions=sessions, pickups=pickups, sender=sender, local=self._local
-        )
+        self._turns = TeamsTurns(conversation, sessions=sessions, sender=sender, local=self._local)
         self.courier = TeamsCourier(sender)
 
     async def start(self, app: web.Application) -> None:

@@ -47,7 +47,6 @@ from bot.channels.teams.activity import BadActivityError, check_activity
 from bot.channels.teams.connector import ConnectorSender, TeamsCourier, TokenSource
 from bot.channels.teams.signingkeys import SigningKeySet, SigningKeysUnavailableError
 from bot.channels.teams.turns import TeamsTurns
-from bot.intake.pickup import PickupGate
 from bot.settings import Settings
 from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
@@ -188,7 +187,6 @@ class TeamsEndpoint:
         settings: Settings,
         *,
         sessions: SessionStore,
-        pickups: PickupGate,
     ) -> None:
         _KEY_TIMEOUT[0] = settings.teams_key_timeout_seconds
         authentication = ConfigurationBotFrameworkAuthentication(_Config(settings))
@@ -207,7 +205,6 @@ class TeamsEndpoint:
         self._turns = TeamsTurns(
             conversation,
             sessions=sessions,
-            pickups=pickups,
             sender=sender,
             local=not settings.app_id,
         )

@@ -8,6 +8,7 @@ from typing import Any
 from dialogs.contacts import contact_links
 from dialogs.plaintext import contact_fields, numbered_choices, reply_text, verified_text
 from dialogs.turn import Button, ContactCard, Form, Reply, SourceNote
+from knowledge.dates import dutch_date
 
 __all__ = [
     "ADAPTIVE_CARD",
@@ -66,7 +67,7 @@ def _contact_links(card: ContactCard) -> list[Json]:
 def _sources(sources: tuple[SourceNote, ...]) -> list[Json]:
     return [
         _text(
-            f"Bron: [{s.title}]({s.url}) (gecontroleerd {s.checked.isoformat()})",
+            f"Bron: [{s.title}]({s.url}) (gecontroleerd {dutch_date(s.checked)})",
             size="Small",
             isSubtle=True,
             spacing="Small",

@@ -31,6 +31,7 @@ from dialogs.contacts import contact_links
 from dialogs.conversation import Conversation
 from dialogs.plaintext import contact_fields, verified_text
 from dialogs.turn import ContactCard, Form, Payload, Reply, SourceNote, Turn
+from knowledge.dates import dutch_date
 from knowledge.diagrams.model import STYLES
 
 __all__ = [
@@ -175,14 +176,21 @@ def _contact_json(card: ContactCard) -> Json:
         "confirmed": card.confirmed,
         "verified": checked,
         "verified_text": (
-            f"Laatst gecontroleerd {checked}." if card.confirmed else verified_text(card)
+            f"Laatst gecontroleerd {dutch_date(card.verified)}."
+            if card.confirmed
+            else verified_text(card)
         ),
         "links": _contact_links(card),
     }
 
 
 def _source_json(source: SourceNote) -> Json:
-    return {"title": source.title, "url": source.url, "checked": source.checked.isoformat()}
+    return {
+        "title": source.title,
+        "url": source.url,
+        "checked": source.checked.isoformat(),
+        "checked_text": dutch_date(source.checked),
+    }
 
 
 def reply_json(reply: Reply) -> Json:

@@ -24,13 +24,16 @@ __all__ = [
 PROFESSION_FACT = "beroep"
 PENDING_TREE_FACT = "na-beroep"
 PROFESSION_NODE = "_beroep"
-CHOICES: dict[str, str] = {**PROFESSIONS, PARTNER_PROFESSION: "Veilig Thuis / SAVE"}
+CHOICES: dict[str, str] = {
+    **PROFESSIONS,
+    PARTNER_PROFESSION: "Veilig Thuis / jeugdbescherming",
+}
 """What the user can say they are: a JGZ profession, or a Veilig Thuis/SAVE professional (who
 then asks and informs the JGZ: the other direction of the covenant)."""
 ASK_PROFESSION = (
     "Wat is uw beroep? Dan toon ik de stappen zoals uw beroepsgroep ze beschrijft "
-    "(jeugdarts: KNMG-meldcode; jeugdverpleegkundige: V&VN). Werkt u bij Veilig Thuis of "
-    "SAVE, dan helpt Verbind u de JGZ te bereiken. Wijzigen kan altijd met 'beroep'."
+    "(jeugdarts: KNMG-meldcode; jeugdverpleegkundige: V&VN). Werkt u bij Veilig Thuis of de "
+    "jeugdbescherming, dan helpt Verbind u de JGZ te bereiken. Wijzigen kan altijd met 'beroep'."
 )
 PROFESSION_SET = "Genoteerd: {label}. Wijzigen kan altijd met 'beroep'."
 

@@ -223,8 +223,9 @@ def test_request_form_in_chromium(
     Annuleren secondary, unlike the page's own send button; a guard refusal that keeps the
     form, then a request that reaches the partner's webhook; accessible throughout."""
     chromium, _ = tools
-    # The question, the requester's own name and organisation; the work number stays one line.
-    fields = ["textarea", "input", "input", "input"]
+    # The child's gemeente, the question (several lines), the requester's own name and
+    # organisation and the work number (one line each).
+    fields = ["input", "textarea", "input", "input", "input"]
     form = {"fields": fields, "primary": "Versturen", "secondary": ["Annuleren"]}
     question = {"Korte vraag": "Hoe pakken we dit samen op?"}
     phone = {"Uw werknummer": "030 123 45 67"}
@@ -235,6 +236,7 @@ def test_request_form_in_chromium(
         "screenshot": str(shot(FORM_SCREENSHOT, screen)),
         "viewport": SCREENS[screen],
         "steps": [
+            {"type": "kind woont in Zeist", "expect": "Veilig Thuis-regio Utrecht"},
             {"type": "overleg aanvragen", "expect": "Bij welke organisatie"},
             {"click": "SAVE Jeugdbescherming", "expect": "Vandaag nog"},
             {"click": "Vandaag nog", "form": form},

@@ -81,15 +81,18 @@ async def consultation_replies(shipped: KnowledgeBase) -> list[Reply]:
     )
     chat = ChannelChat(conversation, "cards:1", "teams")
     await chat.say("leg vast dat ik overlegd heb")
+    await chat.submit(gemeente="Zeist")
     await chat.click("Advies Veilig Thuis")
-    await chat.click("Veilig Thuis Utrecht")
     await chat.click("Ik vroeg om overleg")
     await chat.say("overleg aanvragen")
+    await chat.click("Ja")
     await chat.click("SAVE Jeugdbescherming")
     await chat.click("Vandaag nog")
     await chat.click("Op mijn werknummer")
-    await chat.submit(vraag="Kind met BSN 111222333", telefoon="030 123 45 67")
-    await chat.submit(vraag="Graag overleg over een casus", telefoon="030 123 45 67")
+    await chat.submit(gemeente="Zeist", vraag="Kind met BSN 111222333", telefoon="12")
+    await chat.submit(
+        gemeente="Zeist", vraag="Graag overleg over een casus", telefoon="030 123 45 67"
+    )
     assert [r.form for r in chat.history if r.form], "the form is among the replies"
     return [*chat.history, request_reply(desk.delivered[0])]
 

@@ -142,7 +142,7 @@ async def test_compose_extension_returns_contact_cards(client: TestClient[Any, A
     result = body["composeExtension"]
     assert result["type"] == "result"
     titles = [a["preview"]["content"]["title"] for a in result["attachments"]]
-    assert titles[:2] == ["Veilig Thuis Utrecht", "Vertrouwensarts van Veilig Thuis"]
+    assert titles[:2] == ["Veilig Thuis Utrecht", "Vertrouwensarts van Veilig Thuis Utrecht"]
     for attachment in result["attachments"]:
         assert len(json.dumps(attachment["content"]).encode()) < 28 * 1024
         assert attachment["content"]["version"] == "1.5"

@@ -22,7 +22,10 @@ _LEAVE_FORM = ("annuleren", "stop", "menu", "terug", "opnieuw")
 
 def _field_prompt(field: FormField) -> Reply:
     # The label never says "optioneel" itself, so the hint is not doubled.
-    hint = "" if field.required else " (optioneel; typ - om over te slaan)"
+    if field.value:
+        hint = f" (nu: {field.value}; Enter houdt dit)"
+    else:
+        hint = "" if field.required else " (optioneel; typ - om over te slaan)"
     return Reply(f"{field.label}{hint}:", kind="question")
 
 
@@ -70,6 +73,8 @@ class TerminalChannel:
     async def _fill(self, form: Form, text: str) -> list[Reply]:
         field = form.fields[len(self._values)]
         value = "" if text.strip() == _SKIP and not field.required else text
+        if not text.strip() and field.value:
+            value = field.value  # Enter keeps what the form filled in
         problem = check_field(field.name, value)
         if problem is not None:
             return [Reply(problem, kind="warning"), _field_prompt(field)]

@@ -23,6 +23,7 @@ __all__ = [
     "HELP",
     "MENU_LABEL",
     "MENU_PROMPT",
+    "NEXT_STEP",
     "NO_PREVIOUS",
     "PICKED_UP",
     "PICK_ANSWER",
@@ -66,6 +67,9 @@ TOO_LONG = (
     "over de cliënt."
 )
 STALE_BUTTON = "Die knop hoort bij een eerdere vraag. Hier bent u nu:"
+NEXT_STEP = "Hoe wilt u verder? Kies hieronder of typ uw vraag."
+"""Shown again with the buttons on offer outside a tree question (after an outcome, an answer
+beside the tree, a step of a request)."""
 BACK_AT_START = "U bent al bij de eerste vraag."
 NO_PREVIOUS = "Er is geen vorige vraag."
 STOPPED = (

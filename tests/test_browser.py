@@ -223,8 +223,8 @@ def test_request_form_in_chromium(
     Annuleren secondary, unlike the page's own send button; a guard refusal that keeps the
     form, then a request that reaches the partner's webhook; accessible throughout."""
     chromium, _ = tools
-    # The question, the requester's own name and organisation; the work number stays one line.
-    fields = ["textarea", "textarea", "textarea", "input"]
+    # The question gets room for a few sentences; name, organisation and number are one line.
+    fields = ["textarea", "input", "input", "input"]
     form = {"fields": fields, "primary": "Versturen", "secondary": ["Annuleren"]}
     question = {"Korte vraag": "Hoe pakken we dit samen op?"}
     phone = {"Uw werknummer": "030 123 45 67"}

@@ -188,7 +188,7 @@ async def request_on_the_web_page(
     replies = await say(client, press(replies, "Vandaag nog"))
     [spec] = [r["form"] for r in replies if r["form"]]
     assert [(f["name"], f["required"], f["kind"]) for f in spec["fields"]] == [
-        ("vraag", False, "text"),
+        ("vraag", False, "multiline"),
         ("naam", False, "text"),
         ("organisatie", False, "text"),
         ("telefoon", True, "tel"),

@@ -17,11 +17,12 @@ from bot.intake.inboxpage import mount_inbox
 from bot.intake.intakes import PICKUP_PATH
 from bot.intake.pickup import PickupGate, add_pickup_routes
 from bot.outage import outage_middleware
-from bot.privatelog import SAFE, install_log_redaction
+from bot.privatelog import SAFE, install_log_redaction, logged_method, logged_route
 from bot.reload import install_reload
 from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.storage.backends import ExpiringSessionStore, open_database, open_sessions
+from bot.storage.recent import MemoryRecentRequests, PostgresRecentRequests, RecentRequests
 from dialogs.conversation import Conversation
 from dialogs.session import MemorySessionStore, StorageUnavailableError
 from knowledge.library import KnowledgeBase
@@ -45,8 +46,8 @@ class AccessLog(AbstractAccessLogger):
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         self.logger.info(
             "%s %s %d %d %.1fms",
-            request.method if request.method in _METHODS else "-",
-            _route(request),
+            logged_method(request),
+            logged_route(request),
             response.status,
             response.body_length,
             time * 1000,
@@ -56,20 +57,6 @@ class AccessLog(AbstractAccessLogger):
     @property
     def enabled(self) -> bool:
         return self.logger.isEnabledFor(logging.INFO)
-
-
-_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
-
-
-def _route(request: web.BaseRequest) -> str:
-    """The matched route's pattern; ``-`` for a request no route saw (a malformed one)."""
-    if not isinstance(request, web.Request):
-        return "-"
-    try:
-        resource = request.match_info.route.resource
-    except AssertionError:  # aiohttp asserts when routing never ran
-        return "-"
-    return resource.canonical if resource is not None else "-"
 
 
 def _purging(
@@ -112,15 +99,20 @@ def _teams_endpoint(
     conversation: Conversation,
     sessions: ExpiringSessionStore,
     pickups: PickupGate,
+    recent: RecentRequests,
 ) -> TeamsEndpoint:
     """The Teams adapter ``VERBIND_TEAMS_SDK`` names; only that SDK is imported."""
     if settings.teams_sdk == "agents":
         from bot.channels.teams.agents_adapter import TeamsEndpoint as AgentsEndpoint
 
-        return AgentsEndpoint(conversation, settings, sessions=sessions, pickups=pickups)
+        return AgentsEndpoint(
+            conversation, settings, sessions=sessions, pickups=pickups, recent=recent
+        )
     from bot.channels.teams.botbuilder_adapter import TeamsEndpoint as BotFrameworkEndpoint
 
-    return BotFrameworkEndpoint(conversation, settings, sessions=sessions, pickups=pickups)
+    return BotFrameworkEndpoint(
+        conversation, settings, sessions=sessions, pickups=pickups, recent=recent
+    )
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -162,7 +154,11 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     app[SESSIONS] = sessions
     app.cleanup_ctx.append(_storage(services))
     app.cleanup_ctx.append(_purging(sessions, every=settings.session_purge_seconds))
-    teams = _teams_endpoint(settings, conversation, sessions, services.pickups)
+    # Handled Slack requests and Teams welcomes: per process, or shared on PostgreSQL.
+    recent: RecentRequests = (
+        PostgresRecentRequests(database) if database is not None else MemoryRecentRequests()
+    )
+    teams = _teams_endpoint(settings, conversation, sessions, services.pickups, recent)
     services.intakes.add_courier("teams", teams.courier)
     install_reload(app, conversation, settings.content_dir)
     app.router.add_get("/healthz", healthz)
@@ -193,6 +189,6 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
             conversation=conversation,
             intakes=services.intakes,
             pickups=services.pickups,
-            database=database,
+            recent=recent,
         )
     return app

@@ -8,6 +8,8 @@ from __future__ import annotations
 __all__ = [
     "AMBIGUOUS",
     "BACK_AT_START",
+    "CALL_112",
+    "CALL_VEILIG_THUIS",
     "CLIENT_DATA",
     "CONFLICT",
     "CONSULTATION",
@@ -45,6 +47,10 @@ VEILIG_THUIS_NUMBER = "Veilig Thuis 0800-2000 (gratis, 24/7)"
 """The national number, written once; every sentence that names it uses this."""
 DANGER = "Direct gevaar? Bel 112."
 SAFETY_LINE = f"{DANGER} Zorgen of twijfel? Bel {VEILIG_THUIS_NUMBER}."
+CALL_112 = "Bel 112"
+CALL_VEILIG_THUIS = "Bel 0800-2000"
+"""The two emergency actions every channel shows first on an emergency reply (dialogs.contacts
+``EMERGENCY_LINKS``)."""
 
 WELCOME = (
     "Welkom bij Verbind. Ik help u met de meldcode en zoek de juiste contacten. "

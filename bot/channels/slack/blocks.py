@@ -5,10 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dialogs.plaintext import contact_fields, reply_text, source_text, verified_text
+from dialogs.contacts import emergency_links
+from dialogs.plaintext import (
+    contact_fields,
+    outcome_label,
+    reply_text,
+    source_text,
+    verified_text,
+)
 from dialogs.turn import ContactCard, Reply
 
-__all__ = ["FORM_BLOCK", "MAX_BUTTONS_PER_BLOCK", "reply_message"]
+__all__ = ["FORM_BLOCK", "LINK_ACTION", "MAX_BUTTONS_PER_BLOCK", "reply_message"]
 
 MAX_BUTTONS_PER_BLOCK = 25
 MAX_BUTTON_TEXT = 75
@@ -73,9 +80,38 @@ def _buttons(reply: Reply) -> list[Json]:
     ]
 
 
+LINK_ACTION = "verbind-link-"
+"""Action ids of url buttons (the emergency numbers): Slack opens the link and also reports the
+click, which is acknowledged and nothing more."""
+
+
+def _head(reply: Reply) -> list[Json]:
+    """An outcome's kind in words, then, for an emergency, "Bel 112" and "Bel 0800-2000" as the
+    first buttons (url buttons: a tap calls), before the text and every other button."""
+    head: list[Json] = []
+    label = outcome_label(reply)
+    if label is not None:
+        head.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"*{label}*"}]})
+    links = emergency_links(reply)
+    if links:
+        buttons = [
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": link.label},
+                "action_id": f"{LINK_ACTION}{i}",
+                "url": link.href,
+                "style": "primary",
+            }
+            for i, link in enumerate(links)
+        ]
+        head.append({"type": "actions", "elements": buttons})
+    return head
+
+
 def reply_blocks(reply: Reply) -> list[Json]:
-    """The blocks for one reply: text, contacts, sources (as context), buttons."""
-    blocks = [_section(reply.text)]
+    """The blocks for one reply: outcome and emergency buttons, text, contacts, sources (as
+    context), form, buttons."""
+    blocks = [*_head(reply), _section(reply.text)]
     for card in reply.contacts:
         blocks += [{"type": "divider"}, *_contact(card)]
     if reply.sources:

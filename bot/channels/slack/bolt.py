@@ -21,7 +21,7 @@ import logging
 import re
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qs
 
 from aiohttp import ClientError, web
@@ -31,12 +31,12 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.channels.slack.blocks import reply_message
+from bot.channels.slack.blocks import LINK_ACTION, reply_message
 from bot.channels.slack.listeners import SlackListeners
 from bot.intake.intakes import Intakes, IntakeTarget
 from bot.intake.pickup import PickupGate
 from bot.settings import Settings
-from bot.storage.recent import MemoryRecentRequests, PostgresRecentRequests, RecentRequests
+from bot.storage.recent import MemoryRecentRequests, RecentRequests
 from bot.strictjson import valid_unicode
 from dialogs.conversation import Conversation
 from dialogs.intake import (
@@ -44,9 +44,6 @@ from dialogs.intake import (
     IntakeUnavailableError,
     request_reply,
 )
-
-if TYPE_CHECKING:
-    from bot.storage.postgres import Database
 
 __all__ = ["SLACK_PATH", "mount_slack", "slack_manifest"]
 
@@ -135,6 +132,7 @@ def build_bolt(
     bolt.event("app_mention")(listeners.mention)
     bolt.command("/verbind")(listeners.command)
     bolt.action(re.compile(r"^verbind-\d+$"))(listeners.button)
+    bolt.action(re.compile(f"^{LINK_ACTION}"))(listeners.link)
     return bolt
 
 
@@ -145,13 +143,10 @@ def mount_slack(
     conversation: Conversation,
     intakes: Intakes | None = None,
     pickups: PickupGate | None = None,
-    database: Database | None = None,
+    recent: RecentRequests | None = None,
 ) -> None:
-    """Add ``POST /slack/events`` to ``app`` (only call it when Slack is configured); with
-    ``database`` the handled-request ids are shared by every instance."""
-    recent: RecentRequests = (
-        PostgresRecentRequests(database) if database is not None else MemoryRecentRequests()
-    )
+    """Add ``POST /slack/events`` to ``app`` (only call it when Slack is configured);
+    ``recent`` remembers the handled requests (shared by every instance on PostgreSQL)."""
     bolt = build_bolt(settings, conversation, intakes, pickups=pickups, recent=recent)
     secret = settings.slack_signing_secret
 

@@ -112,6 +112,10 @@ class SlackListeners:
         fallback = respond if body.get("response_url") else None
         await self._say(channel, replies, thread, fallback)
 
+    async def link(self, ack: Any) -> None:
+        """A tap on a url button (an emergency number): Slack opened the link; acknowledged."""
+        await ack()
+
     async def _answer(self, turn: Turn, payload: Payload, channel: str) -> list[Reply]:
         if self._pickups is not None and payload.node == PICKUP_NODE:
             refusal = self._pickups.refusal(payload.choice, channel=CHANNEL, place=channel)

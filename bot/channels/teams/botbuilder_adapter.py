@@ -43,12 +43,14 @@ from botframework.connector.auth import (
     MicrosoftAppCredentials,
 )
 
-from bot.channels.teams.activity import BadActivityError, check_activity
+from bot.channels.teams.activity import BadActivityError, check_activity, logged_type
+from bot.channels.teams.bearer import bearer_token
 from bot.channels.teams.connector import ConnectorSender, TeamsCourier, TokenSource
 from bot.channels.teams.signingkeys import SigningKeySet, SigningKeysUnavailableError
 from bot.channels.teams.turns import TeamsTurns
 from bot.intake.pickup import PickupGate
 from bot.settings import Settings
+from bot.storage.recent import RecentRequests
 from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
 from dialogs.session import SessionStore
@@ -189,6 +191,7 @@ class TeamsEndpoint:
         *,
         sessions: SessionStore,
         pickups: PickupGate,
+        recent: RecentRequests,
     ) -> None:
         _KEY_TIMEOUT[0] = settings.teams_key_timeout_seconds
         authentication = ConfigurationBotFrameworkAuthentication(_Config(settings))
@@ -210,6 +213,7 @@ class TeamsEndpoint:
             pickups=pickups,
             sender=sender,
             local=not settings.app_id,
+            welcomed=recent,
         )
         self.courier = TeamsCourier(sender)
 
@@ -229,10 +233,9 @@ class TeamsEndpoint:
         except ValueError as exc:  # also UnicodeDecodeError
             raise web.HTTPBadRequest(text="Ongeldige activity.") from exc
         self._turns.refuse_relay(body)
-        auth_header = request.headers.get("Authorization", "")
         try:
             response = await self._adapter.process_activity(
-                auth_header, activity, lambda context: self._on_turn(context, body)
+                self._auth_header(request), activity, lambda context: self._on_turn(context, body)
             )
         except PermissionError as exc:
             # The kind only: the SDK's messages quote claims from the (untrusted) token.
@@ -245,13 +248,25 @@ class TeamsEndpoint:
         except (ConnectionError, ClientError, TimeoutError) as exc:
             # The Bot Connector refused, failed or was too slow (send_timeout_seconds).
             _log.warning(
-                "teams delivery failed type=%s error=%s", activity.type, type(exc).__name__
+                "teams delivery failed type=%s error=%s", logged_type(body), type(exc).__name__
             )
             raise web.HTTPBadGateway(text="Antwoord kon niet worden bezorgd.") from exc
         _log.info(
-            "teams activity type=%s ms=%.1f", activity.type, (time.perf_counter() - started) * 1000
+            "teams activity type=%s ms=%.1f",
+            logged_type(body),
+            (time.perf_counter() - started) * 1000,
         )
         return _http_response(response)
+
+    def _auth_header(self, request: web.Request) -> str:
+        """The Authorization header for the SDK: checked first (bearer.py: 401 before any key
+        fetch); in local mode none, as the Agents SDK adapter ignores it there (the SDK would
+        otherwise try to verify a token it was never asked for)."""
+        if self._turns.local:
+            return ""
+        header = request.headers.get("Authorization", "")
+        bearer_token(header)
+        return header
 
     async def _on_turn(self, context: TurnContext, body: dict[str, Any]) -> None:
         if body["type"] == ActivityTypes.invoke:

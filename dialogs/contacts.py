@@ -34,10 +34,15 @@ class ContactLink:
 
 EMERGENCY_LINKS = (
     ContactLink(phrases.CALL_112, f"{phrases.CALL_112} bij direct gevaar", "tel:112"),
-    ContactLink(phrases.CALL_VEILIG_THUIS, f"Bel {phrases.VEILIG_THUIS_NUMBER}", "tel:08002000"),
+    ContactLink(
+        phrases.CALL_VEILIG_THUIS,
+        f"{phrases.CALL_VEILIG_THUIS}: Veilig Thuis, gratis, 24/7",
+        "tel:08002000",
+    ),
 )
 """112 for immediate danger and Veilig Thuis' national number (DOMAIN.md §2 and §5), in the
-order every channel shows them: first, as the primary actions of an emergency reply."""
+order every channel shows them: first, as the primary actions of an emergency reply. Each
+description starts with its label (what a screen reader announces contains what is shown)."""
 
 
 def emergency_links(reply: Reply) -> tuple[ContactLink, ...]:

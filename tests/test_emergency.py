@@ -107,7 +107,7 @@ def test_the_terminal_numbers_the_emergency_calls_first(replies: list[Reply]) ->
     """In the terminal the two numbers are choices 1 and 2, the answers follow from 3."""
     for reply in emergencies(replies):
         listed = choices(reply)
-        assert [c.split(" ", 2)[:2] for c in listed[:2]] == [["Bel", "112"], ["Bel", "Veilig"]]
+        assert [c.split(" ", 2)[:2] for c in listed[:2]] == [["Bel", "112"], ["Bel", "0800-2000:"]]
         assert listed[2:] == [b.label for b in reply.buttons]
         text = replies_text([reply])
         assert f"1. {listed[0]}\n2. {listed[1]}\n3. {reply.buttons[0].label}" in text

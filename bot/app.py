@@ -19,6 +19,8 @@ from bot.intake.pickup import PickupGate, add_pickup_routes
 from bot.outage import outage_middleware
 from bot.privatelog import SAFE, install_log_redaction, logged_method, logged_route
 from bot.reload import install_reload
+from bot.reportaccess import ReportAccess
+from bot.reportpage import mount_report, report_url
 from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.storage.backends import ExpiringSessionStore, open_database, open_sessions
@@ -143,6 +145,7 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
         sessions=sessions,
         database=database,
         inbox=settings.web_page != "off" or bool(settings.inbox_secret),
+        report_url=report_url(settings),
     )
     probe = database.probe if database is not None else None
     app = web.Application(
@@ -180,6 +183,12 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
             register=services.register,
             gate=services.pickups,
         )
+    mount_report(
+        app,
+        conversation=conversation,
+        register=services.register,
+        access=ReportAccess(settings, services.secret),
+    )
     if settings.slack_enabled:
         from bot.channels.slack.bolt import mount_slack
 

@@ -58,11 +58,13 @@ def build_services(
     sessions: SessionStore,
     database: Database | None = None,
     inbox: bool = False,
+    report_url: str | None = None,
 ) -> Services:
     """The conversation and its ports; raises ContentError for a bad intakes file and
     ValueError for a bad register key. With ``database``, call :meth:`Services.open` first.
     ``inbox``: without an intakes file, give every pack partner a built-in inbox (for a server,
-    which shows it at ``/inbox``; a terminal chat has no one to read it)."""
+    which shows it at ``/inbox``; a terminal chat has no one to read it). ``report_url``: where
+    the server shows the report (``/rapport``), for the chat to link to."""
     targets = load_intakes(settings.intakes_file, knowledge) if settings.intakes_file else ()
     keep = settings.pickup_days * 86400  # a request outlives its pick-up button by no second
     store = Inbox(max_age_seconds=keep) if inbox and settings.intakes_file is None else None
@@ -82,6 +84,7 @@ def build_services(
         intakes=intakes,
         notifier=ChannelNotifier(intakes),
         key=key,
+        report_url=report_url,
     )
     pickups = PickupGate(key, max_age_days=settings.pickup_days, intakes=intakes)
     return Services(conversation, register, intakes, webhook, pickups, key, database, store)

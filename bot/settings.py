@@ -88,6 +88,9 @@ class Settings:
     inbox_secret: str = ""
     """A shared secret that opens the partner inbox (``/inbox``) on a trusted network; empty:
     the inbox follows the web page's rule only."""
+    report_secret: str = ""
+    """A shared secret that opens the manager's report (``/rapport``) with a login; empty: the
+    report opens on this machine only (never to everyone)."""
 
     @property
     def slack_enabled(self) -> bool:
@@ -129,6 +132,7 @@ class Settings:
             allow_unauthenticated=values.get("VERBIND_ALLOW_UNAUTHENTICATED", "") == "1",
             teams_openid_metadata_url=values.get("VERBIND_TEAMS_OPENID_METADATA_URL", ""),
             inbox_secret=values.get("VERBIND_INBOX_SECRET", ""),
+            report_secret=values.get("VERBIND_REPORT_SECRET", ""),
         )
 
 

@@ -83,8 +83,10 @@ class Conversation:
         notifier: Notifier | None = None,
         key: bytes = b"",
         clock: Callable[[], float] = time.time,
+        report_url: str | None = None,
     ) -> None:
         self._sessions = sessions
+        self._report_url = report_url  # the deployment's /rapport, passed in: no URL is ours
         self._register: ConsultationRegister = (
             register if register is not None else MemoryRegister()
         )
@@ -113,7 +115,7 @@ class Conversation:
         flows = ConsultationFlows(
             knowledge, intakes=self._intakes, key=self._key, clock=self._clock
         )
-        desk = Desk(knowledge, flows, self._intakes)
+        desk = Desk(knowledge, flows, self._intakes, report_url=self._report_url)
         return _Content(knowledge, index, flows, IntentIndex(knowledge.intents), desk)
 
     # One turn's decision is synchronous, so it sees one ``_Content`` from start to end.

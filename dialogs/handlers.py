@@ -64,10 +64,17 @@ class Desk:
     """The handlers for one loaded content, and the screens they share."""
 
     def __init__(
-        self, knowledge: KnowledgeBase, flows: ConsultationFlows, intakes: IntakeDesk
+        self,
+        knowledge: KnowledgeBase,
+        flows: ConsultationFlows,
+        intakes: IntakeDesk,
+        *,
+        report_url: str | None = None,
     ) -> None:
         self.knowledge = knowledge
         self.flows = flows
+        self.report_url = report_url
+        """Where this deployment serves the manager's report, when it does."""
         self.screens = Screens(knowledge, intakes, self)
         self.commands = _Commands(self)
         self.professions = _Professions(self)
@@ -305,7 +312,9 @@ class _Intents(_Kind):
         if target.intent == "contact":
             return self._contact(session, here)
         if target.intent == "rapport":
-            replies = [Reply(phrases.REPORT), *self.screens.prompt(session, here)]
+            url = self.desk.report_url
+            text = phrases.REPORT_LINK.format(url=url) if url else phrases.REPORT
+            replies = [Reply(text), *self.screens.prompt(session, here)]
             return Result(session, replies, "report")
         if here is not None and not here.walk.finished:  # "verder" at a question
             pick = [Reply(phrases.PICK_ANSWER), *self.screens.prompt(session, here)]

@@ -30,6 +30,7 @@ __all__ = [
     "PICKED_UP",
     "PICK_ANSWER",
     "REPORT",
+    "REPORT_LINK",
     "RESTART_LABEL",
     "ROUTE_HEADER",
     "SAFETY_LINE",
@@ -102,6 +103,11 @@ REPORT = (
     "Het jaaroverzicht van consultaties (voor de evaluatie van het convenant) maakt de beheerder "
     "van Verbind met het commando 'verbind report'. Het telt alleen dat er overleg was, nooit "
     "over wie."
+)
+REPORT_LINK = (
+    "De cijfers voor de jaarlijkse evaluatie van het convenant staan op de rapportpagina: {url} "
+    "(per kwartaal, soort, partner, JGZ-organisatie en richting, naast de vorige periode; ook als "
+    "Excel). Het telt alleen dat er overleg was, nooit over wie."
 )
 STEPS_FIRST = "De stappen op een rij:"
 PICKED_UP = "Uw verzoek {reference} is opgepakt. U wordt benaderd zoals u aangaf."

@@ -25,14 +25,15 @@ from dialogs.report import (
     EMPTY,
     MASK,
     RENDERERS,
+    TOO_FEW,
     Breakdown,
     Report,
     build_report,
     format_duration,
-    masked,
     render_csv,
     render_html,
     render_text,
+    shown_report,
 )
 from knowledge import KnowledgeBase
 
@@ -118,6 +119,11 @@ def dict_rows(text: str) -> list[dict[str, str]]:
     return [dict(zip(header, row, strict=True)) for row in rows]
 
 
+def values(text: str) -> dict[tuple[str, str], str]:
+    """A rendered CSV as (onderdeel, code) -> waarde."""
+    return {(r["onderdeel"], r["code"]): r["waarde"] for r in dict_rows(text)}
+
+
 def svgs(page: str) -> list[ET.Element]:
     """Every inline SVG of a page, parsed as XML."""
     return [ET.fromstring(s) for s in re.findall(r"<svg\b.*?</svg>", page, flags=re.DOTALL)]
@@ -154,18 +160,20 @@ class Page(HTMLParser):
 @pytest.mark.parametrize(
     ("count", "shown"), [(0, "0"), (1, MASK), (3, MASK), (4, MASK), (5, "5"), (12, "12")]
 )
-def test_masked_hides_counts_from_one_to_four(count: int, shown: str) -> None:
-    """Counts 1 to 4 are shown as "<5"; 0 and 5 or more are shown as they are."""
-    assert masked(count) == shown
+def test_counts_from_one_to_four_are_suppressed(
+    build: Callable[..., Report], count: int, shown: str
+) -> None:
+    """A total of 1 to 4 consultations is shown as "<5"; 0 and 5 or more as they are."""
+    headline = shown_report(build(series("A", count))).headline
+    assert next(line.now.text() for line in headline if line.code == "consultaties") == shown
 
 
 @pytest.mark.parametrize(
     ("minutes", "text"),
-    [(None, "geen"), (0, "0 min"), (59, "59 min"), (60, "1 uur"), (65, "1 uur 5 min"),
-     (1505, "25 uur 5 min")],
-)  # fmt: skip
-def test_durations_read_as_hours_and_minutes(minutes: int | None, text: str) -> None:
-    """A duration reads "z min" under an hour, "x uur y min" above it, "geen" without one."""
+    [(0, "0 min"), (59, "59 min"), (60, "1 uur"), (65, "1 uur 5 min"), (1505, "25 uur 5 min")],
+)
+def test_durations_read_as_hours_and_minutes(minutes: int, text: str) -> None:
+    """A duration reads "z min" under an hour, "x uur y min" above it."""
     assert format_duration(minutes) == text
 
 
@@ -181,13 +189,14 @@ def test_every_month_of_the_period_is_listed_with_zero_months(
     assert report.by_month.rows[0].label == "november 2025"
 
 
-def test_period_is_inclusive_in_utc_days(build: Callable[..., Report]) -> None:
-    """Records on the first and the last day count; a minute outside the period does not."""
+def test_period_is_inclusive_in_amsterdam_days(build: Callable[..., Report]) -> None:
+    """The first and the last Amsterdam day count: 23:00 UTC on 31 December is already New
+    Year in Amsterdam, 21:59 UTC on 31 March (summer time) still March, 22:00 UTC April."""
     records = [
-        record("A", "2025-12-31T23:59Z"),
-        record("B", "2026-01-01T00:00Z"),
-        record("C", "2026-03-31T23:59Z"),
-        record("D", "2026-04-01T00:00Z"),
+        record("A", "2025-12-31T22:59Z"),
+        record("B", "2025-12-31T23:00Z"),
+        record("C", "2026-03-31T21:59Z"),
+        record("D", "2026-03-31T22:00Z"),
     ]
     report = build(records, date(2026, 1, 1), date(2026, 3, 31))
     assert counts(report.by_month) == {"2026-01": 1, "2026-02": 0, "2026-03": 1}
@@ -227,15 +236,17 @@ def test_every_kind_has_a_dutch_label(build: Callable[..., Report]) -> None:
     assert "register" not in {row.code for row in rows}
 
 
-def test_a_reference_counts_once_with_its_first_record(build: Callable[..., Report]) -> None:
-    """A request, its pick-up and a later recording of the same reference are one consultation."""
+def test_a_reference_counts_once_as_recorded(build: Callable[..., Report]) -> None:
+    """A request, its pick-up and a later recording of the same reference are one consultation,
+    of the kind the recording gives."""
     records = [
         *request("R", "2026-05-04T10:00Z", "2026-05-04T10:20Z"),
         record("R", "2026-05-04T11:00Z", kind="melding"),
     ]
     report = build(records)
     assert (report.consultations, report.requests, report.picked_up) == (1, 1, 1)
-    assert counts(report.by_kind)["advies-veilig-thuis"] == 1
+    assert counts(report.by_kind)["melding"] == 1
+    assert counts(report.by_kind)["advies-veilig-thuis"] == 0
     assert counts(report.by_partner) == {"veilig-thuis-utrecht": 1}
 
 
@@ -250,60 +261,83 @@ def test_a_purge_is_not_a_consultation_but_is_noted(build: Callable[..., Report]
 
 
 def test_a_purge_before_the_period_is_not_noted(build: Callable[..., Report]) -> None:
-    """A purge before the period cannot have removed data from it, so it is not mentioned."""
-    report = build([*series("A", 5), purge("2025-06-01T03:00Z")])
+    """A purge before the previous period cannot have removed data from either period, so it
+    is not mentioned; one in the previous period is (the comparison may be off)."""
+    report = build([*series("A", 5), purge("2024-12-31T03:00Z")])
     assert report.purges == ()
     assert "opgeschoond op" not in render_text(report)
+    assert build([*series("A", 5), purge("2025-06-01T03:00Z")]).purges == (date(2025, 6, 1),)
 
 
 # -- pick-up time --------------------------------------------------------------------------------
 
 
 def test_median_pickup_time_of_an_odd_number(build: Callable[..., Report]) -> None:
-    """With three pick-ups the middle wait is the median; an open request is not picked up."""
+    """With five pick-ups the middle wait is the median; an open request is not picked up."""
     records = [
-        *request("A", "2026-02-01T09:00Z", "2026-02-01T09:10Z"),
-        *request("B", "2026-02-02T09:00Z", "2026-02-02T09:30Z"),
-        *request("C", "2026-02-03T09:00Z", "2026-02-03T11:05Z"),
-        *request("D", "2026-02-04T09:00Z", None),
-        *request("E", "2026-02-05T09:00Z", None),
+        *request("A", "2026-02-02T09:00Z", "2026-02-02T09:10Z"),
+        *request("B", "2026-02-03T09:00Z", "2026-02-03T09:30Z"),
+        *request("C", "2026-02-04T09:00Z", "2026-02-04T11:05Z"),
+        *request("D", "2026-02-05T09:00Z", "2026-02-05T09:20Z"),
+        *request("E", "2026-02-06T09:00Z", "2026-02-06T09:40Z"),
+        *request("F", "2026-02-09T09:00Z", None),
     ]
     report = build(records)
-    assert (report.requests, report.picked_up, report.median_pickup) == (5, 3, 30)
-    assert section(render_text(report), "Totaal")[-1].endswith("Mediane tijd tot oppakken  30 min")
+    assert (report.requests, report.picked_up) == (6, 5)
+    assert (report.current.pickup.median_clock, report.current.pickup.median_working) == (30, 30)
+    lines = section(render_text(report), "Totaal")
+    assert lines[4].startswith("  Mediane tijd tot oppakken (werktijd)")
+    assert " 30 min " in lines[4]
 
 
 @pytest.mark.parametrize(
-    ("waits", "median", "shown"),
-    [(("09:10", "09:30", "10:30", "12:20"), 60, "1 uur"), (("10:05", "11:08"), 97, "1 uur 37 min")],
+    ("waits", "median"),
+    [(("09:10", "09:30", "10:30", "12:20", "13:00", "13:10"), 145), (("10:05", "11:08"), 97)],
 )
 def test_median_pickup_time_of_an_even_number(
-    build: Callable[..., Report], waits: tuple[str, ...], median: int, shown: str
+    build: Callable[..., Report], waits: tuple[str, ...], median: int
 ) -> None:
     """With an even number of pick-ups the median is the mean of the middle two, halves up."""
     records = [
         r
         for i, picked in enumerate(waits)
-        for r in request(f"R{i}", f"2026-02-0{i + 1}T09:00Z", f"2026-02-0{i + 1}T{picked}Z")
+        for r in request(f"R{i}", f"2026-02-0{i + 2}T09:00Z", f"2026-02-0{i + 2}T{picked}Z")
     ]
     report = build(records)
-    assert report.median_pickup == median
-    assert f"Mediane tijd tot oppakken  {shown}" in render_text(report)
+    assert report.current.pickup.median_clock == median
 
 
 def test_pickup_after_the_period_still_counts(build: Callable[..., Report]) -> None:
-    """A request on the last day picked up the next morning is picked up, after 10 hours."""
+    """A request late on the last day picked up the next morning is picked up, after 10 hours."""
     report = build(request("A", "2026-12-31T22:00Z", "2027-01-01T08:00Z"))
-    assert (report.requests, report.picked_up, report.median_pickup) == (1, 1, 600)
+    assert (report.requests, report.picked_up, report.current.pickup.median_clock) == (1, 1, 600)
+
+
+def test_a_median_of_fewer_than_five_pickups_is_not_shown(build: Callable[..., Report]) -> None:
+    """ "opgepakt <5" never stands beside a median or a 90% time: those say "te weinig"."""
+    moment = "2026-03-03T09:00Z"
+    records = [r for i in range(3) for r in request(f"R{i}", moment, moment)]
+    report = build(records)
+    assert report.current.pickup.median_clock == 0  # exact, and never shown
+    headline = {line.code: line.now.text() for line in shown_report(report).headline}
+    assert headline["opgepakt"] == MASK
+    for code in ("mediaan-werkminuten", "p90-werkminuten", "mediaan-klokminuten"):
+        assert headline[code] == TOO_FEW
+    for output in (render_text(report), render_csv(report), render_html(report)):
+        assert "0 min" not in output
+    rows = dict_rows(render_csv(report))
+    median = next(r for r in rows if r["code"] == "mediaan-klokminuten")
+    assert (median["waarde"], median["toelichting"]) == ("", f"waarde {TOO_FEW}; vorige geen")
 
 
 def test_without_pickups_the_time_is_geen(build: Callable[..., Report]) -> None:
     """Requests that nobody picked up give no median: the formats say "geen"."""
     report = build([r for i in range(6) for r in request(f"R{i}", "2026-03-03T09:00Z", None)])
-    assert (report.requests, report.picked_up, report.median_pickup) == (6, 0, None)
-    assert section(render_text(report), "Totaal")[-1].endswith("geen")
+    assert (report.requests, report.picked_up, report.current.pickup.median_clock) == (6, 0, None)
+    assert section(render_text(report), "Totaal")[4].endswith("geen")
     rows = dict_rows(render_csv(report))
-    assert next(r for r in rows if r["code"] == "mediaan-minuten")["aantal"] == "geen"
+    median = next(r for r in rows if r["code"] == "mediaan-werkminuten")
+    assert (median["waarde"], median["toelichting"]) == ("", "waarde geen; vorige geen")
 
 
 def test_end_before_start_is_refused(build: Callable[..., Report]) -> None:
@@ -344,14 +378,16 @@ def test_small_counts_never_show_through(
 def test_a_small_count_is_masked_in_every_format(build: Callable[..., Report]) -> None:
     """Three SAVE consultations read "<5" in the text, the CSV, the table and the chart."""
     report = build(series("A", 10) + series("S", 3, kind="save") + series("M", 1, kind="melding"))
-    assert section(render_text(report), "Per soort")[4].split() == ["SAVE", MASK]
+    assert section(render_text(report), "Per soort")[5].split() == ["SAVE", MASK, "0"]
     rows = dict_rows(render_csv(report))
-    assert next(r for r in rows if r["code"] == "save")["aantal"] == MASK
+    save_row = next(r for r in rows if r["code"] == "save")
+    assert (save_row["waarde"], save_row["toelichting"]) == ("", "waarde <5")
     page = render_html(report)
     assert '<th scope="row">SAVE</th><td class="getal">&lt;5</td>' in page
     kinds_chart = svgs(page)[3]
     bars = {g.findtext("title"): g.find("rect") for g in kinds_chart.iter("g")}
-    save, melding = bars["SAVE: <5"], bars["Melding Veilig Thuis: <5"]
+    save = bars["SAVE: <5, vorige periode 0"]
+    melding = bars["Melding Veilig Thuis: <5, vorige periode 0"]
     assert save is not None
     assert melding is not None
     assert save.attrib["width"] == melding.attrib["width"]
@@ -378,14 +414,15 @@ def test_text_has_aligned_columns(build: Callable[..., Report]) -> None:
     text = render_text(build(series("A", 12) + series("S", 2, kind="save")))
     for title in ("Per maand", "Per soort", "Per richting", "Convenant"):
         assert len({len(line) for line in section(text, title)}) == 1
-    assert section(text, "Per maand")[1].endswith(" 14")
+    assert section(text, "Per maand")[2].split()[-2:] == ["14", "0"]
 
 
 def test_text_states_how_it_counts(build: Callable[..., Report]) -> None:
     """The text says what a consultation is and that small counts are masked."""
     text = " ".join(render_text(build(series("A", 5))).split())
-    assert "een consultatie is een vastgelegde consultatie of een verzoek" in text
-    assert "Aantallen van 1 tot en met 4 staan er als <5;" in text
+    assert "Een consultatie is een vastgelegde consultatie of een verzoek" in text
+    assert "Aantallen van 1 tot en met 4 staan er als <5." in text
+    assert "werktijd (maandag tot en met vrijdag, 8.30 tot 17.00 uur" in text
 
 
 def test_csv_parses_back_as_one_tidy_table(build: Callable[..., Report]) -> None:
@@ -394,12 +431,12 @@ def test_csv_parses_back_as_one_tidy_table(build: Callable[..., Report]) -> None
     rows = table(render_csv(report))
     assert tuple(rows[0]) == CSV_HEADER
     assert all(len(row) == len(CSV_HEADER) for row in rows)
-    by_part = {(r[2], r[3]): r[5] for r in rows[1:]}
+    by_part = values(render_csv(report))
     assert by_part[("totaal", "consultaties")] == "11"
     assert [code for part, code in by_part if part == "maand"][6] == "2026-07"
     assert by_part[("maand", "2026-07")] == "5"
     assert by_part[("soort", "save")] == "5"
-    assert {r[0] for r in rows[1:]} == {"2026-01-01"}
+    assert {(r[0], r[2]) for r in rows[1:]} == {("2026-01-01", "2025-01-01")}
 
 
 def test_html_is_one_standalone_accessible_page(build: Callable[..., Report]) -> None:
@@ -413,7 +450,7 @@ def test_html_is_one_standalone_accessible_page(build: Callable[..., Report]) ->
     assert "script" not in tags
     assert "http" not in page.lower()
     assert not any(key in {"src", "href"} for _, attrs in parser.tags for key in attrs)
-    assert tags.count("svg") == tags.count("table") == 6
+    assert tags.count("svg") == tags.count("table") - 1 == 7  # and the pick-up table
 
 
 def test_every_chart_is_well_formed_svg_with_a_text_alternative(
@@ -421,14 +458,14 @@ def test_every_chart_is_well_formed_svg_with_a_text_alternative(
 ) -> None:
     """Each chart parses as XML, is an image labelled by its own title and description."""
     charts = svgs(render_html(build(series("A", 9, region="VT05"))))
-    assert len(charts) == 6
+    assert len(charts) == 7
     for chart in charts:
         assert chart.attrib["role"] == "img"
         ids = {element.attrib.get("id") for element in chart}
         assert set(chart.attrib["aria-labelledby"].split()) <= ids
         assert chart.findtext("title")
         assert chart.findtext("desc")
-    assert "Gelderland-Midden: 9" in (charts[5].findtext("desc") or "")
+    assert "Gelderland-Midden: 9 (vorige periode: 0)" in (charts[6].findtext("desc") or "")
 
 
 def test_chart_bars_are_scaled_to_the_largest_count(build: Callable[..., Report]) -> None:
@@ -438,8 +475,9 @@ def test_chart_bars_are_scaled_to_the_largest_count(build: Callable[..., Report]
     widths = {
         title: float(rect.attrib["width"]) for title, rect in bars.items() if rect is not None
     }
-    assert widths["Melding Veilig Thuis: 5"] * 2 == widths["Advies Veilig Thuis: 10"]
-    assert bars["Ander overleg: 0"] is None
+    melding = widths["Melding Veilig Thuis: 5, vorige periode 0"]
+    assert melding * 2 == widths["Advies Veilig Thuis: 10, vorige periode 0"]
+    assert bars["Ander overleg: 0, vorige periode 0"] is None
 
 
 @pytest.mark.parametrize("render", [render_text, render_html])
@@ -453,7 +491,8 @@ def test_an_empty_period_says_so(build: Callable[..., Report], render: Callable[
 def test_an_empty_period_gives_zeros_in_csv(build: Callable[..., Report]) -> None:
     """Without consultations the CSV still has every row, with zeros."""
     rows = dict_rows(render_csv(build([])))
-    assert {r["aantal"] for r in rows if r["onderdeel"] not in ("oppaktijd", "convenant")} == {"0"}
+    counted = [r for r in rows if r["eenheid"] == "aantal" and r["onderdeel"] != "oppaktijd"]
+    assert {r["waarde"] for r in counted} == {"0"}
     assert len([r for r in rows if r["onderdeel"] == "maand"]) == 12
 
 
@@ -479,7 +518,7 @@ def test_report_command_reads_the_register(tmp_path: Path) -> None:
     register = open_register(Settings(data_dir=tmp_path))
     for item in series("A", 6) + series("S", 5, kind="save", day="2026-07-01"):
         register.append_now(item)
-    register.append_now(record("OLD", "2025-12-31T23:59Z"))
+    register.append_now(record("OLD", "2025-12-31T22:59Z"))  # 23:59 in Amsterdam
     register.close()
 
     out = tmp_path / "cijfers.csv"
@@ -499,7 +538,7 @@ def test_report_command_reads_the_register(tmp_path: Path) -> None:
     assert out.read_bytes().startswith(b"\xef\xbb\xbf"), "Excel reads the CSV as UTF-8"
     rows = table(out.read_text(encoding="utf-8"))
     assert tuple(rows[0]) == CSV_HEADER
-    by_part = {(r[2], r[3]): r[5] for r in rows[1:]}
+    by_part = values(out.read_text(encoding="utf-8"))
     assert by_part[("totaal", "consultaties")] == "11"
     assert by_part[("soort", "save")] == "5"
 
@@ -557,16 +596,19 @@ def test_covenant_figures_over_a_seeded_register(build: Callable[..., Report]) -
     median and p90 pick-up time are counted; small ones masked."""
     report = build(seeded())
     assert (report.consultations, report.requests, report.picked_up) == (43, 10, 10)
-    assert (report.median_pickup, report.p90_pickup) == (55, 90)
+    pickup = report.current.pickup
+    assert (pickup.median_clock, pickup.p90_clock) == (55, 90)
     assert counts(report.by_direction) == {"jgz-partner": 32, "partner-jgz": 11, "intern": 0}
     assert counts(report.by_quarter) == {"2026-K1": 20, "2026-K2": 11, "2026-K3": 7, "2026-K4": 5}
     asked = {row.code: row.requests for row in report.by_quarter.rows}
     assert asked == {"2026-K1": 10, "2026-K2": 0, "2026-K3": 0, "2026-K4": 0}
-    convenant = {r[3]: r[5] for r in table(render_csv(report))[1:] if r[2] == "convenant"}
-    assert convenant["aandeel-terugkoppeling"] == "60%"
-    assert (convenant["opschalen"], convenant["afschalen"]) == ("5", MASK)
-    assert convenant["procesevaluaties"] == "5"
-    assert convenant["p90-minuten"] == "1 uur 30 min"
+    figures = values(render_csv(report))
+    assert figures[("convenant", "aandeel-terugkoppeling")] == "60,0"
+    assert (figures[("convenant", "opschalen")], figures[("convenant", "afschalen")]) == ("5", "")
+    # The one small kind would follow from the total: the smallest other kind is shielded.
+    assert figures[("convenant", "procesevaluaties")] == ""
+    assert "afgeschermd" in section(render_text(report), "Convenant")[7]
+    assert figures[("totaal", "p90-klokminuten")] == "90"
     text = render_text(report)
     assert "Aandeel meldingen met terugkoppeling" in text
     assert "Van partner naar JGZ" in text
@@ -575,9 +617,10 @@ def test_covenant_figures_over_a_seeded_register(build: Callable[..., Report]) -
 def test_a_share_of_small_counts_is_not_computed(build: Callable[..., Report]) -> None:
     """With fewer than 5 meldingen or terugkoppelingen no share is shown, and no p90 either."""
     report = build(series("M", 9, kind="melding") + series("T", 2, kind="terugkoppeling"))
-    convenant = {r[3]: r[5] for r in table(render_csv(report))[1:] if r[2] == "convenant"}
-    assert convenant["aandeel-terugkoppeling"] == "te weinig"
-    assert convenant["p90-minuten"] == "te weinig"
+    rows = {r["code"]: r for r in dict_rows(render_csv(report))}
+    share = rows["aandeel-terugkoppeling"]
+    assert (share["waarde"], share["toelichting"]) == ("", "waarde te weinig; vorige geen")
+    assert rows["p90-werkminuten"]["waarde"] == ""
 
 
 def test_small_counts_alone_are_never_drawn_as_a_full_bar(build: Callable[..., Report]) -> None:
@@ -600,7 +643,14 @@ def test_both_csv_dialects(
     text = render_csv(report, dialect)
     assert text.startswith("\ufeff") == bom
     assert text.removeprefix("\ufeff").splitlines()[0] == delimiter.join(CSV_HEADER)
-    assert table(text, dialect) == table(render_csv(report))
+
+    # The same table; only the decimal mark differs (a comma for Dutch Excel).
+    def points(rows: list[list[str]]) -> list[list[str]]:
+        return [[cell.replace(",", ".") for cell in row] for row in rows]
+
+    assert points(table(text, dialect)) == points(table(render_csv(report)))
+    assert "60,0" in render_csv(report)
+    assert f"{delimiter}60{',' if dialect == 'excel-nl' else '.'}0{delimiter}" in text
 
 
 @pytest.mark.parametrize(
@@ -629,8 +679,8 @@ def test_report_command_writes_either_csv_dialect(tmp_path: Path) -> None:
     period = ("report", "--from", "2026-01-01", "--to", "2026-12-31", "--format", "csv")
     dutch = run_cli(tmp_path, *period)
     other = run_cli(tmp_path, *period, "--csv-dialect", "rfc4180")
-    assert dutch.stdout.startswith("\ufeffvan;tot;onderdeel")
-    assert other.stdout.startswith("van,tot,onderdeel")
+    assert dutch.stdout.startswith("\ufeffvan;tot;vorige_van")
+    assert other.stdout.startswith("van,tot,vorige_van")
     assert table(dutch.stdout) == table(other.stdout, "rfc4180")
     wrong = run_cli(tmp_path, *period, "--csv-dialect", "tab")
     assert wrong.returncode == 2

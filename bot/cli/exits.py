@@ -13,7 +13,8 @@ __all__ = [
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
-"""Content with problems (``check``), failing content tests, or a broken register chain."""
+"""Content with problems (``check``), failing content tests, a broken register chain, or a
+report that skipped rows or read a register whose chain does not verify."""
 EXIT_USAGE = 2
 """Wrong arguments (an unknown command, tree, date or option value), or a setting in the
 environment that cannot be read."""

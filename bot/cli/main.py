@@ -208,7 +208,14 @@ def _register_parsers(commands: argparse._SubParsersAction[DutchParser]) -> None
         "--to", dest="end", required=True, metavar="JJJJ-MM-DD", help="einddatum (t/m)"
     )
     report.add_argument(
-        "--format", choices=("text", "csv", "html"), default="text", help="standaard text"
+        "--format",
+        choices=("text", "csv", "html", "xlsx"),
+        default="text",
+        help="standaard text; xlsx: een Excel-werkmap met grafieken (met --out)",
+    )
+    report.add_argument("--regio", dest="region", metavar="CODE", help="alleen deze regio (VT20)")
+    report.add_argument(
+        "--organisatie", dest="organisation", metavar="ID", help="alleen deze partner (save)"
     )
     report.add_argument(
         "--csv-dialect",
@@ -307,7 +314,8 @@ def _serve(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBas
         print(OPEN_WITHOUT_APP_ID.format(host=host), file=sys.stderr)
         return EXIT_SETTINGS
     try:
-        app = create_app(settings, knowledge=knowledge)
+        # The app links to its own pages (the report) at the address it really serves on.
+        app = create_app(replace(settings, host=host, port=port), knowledge=knowledge)
     except (ContentError, ValueError) as exc:
         print(f"verbind serve: instellingen kloppen niet:\n{exc}", file=sys.stderr)
         return EXIT_SETTINGS

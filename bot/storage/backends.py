@@ -16,6 +16,7 @@ from bot.settings import Settings
 from bot.storage.chain import HeadMark, Verification, load_or_create_key
 from bot.storage.sqliteregister import SqliteRegister
 from dialogs.register import ConsultationRecord, ConsultationRegister
+from dialogs.report.reading import Reading
 from dialogs.session import MemorySessionStore, SessionStore
 
 __all__ = [
@@ -68,6 +69,11 @@ class RegisterAdmin(Protocol):
 
     def verify(self, *, head: HeadMark | None = None) -> Verification:
         """Walk the chain and compare it with the head marks (the head file, ``head``)."""
+        ...
+
+    def reading(self, *, head: HeadMark | None = None) -> Reading:
+        """Every row for a report: the well-formed records, the skipped ones, the chain's first
+        problem (checked as :meth:`verify` does)."""
         ...
 
     def purge(self, before: str, *, event: ConsultationRecord) -> int:

@@ -27,6 +27,7 @@ from bot.storage.chain import (
     verify_chain,
 )
 from dialogs.register import RECORD_FIELDS, ConsultationRecord, Status
+from dialogs.report.reading import Reading, read_rows
 
 __all__ = ["ChainedRegister", "Dialect"]
 
@@ -123,6 +124,27 @@ class ChainedRegister:
             anchor = Anchor(int(row[0]), str(row[1]), str(row[2])) if row else Anchor()
             with self._dialect.stream(conn, _CHAIN) as rows:
                 return verify_chain(self._key, anchor, chained_rows(rows), heads=marks)
+
+    def reading(self, *, head: HeadMark | None = None) -> Reading:
+        """Every stored row for a report, from one snapshot: the well-formed records, the rows
+        skipped as malformed (a bad time, an unknown kind, …) and the chain's first problem,
+        checked as :meth:`verify` does. Never raises on what a row holds."""
+        try:
+            kept = self._head.read() if self._head is not None else None
+        except ValueError:
+            kept = None
+            garbled: str | None = "het kopbestand van het register is onleesbaar"
+        else:
+            garbled = None
+        marks = [mark for mark in (kept, head) if mark is not None]
+        with self._dialect.reading() as conn:
+            row = conn.execute(self.sql(_ANCHOR)).fetchone()
+            anchor = Anchor(int(row[0]), str(row[1]), str(row[2])) if row else Anchor()
+            with self._dialect.stream(conn, _CHAIN) as rows:
+                chain = list(chained_rows(rows))
+        verification = verify_chain(self._key, anchor, chain, heads=marks)
+        problem = garbled or verification.problem
+        return read_rows(((r.seq, r.record) for r in chain), chain_problem=problem)
 
     def purge(self, before: str, *, event: ConsultationRecord) -> int:
         """Delete records older than ``before`` (oldest first, as a prefix of the chain),

@@ -1,31 +1,62 @@
-"""The covenant's yearly figures: ``figures`` counts (pure, exact), ``wording`` says what every
-format says (and masks small counts), ``plain`` renders text and CSV, ``page`` one HTML page."""
+"""The covenant's yearly figures: ``figures`` counts (pure, exact, in Amsterdam time with the
+working-hours clock of ``clock``), ``shown`` applies the one suppression rule, ``wording`` says
+how it counts, and ``plain`` (text, CSV), ``page`` (HTML) and ``workbook`` (xlsx) render it;
+``reading`` checks the register's rows before anything is counted."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from dialogs.report.figures import SMALL_COUNT, Breakdown, Count, Report, build_report
-from dialogs.report.page import render_html
+from dialogs.report.celltext import cell_text
+from dialogs.report.figures import (
+    SMALL_COUNT,
+    Breakdown,
+    Count,
+    Filters,
+    Period,
+    Report,
+    build_report,
+    jgz_organisations,
+)
+from dialogs.report.page import CSS, PageControls, render_html, render_page
 from dialogs.report.plain import CSV_DIALECTS, CSV_HEADER, render_csv, render_text
-from dialogs.report.wording import EMPTY, MASK, format_duration, masked
+from dialogs.report.reading import Reading, read_rows
+from dialogs.report.shown import MASK, SHIELDED, TOO_FEW, Shown, format_duration, shown_report
+from dialogs.report.wording import EMPTY, RULES
+from dialogs.report.workbook import SHEETS, render_xlsx
 
 __all__ = [
+    "CSS",
     "CSV_DIALECTS",
     "CSV_HEADER",
     "EMPTY",
+    "FORMATS",
     "MASK",
     "RENDERERS",
+    "RULES",
+    "SHEETS",
+    "SHIELDED",
     "SMALL_COUNT",
+    "TOO_FEW",
     "Breakdown",
     "Count",
+    "Filters",
+    "PageControls",
+    "Period",
+    "Reading",
     "Report",
+    "Shown",
     "build_report",
+    "cell_text",
     "format_duration",
-    "masked",
+    "jgz_organisations",
+    "read_rows",
     "render_csv",
     "render_html",
+    "render_page",
     "render_text",
+    "render_xlsx",
+    "shown_report",
 ]
 
 RENDERERS: dict[str, Callable[[Report], str]] = {
@@ -33,4 +64,6 @@ RENDERERS: dict[str, Callable[[Report], str]] = {
     "csv": render_csv,
     "html": render_html,
 }
-"""Each ``--format`` value and its renderer (CSV in its default dialect, ``excel-nl``)."""
+"""Each text ``--format`` value and its renderer (CSV in its default dialect, ``excel-nl``)."""
+FORMATS = (*RENDERERS, "xlsx")
+"""Every ``--format``: the text ones and the workbook (bytes, :func:`render_xlsx`)."""

@@ -1,66 +1,90 @@
-"""What every report format says: titles, the masked counts, the covenant's key figures and the
-notes on how it counts."""
+"""What every report format says in words: titles, the period, the filters and the rules it
+counts by (the workbook's "Toelichting" sheet, the notes under the text and the page)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from dialogs.report.figures import MONTHS, SMALL_COUNT, Report
+from dialogs.report.figures import MONTHS, SMALL_COUNT, Period, Report
+from dialogs.report.shown import MASK, SHIELDED, TOO_FEW
 
 __all__ = [
     "EMPTY",
-    "MASK",
+    "RULES",
     "SUBTITLE",
     "TITLE",
-    "covenant_rows",
-    "format_duration",
-    "headline",
-    "masked",
+    "day",
     "notes",
     "period",
-    "share",
 ]
 
-MASK = "<5"
-"""What is shown instead of a small count."""
 EMPTY = "Geen consultaties in deze periode."
 TITLE = "Consultaties via Verbind"
 SUBTITLE = "Cijfers voor de evaluatie van het convenant JGZ en Veilig Thuis"
-_TOO_FEW = "te weinig"
 
-_NOTES = (
-    "Zo is geteld: een consultatie is een vastgelegde consultatie of een verzoek om consultatie. "
-    "Elke referentie telt één keer.",
-    "Een verzoek is opgepakt als een partner het heeft aangenomen. De tijd tot oppakken is in "
-    "hele minuten: de mediaan en de tijd waarbinnen 90% is opgepakt.",
-    "Het aandeel meldingen met terugkoppeling is het aantal terugkoppelingen gedeeld door het "
-    "aantal meldingen in de periode. Verbind koppelt die niet aan elkaar: er staan geen "
-    "cliëntgegevens in het register.",
-    f"Aantallen van 1 tot en met 4 staan er als {MASK}; daarvan wordt geen aandeel berekend.",
-    "Dagen, maanden en kwartalen volgen de UTC-tijd van het register.",
+RULES: tuple[tuple[str, str], ...] = (
+    (
+        "Consultatie",
+        "Een consultatie is een vastgelegde consultatie of een verzoek om consultatie. Elke "
+        "referentie telt één keer: een verzoek en de latere vastlegging met dezelfde referentie "
+        "zijn samen één consultatie, in de maand van het verzoek, met de soort en partner van de "
+        "vastlegging.",
+    ),
+    (
+        "Vertrouwensarts",
+        "Overleg met de vertrouwensarts telt als eigen soort, ook als het als advies van "
+        "Veilig Thuis is vastgelegd.",
+    ),
+    (
+        "JGZ-organisatie",
+        "Een bevraging of terugkoppeling telt bij de JGZ-organisatie waar die naartoe ging. Bij "
+        "overleg dat een JGZ-professional zelf begon, staat niet in het register welke "
+        "JGZ-organisatie dat was (het register bewaart niets over de gebruiker): 'Niet "
+        "vastgelegd'.",
+    ),
+    (
+        "Richting",
+        "Van JGZ naar partner: de JGZ vroeg of meldde. Van partner naar JGZ: Veilig Thuis, SAVE "
+        "of een andere partner vroeg de JGZ of gaf terugkoppeling.",
+    ),
+    (
+        "Oppaktijd",
+        "Een verzoek is opgepakt als een partner het heeft aangenomen, ook na de periode. De tijd "
+        "tot oppakken loopt van het verzoek tot het oppakken, in werktijd (maandag tot en met "
+        "vrijdag, 8.30 tot 17.00 uur, zonder landelijke feestdagen) en in klokuren: de mediaan "
+        "en de tijd waarbinnen 90% is opgepakt.",
+    ),
+    (
+        "Aandeel terugkoppeling",
+        "Het aandeel meldingen met terugkoppeling is het aantal terugkoppelingen gedeeld door het "
+        "aantal meldingen in de periode. Verbind koppelt die niet aan elkaar: er staan geen "
+        "cliëntgegevens in het register.",
+    ),
+    (
+        "Kleine aantallen",
+        f"Aantallen van 1 tot en met {SMALL_COUNT - 1} staan er als {MASK}. Een mediaan, een "
+        f"90%-tijd of een aandeel uit minder dan {SMALL_COUNT} staat er als '{TOO_FEW}'. Staat "
+        f"er '{SHIELDED}', dan is ook een groter aantal weggelaten, zodat een klein aantal niet "
+        "uit het totaal is terug te rekenen. In grafieken heeft een klein aantal geen staaf.",
+    ),
+    (
+        "Tijd",
+        "Dagen, maanden en kwartalen volgen de Nederlandse tijd (Europe/Amsterdam); het register "
+        "bewaart de tijd in UTC.",
+    ),
+    (
+        "Vorige periode",
+        "De vorige periode is even lang en eindigt de dag vóór deze periode; bij hele maanden "
+        "zijn het evenveel hele maanden (een jaar: het jaar ervoor). Dezelfde filters gelden.",
+    ),
+    (
+        "Register",
+        "Vóór het tellen wordt de keten van het register gecontroleerd. Een record dat niet te "
+        "lezen is (een ongeldige tijd, een onbekende soort …) telt niet mee; bovenaan staat dan "
+        "een waarschuwing.",
+    ),
 )
-
-
-def masked(count: int) -> str:
-    """A count as it may be shown: 0 and 5 or more as is, 1 to 4 as "<5"."""
-    return MASK if 0 < count < SMALL_COUNT else str(count)
-
-
-def format_duration(minutes: int | None) -> str:
-    """Minutes in Dutch: "25 min", "1 uur", "2 uur 5 min"; None is "geen"."""
-    if minutes is None:
-        return "geen"
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} uur {rest} min" if rest else f"{hours} uur"
-
-
-def share(part: int, whole: int) -> str:
-    """``part`` of ``whole`` as a whole percentage; "te weinig" when either is masked or 0."""
-    if whole < SMALL_COUNT or 0 < part < SMALL_COUNT:
-        return _TOO_FEW
-    return f"{round(100 * part / whole)}%"
+"""How the report counts: (topic, rule), in the order the workbook and the page list them."""
 
 
 def day(moment: date) -> str:
@@ -68,49 +92,16 @@ def day(moment: date) -> str:
     return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
 
 
-def period(report: Report) -> str:
+def period(span: Period) -> str:
     """``1 januari 2026 t/m 31 december 2026``."""
-    return f"{day(report.start)} t/m {day(report.end)}"
-
-
-def headline(report: Report) -> list[tuple[str, str]]:
-    """The totals shown first."""
-    return [
-        ("Consultaties", masked(report.consultations)),
-        ("Verzoeken via Verbind", masked(report.requests)),
-        ("Waarvan opgepakt", masked(report.picked_up)),
-        ("Mediane tijd tot oppakken", format_duration(report.median_pickup)),
-    ]
-
-
-def covenant_rows(report: Report) -> list[tuple[str, str, str]]:
-    """The covenant's own figures: (code, label, shown value)."""
-    p90 = report.p90_pickup if report.picked_up >= SMALL_COUNT else None
-    return [
-        ("meldingen", "Meldingen bij Veilig Thuis", masked(report.kind("melding"))),
-        ("terugkoppelingen", "Terugkoppelingen aan de JGZ", masked(report.kind("terugkoppeling"))),
-        (
-            "aandeel-terugkoppeling",
-            "Aandeel meldingen met terugkoppeling",
-            share(report.kind("terugkoppeling"), report.kind("melding")),
-        ),
-        ("bevragingen", "Bevragingen van de JGZ", masked(report.kind("bevraging"))),
-        ("opschalen", "Opgeschaald", masked(report.kind("opschalen"))),
-        ("afschalen", "Afgeschaald", masked(report.kind("afschalen"))),
-        ("procesevaluaties", "Procesevaluaties", masked(report.kind("procesevaluatie"))),
-        (
-            "p90-minuten",
-            "90% opgepakt binnen",
-            format_duration(p90) if p90 is not None else _TOO_FEW,
-        ),
-    ]
+    return f"{day(span.start)} t/m {day(span.end)}"
 
 
 def notes(report: Report) -> list[str]:
-    """How the report counts, and a warning per purge that may have removed data."""
+    """The rules, and a warning per purge that may have removed data."""
     purges = [
         f"Let op: het register is opgeschoond op {day(moment)}. Daarbij zijn oude gegevens "
         "verwijderd; cijfers van vóór die datum kunnen onvolledig zijn."
         for moment in report.purges
     ]
-    return [*_NOTES, *purges]
+    return [*(f"{topic}: {rule}" for topic, rule in RULES), *purges]

@@ -32,7 +32,7 @@ from typing import Any
 from aiohttp import ClientError, web
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
 from botframework.connector.auth import (
     AuthenticateRequestResult,
     AuthenticationConstants,
@@ -43,7 +43,7 @@ from botframework.connector.auth import (
     MicrosoftAppCredentials,
 )
 
-from bot.channels.teams.activity import BadActivityError, check_activity, logged_type
+from bot.channels.teams.activity import check_activity, logged_type
 from bot.channels.teams.bearer import bearer_token
 from bot.channels.teams.connector import ConnectorSender, TeamsCourier, TokenSource
 from bot.channels.teams.signingkeys import SigningKeySet, SigningKeysUnavailableError
@@ -161,14 +161,49 @@ class _CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
 
 
 def parse_activity(body: Any) -> Activity:
-    """An Activity from a JSON body that :func:`check_activity` accepted; BadActivityError
-    (a ValueError) when it is not an activity or msrest cannot read it."""
+    """The SDK's Activity for a JSON body :func:`check_activity` accepts (BadActivityError, a
+    ValueError, otherwise), with the fields the SDK's turn reads: type, ids, channel, service
+    URL, delivery mode, invoke name, locale, and the accounts and conversation that address
+    replies. Built directly, as the Agents SDK adapter builds its envelope: msrest's deserialize
+    of the whole body was the costliest step of a turn outside the conversation, and Verbind
+    translates the body itself (:mod:`bot.channels.teams.activity`)."""
     check_activity(body)
-    try:
-        activity: Activity = Activity().deserialize(body)
-    except Exception as exc:  # msrest raises several kinds for shapes it cannot read
-        raise BadActivityError("not an activity") from exc
-    return activity
+    conversation = body.get("conversation")
+    conversation = conversation if isinstance(conversation, dict) else {}
+    is_group = conversation.get("isGroup")
+    return Activity(
+        type=body["type"],
+        id=_string(body.get("id")),
+        channel_id=_string(body.get("channelId")),
+        service_url=_string(body.get("serviceUrl")),
+        delivery_mode=_string(body.get("deliveryMode")),
+        name=_string(body.get("name")),
+        locale=_string(body.get("locale")),
+        from_property=_account(body.get("from")),
+        recipient=_account(body.get("recipient")),
+        conversation=ConversationAccount(
+            id=_string(conversation.get("id")),
+            name=_string(conversation.get("name")),
+            conversation_type=_string(conversation.get("conversationType")),
+            is_group=is_group in (True, "true") if is_group is not None else None,
+        )
+        if conversation
+        else None,
+    )
+
+
+def _string(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _account(value: Any) -> ChannelAccount | None:
+    if not isinstance(value, dict):
+        return None
+    return ChannelAccount(
+        id=_string(value.get("id")),
+        name=_string(value.get("name")),
+        aad_object_id=_string(value.get("aadObjectId")),
+    )
 
 
 def _outbound_token(credentials: MicrosoftAppCredentials) -> TokenSource:

@@ -37,8 +37,7 @@ SHIPPED = load_knowledge()
 TREE = SHIPPED.trees["afwegingskader"]
 
 
-@pytest.fixture
-def tools() -> tuple[str, str]:
+def browser_tools() -> tuple[str, str]:
     """The chromium and node executables, or a skip saying what is missing."""
     chromium, node = shutil.which("chromium"), shutil.which("node")
     if chromium is None:
@@ -48,6 +47,12 @@ def tools() -> tuple[str, str]:
     if not (BROWSER / "node_modules" / "playwright-core").is_dir():
         pytest.skip("playwright-core is missing: scripts/test runs npm ci --prefix tests/browser")
     return chromium, node
+
+
+@pytest.fixture
+def tools() -> tuple[str, str]:
+    """The chromium and node executables, or a skip saying what is missing."""
+    return browser_tools()
 
 
 def serve_page(tmp_path: Path, settings: dict[str, str]) -> Iterator[str]:

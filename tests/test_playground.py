@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import time
@@ -43,13 +42,13 @@ from knowledge import AdviceNode, load_knowledge
 from knowledge.diagrams import STYLES
 from tests.nodescript import run_script
 from tests.serving import FOREIGN_SETTINGS, free_port, start_serve, wait_until_healthy
+from tests.test_browser import browser_tools
 from tests.test_shipped_trees import AFWEGINGSKADER
 from tests.test_teams_security import _outside_address
 
 ROOT = Path(__file__).parent.parent
 PLAYGROUND = Path(__file__).parent / "playground"
 CLI = PLAYGROUND / "node_modules" / "@microsoft" / "m365agentsplayground" / "cli.js"
-BROWSER = Path(__file__).parent / "browser"
 ARTIFACTS = ROOT / "test-artifacts" / "playground"
 BOT = "Verbind"
 """The bot's name in the Playground's mock Teams (tests/playground/playground.yml)."""
@@ -141,14 +140,9 @@ STEPS: list[dict[str, Any]] = [
 
 
 def tools() -> tuple[str, str]:
-    """The chromium and node executables, or a skip saying what is missing."""
-    chromium, node = shutil.which("chromium"), shutil.which("node")
-    if chromium is None:
-        pytest.skip("chromium is not installed: scripts/test installs Debian's package (apt-get)")
-    if node is None:
-        pytest.skip("node is not installed: the Playground and the browser run on Node")
-    if not (BROWSER / "node_modules" / "playwright-core").is_dir():
-        pytest.skip("playwright-core is missing: scripts/test runs npm ci --prefix tests/browser")
+    """The chromium and node executables, or a skip saying what is missing (the Playground
+    included)."""
+    chromium, node = browser_tools()
     if not CLI.is_file():
         pytest.skip(
             "the Microsoft 365 Agents Playground is missing: scripts/test runs "

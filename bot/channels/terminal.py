@@ -13,7 +13,7 @@ from dialogs.plaintext import reply_text
 from dialogs.turn import Form, FormField, Reply, Turn
 from knowledge.normalise import normalise
 
-__all__ = ["TerminalChannel", "replies_json", "replies_text"]
+__all__ = ["TerminalChannel", "calls", "choices", "replies_json", "replies_text"]
 
 CHANNEL = "terminal"
 _SKIP = "-"

@@ -12,7 +12,7 @@ const path = require("path");
 const { fail, main, withPage } = require("../browser/chromium");
 
 const STEP_TIMEOUT_MS = 20000;
-const SETTLE_MS = 900;
+const SETTLE_MS = 700;
 const QUIET_MS = 2500;
 const FROM_BOT = "User Application";
 const TO_BOT = "Microsoft 365 Agents Playground";

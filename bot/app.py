@@ -5,21 +5,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
+from bot.access import StaffAccess, inbox_realm, report_realm
 from bot.channels.teams.endpoint import TeamsEndpoint
 from bot.channels.web.diagrams import mount_diagrams
 from bot.channels.web.page import TRUSTED_PROXIES, TURN_PATH, mount_web
 from bot.intake.inboxpage import mount_inbox
 from bot.intake.intakes import PICKUP_PATH
-from bot.intake.pickup import PickupGate, add_pickup_routes
+from bot.intake.pickup import add_pickup_routes
 from bot.outage import outage_middleware
 from bot.privatelog import SAFE, install_log_redaction, logged_method, logged_route
 from bot.reload import install_reload
-from bot.reportaccess import ReportAccess
 from bot.reportpage import mount_report, report_url
 from bot.services import Services, build_services
 from bot.settings import Settings
@@ -100,21 +101,16 @@ def _teams_endpoint(
     settings: Settings,
     conversation: Conversation,
     sessions: ExpiringSessionStore,
-    pickups: PickupGate,
     recent: RecentRequests,
 ) -> TeamsEndpoint:
     """The Teams adapter ``VERBIND_TEAMS_SDK`` names; only that SDK is imported."""
     if settings.teams_sdk == "agents":
         from bot.channels.teams.agents_adapter import TeamsEndpoint as AgentsEndpoint
 
-        return AgentsEndpoint(
-            conversation, settings, sessions=sessions, pickups=pickups, recent=recent
-        )
+        return AgentsEndpoint(conversation, settings, sessions=sessions, recent=recent)
     from bot.channels.teams.botbuilder_adapter import TeamsEndpoint as BotFrameworkEndpoint
 
-    return BotFrameworkEndpoint(
-        conversation, settings, sessions=sessions, pickups=pickups, recent=recent
-    )
+    return BotFrameworkEndpoint(conversation, settings, sessions=sessions, recent=recent)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -132,9 +128,16 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(body)
 
 
-def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) -> web.Application:
+def create_app(
+    settings: Settings,
+    *,
+    knowledge: KnowledgeBase | None = None,
+    clock: Callable[[], float] = time.time,
+) -> web.Application:
     """The HTTP app: ``/healthz``, ``/api/messages`` (Teams), ``/slack/events`` when configured,
-    and the local web chat page at ``/`` (``VERBIND_WEB_PAGE``)."""
+    the local web chat page at ``/`` (``VERBIND_WEB_PAGE``) and the staff pages (the partner
+    inbox and the report; their access rule is bot.access). ``clock``: POSIX seconds, for the
+    inbox, the pick-up rule and staff sessions."""
     install_log_redaction()
     loaded = knowledge if knowledge is not None else load_knowledge(settings.content_dir)
     database = open_database(settings)
@@ -145,6 +148,7 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
         sessions=sessions,
         database=database,
         inbox=settings.web_page != "off" or bool(settings.inbox_secret),
+        clock=clock,
         report_url=report_url(settings),
     )
     probe = database.probe if database is not None else None
@@ -161,33 +165,31 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
     recent: RecentRequests = (
         PostgresRecentRequests(database) if database is not None else MemoryRecentRequests()
     )
-    teams = _teams_endpoint(settings, conversation, sessions, services.pickups, recent)
+    teams = _teams_endpoint(settings, conversation, sessions, recent)
     services.intakes.add_courier("teams", teams.courier)
     install_reload(app, conversation, settings.content_dir)
     app.router.add_get("/healthz", healthz)
     app.router.add_post("/api/messages", teams.handle)
-    add_pickup_routes(app, conversation, services.pickups)
+    add_pickup_routes(app, conversation)
     app.on_startup.append(teams.start)
     app.on_cleanup.append(teams.stop)
     app[TRUSTED_PROXIES] = settings.trusted_proxies
     mount_web(app, conversation=conversation, settings=settings, secret=services.secret)
     mount_diagrams(app, conversation=conversation, settings=settings)
     if services.inbox is not None:
-        partners = services.intakes.partners()
         mount_inbox(
             app,
             conversation=conversation,
             inbox=services.inbox,
-            partners=partners,
+            partners=services.intakes.partners(),
             settings=settings,
-            register=services.register,
-            gate=services.pickups,
+            access=StaffAccess(settings, inbox_realm(settings), key=services.secret, clock=clock),
         )
     mount_report(
         app,
         conversation=conversation,
         register=services.register,
-        access=ReportAccess(settings, services.secret),
+        access=StaffAccess(settings, report_realm(settings), key=services.secret, clock=clock),
     )
     if settings.slack_enabled:
         from bot.channels.slack.bolt import mount_slack
@@ -197,7 +199,6 @@ def create_app(settings: Settings, *, knowledge: KnowledgeBase | None = None) ->
             settings=settings,
             conversation=conversation,
             intakes=services.intakes,
-            pickups=services.pickups,
             recent=recent,
         )
     return app

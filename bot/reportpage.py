@@ -5,7 +5,8 @@
 ``/rapport/rapport.xlsx`` take the same query and download the same report. Every request reads
 the register afresh and verifies its chain first (:meth:`bot.storage.chainedregister.
 ChainedRegister.reading`); a broken chain or skipped rows show as a warning above the figures.
-Who may open it: :mod:`bot.reportaccess`. Nothing here logs a query or a figure.
+Who may open it: :mod:`bot.access` (the staff pages' one rule, with ``VERBIND_REPORT_SECRET``).
+Nothing here logs a query or a figure.
 """
 
 from __future__ import annotations
@@ -15,12 +16,11 @@ import base64
 import hashlib
 from datetime import date, datetime
 from html import escape
-from urllib.parse import parse_qs
 
 from aiohttp import web
 
+from bot.access import Colleague, StaffAccess
 from bot.channels.web.page import page_url
-from bot.reportaccess import COOKIE, SESSION_SECONDS, ReportAccess
 from bot.settings import Settings
 from bot.storage.backends import Register
 from dialogs.conversation import Conversation
@@ -41,13 +41,6 @@ from knowledge.pageshell import html_page
 __all__ = ["REPORT_PATH", "mount_report", "report_url"]
 
 REPORT_PATH = "/rapport"
-_LOGIN_CSS = (
-    "body{font:16px/1.5 system-ui,'Segoe UI',Arial,sans-serif;max-width:30rem;margin:2rem auto;"
-    "padding:0 1rem;color:#1a1a1a}label{display:block;margin:.5rem 0}input,button{font:inherit;"
-    "padding:.4rem;min-height:2.5rem}button{background:#1f4e79;color:#fff;border:2px solid "
-    "#1f4e79;border-radius:4px;padding:.3rem 1rem}"
-)
-_MAX_FORM = 4096
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -66,27 +59,19 @@ def _headers(*styles: str) -> dict[str, str]:
     }
 
 
-_PAGE_HEADERS = _headers(CSS, _LOGIN_CSS)
+_PAGE_HEADERS = _headers(CSS)
 
 
 class _ReportPage:
-    def __init__(
-        self, conversation: Conversation, register: Register, access: ReportAccess
-    ) -> None:
+    def __init__(self, conversation: Conversation, register: Register, access: StaffAccess) -> None:
         self._conversation = conversation
         self._register = register
         self._access = access
         self._reading = asyncio.Lock()  # one register read at a time (one sync connection)
 
-    def _admit(self, request: web.Request) -> None:
-        if not self._access.admitted(request):
-            if self._access.has_login:
-                raise web.HTTPSeeOther(f"{REPORT_PATH}/login")
-            raise web.HTTPNotFound()
-
     async def page(self, request: web.Request) -> web.Response:
         """The report with its filters and downloads."""
-        self._admit(request)
+        colleague = self._access.admit(request)
         report = await self._report(request)
         query = request.query_string
         controls = PageControls(
@@ -99,45 +84,29 @@ class _ReportPage:
             ),
         )
         html = render_page(report, controls)
-        return web.Response(text=html, content_type="text/html", headers=_PAGE_HEADERS)
+        response = web.Response(text=html, content_type="text/html", headers=_PAGE_HEADERS)
+        self._access.remember(response, request, colleague)
+        return response
 
     async def csv(self, request: web.Request) -> web.Response:
         """The same report as CSV (the Dutch Excel dialect)."""
-        self._admit(request)
+        colleague = self._access.admit(request)
         report = await self._report(request)
-        return self._download(report, render_csv(report).encode(), "csv", "text/csv")
+        response = self._download(report, render_csv(report).encode(), "csv", "text/csv")
+        return self._remembered(response, request, colleague)
 
     async def xlsx(self, request: web.Request) -> web.Response:
         """The same report as an Excel workbook."""
-        self._admit(request)
+        colleague = self._access.admit(request)
         report = await self._report(request)
-        return self._download(report, render_xlsx(report), "xlsx", _XLSX)
+        response = self._download(report, render_xlsx(report), "xlsx", _XLSX)
+        return self._remembered(response, request, colleague)
 
-    async def login_form(self, request: web.Request) -> web.Response:
-        """Ask for the shared secret."""
-        if not self._access.has_login:
-            raise web.HTTPNotFound()
-        return _login_page()
-
-    async def login(self, request: web.Request) -> web.Response:
-        """Check the shared secret; on success set this colleague's cookie, go to the report."""
-        if not self._access.has_login:
-            raise web.HTTPNotFound()
-        typed = await _form_value(request, "geheim")
-        cookie = self._access.login(request, typed)
-        if cookie is None:
-            return _login_page("Onjuist wachtwoord.", status=403)
-        response = web.HTTPSeeOther(REPORT_PATH)
-        response.set_cookie(
-            COOKIE,
-            cookie,
-            path=REPORT_PATH,
-            max_age=SESSION_SECONDS,
-            httponly=True,
-            samesite="Strict",
-            secure=request.secure,
-        )
-        raise response
+    def _remembered(
+        self, response: web.Response, request: web.Request, colleague: Colleague
+    ) -> web.Response:
+        self._access.remember(response, request, colleague)
+        return response
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -208,34 +177,6 @@ def _bad(message: str) -> web.HTTPBadRequest:
     return web.HTTPBadRequest(text=html, content_type="text/html", headers=_PAGE_HEADERS)
 
 
-def _login_page(problem: str = "", *, status: int = 200) -> web.Response:
-    warning = f'<p role="alert">{escape(problem)}</p>' if problem else ""
-    body = (
-        f"<h1>Rapport: inloggen</h1>{warning}"
-        f'<form method="post" action="{REPORT_PATH}/login">'
-        '<label>Gedeeld wachtwoord <input type="password" name="geheim" '
-        'autocomplete="current-password" required></label>'
-        "<button type=submit>Inloggen</button></form>"
-    )
-    html = html_page("Verbind: rapport", body, style=_LOGIN_CSS)
-    return web.Response(text=html, content_type="text/html", status=status, headers=_PAGE_HEADERS)
-
-
-async def _form_value(request: web.Request, name: str) -> str:
-    if request.content_type != "application/x-www-form-urlencoded":
-        raise web.HTTPUnsupportedMediaType(text="Verwacht een formulier.")
-    if (request.content_length or 0) > _MAX_FORM:
-        raise web.HTTPRequestEntityTooLarge(_MAX_FORM, request.content_length or 0)
-    body = await request.content.read(_MAX_FORM + 1)
-    if len(body) > _MAX_FORM:
-        raise web.HTTPRequestEntityTooLarge(_MAX_FORM, len(body))
-    try:
-        values = parse_qs(body.decode("utf-8"), max_num_fields=8)
-    except (UnicodeDecodeError, ValueError):
-        raise web.HTTPBadRequest(text="Onleesbaar formulier.") from None
-    return (values.get(name) or [""])[0]
-
-
 def report_url(settings: Settings) -> str | None:
     """Where people reach the report: the public address when a login protects it, else the
     page on this machine (where the report opens without one); None when it is not served."""
@@ -250,14 +191,13 @@ def mount_report(
     *,
     conversation: Conversation,
     register: Register,
-    access: ReportAccess,
+    access: StaffAccess,
 ) -> None:
     """Add ``/rapport`` and its downloads and login (unless nobody may open it)."""
-    if not access.serves:
+    if not access.enabled:
         return
     page = _ReportPage(conversation, register, access)
+    access.add_routes(app)
     app.router.add_get(REPORT_PATH, page.page)
     app.router.add_get(f"{REPORT_PATH}/rapport.csv", page.csv)
     app.router.add_get(f"{REPORT_PATH}/rapport.xlsx", page.xlsx)
-    app.router.add_get(f"{REPORT_PATH}/login", page.login_form)
-    app.router.add_post(f"{REPORT_PATH}/login", page.login)

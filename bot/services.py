@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.intake.inbox import Inbox, InboxCourier, inbox_targets
 from bot.intake.intakes import ChannelNotifier, Intakes, WebhookCourier, load_intakes
-from bot.intake.pickup import PickupGate
 from bot.settings import Settings
 from bot.storage.backends import Register, open_register, register_key
 from dialogs.conversation import Conversation
@@ -28,8 +29,6 @@ class Services:
     register: Register
     intakes: Intakes
     webhook: WebhookCourier
-    pickups: PickupGate
-    """Checks pick-up links and buttons before the conversation records them."""
     secret: bytes
     """The register key: what sealed tokens and cookies derive their keys from."""
     database: Database | None = None
@@ -58,16 +57,19 @@ def build_services(
     sessions: SessionStore,
     database: Database | None = None,
     inbox: bool = False,
+    clock: Callable[[], float] = time.time,
     report_url: str | None = None,
 ) -> Services:
     """The conversation and its ports; raises ContentError for a bad intakes file and
     ValueError for a bad register key. With ``database``, call :meth:`Services.open` first.
     ``inbox``: without an intakes file, give every pack partner a built-in inbox (for a server,
-    which shows it at ``/inbox``; a terminal chat has no one to read it). ``report_url``: where
-    the server shows the report (``/rapport``), for the chat to link to."""
+    which shows it at ``/inbox``; a terminal chat has no one to read it). ``clock``: POSIX
+    seconds, for the inbox's expiry and the pick-up rule. ``report_url``: where the server shows
+    the report (``/rapport``), for the chat to link to."""
     targets = load_intakes(settings.intakes_file, knowledge) if settings.intakes_file else ()
     keep = settings.pickup_days * 86400  # a request outlives its pick-up button by no second
-    store = Inbox(max_age_seconds=keep) if inbox and settings.intakes_file is None else None
+    wanted = inbox and settings.intakes_file is None
+    store = Inbox(max_age_seconds=keep, clock=clock) if wanted else None
     if store is not None:
         targets = inbox_targets(knowledge)
     intakes = Intakes(targets)
@@ -84,7 +86,9 @@ def build_services(
         intakes=intakes,
         notifier=ChannelNotifier(intakes),
         key=key,
+        clock=clock,
+        pickup_days=settings.pickup_days,
+        intake_places=intakes,
         report_url=report_url,
     )
-    pickups = PickupGate(key, max_age_days=settings.pickup_days, intakes=intakes)
-    return Services(conversation, register, intakes, webhook, pickups, key, database, store)
+    return Services(conversation, register, intakes, webhook, key, database, store)

@@ -16,6 +16,7 @@ __all__ = [
     "contact_links",
     "emergency_links",
     "source_notes",
+    "tel_href",
 ]
 
 
@@ -51,13 +52,20 @@ def emergency_links(reply: Reply) -> tuple[ContactLink, ...]:
     return EMERGENCY_LINKS if reply.emergency else ()
 
 
+def tel_href(phone: str) -> str | None:
+    """A tap-to-call link for a phone number as written ("030 123 45 67" → ``tel:0301234567``),
+    or None when it holds no digits."""
+    number = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+    return f"tel:{number}" if any(ch.isdigit() for ch in number) else None
+
+
 def contact_links(card: ContactCard) -> tuple[ContactLink, ...]:
     """The card's links, only for confirmed fields (an unconfirmed number is never dialled)."""
     links = []
-    if card.phone and "phone" not in card.unconfirmed:
-        number = "".join(ch for ch in card.phone if ch.isdigit() or ch == "+")
+    href = tel_href(card.phone) if card.phone and "phone" not in card.unconfirmed else None
+    if card.phone and href is not None:
         label = f"Bel {card.phone}"
-        links.append(ContactLink(label, label, f"tel:{number}"))
+        links.append(ContactLink(label, label, href))
     if card.email and "email" not in card.unconfirmed:
         links.append(ContactLink("Mail", f"Mail {card.email}", f"mailto:{card.email}"))
     if card.url and "url" not in card.unconfirmed:

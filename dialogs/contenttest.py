@@ -6,6 +6,8 @@ first step) and ``steps``. A step does one thing — ``say: text`` (type it) or 
 (tap the offered button with that label) — and may then expect:
 
 - ``shows``: text (or a list of texts) that the replies contain;
+- ``hides``: text (or a list of texts) that no reply contains (a wrong partner, a note);
+- ``starts``: text that the first reply begins with (the answer comes first);
 - ``offers``: button labels (one or a list) that are on offer afterwards;
 - ``reaches``: the node the conversation is at (``node-id`` or ``tree-id/node-id``);
 - ``outcome``: the kind of outcome shown (melden, hulp, afsluiten, contact, vervolg);
@@ -48,7 +50,7 @@ TESTS_DIR = "tests"
 """Where content tests live, inside a content directory."""
 
 _ACTIONS = ("say", "click")
-_EXPECTATIONS = ("shows", "offers", "reaches", "outcome", "cites")
+_EXPECTATIONS = ("shows", "hides", "starts", "offers", "reaches", "outcome", "cites")
 _TEST_KEYS = ("name", "profession", "steps")
 _KEY = "inhoudstest"
 _CHANNEL = "inhoudstest"
@@ -62,6 +64,8 @@ class ContentStep:
     action: str
     text: str
     shows: tuple[str, ...] = ()
+    hides: tuple[str, ...] = ()
+    starts: str | None = None
     offers: tuple[str, ...] = ()
     reaches: str | None = None
     outcome: str | None = None
@@ -206,7 +210,12 @@ def _step(
     text = raw[action]
     if not isinstance(text, str) or not text.strip():
         problems.append(document.problem((*path, action), f"'{action}' moet tekst zijn"))
-    texts = {k: _texts(document, (*path, k), raw.get(k), problems) for k in ("shows", "offers")}
+    texts = {
+        k: _texts(document, (*path, k), raw.get(k), problems) for k in ("shows", "hides", "offers")
+    }
+    starts = raw.get("starts")
+    if starts is not None and not (isinstance(starts, str) and starts.strip()):
+        problems.append(document.problem((*path, "starts"), "'starts' moet tekst zijn"))
     cites = _texts(document, (*path, "cites"), raw.get("cites"), problems)
     reaches = raw.get("reaches")
     if reaches is not None and not (isinstance(reaches, str) and reaches.strip()):
@@ -222,6 +231,8 @@ def _step(
         action=action,
         text=str(text),
         shows=texts["shows"],
+        hides=texts["hides"],
+        starts=starts,
         offers=texts["offers"],
         reaches=reaches,
         outcome=outcome,
@@ -338,6 +349,18 @@ async def _expectations(run: _Run, step: ContentStep) -> list[Problem]:
         if wanted not in text:
             message = f"verwacht tekst „{wanted}”, maar het antwoord was: „{_short(text)}”"
             failures.append(run.fail(step.where["shows"], message))
+    for unwanted in step.hides:
+        if unwanted in text:
+            message = (
+                f"tekst „{unwanted}” mag er niet staan, maar het antwoord was: „{_short(text)}”"
+            )
+            failures.append(run.fail(step.where["hides"], message))
+    first = next((r.text for r in run.replies if r.text), "")
+    if step.starts is not None and not first.startswith(step.starts):
+        message = (
+            f"verwacht dat het antwoord begint met „{step.starts}”; het begon: „{_short(first)}”"
+        )
+        failures.append(run.fail(step.where["starts"], message))
     labels = [b.label for r in run.replies for b in r.buttons]
     for wanted in step.offers:
         if wanted not in labels:

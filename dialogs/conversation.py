@@ -20,8 +20,20 @@ from dataclasses import dataclass, replace
 from dialogs import phrases, profession
 from dialogs.commands import parse_command
 from dialogs.consultation import PICKUP_NODE, SUBMIT, ConsultationFlows, Effect, open_requests
+from dialogs.consultation.pickup import (
+    DEFAULT_PICKUP_DAYS,
+    IntakePlaces,
+    NoticeOnce,
+    PickupFlow,
+    PickupOutcome,
+    PickupRefusal,
+    PickupRule,
+    Press,
+    claimed,
+    told,
+)
 from dialogs.handlers import Desk
-from dialogs.intake import IntakeDesk, IntakeUnavailableError, NoIntakes, Notifier
+from dialogs.intake import IntakeDesk, IntakeUnavailableError, NoIntakes, Notifier, Pickup
 from dialogs.matching import match_choice
 from dialogs.pii import find_pii
 from dialogs.places import place_contact_ids, resolve_place
@@ -62,6 +74,7 @@ class _Content:
     flows: ConsultationFlows
     intents: IntentIndex
     desk: Desk
+    pickups: PickupFlow
 
 
 def clean_text(text: str) -> str:
@@ -83,17 +96,24 @@ class Conversation:
         notifier: Notifier | None = None,
         key: bytes = b"",
         clock: Callable[[], float] = time.time,
+        pickup_days: float = DEFAULT_PICKUP_DAYS,
+        intake_places: IntakePlaces | None = None,
         report_url: str | None = None,
     ) -> None:
+        """``pickup_days``: how long a request can be picked up; ``intake_places``: where each
+        partner's intake is, so a pick-up counts only there (see dialogs.consultation.pickup)."""
         self._sessions = sessions
         self._report_url = report_url  # the deployment's /rapport, passed in: no URL is ours
         self._register: ConsultationRegister = (
             register if register is not None else MemoryRegister()
         )
         self._intakes: IntakeDesk = intakes if intakes is not None else NoIntakes()
-        self._notifier = notifier
         self._key = key or secrets.token_bytes(32)
         self._clock = clock
+        self._rule = PickupRule(
+            self._key, max_age_days=pickup_days, places=intake_places, clock=clock
+        )
+        self._notice = NoticeOnce(sessions, notifier)
         self._content = self._derive(knowledge, router)
 
     @property
@@ -116,7 +136,10 @@ class Conversation:
             knowledge, intakes=self._intakes, key=self._key, clock=self._clock
         )
         desk = Desk(knowledge, flows, self._intakes, report_url=self._report_url)
-        return _Content(knowledge, index, flows, IntentIndex(knowledge.intents), desk)
+        pickups = PickupFlow(
+            knowledge, self._rule, partner_name=flows.partner_name, clock=self._clock
+        )
+        return _Content(knowledge, index, flows, IntentIndex(knowledge.intents), desk, pickups)
 
     # One turn's decision is synchronous, so it sees one ``_Content`` from start to end.
     @property
@@ -160,16 +183,24 @@ class Conversation:
         _log.info("turn channel=%s action=%s ms=%.1f", turn.channel, result.action, elapsed)
         return [*notices, *replies]
 
-    async def pick_up(self, token: str, *, channel: str) -> str:
-        """A pick-up from outside a chat (a webhook partner's link); returns what to show."""
-        result = self._flows.pick_up(Session(), token, channel)
+    def check_pickup(self, press: Press) -> Pickup | PickupRefusal:
+        """The one pick-up rule (dialogs.consultation.pickup) for a page that asks before it
+        offers the button (the pick-up link's confirmation page)."""
+        return self._rule.check(press)
+
+    async def pick_up(self, press: Press) -> PickupOutcome:
+        """A pick-up from a page (the built-in inbox, a webhook partner's link): the same rule
+        and the same once-only record and notice as a chat button."""
+        result = self._content.pickups.press(Session(), press)
         if result.effect is None:
-            return result.replies[0].text
-        replies = await self._apply(result.effect, Turn(key="", channel=channel), None, None)
-        return replies[0].text
+            refusal = self._rule.check(press)
+            reason = refusal.reason if isinstance(refusal, PickupRefusal) else None
+            return PickupOutcome("geweigerd", result.replies[0].text, refusal=reason)
+        return await self._apply_pickup(result.effect)
 
     async def _notices(self, session: Session | None) -> tuple[list[Reply], Session | None]:
-        """Tell the user about their requests that were picked up since the last turn."""
+        """Tell the user about their requests that were picked up since the last turn (unless
+        the pick-up told them already, see NoticeOnce)."""
         notices: list[Reply] = []
         for reference in open_requests(session) if session is not None else ():
             try:
@@ -178,18 +209,33 @@ class Conversation:
                 return notices, session
             if status == "opgepakt":
                 assert session is not None
-                session = session.with_fact(f"aanvraag:{reference.lower()}", None)
+                session = told(session, reference)
                 notices.append(Reply(phrases.PICKED_UP.format(reference=reference)))
         return notices, session
+
+    async def _apply_pickup(self, effect: Effect) -> PickupOutcome:
+        """Record the pick-up unless another press won (atomically, in the register); the
+        winner tells the requester, once."""
+        assert effect.record is not None
+        assert effect.pickup is not None
+        try:
+            claim = await self._register.record_pickup(effect.record)
+        except RegisterUnavailableError as exc:
+            _log.warning("pickup failed error=%s", type(exc).__name__)
+            return PickupOutcome("mislukt", effect.failed[0].text, effect.pickup.reference)
+        if claim.recorded:
+            await self._notice.deliver(effect.pickup, effect.notice or "")
+        return claimed(claim, effect)
 
     async def _apply(
         self, effect: Effect, turn: Turn, before: StoredSession | None, etag: str | None
     ) -> list[Reply]:
         """Do what the turn decided, now that its session is saved; on failure, undo the step."""
+        if effect.pickup is not None:
+            outcome = await self._apply_pickup(effect)
+            won = outcome.result == "opgepakt"
+            return [Reply(outcome.text, kind="info" if won else "warning")]
         try:
-            pickup = effect.pickup
-            if pickup and await self._register.status(pickup.reference) == "opgepakt":
-                return list(effect.failed)
             if effect.request is not None:
                 await self._intakes.deliver(effect.request)
             if effect.record is not None:
@@ -200,8 +246,6 @@ class Conversation:
                 with contextlib.suppress(SessionConflictError):
                     await self._sessions.save(turn.key, before.session, etag=etag)
             return list(effect.failed)
-        if effect.pickup is not None and effect.pickup.address and self._notifier is not None:
-            await self._notifier.notify(effect.pickup.address, effect.notice or "")
         return list(effect.done)
 
     # -- deciding ------------------------------------------------------------------------------
@@ -284,7 +328,8 @@ class Conversation:
         self, session: Session, here: Here | None, payload: Payload, turn: Turn
     ) -> Result:
         if payload.node == PICKUP_NODE:
-            return flow_result(self._flows.pick_up(session, payload.choice, turn.channel))
+            press = Press(payload.choice, turn.channel, turn.place)
+            return flow_result(self._content.pickups.press(session, press))
         offer = session.offer
         offered = offer is not None and payload.choice in offer.targets
         if payload.choice == SUBMIT and offered:

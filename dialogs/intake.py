@@ -12,7 +12,9 @@ import hmac
 import json
 import time
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from dialogs.phrases import CONSULTATION
 from dialogs.turn import Button, Payload, Reply
@@ -30,10 +32,13 @@ __all__ = [
     "read_pickup",
     "request_reply",
     "seal_pickup",
+    "shown_time",
 ]
 
 PICKUP_NODE = "_opgepakt"
 PICKUP_LABEL = "Ik pak dit op"
+SHOWN_ZONE = ZoneInfo("Europe/Amsterdam")
+"""Times are stored in UTC and shown to people in Dutch time (CET/CEST)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,9 @@ class Pickup:
     """Where to tell the requester (opaque, channel-specific); None: on their next turn."""
     recipient: str | None = None
     """Who picks up, when not ``partner`` (a request partner → JGZ is picked up by the JGZ)."""
+    session: str | None = None
+    """The requester's opaque session key, so the pick-up notice is delivered exactly once
+    (proactively, or on their next turn; never both)."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,12 @@ class ConsultationRequest:
     """The requester's own name and organisation, as they typed them."""
     gemeente: str | None = None
     """The child's gemeente, when the request depends on it (never an address)."""
+    phone: str | None = None
+    """The requester's work number as typed, when the partner is to phone back (a tel: link)."""
+    reach: str | None = None
+    """The chat in which the partner reaches the requester ("Teams", "Slack"), else None."""
+    sender: str | None = None
+    """How that chat names the requester (a Teams name, a Slack mention), else None."""
 
 
 class IntakeUnavailableError(Exception):
@@ -92,8 +106,9 @@ class IntakeDesk(Protocol):
 class Notifier(Protocol):
     """Tells a requester, in their own channel, that a partner picked their request up."""
 
-    async def notify(self, address: str, text: str) -> None:
-        """Send ``text`` to ``address``; failures are logged, not raised."""
+    async def notify(self, address: str, text: str) -> bool:
+        """Send ``text`` to ``address``; True once it was delivered, False when it could not be
+        (logged, not raised: the requester is then told on their next turn)."""
 
 
 class NoIntakes:
@@ -140,10 +155,19 @@ def _mac(body: str, key: bytes) -> str:
     return hmac.new(key, b"pickup:" + body.encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def shown_time(moment: str) -> str:
+    """A register time (``2026-11-23T14:05Z``, UTC) as people read it here: ``23-11-2026 15:05``
+    in Europe/Amsterdam; the text unchanged when it is not such a time."""
+    try:
+        utc = datetime.strptime(moment, "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC)
+    except ValueError:
+        return moment
+    return utc.astimezone(SHOWN_ZONE).strftime("%d-%m-%Y %H:%M")
+
+
 def request_reply(request: ConsultationRequest) -> Reply:
     """The message a partner's intake channel shows, with the "Ik pak dit op" button."""
-    moment = request.requested_at
-    when = f"{moment[8:10]}-{moment[5:7]}-{moment[:4]} {moment[11:16]}"
+    when = shown_time(request.requested_at)
     say = CONSULTATION
     head = say["request-head"].format(
         subject=request.subject, reference=request.reference, partner=request.partner_name

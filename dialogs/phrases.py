@@ -23,11 +23,13 @@ __all__ = [
     "FALLBACK",
     "FAQ_RESUME",
     "HELP",
+    "INBOX",
     "MENU_LABEL",
     "MENU_PROMPT",
     "NEXT_STEP",
     "NO_PREVIOUS",
     "PICKED_UP",
+    "PICKUP",
     "PICK_ANSWER",
     "REPORT",
     "REPORT_LINK",
@@ -47,7 +49,8 @@ __all__ = [
 VEILIG_THUIS_NUMBER = "Veilig Thuis 0800-2000 (gratis, 24/7)"
 """The national number, written once; every sentence that names it uses this."""
 DANGER = "Direct gevaar? Bel 112."
-SAFETY_LINE = f"{DANGER} Zorgen of twijfel? Bel {VEILIG_THUIS_NUMBER}."
+SAFETY_LINE = f"{DANGER} Acuut onveilig, zorgen of twijfel? Bel {VEILIG_THUIS_NUMBER}."
+"""The 112 / 0800-2000 line: on the first screen of every tree, beside help and fallbacks."""
 CALL_112 = "Bel 112"
 CALL_VEILIG_THUIS = "Bel 0800-2000"
 """The two emergency actions every channel shows first on an emergency reply (dialogs.contacts
@@ -188,7 +191,7 @@ CONSULTATION: dict[str, str] = {
     "request-question": "Vraag: {question}",
     "request-no-question": "(geen vraag meegestuurd)",
     "request-callback": "Bereikbaar: {callback}",
-    "request-time": "Aangevraagd: {when} UTC",
+    "request-time": "Aangevraagd: {when}",
     "request-not-kept": (
         "Verbind bewaart deze gegevens niet; noteer wat u nodig hebt in uw eigen systeem."
     ),
@@ -218,3 +221,67 @@ CONSULTATION_LABELS: dict[str, str] = {
     "gemeente": "Gemeente van het kind",
 }
 """Button and field labels of the consultation flows."""
+
+
+# -- picking a request up (dialogs.consultation.pickup, the pick-up link page, the inbox) --------
+
+PICKUP: dict[str, str] = {
+    "expired": (
+        "Deze knop of link om het verzoek op te pakken is verlopen (hij werkt {days} dagen). "
+        "Neem contact op met de aanvrager of vraag om een nieuw verzoek."
+    ),
+    "elsewhere": (
+        "Dit verzoek kan alleen worden opgepakt in het kanaal of de inbox waar het is "
+        "binnengekomen."
+    ),
+    "already": "Verzoek {reference} is al opgepakt ({when}).",
+    "already-by": "Verzoek {reference} is al opgepakt door {who} ({when}).",
+    "just-now": "zojuist",
+    "unavailable": (
+        "Oppakken van verzoek {reference} lukte nu niet: het register is even niet bereikbaar. "
+        "Er is niets vastgelegd; probeer het zo opnieuw."
+    ),
+    "confirm": "Pakt u dit verzoek op? De aanvrager krijgt dan bericht.",
+}
+"""What the one who presses "Ik pak dit op" is told; ``{when}`` is Dutch local time."""
+
+INBOX: dict[str, str] = {
+    "title": "Inbox van de ketenpartners",
+    "partner-title": "Inbox {partner}",
+    "all": "Alle inboxen",
+    "open": "Open verzoeken",
+    "none-open": "Geen open verzoeken.",
+    "mine": "Opgepakt door u",
+    "none-mine": "U heeft hier niets opgepakt dat nog openstaat.",
+    "colleagues": "Opgepakt door collega's",
+    "picked-by": "Opgepakt door {who} ({when})",
+    "a-colleague": "een collega",
+    "you": "u",
+    "counts": "{open} open, {mine} door u opgepakt",
+    "close": "Afronden en wissen",
+    "closed": "Verzoek {reference} is afgerond en uit de inbox gewist.",
+    "not-yours": "Alleen wie het verzoek heeft opgepakt, kan het afronden.",
+    "gone": "Dit verzoek staat niet (meer) in de inbox.",
+    "back": "Terug naar de inbox",
+    "call": "Bel {phone}",
+    "kept": (
+        "Verbind bewaart een verzoek alleen in het geheugen van deze server: tot het is "
+        "afgerond, of tot het {days} dagen oud is. Noteer wat u nodig hebt in uw eigen systeem."
+    ),
+    "login-title": "Inbox: inloggen",
+    "report-login-title": "Rapport: inloggen",
+    "login-name": "Uw naam (voor uw collega's)",
+    "login-secret": "Gedeeld wachtwoord",
+    "login-submit": "Inloggen",
+    "logout": "Uitloggen",
+    "logged-out": "U bent uitgelogd.",
+    "wrong-secret": "Onjuist wachtwoord.",
+    "wait": "Te veel pogingen. Probeer het over {seconds} seconden opnieuw.",
+    "locked": (
+        "Te veel onjuiste pogingen vanaf dit adres. Inloggen is geblokkeerd; probeer het over "
+        "{minutes} minuten opnieuw."
+    ),
+    "other-site": "Dit verzoek komt van een andere site.",
+    "bad-origin": "Ongeldige Origin.",
+}
+"""The partner inbox's texts (``bot.intake.inboxpage``) and the staff login (``bot.access``)."""

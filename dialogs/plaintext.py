@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dialogs.turn import ContactCard, Reply, SourceNote
+from knowledge.dates import dutch_date
 from knowledge.diagrams.model import STYLES
 
 __all__ = [
@@ -50,7 +51,7 @@ def contact_fields(card: ContactCard) -> list[tuple[str, str]]:
 
 def verified_text(card: ContactCard) -> str:
     """The last-verified line shown under a card with unconfirmed data."""
-    return f"Gegevens {UNCONFIRMED}; laatst gecontroleerd {card.verified.isoformat()}."
+    return f"Gegevens {UNCONFIRMED}; laatst gecontroleerd {dutch_date(card.verified)}."
 
 
 def contact_text(card: ContactCard) -> str:
@@ -70,7 +71,7 @@ def outcome_label(reply: Reply) -> str | None:
 
 def source_text(source: SourceNote) -> str:
     """One source line: title, address and the date it was checked."""
-    return f"Bron: {source.title} — {source.url} (gecontroleerd {source.checked.isoformat()})"
+    return f"Bron: {source.title} — {source.url} (gecontroleerd {dutch_date(source.checked)})"
 
 
 def reply_text(reply: Reply) -> str:

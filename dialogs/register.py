@@ -25,6 +25,7 @@ __all__ = [
     "Direction",
     "Kind",
     "MemoryRegister",
+    "PickupClaim",
     "RegisterUnavailableError",
     "Status",
     "minute",
@@ -84,6 +85,16 @@ class RegisterUnavailableError(Exception):
     """The register cannot be written now (a database is down); nothing was recorded."""
 
 
+@dataclass(frozen=True, slots=True)
+class PickupClaim:
+    """What :meth:`ConsultationRegister.record_pickup` came to."""
+
+    recorded: bool
+    """True when this call recorded the pick-up; False when the reference had one already."""
+    pickup: ConsultationRecord
+    """The pick-up in force: the record given (``recorded``) or the earlier one, as stored."""
+
+
 class ConsultationRegister(Protocol):
     """Where consultation records go: append-only."""
 
@@ -92,6 +103,13 @@ class ConsultationRegister(Protocol):
 
     async def status(self, reference: str) -> Status | None:
         """The latest status recorded for ``reference`` (None when unknown)."""
+
+    async def record_pickup(self, record: ConsultationRecord) -> PickupClaim:
+        """Append ``record`` (status ``opgepakt``) unless its reference has a pick-up already.
+
+        One atomic step in the register (a conditional insert under its write lock, backed by
+        a unique index): of two presses at once, on any instances, exactly one is recorded.
+        Raises :class:`RegisterUnavailableError` when it cannot tell (nothing recorded)."""
 
 
 class MemoryRegister:
@@ -107,6 +125,17 @@ class MemoryRegister:
     async def status(self, reference: str) -> Status | None:
         """The latest status recorded for ``reference``."""
         return _latest_status(self.records, reference)
+
+    async def record_pickup(self, record: ConsultationRecord) -> PickupClaim:
+        """Append the pick-up unless one exists (no await between the check and the append,
+        so it is atomic on the event loop)."""
+        if record.status != "opgepakt":
+            raise ValueError("record_pickup takes a pick-up (status opgepakt)")
+        for kept in self.records:
+            if kept.reference == record.reference and kept.status == "opgepakt":
+                return PickupClaim(False, kept)
+        self.records.append(record)
+        return PickupClaim(True, record)
 
 
 def _latest_status(records: Sequence[ConsultationRecord], reference: str) -> Status | None:

@@ -50,6 +50,9 @@ class Turn:
     reach: str | None = None
     """What the channel calls itself to a partner who is to reach the user there ("Teams");
     set by channels that can notify the user later (with ``address``), None elsewhere."""
+    place: str | None = None
+    """Where the turn was written, when the channel tells: a Teams conversation id, a Slack
+    channel id. The pick-up rule checks a press against the partner's intake chat with it."""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from knowledge.model import (
 )
 from knowledge.problems import ContentError, Location, Problem
 from knowledge.validator import check_graph
+from knowledge.wording import check_wording
 from knowledge.yamldoc import Path_, YamlDocument, read_yaml
 
 __all__ = ["DEFAULT_CONTENT", "load_knowledge"]
@@ -114,6 +115,7 @@ def load_knowledge(root: Path | str = DEFAULT_CONTENT) -> KnowledgeBase:
     problems.extend(check_graph(knowledge))
     problems.extend(check_directory(knowledge))
     problems.extend(check_understanding(knowledge))
+    problems.extend(check_wording(knowledge))
     if problems:
         raise ContentError(problems)
     return knowledge

@@ -36,6 +36,9 @@ __all__ = [
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
+ToConfirm = tuple[Annotated[str, Field(min_length=1, max_length=400)], ...]
+"""Facts a reviewer still has to confirm before they may go into the user-facing text. Never
+shown to users; `verbind check --details` lists them (knowledge.review)."""
 Label = Annotated[str, Field(min_length=1, max_length=40)]
 """A button's text: Teams draws action titles on one line, cut at about 42 characters on a
 phone (tests/test_card_rendering.py)."""
@@ -198,6 +201,8 @@ class AdviceNode(_Strict):
     acute: bool = False
     """Advice about acute danger: every channel puts "Bel 112" and "Bel 0800-2000" first, as
     its primary actions, before anything else the reply offers (``Reply.emergency``)."""
+    to_confirm: ToConfirm = ()
+    """What this advice leaves out until a reviewer confirms it (never shown to users)."""
 
     @property
     def text(self) -> str:
@@ -247,6 +252,8 @@ class DecisionTree(_Strict):
     menu: bool = True
     order: int = 100
     nodes: Annotated[tuple[Node, ...], Field(min_length=1)]
+    to_confirm: ToConfirm = ()
+    """What the tree's title and summary leave out until a reviewer confirms it."""
 
     _by_id: dict[str, QuestionNode | AdviceNode] = PrivateAttr(default_factory=dict)
 
@@ -271,6 +278,8 @@ class FaqEntry(_Strict):
     sources: Annotated[tuple[Id, ...], Field(min_length=1)]
     contacts: tuple[Id, ...] = ()
     related: tuple[Id, ...] = ()
+    to_confirm: ToConfirm = ()
+    """What the answer leaves out until a reviewer confirms it (never shown to users)."""
 
 
 RegionCode = Annotated[str, Field(pattern=r"^VT[0-9]{2}$")]
@@ -350,6 +359,8 @@ class Dossier(_Strict):
     """The source that prescribes this wording."""
     kinds: dict[ConsultationKind, Text] = Field(default_factory=dict)
     """A different opening per kind of consultation (a melding is not "intern overleg")."""
+    to_confirm: ToConfirm = ()
+    """What the dossier lines leave out until a reviewer confirms it (never shown to users)."""
 
 
 class RegionPack(_Strict):

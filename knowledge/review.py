@@ -1,8 +1,9 @@
 """What `verbind check` tells an author beyond "valid": counts, open confirmations and dates.
 
 Content carries dates (the content review, each source's check, each contact's verification);
-after ``review_months`` (meta.yaml) such a date is overdue. Overdue items and directory entries
-still "te bevestigen" are warnings: they are listed, they do not make the content invalid.
+after ``review_months`` (meta.yaml) such a date is overdue. Overdue items, directory entries
+still "te bevestigen" and facts left out of the advice until a reviewer confirms them
+(``to_confirm``) are warnings: they are listed, they do not make the content invalid.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from knowledge.library import KnowledgeBase
+from knowledge.model import AdviceNode
 from knowledge.problems import Location, Problem
 
 __all__ = ["ContentReview", "add_months", "review_content"]
@@ -29,6 +31,8 @@ class ContentReview:
     """Directory entries with fields still "te bevestigen", located."""
     overdue: tuple[Problem, ...]
     """Dated items whose review date has passed, located, with the date."""
+    to_confirm: tuple[Problem, ...] = ()
+    """Facts kept out of trees, FAQ answers and dossier lines until confirmed, located."""
 
 
 def add_months(day: date, months: int) -> date:
@@ -48,6 +52,7 @@ def review_content(knowledge: KnowledgeBase, *, today: date) -> ContentReview:
         faq=len(knowledge.faq),
         unconfirmed=tuple(sorted(_unconfirmed(knowledge))),
         overdue=tuple(sorted(_overdue(knowledge, today))),
+        to_confirm=tuple(sorted(_to_confirm(knowledge))),
     )
 
 
@@ -108,4 +113,30 @@ def _overdue(knowledge: KnowledgeBase, today: date) -> list[Problem]:
                     f"{what} op {when.isoformat()}, herzien vóór {due.isoformat()}",
                 )
             )
+    return found
+
+
+def _to_confirm(knowledge: KnowledgeBase) -> list[Problem]:
+    """One line per fact a reviewer still has to confirm, at its ``to_confirm`` item."""
+    found: list[Problem] = []
+
+    def add(kind: str, item_id: str, path: tuple[str | int, ...], facts: tuple[str, ...]) -> None:
+        origin = knowledge.origins.get((kind, item_id))
+        for i, fact in enumerate(facts):
+            message = f"niet in het advies tot bevestigd: {fact}"
+            if origin is None:
+                found.append(Problem(Location("-", 1), item_id, message))
+            else:
+                found.append(origin.document.problem((*origin.path, *path, i), message))
+
+    for tree in knowledge.trees.values():
+        add("tree", tree.id, ("to_confirm",), tree.to_confirm)
+        for n, node in enumerate(tree.nodes):
+            if isinstance(node, AdviceNode):
+                add("tree", tree.id, ("nodes", n, "to_confirm"), node.to_confirm)
+    for entry in knowledge.faq.values():
+        add("faq", entry.id, ("to_confirm",), entry.to_confirm)
+    for pack in knowledge.packs.values():
+        if pack.dossier is not None:
+            add("pack", pack.id, ("dossier", "to_confirm"), pack.dossier.to_confirm)
     return found

@@ -252,7 +252,7 @@ def test_request_form_in_chromium(
         "viewport": SCREENS[screen],
         "steps": [
             {"type": "overleg aanvragen", "expect": "Bij welke organisatie"},
-            {"click": "SAVE (Samen Veilig Midden-Nederland)", "expect": "Vandaag nog"},
+            {"click": "SAVE Jeugdbescherming", "expect": "Vandaag nog"},
             {"click": "Vandaag nog", "form": form},
             {
                 "fill": {"Korte vraag": "BSN 111222333", **phone},

@@ -8,14 +8,16 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.settings import Settings
 from bot.storage.backends import open_register
+from dialogs.register import ConsultationRecord
 from tests.nodescript import run_script
 from tests.serving import FOREIGN_SETTINGS
 from tests.test_browser import BROWSER, PNG_SIGNATURE, ROOT, serve_page, tools
@@ -24,7 +26,9 @@ __all__ = ["tools"]
 
 ARTIFACTS = ROOT / "test-artifacts"
 INBOX_SCREENSHOT = ARTIFACTS / "partner-inbox.png"
+PICKED_SCREENSHOT = ARTIFACTS / "partner-inbox-opgepakt.png"
 JGZ_SCREENSHOT = ARTIFACTS / "jgz-inbox.png"
+JGZ_PICKED_SCREENSHOT = ARTIFACTS / "jgz-inbox-opgepakt.png"
 REPORT_SCREENSHOT = ARTIFACTS / "covenant-report.png"
 QUESTION = "Hoe pakken we een zorg over een peuter samen op?"
 
@@ -51,7 +55,7 @@ def both_ways(url: str, chromium: str) -> dict[str, Any]:
         "chromium": chromium,
         "steps": [
             {"who": "jgz", "type": "overleg aanvragen", "expect": "Bij welke organisatie"},
-            {"who": "jgz", "click": "SAVE (Samen Veilig Midden-Nederland)", "expect": "Hoe snel"},
+            {"who": "jgz", "click": "SAVE Jeugdbescherming", "expect": "Hoe snel"},
             {"who": "jgz", "click": "Vandaag nog", "expect": "korte vraag"},
             {"who": "jgz", "fill": jgz_form, "submit": "Versturen", "reference": True},
             {
@@ -59,6 +63,7 @@ def both_ways(url: str, chromium: str) -> dict[str, Any]:
                 "inbox": f"{url}inbox/save",
                 "shows": [QUESTION, "Jeugdarts Test (JGZ Utrecht)", "030 123 45 67"],
                 "screenshot": str(INBOX_SCREENSHOT),
+                "picked_screenshot": str(PICKED_SCREENSHOT),
                 "expect": "De aanvrager krijgt bericht",
             },
             {"who": "jgz", "click": "Menu", "expect": "is opgepakt"},
@@ -76,6 +81,7 @@ def both_ways(url: str, chromium: str) -> dict[str, Any]:
                 "inbox": f"{url}inbox/ggd-regio-utrecht",
                 "shows": ["Terugkoppeling: Onderzoek afgerond", "Gemeente van het kind: Zeist"],
                 "screenshot": str(JGZ_SCREENSHOT),
+                "picked_screenshot": str(JGZ_PICKED_SCREENSHOT),
                 "expect": "De aanvrager krijgt bericht",
             },
             {"who": "vt", "click": "Menu", "expect": "is opgepakt"},
@@ -89,6 +95,21 @@ def run_node(tools: tuple[str, str], plan: dict[str, Any], tmp_path: Path) -> di
     assert summary["problems"] == []
     assert [v for v in summary["axe"] if v["impact"] in ("serious", "critical")] == []
     return summary
+
+
+def records(tmp_path: Path) -> list[ConsultationRecord]:
+    """The server's register, read after the run."""
+    register = open_register(Settings(data_dir=tmp_path / "data"))
+    try:
+        return register.records()
+    finally:
+        register.close()
+
+
+def local_time(register_time: str) -> str:
+    """A register time (UTC) in Dutch local time, worked out here independently of Verbind."""
+    moment = datetime.strptime(register_time, "%Y-%m-%dT%H:%MZ").replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo("Europe/Amsterdam")).strftime("%d-%m-%Y %H:%M")
 
 
 def report_html(tmp_path: Path) -> Path:
@@ -113,18 +134,28 @@ def report_html(tmp_path: Path) -> Path:
 def test_consultation_both_ways_through_the_inbox(
     tools: tuple[str, str], default_page: str, tmp_path: Path
 ) -> None:
-    """On the defaults a request reaches the partner's inbox, its pick-up reaches the requester,
-    terugkoppeling from Veilig Thuis reaches the JGZ of the child's gemeente, and the report
-    drawn from it is accessible (screenshots in test-artifacts/)."""
+    """On the defaults a request reaches the partner's inbox; after "Ik pak dit op" it stays
+    under "Opgepakt door u" with a tel: link and the request time in Dutch local time, and the
+    requester is told; terugkoppeling from Veilig Thuis reaches the JGZ of the child's gemeente
+    the same way, and the report drawn from it is accessible (screenshots in test-artifacts/)."""
     chromium, _ = tools
     ARTIFACTS.mkdir(exist_ok=True)
-    for shot in (INBOX_SCREENSHOT, JGZ_SCREENSHOT, REPORT_SCREENSHOT):
+    shots = (INBOX_SCREENSHOT, PICKED_SCREENSHOT, JGZ_SCREENSHOT, JGZ_PICKED_SCREENSHOT)
+    for shot in (*shots, REPORT_SCREENSHOT):
         shot.unlink(missing_ok=True)
     summary = run_node(tools, both_ways(default_page, chromium), tmp_path)
     assert summary["steps"] == len(both_ways(default_page, chromium)["steps"])
+    requested = {r.reference: r.time for r in records(tmp_path) if r.status == "aangevraagd"}
+    calls = [(p["tel"], p["call"]) for p in summary["picked"]]
+    assert calls == [
+        ("tel:0301234567", "Bel 030 123 45 67"),
+        ("tel:0307654321", "Bel 030 765 43 21"),
+    ]
+    for picked in summary["picked"]:
+        assert picked["shown"] == local_time(requested[picked["reference"]])
     page = report_html(tmp_path).as_uri()
     shows = ["Per richting", "Van partner naar JGZ", "Terugkoppeling", "<5"]
     look = {"chromium": chromium, "page": page, "shows": shows}
     run_node(tools, {**look, "screenshot": str(REPORT_SCREENSHOT)}, tmp_path)
-    for shot in (INBOX_SCREENSHOT, JGZ_SCREENSHOT, REPORT_SCREENSHOT):
+    for shot in (*shots, REPORT_SCREENSHOT):
         assert shot.read_bytes().startswith(PNG_SIGNATURE)

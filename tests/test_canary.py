@@ -189,6 +189,11 @@ class TeamsUser:
     async def click(self, label: str) -> str:
         return await self._send(value=self.actions[label])
 
+    async def press(self, value: dict[str, Any], conversation: dict[str, Any]) -> str:
+        """Press a card button as a member of ``conversation`` (a partner's intake channel)."""
+        member = {"id": "29:intakeMember", "name": "Intake"}
+        return await self._send(value=value, conversation=conversation, **{"from": member})
+
     async def submit(self, **values: str) -> str:
         return await self._send(value={**self.actions["Versturen"], "vraag": values["vraag"]})
 
@@ -327,17 +332,23 @@ async def test_canary_client_data_leaves_no_trace(
     [by_teams] = connector.into("19:jgz-intake")
     for delivered in (by_webhook, by_slack, by_teams):
         assert NAME in json.dumps(delivered, ensure_ascii=False), "the clean request was forwarded"
-    slack_value = json.loads(SlackUser.buttons_of(by_slack)["Ik pak dit op"]["value"])
-    tokens = [
-        by_webhook["pickup"],
-        slack_value["choice"],
-        card_actions(by_teams)["Ik pak dit op"]["choice"],
-    ]
-    for token in tokens:
-        picked = await client.post(PICKUP_PATH, data={"t": token})
-        assert "De aanvrager krijgt bericht" in await picked.text()
-    assert (await client.get(PICKUP_PATH, params={"t": f"{BSN} {NAME}"})).status == 200
-    assert (await client.post(PICKUP_PATH, data={"t": f"{NAME} {PHONE}"})).status == 200
+    # Each request is picked up where it arrived: the link, the Teams channel, the Slack channel.
+    picked = await client.post(PICKUP_PATH, data={"t": by_webhook["pickup"]})
+    assert "De aanvrager krijgt bericht" in await picked.text()
+    in_channel = {"conversationType": "channel", "id": "19:jgz-intake"}
+    teams_pickup = card_actions(by_teams)["Ik pak dit op"]
+    intake = TeamsUser(client, service_url)
+    assert "De aanvrager krijgt bericht" in await intake.press(teams_pickup, in_channel)
+    button = SlackUser.buttons_of(by_slack)["Ik pak dit op"]
+    respond = str(slack_server.make_url("/respond"))
+    form, headers = button_press(button, respond_url=respond, user="U9", channel="CVT")
+    assert (await client.post("/slack/events", data=form, headers=headers)).status == 200
+    for _ in range(400):  # Bolt acknowledges first and answers after
+        if any(p["channel"] == "CVT" and "krijgt bericht" in p["text"] for p in slack.posts):
+            break
+        await asyncio.sleep(0.025)
+    assert (await client.get(PICKUP_PATH, params={"t": f"{BSN} {NAME}"})).status == 400
+    assert (await client.post(PICKUP_PATH, data={"t": f"{NAME} {PHONE}"})).status == 400
 
     register = open_register(settings)
     try:
@@ -353,7 +364,7 @@ async def test_canary_client_data_leaves_no_trace(
         assert_no_canary(f"session {key}", document)
     assert len(caplog.records) > 10, "the log was captured"
     access = [r.getMessage() for r in caplog.records if r.name == "aiohttp.access"]
-    assert "GET /intake/opgepakt 200" in " ".join(access), "requests were logged, without query"
+    assert "GET /intake/opgepakt 400" in " ".join(access), "requests were logged, without query"
     for record in caplog.records:
         assert_no_canary(f"log {record.name}", record.getMessage())
     assert_no_canary("captured log", caplog.text)
@@ -466,7 +477,7 @@ async def test_canary_through_the_inbox_both_ways(
 ) -> None:
     """On the embedded default (no intakes file): a JGZ request and a Veilig Thuis terugkoppeling
     through the built-in inbox, client data typed into every field, a procesevaluatie; after the
-    pick-ups no inbox page, file, session or log line holds a canary."""
+    pick-ups and the closing no inbox page, file, session or log line holds a canary."""
     caplog.set_level(logging.DEBUG)
     data_dir = tmp_path / "data"
     settings = Settings(data_dir=data_dir)
@@ -486,7 +497,7 @@ async def test_canary_through_the_inbox_both_ways(
     refused = await vt.submit(gemeente="Zeist, Slotlaan 12, 3701 AB")
     assert "alleen de gemeente" in refused, refused
     await vt.submit(gemeente="Zeist")
-    await vt.click("SAVE (Samen Veilig Midden-Nederland)")
+    await vt.click("SAVE Jeugdbescherming")
     await vt.click("Geen haast")
     for line in TYPED[:3]:
         assert "cliëntgegevens" in await vt.submit(vraag=line, telefoon=WORK_PHONE)
@@ -501,6 +512,9 @@ async def test_canary_through_the_inbox_both_ways(
         [reference] = set(re.findall(r'name="ref" value="([A-Z0-9-]+)"', page))
         picked = await client.post(f"{INBOX_PATH}/{partner}", data={"ref": reference})
         assert "De aanvrager krijgt bericht" in await picked.text()
+        # The one who picked it up keeps the callback details (in memory) until closing it.
+        closed = await client.post(f"{INBOX_PATH}/{partner}/afronden", data={"ref": reference})
+        assert "afgerond" in await closed.text()
         assert_no_canary(
             f"inbox {partner}", await (await client.get(f"{INBOX_PATH}/{partner}")).text()
         )

@@ -87,7 +87,7 @@ async def consultation_replies(shipped: KnowledgeBase) -> list[Reply]:
     await chat.click("Veilig Thuis Utrecht")
     await chat.click("Ik vroeg om overleg")
     await chat.say("overleg aanvragen")
-    await chat.click("SAVE (Samen Veilig Midden-Nederland)")
+    await chat.click("SAVE Jeugdbescherming")
     await chat.click("Vandaag nog")
     await chat.click("Op mijn werknummer")
     await chat.submit(vraag="Kind met BSN 111222333", telefoon="030 123 45 67")

@@ -66,7 +66,12 @@ def test_scripted_chat_goes_back_with_terug() -> None:
     objects = chat_json(["afwegingskader", "ja", "ja", "terug", "nee"])
     assert objects[2]["replies"][0]["choices"] == ["Overleg vastleggen", "Opnieuw", "Menu"]
     assert objects[3]["replies"][-1]["text"].startswith("Vraag 2 van 5")
-    assert objects[3]["replies"][-1]["choices"] == ["Ja", "Nee", "Wat is acuut of structureel?"]
+    assert objects[3]["replies"][-1]["choices"] == [
+        "Ja",
+        "Nee",
+        "Ik twijfel",
+        "Wat is acuut of structureel?",
+    ]
     assert objects[4]["replies"][-1]["text"].startswith("Vraag 3 van 5")
 
 
@@ -127,7 +132,8 @@ def test_show_without_tree_lists_the_trees() -> None:
 
 
 def test_check_summarises_and_warns_about_overdue_content(tmp_path: Path) -> None:
-    """`verbind check` counts the content and lists overdue dates with file:line, still exit 0."""
+    """`verbind check` counts the content and lists overdue dates and the facts kept out of the
+    advice with file:line, still exit 0."""
     root = tmp_path / "content"
     shutil.copytree(EXAMPLES, root)
     meta = root / "meta.yaml"
@@ -138,7 +144,14 @@ def test_check_summarises_and_warns_about_overdue_content(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Samenvatting: 3 bomen, 9 knopen, 4 uitkomsten, 1 vragen (FAQ)" in out
-    assert "4 adresboekregels te bevestigen, 2 onderdelen over de herziendatum." in out
+    assert (
+        "4 adresboekregels te bevestigen, 1 feiten buiten het advies tot ze bevestigd zijn,"
+        " 2 onderdelen over de herziendatum." in out
+    )
+    assert (
+        "faq/example.yaml:11: example-question: niet in het advies tot bevestigd:"
+        " Whether the example also says that." in out
+    )
     assert "meta.yaml:2: meta: inhoud beoordeeld op 2020-01-31, herzien vóór 2021-01-31" in out
     assert (
         "sources.yaml:5: example-source: bron gecontroleerd op 2020-02-29, herzien vóór 2021-02-28"

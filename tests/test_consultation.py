@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -41,14 +42,18 @@ class Desk:
 
 
 class Bell:
-    """A fake notifier that keeps what it sent where."""
+    """A fake notifier that keeps what it sent where (or fails to send, when ``down``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, down: bool = False) -> None:
         self.sent: list[tuple[str, str]] = []
+        self.down = down
 
-    async def notify(self, address: str, text: str) -> None:
-        """Keep the message."""
+    async def notify(self, address: str, text: str) -> bool:
+        """Keep the message; False (not delivered) while down."""
+        if self.down:
+            return False
         self.sent.append((address, text))
+        return True
 
 
 class FlakyRegister(MemoryRegister):
@@ -247,7 +252,7 @@ async def test_without_intakes_requests_go_by_phone(build: Build) -> None:
 async def request_by_phone(chat: ChannelChat) -> None:
     """Start a request to SAVE and reach the form."""
     await chat.say("consult aanvragen")
-    await chat.click("SAVE (Samen Veilig Midden-Nederland)")
+    await chat.click("SAVE Jeugdbescherming")
     await chat.click("Vandaag nog")
 
 
@@ -321,29 +326,57 @@ async def test_intake_down_sends_and_records_nothing(build: Build) -> None:
     assert register.records == []
 
 
-async def test_teams_request_is_picked_up_and_the_requester_told(build: Build) -> None:
-    """Via Teams: the pick-up button records "opgepakt", notifies the requester, and only once."""
-    desk, bell, register = Desk("save", "veilig-thuis-utrecht"), Bell(), MemoryRegister()
-    store = MemorySessionStore()
-    requester, _ = build(desk=desk, bell=bell, register=register, channel="teams", store=store)
+async def teams_request(
+    build: Build, bell: Bell
+) -> tuple[ChannelChat, ChannelChat, Desk, list[Any]]:
+    """A Teams requester asks SAVE to reach them in Teams; the requester, SAVE's intake chat
+    (same sessions and register), the desk and the register's records."""
+    desk, register, store = (
+        Desk("save", "veilig-thuis-utrecht"),
+        MemoryRegister(),
+        MemorySessionStore(),
+    )
+    shared = {"desk": desk, "bell": bell, "register": register, "channel": "teams", "store": store}
+    requester, _ = build(**shared)
     await requester.say("overleg aanvragen")
-    await requester.click("SAVE (Samen Veilig Midden-Nederland)")
+    await requester.click("SAVE Jeugdbescherming")
     await requester.click("Binnen 3 werkdagen")
     await requester.click("Via Teams")
     await requester.submit(vraag="Graag overleg over een casus")
+    intake, _ = build(**shared, key="save:1")
+    return requester, intake, desk, register.records
+
+
+async def test_teams_request_is_picked_up_and_the_requester_told(build: Build) -> None:
+    """Via Teams: the pick-up button records "opgepakt" once and tells the requester once, in
+    their chat (not again with their next message)."""
+    bell = Bell()
+    requester, intake, desk, records = await teams_request(build, bell)
     [request] = desk.delivered
     assert request.callback == "via Teams: Jeugdarts Test"
-    intake, _ = build(desk=desk, bell=bell, register=register, channel="teams", key="save:1")
     await intake.press(Payload(PICKUP_NODE, request.pickup))
     assert "De aanvrager krijgt bericht" in intake.text
-    assert [r.status for r in register.records] == ["aangevraagd", "opgepakt"]
+    assert [r.status for r in records] == ["aangevraagd", "opgepakt"]
     assert bell.sent == [("teams-address-1", bell.sent[0][1])]
     assert request.reference in bell.sent[0][1]
     await intake.press(Payload(PICKUP_NODE, request.pickup))
     assert "al opgepakt" in intake.text
-    assert len(register.records) == 2
+    assert len(records) == 2
+    assert len(bell.sent) == 1
+    await requester.say("menu")
+    assert "is opgepakt" not in requester.text, "told once: in the chat, not again now"
+
+
+async def test_a_notice_that_cannot_be_sent_comes_with_the_next_turn(build: Build) -> None:
+    """When the requester's chat cannot be reached, their next turn tells them, once."""
+    bell = Bell(down=True)
+    requester, intake, desk, _ = await teams_request(build, bell)
+    await intake.press(Payload(PICKUP_NODE, desk.delivered[0].pickup))
+    assert bell.sent == []
     await requester.say("menu")
     assert "is opgepakt" in requester.text
+    await requester.say("menu")
+    assert "is opgepakt" not in requester.text
 
 
 async def test_terminal_requester_hears_on_the_next_turn(build: Build) -> None:
@@ -394,7 +427,7 @@ async def test_submit_without_the_flow_is_stale(build: Build) -> None:
             "Overleg met Vertrouwensarts van Veilig Thuis",
             "Vertrouwensarts met",
         ),
-        ("SAVE", None, "Overleg met SAVE (Samen Veilig", "SAVE met SAVE"),
+        ("SAVE", None, "Overleg met SAVE Jeugdbescherming", "SAVE met SAVE"),
         ("Collegiale consultatie", None, "Collegiale consultatie vastleggen?", "(een collega"),
         (
             "Melding Veilig Thuis",
@@ -463,7 +496,7 @@ async def test_op_and_afschalen_are_recordable(build: Build, kind: str) -> None:
     chat, register = build()
     await chat.say("overleg vastleggen")
     await chat.click(kind)
-    await chat.click("SAVE (Samen Veilig Midden-Nederland)")
+    await chat.click("SAVE Jeugdbescherming")
     await chat.click("De ander vroeg om overleg")
     [record] = register.records
     assert (record.kind, record.direction) == (kind.lower(), "partner-jgz")
@@ -489,7 +522,7 @@ async def test_veilig_thuis_sends_terugkoppeling_to_the_jgz_of_the_gemeente(buil
     await chat.click("Terugkoppeling na onderzoek")
     await chat.click("Overgedragen: lokaal team")
     await chat.submit(gemeente="Utrecht")
-    await chat.click("SAVE (Samen Veilig Midden-Nederland)")
+    await chat.click("SAVE Jeugdbescherming")
     await chat.click("Binnen 3 werkdagen")
     await chat.submit(
         vraag="Overgedragen; vragen? Bel mij.", naam="A. Tester", telefoon="030 765 43 21"
@@ -497,7 +530,7 @@ async def test_veilig_thuis_sends_terugkoppeling_to_the_jgz_of_the_gemeente(buil
     [request] = desk.delivered
     assert request.partner == "jgz-utrecht"
     assert request.subject == "Terugkoppeling: Overgedragen: lokaal team"
-    assert request.requester == "A. Tester (SAVE (Samen Veilig Midden-Nederland))"
+    assert request.requester == "A. Tester (SAVE Jeugdbescherming)"
     assert request.gemeente == "Utrecht"
     [record] = register.records
     assert (record.kind, record.partner, record.direction, record.region) == (

@@ -75,6 +75,10 @@ def test_every_error_kind_has_a_broken_example() -> None:
         "ongeldige CBS-code",
         "staat ook bij intent",
         "doel '",
+        "interne notitie 'te bevestigen'",
+        "ontwikkelaarswoord",
+        "interne naam",
+        "geen ja/nee-vraag",
     ):
         assert fragment in messages, fragment
 

@@ -103,3 +103,77 @@ def test_contacts_confirmed_against_their_pages(shipped: KnowledgeBase) -> None:
     assert save.confirmed
     assert save.phone is None
     assert "geen algemeen telefoonnummer" in (save.note or "")
+
+
+def test_every_acute_advice_sends_to_veilig_thuis_or_112_and_never_to_save(
+    shipped: KnowledgeBase,
+) -> None:
+    """Each acute advice names 112 and 0800-2000, offers both, and sends no one to SAVE (which
+    has no general number) or to the kinderopvang protocol's office-hours rule."""
+    acute = [(t.id, n) for t in shipped.trees.values() for n in t.nodes if getattr(n, "acute", 0)]
+    assert len(acute) >= 5
+    for tree_id, node in acute:
+        assert isinstance(node, AdviceNode)
+        texts = [node.advice, *node.variants.values()]
+        assert all("112" in t and "0800-2000" in t for t in texts), (tree_id, node.id)
+        assert not any("SAVE" in t or "kantooruren" in t for t in texts), (tree_id, node.id)
+        assert "alarmnummer" in node.contacts, (tree_id, node.id)
+        assert any(c.startswith("veilig-thuis") for c in node.contacts), (tree_id, node.id)
+        assert "save" not in node.contacts
+        assert "handelingsprotocol-acuut" not in node.sources
+
+
+def test_special_forms_advise_what_the_faq_says(shipped: KnowledgeBase) -> None:
+    """Clicking a special form gives the same advice as typing it (VGV, sexual abuse, ...)."""
+    pairs = {
+        "eer": "eergerelateerd-geweld",
+        "huwelijksdwang": "huwelijksdwang",
+        "vgv": "genitale-verminking",
+        "seksueel": "seksueel-misbruik",
+        "beelden": "beelden-misbruik",
+        "zwanger": "zwangere-client",
+    }
+    tree = shipped.trees["bijzondere-vormen"]
+    differ = [n for n, f in pairs.items() if tree.node(n).text != shipped.faq[f].answer]
+    assert differ == []
+
+
+def test_the_jgz_guideline_is_cited_with_its_status(shipped: KnowledgeBase) -> None:
+    """Every cited page of the 2016 JGZ-richtlijn Kindermishandeling says that it is being
+    revised, so nobody takes an expired guideline for the current one."""
+    pages = [s for s in shipped.sources.values() if "jgzrichtlijnen.nl" in s.url]
+    assert pages
+    assert [s.id for s in pages if "herzien" not in s.title and "herziening" not in s.title] == []
+
+
+def test_covenant_agreements_do_not_cite_the_old_who_reports_where_page(
+    shipped: KnowledgeBase,
+) -> None:
+    """Answers about the covenant's agreements cite the covenant (NCJ), not samen-veilig.nl's
+    'wie meldt waar' page, which holds no covenant agreement and predates the 2019 meldnorm."""
+    answers = [(e.id, e.answer, e.sources) for e in shipped.faq.values()]
+    answers += [
+        (n.id, n.advice, n.sources)
+        for t in shipped.trees.values()
+        for n in t.nodes
+        if isinstance(n, AdviceNode)
+    ]
+    wrong = [i for i, text, cited in answers if "convenant" in text and "samen-veilig" in cited]
+    assert wrong == []
+
+
+def test_fixed_sentences_hold_no_developer_words_or_notes() -> None:
+    """No sentence of the phrase catalogue says "boom", "knoop", "faq" or "te bevestigen"."""
+    import re
+
+    from dialogs import phrases
+    from knowledge.wording import DEVELOPER_WORDS
+
+    texts: list[str] = []
+    for name in phrases.__all__:
+        value = getattr(phrases, name)
+        texts += list(value.values()) if isinstance(value, dict) else [value]
+    assert len(texts) > 50
+    words = {w.casefold() for t in texts for w in re.findall(r"[A-Za-z-]+", t)}
+    assert sorted(words & DEVELOPER_WORDS) == []
+    assert not any("te bevestigen" in t for t in texts)

@@ -16,6 +16,7 @@ from dialogs import (
     contact_text,
 )
 from knowledge import KnowledgeBase
+from knowledge.dates import dutch_date
 from tests.conftest import Chat
 
 MakeChat = Callable[..., Chat]
@@ -76,7 +77,7 @@ async def test_unconfirmed_contact_is_marked(examples: KnowledgeBase, make_chat:
     text = contact_text(card)
     assert "030 123 45 67 (te bevestigen)" in text
     assert "Example partner (te bevestigen)" not in text
-    assert "laatst gecontroleerd 2026-11-01" in text
+    assert "laatst gecontroleerd 1 november 2026" in text
 
 
 async def test_back_and_restart_commands(examples: KnowledgeBase, make_chat: MakeChat) -> None:
@@ -187,7 +188,7 @@ async def test_help_shows_commands_and_content_version(
     assert "terug" in chat.text
     assert "opnieuw" in chat.text
     assert shipped.meta.version in chat.text
-    assert shipped.meta.reviewed.isoformat() in chat.text
+    assert dutch_date(shipped.meta.reviewed) in chat.text
 
 
 async def test_stop_forgets_the_session(examples: KnowledgeBase, make_chat: MakeChat) -> None:

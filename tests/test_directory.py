@@ -71,7 +71,7 @@ async def test_place_answer_gives_region_number_and_chain(
     assert "JGZ in Utrechtse Heuvelrug: GGD regio Utrecht (te bevestigen)" in reply.text
     names = [c.name for c in reply.contacts]
     assert names[:2] == ["Veilig Thuis Utrecht", "Vertrouwensarts van Veilig Thuis"]
-    assert "SAVE (Samen Veilig Midden-Nederland)" in names
+    assert "SAVE Jeugdbescherming" in names
     assert any("CBS" in s.title for s in reply.sources)
 
 

@@ -155,9 +155,9 @@ CASES: dict[str, Case] = {
         "POST", "/web/turn", 403, b'{"text": "hallo"}', {**JSON, "Origin": "http://["}
     ),
     # -- the pick-up link: /intake/opgepakt -----------------------------------------------------
-    "pickup-page": Case("GET", "/intake/opgepakt?t=abc.def", 200),
+    "pickup-page": Case("GET", "/intake/opgepakt?t=abc.def", 400),
     "pickup-no-token": Case("GET", "/intake/opgepakt", 400),
-    "pickup-forged": Case("POST", "/intake/opgepakt", 200, b"t=abc.def", {"Content-Type": FORM}),
+    "pickup-forged": Case("POST", "/intake/opgepakt", 400, b"t=abc.def", {"Content-Type": FORM}),
     "pickup-wrong-type": Case("POST", "/intake/opgepakt", 415, b"t=abc", JSON),
     "pickup-too-large": Case(
         "POST", "/intake/opgepakt", 413, b"t=" + b"a" * 300_000, {"Content-Type": FORM}
@@ -168,7 +168,7 @@ CASES: dict[str, Case] = {
     "pickup-not-utf8": Case("POST", "/intake/opgepakt", 400, b"t=%ff%fe", {"Content-Type": FORM}),
     "pickup-raw-not-utf8": Case("POST", "/intake/opgepakt", 400, b"t=\xff", {"Content-Type": FORM}),
     "pickup-unknown-charset": Case(
-        "POST", "/intake/opgepakt", 200, b"t=abc.def", {"Content-Type": f"{FORM}; charset=nope"}
+        "POST", "/intake/opgepakt", 400, b"t=abc.def", {"Content-Type": f"{FORM}; charset=nope"}
     ),
     "pickup-token-twice": Case("POST", "/intake/opgepakt", 400, b"t=a&t=b", {"Content-Type": FORM}),
     # -- Slack: /slack/events -------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
@@ -31,7 +32,7 @@ from tests.test_web import press, say
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 ServerFactory = Callable[..., Awaitable[TestServer]]
-SAVE = "SAVE (Samen Veilig Midden-Nederland)"
+SAVE = "SAVE Jeugdbescherming"
 QUESTION = "Hoe pakken we een zorg over een peuter samen op?"
 WORK_PHONE = "030 123 45 67"
 
@@ -274,7 +275,7 @@ async def test_forged_pickup_link_records_nothing(
     settings = replace(Settings(), data_dir=tmp_path / "data")
     client = await aiohttp_client(create_app(settings, knowledge=shipped))
     response = await client.post(PICKUP_PATH, data={"t": "VB-AAAA-BBBB.forged"})
-    assert response.status == 200
+    assert response.status == 400
     assert "ongeldig" in await response.text()
     assert registered(tmp_path / "data") == []
 
@@ -472,3 +473,85 @@ async def test_slack_request_with_form_reaches_the_intake_channel(
     )
     notices = [p for p in posts if p["channel"] == "D1" and requested.reference in p["text"]]
     assert any("opgepakt" in p["text"] for p in notices)
+
+
+TYPED_MARKUP = {
+    "vraag": "Zie <@U0BOSS> & <!here>, en <https://elders.example|het dossier>",
+    "naam": "<!channel> Jan",
+    "organisatie": "<#C0GENERAL> & co",
+}
+"""What a requester might type that Slack would otherwise turn into mentions and links."""
+
+
+def slack_markup(post: dict[str, Any]) -> list[str]:
+    """Every mention, link or channel link Slack would parse in ``post`` (its fallback text and
+    every text object in its blocks, mrkdwn and plain_text alike)."""
+    blocks = post["blocks"] if isinstance(post["blocks"], list) else json.loads(post["blocks"])
+    texts = [post["text"]]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") in ("mrkdwn", "plain_text"):
+                texts.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(blocks)
+    return [found for text in texts for found in re.findall(r"<[^>]*>", text)]
+
+
+async def test_typed_text_reaches_a_slack_intake_escaped(
+    tmp_path: Path,
+    shipped: KnowledgeBase,
+    aiohttp_server: ServerFactory,
+    aiohttp_client: ClientFactory,
+) -> None:
+    """Mentions, links and channel links typed into a request from the web page or carried by a
+    Teams display name reach SAVE's Slack intake as text (&, <, > escaped; sections verbatim):
+    nobody is notified, nothing links elsewhere."""
+    fake = FakeSlack()
+    server = await aiohttp_server(fake.app())
+    path = intakes_file(tmp_path, "intakes:\n  - partner: save\n    slack: {channel: CSAVE}\n")
+    settings = slack_settings(server, data_dir=tmp_path / "data", intakes_file=path)
+    client = await aiohttp_client(create_app(settings, knowledge=shipped))
+    replies = await say(client, {"text": "consult aanvragen"})
+    replies = await say(client, press(replies, "Vandaag nog"))
+    [spec] = [r["form"] for r in replies if r["form"]]
+    form = {**TYPED_MARKUP, "telefoon": WORK_PHONE}
+    sent = await say(client, {"payload": spec["submit"]["payload"], "form": form})
+    assert "VB-" in " ".join(r["text"] for r in sent), sent
+
+    teams = expect_replies(activity("message", text="overleg aanvragen"))
+    teams["from"] = {**teams["from"], "name": "<!everyone> <https://x.example|Teams>"}
+
+    async def turn(**changes: Any) -> dict[str, dict[str, Any]]:
+        body = {**teams, **changes}
+        response = await client.post("/api/messages", json=body)
+        assert response.status == 200
+        found: dict[str, dict[str, Any]] = {}
+        for item in (await response.json())["activities"]:
+            found.update(card_actions(item))
+        return found
+
+    actions = await turn()
+    actions = await turn(value=actions["Geen haast"], type="message", text="")
+    actions = await turn(value=actions["Via Teams"], type="message", text="")
+    await turn(value={**actions["Versturen"], "vraag": "Graag <!subteam^S1> erbij"}, text="")
+
+    posts = await fake.wait_for("posts", 2)
+    delivered = [p for p in posts if p["channel"] == "CSAVE"]
+    assert len(delivered) == 2
+    for post in delivered:
+        assert slack_markup(post) == [], post
+        blocks = post["blocks"] if isinstance(post["blocks"], list) else json.loads(post["blocks"])
+        assert all(b["text"]["verbatim"] for b in blocks if b["type"] == "section")
+    shown = json.dumps(delivered, ensure_ascii=False)
+    for escaped in (
+        "&lt;@U0BOSS&gt; &amp; &lt;!here&gt;",
+        "&lt;!channel&gt; Jan",
+        "&lt;!everyone&gt;",
+    ):
+        assert escaped in shown

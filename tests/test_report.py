@@ -219,7 +219,7 @@ def test_kind_partner_region_and_direction_are_counted(build: Callable[..., Repo
     }  # fmt: skip
     partners = {row.label: row.count for row in report.by_partner.rows}
     assert partners == {
-        "SAVE (Samen Veilig Midden-Nederland)": 7,
+        "SAVE Jeugdbescherming": 7,
         "Vertrouwensarts van Veilig Thuis": 6,
         "Intern (collega)": 5,
         "Overig": 2,

@@ -16,12 +16,14 @@ from tests.conftest import Chat
 SHIPPED = load_knowledge()
 
 # The afwegingskader's branches as DOMAIN.md §2 states them: answers -> outcome node. Doubt never
-# closes the meldcode (it leads to advice from Veilig Thuis) and acute danger is acted on at once.
+# closes the meldcode (it leads to advice from Veilig Thuis, at vraag 1 and at vraag 2) and acute
+# danger is acted on at once.
 AFWEGINGSKADER = {
     ("nee",): "afsluiten-geen-vermoeden",
     ("twijfel",): "twijfel-advies",
     ("gevaar",): "acuut",
     ("ja", "ja"): "melden-onveilig",
+    ("ja", "twijfel"): "twijfel-onveiligheid",
     ("ja", "nee", "nee"): "melden-geen-hulp",
     ("ja", "nee", "ja", "nee"): "melden-hulp-geweigerd",
     ("ja", "nee", "ja", "ja", "verder", "ja"): "hulp-afsluiten",

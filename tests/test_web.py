@@ -245,7 +245,7 @@ def test_contact_json_marks_unconfirmed_fields_and_links_only_confirmed_ones() -
     assert {"text": "030 123 4567 (te bevestigen)", "unconfirmed": True} in contact["lines"]
     assert {"text": "team@voorbeeld.invalid", "unconfirmed": False} in contact["lines"]
     assert not contact["confirmed"]
-    assert "2025-03-04" in contact["verified_text"]
+    assert "4 maart 2025" in contact["verified_text"]
     assert "te bevestigen" in contact["verified_text"]
     hrefs = [link["href"] for link in contact["links"]]
     assert hrefs == ["mailto:team@voorbeeld.invalid", "https://voorbeeld.invalid/"]

@@ -381,12 +381,16 @@ def _review(knowledge: KnowledgeBase, *, details: bool, today: date) -> str:
     lines = [
         f"Samenvatting: {review.trees} bomen, {review.nodes} knopen, {review.outcomes} uitkomsten,"
         f" {review.faq} vragen (FAQ), {len(review.unconfirmed)} adresboekregels te bevestigen,"
+        f" {len(review.to_confirm)} feiten buiten het advies tot ze bevestigd zijn,"
         f" {len(review.overdue)} onderdelen over de herziendatum."
     ]
     if details and review.unconfirmed:
         lines.append("Nog te bevestigen:")
         lines += [f"  {item}" for item in review.unconfirmed]
-    elif review.unconfirmed:
+    if details and review.to_confirm:
+        lines.append("Feiten buiten het advies, voor de beoordelaars:")
+        lines += [f"  {item}" for item in review.to_confirm]
+    if not details and (review.unconfirmed or review.to_confirm):
         lines.append("Nog te bevestigen: zie 'verbind check --details' voor elke regel.")
     if review.overdue:
         lines.append("Waarschuwing: over de herziendatum (controleer en werk de datum bij):")

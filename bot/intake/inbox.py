@@ -3,39 +3,56 @@ local inbox, so a request can be sent, read and picked up on one machine without
 
 What is kept, and for how long: a delivered request (reference, subject, urgency, the short
 question, the requester's own name, organisation and callback, the child's gemeente when the
-request needs it, the time, the sealed pick-up token) stays **in this process's memory only** —
-never on disk, in the register or in a log — until it is picked up, until it is
-``max_age_seconds`` old (the pick-up days, default 7), or until the server stops. At most
-``per_partner`` open requests are kept per partner; older ones make way.
+request needs it, the time, the sealed pick-up token) and, once picked up, who of the partner's
+colleagues has it (their session id and the name they gave) — **in this process's memory
+only**, never on disk, in the register, a session or a log. An open request stays until it is
+picked up; a picked-up one stays (with the callback details, for the colleague who has it) until
+that colleague closes it. Either way it is gone once it is ``max_age_seconds`` old (the pick-up
+days, default 7) or the server stops. At most ``per_partner`` requests are kept per partner;
+beyond that the oldest open ones make way first.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.intake.intakes import IntakeTarget
 from dialogs.intake import ConsultationRequest
 from knowledge.library import KnowledgeBase
 
-__all__ = ["Inbox", "InboxCourier", "InboxItem", "inbox_partners", "inbox_targets"]
+__all__ = ["Inbox", "InboxCourier", "InboxItem", "PickedUp", "inbox_partners", "inbox_targets"]
 
 DEFAULT_MAX_AGE = 7 * 24 * 3600.0
 DEFAULT_PER_PARTNER = 200
 
 
 @dataclass(frozen=True)
+class PickedUp:
+    """Who of the partner's colleagues has a request."""
+
+    colleague: str
+    """Their staff session id (``bot.access.Colleague.id``)."""
+    name: str
+    """The name they gave at the login ("" when none)."""
+    at: str | None = None
+    """The register time (UTC) of the pick-up; None while it is being recorded."""
+
+
+@dataclass(frozen=True)
 class InboxItem:
-    """One open request in a partner's inbox."""
+    """One request in a partner's inbox."""
 
     request: ConsultationRequest
     arrived: float
     """POSIX time of delivery, for expiry."""
+    picked: PickedUp | None = None
 
 
 class Inbox:
-    """Open requests per partner, in memory only."""
+    """Requests per partner, in memory only. Every method is synchronous: on the event loop a
+    check and its change cannot be interleaved with another request's."""
 
     def __init__(
         self,
@@ -54,25 +71,63 @@ class Inbox:
         items = self._items.setdefault(request.partner, {})
         items[request.reference] = InboxItem(request, self._clock())
         while len(items) > self._per_partner:
-            items.pop(next(iter(items)))
+            oldest_open = next((r for r, i in items.items() if i.picked is None), None)
+            items.pop(oldest_open if oldest_open is not None else next(iter(items)))
 
     def open(self, partner: str) -> tuple[InboxItem, ...]:
-        """The partner's open requests, newest first (expired ones are dropped first)."""
-        self._expire()
-        return tuple(reversed(tuple(self._items.get(partner, {}).values())))
+        """The partner's requests nobody has picked up, newest first."""
+        return tuple(i for i in self._all(partner) if i.picked is None)
+
+    def picked(self, partner: str) -> tuple[InboxItem, ...]:
+        """The partner's picked-up requests not yet closed, newest first."""
+        return tuple(i for i in self._all(partner) if i.picked is not None)
 
     def get(self, partner: str, reference: str) -> InboxItem | None:
-        """One open request, or None."""
+        """One request, or None."""
         self._expire()
         return self._items.get(partner, {}).get(reference)
 
+    def reserve(self, partner: str, reference: str, who: PickedUp) -> InboxItem | None:
+        """Mark an open request as being picked up by ``who``; the item when this call did it,
+        None when it is gone or someone has it already."""
+        item = self.get(partner, reference)
+        if item is None or item.picked is not None:
+            return None
+        self._items[partner][reference] = replace(item, picked=who)
+        return item
+
+    def confirm(self, partner: str, reference: str, at: str) -> None:
+        """The register holds the pick-up (at ``at``): the reservation stands."""
+        item = self._items.get(partner, {}).get(reference)
+        if item is not None and item.picked is not None:
+            self._items[partner][reference] = replace(item, picked=replace(item.picked, at=at))
+
+    def release(self, partner: str, reference: str) -> None:
+        """The pick-up could not be recorded: the request is open again."""
+        item = self._items.get(partner, {}).get(reference)
+        if item is not None:
+            self._items[partner][reference] = replace(item, picked=None)
+
+    def close(self, partner: str, reference: str, mine: Callable[[PickedUp], bool]) -> bool:
+        """Wipe a picked-up request when ``mine`` says the one closing has it; False otherwise
+        (not theirs, not picked up, or gone)."""
+        item = self.get(partner, reference)
+        if item is None or item.picked is None or not mine(item.picked):
+            return False
+        self.remove(partner, reference)
+        return True
+
     def remove(self, partner: str, reference: str) -> None:
-        """Forget a request (it was picked up)."""
+        """Forget a request."""
         self._items.get(partner, {}).pop(reference, None)
 
     def count(self, partner: str) -> int:
-        """How many requests are open for ``partner``."""
+        """How many requests are open (not picked up) for ``partner``."""
         return len(self.open(partner))
+
+    def _all(self, partner: str) -> tuple[InboxItem, ...]:
+        self._expire()
+        return tuple(reversed(tuple(self._items.get(partner, {}).values())))
 
     def _expire(self) -> None:
         cutoff = self._clock() - self._max_age

@@ -1,63 +1,60 @@
 """``/inbox`` and ``/inbox/{partner}``: the partner inbox in a browser.
 
-Who may open it: the same rule as the local web page (``VERBIND_WEB_PAGE``: ``auto`` this
-machine only, ``on`` everyone), and, when ``VERBIND_INBOX_SECRET`` is set, anyone on a trusted
-network who logs in with that shared secret (``/inbox/login``; an HttpOnly SameSite=Strict
-cookie holds an HMAC of the secret, never the secret). Everyone else gets the same 404 as for a
-path that does not exist. "Ik pak dit op" is a POST (link previews cannot trigger it) from this
-site only; the pick-up reaches the requester like any other (``Conversation.pick_up``).
-Nothing here logs a request's content.
+Who may open it is the staff-page rule of :mod:`bot.access` (this machine by default; with
+``VERBIND_INBOX_SECRET`` a rate-limited login; a session cookie per colleague that expires; every
+route and method checks ``Origin``). A partner's page lists the open requests, each with
+"Ik pak dit op" (a POST: link previews cannot trigger it), then "Opgepakt door u": what this
+colleague picked up, with the callback details (the number as a tap-to-call link) until they
+close it ("Afronden en wissen"), and what colleagues picked up, with who and when. Times are Dutch
+local time. Whether a request may be picked up, and who wins two presses at once, is decided by
+the conversation's one pick-up rule and the register; the requester is told once from there.
+Nothing here logs a request's content or a colleague's name.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from html import escape
-from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.channels.web.page import is_local
-from bot.intake.inbox import Inbox
-from bot.intake.pickup import PickupGate, form_value
+from bot.access import (
+    Colleague,
+    StaffAccess,
+    form_fields,
+    read_form,
+    staff_page,
+)
+from bot.intake.inbox import Inbox, InboxItem, PickedUp
 from bot.settings import Settings
+from dialogs.consultation.pickup import PickupOutcome, Press
+from dialogs.contacts import tel_href
 from dialogs.conversation import Conversation
-from dialogs.intake import PICKUP_LABEL, ConsultationRequest, request_reply
-from dialogs.register import ConsultationRegister, RegisterUnavailableError
-from knowledge.pageshell import html_page
+from dialogs.intake import PICKUP_LABEL, ConsultationRequest, shown_time
+from dialogs.phrases import CONSULTATION as REQUEST
+from dialogs.phrases import INBOX as SAY
+from dialogs.phrases import PICKUP
 
-__all__ = ["INBOX_PATH", "mount_inbox"]
+__all__ = ["INBOX_CHANNEL", "INBOX_PATH", "mount_inbox"]
 
 INBOX_PATH = "/inbox"
-COOKIE = "verbind_inbox"
-_MAX_FORM = 4096
+INBOX_CHANNEL = "inbox"
+"""How a press in the inbox names its channel (the intake kind it serves)."""
 _CSS = (
     "body{font:16px/1.5 system-ui,'Segoe UI',Arial,sans-serif;max-width:46rem;margin:1.5rem auto;"
-    "padding:0 1rem;color:#1a1a1a}h1{font-size:1.5rem}h2{font-size:1.15rem;margin:.2rem 0}"
-    "article{border:2px solid #1f4e79;"
-    "border-radius:6px;padding:.6rem 1rem;margin:1rem 0}article p{margin:.2rem 0;"
-    "white-space:pre-line}button{font:inherit;padding:.4rem 1rem;border-radius:4px;"
-    "border:2px solid #1f4e79;background:#1f4e79;color:#fff;cursor:pointer}"
-    ".stil{color:#3d3d3d}label{display:block;margin:.5rem 0}"
+    "padding:0 1rem;color:#1a1a1a}h1{font-size:1.5rem}h2{font-size:1.25rem;margin:1.5rem 0 .3rem}"
+    "h3{font-size:1.1rem;margin:.2rem 0}article{border:2px solid #1f4e79;border-radius:6px;"
+    "padding:.6rem 1rem;margin:1rem 0}article p{margin:.3rem 0;white-space:pre-line}"
+    ".urgentie{display:inline-block;font-weight:700;background:#fff4ce;border:2px solid #8a5a00;"
+    "border-radius:4px;padding:0 .5rem}button,a.bel{font:inherit;display:inline-block;"
+    "min-height:44px;box-sizing:border-box;padding:.45rem 1rem;border-radius:4px;"
+    "border:2px solid #1f4e79;background:#1f4e79;color:#fff;cursor:pointer;text-decoration:none;"
+    "margin:.3rem .5rem .3rem 0}button.stil{background:#fff;color:#1f4e79}.stil{color:#3d3d3d}"
+    "[role=status]{border-left:4px solid #1f4e79;padding:.3rem .8rem;background:#eef4fa}"
+    "nav form{display:inline}"
 )
-_CSS_HASH = base64.b64encode(hashlib.sha256(_CSS.encode()).digest()).decode()
-_HEADERS = {
-    "Content-Security-Policy": (
-        f"default-src 'none'; style-src 'sha256-{_CSS_HASH}'; form-action 'self'; "
-        "frame-ancestors 'none'; base-uri 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    # Not no-referrer: chromium then sends "Origin: null" with the pick-up form, which the
-    # same-site check must refuse.
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
-_KEPT = (
-    "Verbind bewaart een verzoek alleen in het geheugen van deze server, tot het is opgepakt of "
-    "{days} dagen oud is. Noteer wat u nodig hebt in uw eigen systeem."
-)
+
+
+_REFUSED_GONE = ("verlopen", "ongeldig")
 
 
 class _InboxPage:
@@ -67,132 +64,187 @@ class _InboxPage:
         inbox: Inbox,
         partners: tuple[str, ...],
         settings: Settings,
-        register: ConsultationRegister,
-        gate: PickupGate,
+        access: StaffAccess,
     ) -> None:
         self._conversation = conversation
         self._inbox = inbox
-        self._register = register
-        self._gate = gate
-        self._kept = _KEPT.format(days=f"{settings.pickup_days:g}")
+        self._access = access
+        self._kept = SAY["kept"].format(days=f"{settings.pickup_days:g}")
         self._partners = partners
-        self._everyone = settings.web_page == "on"
-        self._local = settings.web_page != "off"
-        secret = settings.inbox_secret.encode()
-        self._pass = (
-            hmac.new(secret, b"verbind-inbox", hashlib.sha256).hexdigest() if secret else ""
-        )
-
-    # -- access --------------------------------------------------------------------------------
-
-    def _admitted(self, request: web.Request) -> bool:
-        if self._everyone or (self._local and is_local(request)):
-            return True
-        cookie = request.cookies.get(COOKIE, "")
-        return bool(self._pass) and hmac.compare_digest(cookie.encode(), self._pass.encode())
-
-    def _admit(self, request: web.Request) -> None:
-        if not self._admitted(request):
-            if self._pass:
-                raise web.HTTPSeeOther(f"{INBOX_PATH}/login")
-            raise web.HTTPNotFound()
-
-    def _same_site(self, request: web.Request) -> None:
-        origin = request.headers.get("Origin")
-        if origin is not None and urlsplit(origin).netloc != request.host:
-            raise web.HTTPForbidden(text="Dit verzoek komt van een andere site.")
 
     # -- pages ---------------------------------------------------------------------------------
 
     async def index(self, request: web.Request) -> web.Response:
-        """Every partner with an inbox and how many requests are open."""
-        self._admit(request)
+        """Every partner with an inbox: how many requests are open, and picked up by you."""
+        colleague = self._access.admit(request)
         items = "".join(
             f'<li><a href="{INBOX_PATH}/{escape(p)}">{escape(self._name(p))}</a> '
-            f"({self._inbox.count(p)} open)</li>"
+            f"({escape(self._counts(p, colleague))})</li>"
             for p in self._partners
         )
-        body = f"<h1>Inbox van de ketenpartners</h1><ul>{items}</ul><p class=stil>{self._kept}</p>"
-        return _page("Verbind: inbox", body)
+        body = (
+            f"<h1>{escape(SAY['title'])}</h1>{self._nav(colleague, top=True)}<ul>{items}</ul>"
+            f"<p class=stil>{escape(self._kept)}</p>"
+        )
+        return self._page(request, colleague, "Verbind: inbox", body)
 
     async def partner(self, request: web.Request) -> web.Response:
-        """One partner's open requests, each with "Ik pak dit op"."""
-        self._admit(request)
-        partner = self._partner(request)
-        articles = "".join(self._article(partner, i.request) for i in self._inbox.open(partner))
-        empty = "<p>Geen open verzoeken.</p>" if not articles else ""
-        title = f"Inbox {self._name(partner)}"
-        body = (
-            f"<h1>{escape(title)}</h1>{empty}{articles}<p class=stil>{self._kept}</p>"
-            f'<p><a href="{INBOX_PATH}">Alle inboxen</a></p>'
-        )
-        return _page(f"Verbind: {title}", body)
+        """One partner's inbox."""
+        colleague = self._access.admit(request)
+        return self._partner_page(request, colleague, self._partner(request), "")
 
     async def pick_up(self, request: web.Request) -> web.Response:
-        """POST ``ref``: pick the request up; the requester is told."""
-        self._admit(request)
-        self._same_site(request)
+        """POST ``ref``: "Ik pak dit op". One press wins; the other sees who has it."""
+        colleague = self._access.admit(request)
         partner = self._partner(request)
-        reference = form_value(await _read_form(request), "ref")
-        item = self._inbox.get(partner, reference)
-        refusal = self._gate.refusal(item.request.pickup, channel="inbox") if item else None
-        if item is None:
-            message = "Dit verzoek staat niet (meer) in de inbox."
-        elif refusal is not None:  # too old to pick up: the same rule as for a pick-up link
-            message = refusal
-            self._inbox.remove(partner, reference)
+        reference = form_fields(await read_form(request)).get("ref", "")
+        self._known(colleague)
+        message = await self._take(partner, reference, colleague)
+        return self._partner_page(request, colleague, partner, message)
+
+    async def close(self, request: web.Request) -> web.Response:
+        """POST ``ref``: the colleague who has the request is done with it; it is wiped."""
+        colleague = self._access.admit(request)
+        partner = self._partner(request)
+        reference = form_fields(await read_form(request)).get("ref", "")
+        self._known(colleague)
+        if self._inbox.close(partner, reference, lambda p: self._picked_by(p, colleague)):
+            message = SAY["closed"].format(reference=reference)
+        elif self._inbox.get(partner, reference) is None:
+            message = SAY["gone"]
         else:
-            message = await self._conversation.pick_up(item.request.pickup, channel="inbox")
-            if await self._picked_up(reference):
-                self._inbox.remove(partner, reference)
-        body = (
-            f'<h1>Inbox {escape(self._name(partner))}</h1><p role="status">{escape(message)}</p>'
-            f'<p><a href="{INBOX_PATH}/{escape(partner)}">Terug naar de inbox</a></p>'
-        )
-        return _page("Verbind: verzoek opgepakt", body)
+            message = SAY["not-yours"]
+        return self._partner_page(request, colleague, partner, message)
 
-    async def login_form(self, request: web.Request) -> web.Response:
-        """Ask for the shared secret."""
-        if not self._pass:
-            raise web.HTTPNotFound()
-        body = (
-            "<h1>Inbox: inloggen</h1>"
-            f'<form method="post" action="{INBOX_PATH}/login">'
-            '<label>Gedeeld wachtwoord <input type="password" name="geheim" '
-            'autocomplete="current-password" required></label>'
-            "<button type=submit>Inloggen</button></form>"
-        )
-        return _page("Verbind: inbox", body)
+    # -- picking up ----------------------------------------------------------------------------
 
-    async def login(self, request: web.Request) -> web.Response:
-        """Check the shared secret; on success set the cookie and go to the inbox."""
-        if not self._pass:
-            raise web.HTTPNotFound()
-        self._same_site(request)
-        typed = form_value(await _read_form(request), "geheim").encode()
-        given = hmac.new(typed, b"verbind-inbox", hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(given.encode(), self._pass.encode()):
-            raise web.HTTPForbidden(text="Onjuist wachtwoord.")
-        response = web.HTTPSeeOther(INBOX_PATH)
-        response.set_cookie(
-            COOKIE,
-            self._pass,
-            path=INBOX_PATH,
-            httponly=True,
-            samesite="Strict",
-            secure=request.secure,
+    async def _take(self, partner: str, reference: str, colleague: Colleague) -> str:
+        item = self._inbox.get(partner, reference)
+        if item is None:
+            return SAY["gone"]
+        if item.picked is not None:
+            return self._already(item, colleague)
+        # Reserved at once (no await in between): a second press in this process sees who.
+        self._inbox.reserve(partner, reference, PickedUp(colleague.id, colleague.name))
+        press = Press(item.request.pickup, INBOX_CHANNEL, partner)
+        outcome = await self._conversation.pick_up(press)
+        self._settle(partner, reference, outcome)
+        return outcome.text
+
+    def _settle(self, partner: str, reference: str, outcome: PickupOutcome) -> None:
+        """Keep the inbox in line with what the register decided."""
+        if outcome.result == "opgepakt" and outcome.picked_at is not None:
+            self._inbox.confirm(partner, reference, outcome.picked_at)
+        elif outcome.result == "al-opgepakt":  # recorded elsewhere: who is not known here
+            self._inbox.release(partner, reference)
+            self._inbox.reserve(partner, reference, PickedUp("", "", outcome.picked_at))
+        elif outcome.refusal in _REFUSED_GONE:
+            self._inbox.remove(partner, reference)
+        else:  # the register could not be written: the request is open again
+            self._inbox.release(partner, reference)
+
+    def _already(self, item: InboxItem, colleague: Colleague) -> str:
+        picked = item.picked
+        assert picked is not None
+        who = self._who(picked, colleague)
+        return PICKUP["already-by"].format(
+            reference=item.request.reference, who=who, when=_when(picked)
         )
-        raise response
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def _partner_page(
+        self, request: web.Request, colleague: Colleague, partner: str, message: str
+    ) -> web.Response:
+        picked = self._inbox.picked(partner)
+        mine = [i for i in picked if self._mine(i, colleague)]
+        others = [i for i in picked if not self._mine(i, colleague)]
+        open_items = self._inbox.open(partner)
+        title = SAY["partner-title"].format(partner=self._name(partner))
+        status = f'<p role="status">{escape(message)}</p>' if message else ""
+        body = (
+            f"<h1>{escape(title)}</h1>{status}{self._nav(colleague, top=False)}"
+            + _section(
+                "open",
+                SAY["open"],
+                [self._open(partner, i) for i in open_items],
+                empty=SAY["none-open"],
+            )
+            + _section(
+                "mine",
+                SAY["mine"],
+                [self._mine_article(partner, i) for i in mine],
+                empty=SAY["none-mine"],
+            )
+            + _section(
+                "collega",
+                SAY["colleagues"],
+                [self._colleague_article(i, colleague) for i in others],
+            )
+            + f"<p class=stil>{escape(self._kept)}</p>"
+        )
+        return self._page(request, colleague, f"Verbind: {title}", body)
+
+    def _open(self, partner: str, item: InboxItem) -> str:
+        button = _button(partner, "", item.request.reference, PICKUP_LABEL, quiet=False)
+        return _article(item.request, details=True, extra=button)
+
+    def _mine_article(self, partner: str, item: InboxItem) -> str:
+        request = item.request
+        href = tel_href(request.phone) if request.phone else None
+        call = ""
+        if href is not None and request.phone is not None:
+            label = SAY["call"].format(phone=request.phone)
+            call = f'<p><a class=bel href="{escape(href)}">{escape(label)}</a></p>'
+        close = _button(partner, "/afronden", request.reference, SAY["close"], quiet=True)
+        return _article(request, details=True, extra=call + close)
+
+    def _colleague_article(self, item: InboxItem, colleague: Colleague) -> str:
+        picked = item.picked
+        assert picked is not None
+        line = SAY["picked-by"].format(who=self._who(picked, colleague), when=_when(picked))
+        return _article(item.request, details=False, extra=_p(line))
+
+    def _nav(self, colleague: Colleague, *, top: bool) -> str:
+        back = "" if top else f'<a href="{INBOX_PATH}">{escape(SAY["all"])}</a> '
+        logout = (
+            f'<form method="post" action="{self._access.realm.logout_path}">'
+            f"<button class=stil type=submit>{escape(SAY['logout'])}</button></form>"
+            if not colleague.local
+            else ""
+        )
+        return f"<nav>{back}{logout}</nav>" if back or logout else ""
+
+    def _page(
+        self, request: web.Request, colleague: Colleague, title: str, body: str
+    ) -> web.Response:
+        response = staff_page(title, body, style=_CSS)
+        self._access.remember(response, request, colleague)
+        return response
 
     # -- helpers -------------------------------------------------------------------------------
 
-    async def _picked_up(self, reference: str) -> bool:
-        """True once the register holds the pick-up; while it cannot say (a database outage)
-        the request stays in the inbox, so it can be picked up again."""
-        try:
-            return await self._register.status(reference) == "opgepakt"
-        except RegisterUnavailableError:
-            return False
+    def _known(self, colleague: Colleague) -> None:
+        """A change needs the colleague's own session cookie from an earlier page (which a form
+        on another site cannot send: SameSite=Strict)."""
+        if colleague.fresh:
+            raise web.HTTPForbidden(text=SAY["other-site"])
+
+    @staticmethod
+    def _picked_by(picked: PickedUp, colleague: Colleague) -> bool:
+        return colleague.same_person(picked.colleague, picked.name)
+
+    def _mine(self, item: InboxItem, colleague: Colleague) -> bool:
+        return item.picked is not None and self._picked_by(item.picked, colleague)
+
+    def _who(self, picked: PickedUp, colleague: Colleague) -> str:
+        if self._picked_by(picked, colleague):
+            return SAY["you"]
+        return picked.name or SAY["a-colleague"]
+
+    def _counts(self, partner: str, colleague: Colleague) -> str:
+        mine = sum(1 for i in self._inbox.picked(partner) if self._mine(i, colleague))
+        return SAY["counts"].format(open=self._inbox.count(partner), mine=mine)
 
     def _partner(self, request: web.Request) -> str:
         partner = request.match_info["partner"]
@@ -204,33 +256,66 @@ class _InboxPage:
         organisation = self._conversation.knowledge.organisations.get(partner)
         return organisation.name if organisation else partner
 
-    def _article(self, partner: str, request: ConsultationRequest) -> str:
-        reply = request_reply(request)
-        head, _, rest = reply.text.partition("\n")
-        lines = rest.rsplit("\n", 1)[0]  # the "not kept" line is said once, under the list
-        reference = request.reference
-        return (
-            f"<article><h2>{escape(head)}</h2><p>{escape(lines)}</p>"
-            f'<form method="post" action="{INBOX_PATH}/{escape(partner)}">'
-            f'<input type="hidden" name="ref" value="{escape(reference)}">'
-            f"<button type=submit>{escape(PICKUP_LABEL)}</button></form></article>"
-        )
+
+def _when(picked: PickedUp) -> str:
+    """When it was picked up, in Dutch local time ("zojuist" while it is being recorded)."""
+    return shown_time(picked.at) if picked.at else PICKUP["just-now"]
 
 
-async def _read_form(request: web.Request) -> bytes:
-    if request.content_type != "application/x-www-form-urlencoded":
-        raise web.HTTPUnsupportedMediaType(text="Verwacht een formulier.")
-    if (request.content_length or 0) > _MAX_FORM:
-        raise web.HTTPRequestEntityTooLarge(_MAX_FORM, request.content_length or 0)
-    body = await request.read()
-    if len(body) > _MAX_FORM:
-        raise web.HTTPRequestEntityTooLarge(_MAX_FORM, len(body))
-    return body
+def _section(key: str, heading: str, articles: list[str], *, empty: str = "") -> str:
+    """A titled group of requests (nothing at all when empty and ``empty`` is not given)."""
+    if not articles and not empty:
+        return ""
+    title = f'<h2 id="{key}">{escape(heading)} ({len(articles)})</h2>'
+    inner = "".join(articles) or _p(empty)
+    return f'<section aria-labelledby="{key}">{title}{inner}</section>'
 
 
-def _page(title: str, body: str) -> web.Response:
-    html = html_page(title, body, style=_CSS)
-    return web.Response(text=html, content_type="text/html", headers=_HEADERS)
+def _p(text: str) -> str:
+    return f"<p>{escape(text)}</p>"
+
+
+def _button(partner: str, action: str, reference: str, label: str, *, quiet: bool) -> str:
+    kind = " class=stil" if quiet else ""
+    return (
+        f'<form method="post" action="{INBOX_PATH}/{escape(partner)}{action}">'
+        f'<input type="hidden" name="ref" value="{escape(reference)}">'
+        f"<button{kind} type=submit>{escape(label)}</button></form>"
+    )
+
+
+def _article(request: ConsultationRequest, *, details: bool, extra: str) -> str:
+    """One request: its heading and urgency always; the callback details when ``details``."""
+    head = REQUEST["request-head"].format(
+        subject=request.subject, reference=request.reference, partner=request.partner_name
+    )
+    urgency = REQUEST["request-urgency"].format(urgency=request.urgency)
+    lines = [
+        REQUEST["request-time"].format(when=shown_time(request.requested_at)),
+    ]
+    if details:
+        lines = [
+            *(
+                [REQUEST["request-from"].format(requester=request.requester)]
+                if request.requester
+                else []
+            ),
+            *(
+                [REQUEST["request-gemeente"].format(gemeente=request.gemeente)]
+                if request.gemeente
+                else []
+            ),
+            REQUEST["request-question"].format(
+                question=request.question or REQUEST["request-no-question"]
+            ),
+            REQUEST["request-callback"].format(callback=request.callback),
+            *lines,
+        ]
+    shown = "".join(_p(line) for line in lines)
+    return (
+        f"<article><h3>{escape(head)}</h3><p><span class=urgentie>{escape(urgency)}</span></p>"
+        f"{shown}{extra}</article>"
+    )
 
 
 def mount_inbox(
@@ -240,15 +325,14 @@ def mount_inbox(
     inbox: Inbox,
     partners: tuple[str, ...],
     settings: Settings,
-    register: ConsultationRegister,
-    gate: PickupGate,
+    access: StaffAccess,
 ) -> None:
-    """Add the inbox routes (unless the page is off and no secret is set)."""
-    if settings.web_page == "off" and not settings.inbox_secret:
+    """Add the inbox routes and its login (unless the staff pages are off)."""
+    if not access.enabled:
         return
-    page = _InboxPage(conversation, inbox, partners, settings, register, gate)
+    page = _InboxPage(conversation, inbox, partners, settings, access)
+    access.add_routes(app)  # first: /inbox/login is not a partner's inbox
     app.router.add_get(INBOX_PATH, page.index)
-    app.router.add_get(f"{INBOX_PATH}/login", page.login_form)
-    app.router.add_post(f"{INBOX_PATH}/login", page.login)
     app.router.add_get(INBOX_PATH + "/{partner}", page.partner)
     app.router.add_post(INBOX_PATH + "/{partner}", page.pick_up)
+    app.router.add_post(INBOX_PATH + "/{partner}/afronden", page.close)

@@ -24,6 +24,7 @@ from typing import Any, Literal, Protocol
 
 from aiohttp import ClientError, ClientSession, ClientTimeout
 
+from dialogs.consultation.pickup import IntakePlace
 from dialogs.intake import ConsultationRequest, IntakeUnavailableError
 from knowledge.library import KnowledgeBase
 from knowledge.problems import ContentError, Problem
@@ -93,6 +94,19 @@ class Intakes:
         """The intake configured for ``partner``, if any."""
         return self._targets.get(partner)
 
+    def intake_place(self, partner: str) -> IntakePlace | None:
+        """Where ``partner``'s requests arrive, for the pick-up rule: its Teams conversation,
+        Slack channel or built-in inbox, or (webhook) the pick-up link page."""
+        target = self._targets.get(partner)
+        if target is None:
+            return None
+        chat = {
+            "teams": target.address.get("conversation"),
+            "slack": target.address.get("channel"),
+            "inbox": target.partner,
+        }.get(target.kind)
+        return IntakePlace(target.kind, chat)
+
     def courier(self, kind: str) -> Courier | None:
         """The courier for ``kind``, if any."""
         return self._couriers.get(kind)
@@ -104,16 +118,19 @@ class ChannelNotifier:
     def __init__(self, intakes: Intakes) -> None:
         self._intakes = intakes
 
-    async def notify(self, address: str, text: str) -> None:
-        """Send ``text``; a failure is logged (the requester also sees it on their next turn)."""
+    async def notify(self, address: str, text: str) -> bool:
+        """Send ``text``; True once delivered. A failure is logged and answered False, so the
+        requester is told on their next turn instead."""
         kind, _, rest = address.partition(":")
         courier = self._intakes.courier(kind)
         if courier is None:
-            return
+            return False
         try:
             await courier.notify(rest, text)
         except (ClientError, ConnectionError, TimeoutError, ValueError) as exc:
             _log.warning("notify failed kind=%s error=%s", kind, type(exc).__name__)
+            return False
+        return True
 
 
 def pickup_url(public_url: str, token: str) -> str | None:

@@ -26,10 +26,10 @@ from bot.storage.chain import (
     record_mac,
     verify_chain,
 )
-from dialogs.register import RECORD_FIELDS, ConsultationRecord, Status
+from dialogs.register import RECORD_FIELDS, ConsultationRecord, PickupClaim, Status
 from dialogs.report.reading import Reading, read_rows
 
-__all__ = ["ChainedRegister", "Dialect"]
+__all__ = ["ONE_PICKUP_INDEX", "ChainedRegister", "Dialect"]
 
 _log = logging.getLogger("verbind.register")
 _COLUMNS = ", ".join(RECORD_FIELDS)
@@ -40,6 +40,23 @@ _INSERT = (
     f"VALUES (?, {', '.join('?' for _ in RECORD_FIELDS)}, ?, ?)"
 )
 _STATUS = "SELECT status FROM consultations WHERE reference = ? ORDER BY seq DESC LIMIT 1"
+_PICKUP = (
+    f"SELECT {_COLUMNS} FROM consultations WHERE reference = ? AND status = 'opgepakt' "
+    "ORDER BY seq LIMIT 1"
+)
+# One statement: the row goes in only while the reference has no pick-up. Under the writer's
+# lock (SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock) nothing can come in between, and
+# the unique index consultations_one_pickup refuses a second pick-up whatever the path.
+_INSERT_PICKUP = (
+    f"INSERT INTO consultations (seq, {_COLUMNS}, prev_mac, mac) "
+    f"SELECT ?, {', '.join('?' for _ in RECORD_FIELDS)}, ?, ? WHERE NOT EXISTS "
+    "(SELECT 1 FROM consultations WHERE reference = ? AND status = 'opgepakt')"
+)
+ONE_PICKUP_INDEX = (
+    "CREATE UNIQUE INDEX IF NOT EXISTS consultations_one_pickup "
+    "ON consultations (reference) WHERE status = 'opgepakt'"
+)
+"""At most one pick-up per reference, as a constraint (SQLite and PostgreSQL alike)."""
 _RECORDS = f"SELECT {_COLUMNS} FROM consultations WHERE time >= ? AND time < ? ORDER BY seq"
 _CHAIN = f"SELECT seq, {_COLUMNS}, prev_mac, mac FROM consultations ORDER BY seq"
 _LAST_BEFORE = (
@@ -99,6 +116,24 @@ class ChainedRegister:
         self.advanced(row)
         return int(row[0])
 
+    def record_pickup_now(self, record: ConsultationRecord) -> PickupClaim:
+        """Chain and store the pick-up ``record`` unless its reference has one; see
+        :meth:`dialogs.register.ConsultationRegister.record_pickup`."""
+        with self._dialect.writing() as conn:
+            row = self.next_row(self._fetch_head(conn), record)
+            inserted = conn.execute(self.sql(_INSERT_PICKUP), (*row, record.reference)).rowcount
+            kept = None if inserted == 1 else conn.execute(self.sql(_PICKUP), (record.reference,))
+            earlier = None if kept is None else kept.fetchone()
+        if earlier is not None:
+            return PickupClaim(False, self.as_record(earlier))
+        self.advanced(row)
+        return PickupClaim(True, record)
+
+    @staticmethod
+    def as_record(row: tuple[Any, ...]) -> ConsultationRecord:
+        """A record from a row of its fields (in :data:`RECORD_FIELDS` order)."""
+        return ConsultationRecord(**dict(zip(RECORD_FIELDS, row, strict=True)))
+
     def status_now(self, reference: str) -> Status | None:
         """The latest status recorded for ``reference``."""
         with self._dialect.reading() as conn:
@@ -109,7 +144,7 @@ class ChainedRegister:
         """Records with ``start <= time < end`` (register time strings), oldest first."""
         with self._dialect.reading() as conn:
             rows = conn.execute(self.sql(_RECORDS), (start, end)).fetchall()
-        return [ConsultationRecord(**dict(zip(RECORD_FIELDS, row, strict=True))) for row in rows]
+        return [self.as_record(row) for row in rows]
 
     def verify(self, *, head: HeadMark | None = None) -> Verification:
         """Walk the whole chain and compare it with the head mark outside the register (the head
@@ -199,3 +234,9 @@ class ChainedRegister:
     def insert_sql() -> str:
         """The insert statement (``?`` placeholders), for an async caller."""
         return _INSERT
+
+    @staticmethod
+    def pickup_sql() -> tuple[str, str]:
+        """The conditional pick-up insert (its last placeholder is the reference again) and the
+        query for the pick-up in force (``?`` placeholders), for an async caller."""
+        return _INSERT_PICKUP, _PICKUP

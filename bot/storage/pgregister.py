@@ -19,7 +19,7 @@ import psycopg
 from bot.storage.chain import HeadFile
 from bot.storage.chainedregister import ChainedRegister
 from bot.storage.postgres import Database, connect, describe, ensure_schema
-from dialogs.register import ConsultationRecord, RegisterUnavailableError, Status
+from dialogs.register import ConsultationRecord, PickupClaim, RegisterUnavailableError, Status
 from dialogs.session import StorageUnavailableError
 
 __all__ = ["PostgresRegister"]
@@ -94,19 +94,45 @@ class PostgresRegister(ChainedRegister):
 
     async def append(self, record: ConsultationRecord) -> None:
         """Chain and store ``record``; committed when this returns."""
-        head_sql, anchor_sql = (self.sql(s) for s in self.fetch_head_sql())
         try:
             async with self._pool().connection() as conn, conn.transaction():
-                await conn.execute(_LOCK, (_APPEND_LOCK,))
-                head = await (await conn.execute(head_sql)).fetchone()
-                if head is None:
-                    anchor = await (await conn.execute(anchor_sql)).fetchone()
-                    head = None if anchor is None else (anchor[0] - 1, anchor[1])
-                row = self.next_row(head, record)
+                row = await self._locked_row(conn, record)
                 await conn.execute(self.sql(self.insert_sql()), row)
         except StorageUnavailableError as exc:
             raise RegisterUnavailableError(str(exc)) from exc
         self.advanced(row)
+
+    async def record_pickup(self, record: ConsultationRecord) -> PickupClaim:
+        """Chain and store the pick-up unless its reference has one: the conditional insert
+        runs under the append lock that every instance takes, and the unique index
+        ``consultations_one_pickup`` backs it."""
+        insert_sql, pickup_sql = (self.sql(s) for s in self.pickup_sql())
+        earlier = None
+        try:
+            async with self._pool().connection() as conn, conn.transaction():
+                row = await self._locked_row(conn, record)
+                cursor = await conn.execute(insert_sql, (*row, record.reference))
+                if cursor.rowcount != 1:
+                    found = await conn.execute(pickup_sql, (record.reference,))
+                    earlier = await found.fetchone()
+        except StorageUnavailableError as exc:
+            raise RegisterUnavailableError(str(exc)) from exc
+        if earlier is not None:
+            return PickupClaim(False, self.as_record(earlier))
+        self.advanced(row)
+        return PickupClaim(True, record)
+
+    async def _locked_row(
+        self, conn: psycopg.AsyncConnection[Any], record: ConsultationRecord
+    ) -> tuple[Any, ...]:
+        """Take the append lock (for this transaction) and chain ``record`` after the head."""
+        head_sql, anchor_sql = (self.sql(s) for s in self.fetch_head_sql())
+        await conn.execute(_LOCK, (_APPEND_LOCK,))
+        head = await (await conn.execute(head_sql)).fetchone()
+        if head is None:
+            anchor = await (await conn.execute(anchor_sql)).fetchone()
+            head = None if anchor is None else (anchor[0] - 1, anchor[1])
+        return self.next_row(head, record)
 
     async def status(self, reference: str) -> Status | None:
         """The latest status recorded for ``reference``."""

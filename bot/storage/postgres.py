@@ -91,6 +91,21 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX slack_requests_seen ON slack_requests (seen);
     """,
+    # 3: at most one pick-up per reference. A register from before may hold a reference picked
+    # up twice (append-only: it stays); then the conditional insert under the append lock alone
+    # keeps new pick-ups single, rather than the migration stopping every instance.
+    """
+    DO $$
+    BEGIN
+        IF NOT EXISTS (
+            SELECT 1 FROM consultations WHERE status = 'opgepakt'
+            GROUP BY reference HAVING count(*) > 1
+        ) THEN
+            CREATE UNIQUE INDEX consultations_one_pickup
+                ON consultations (reference) WHERE status = 'opgepakt';
+        END IF;
+    END $$;
+    """,
 )
 """Schema steps, applied in order; step N brings the schema to version N. Append, never edit."""
 

@@ -10,6 +10,7 @@ of any row that the purge has not permitted in its own transaction (a permit row
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import threading
 import time
@@ -19,10 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.storage.chain import HeadFile
-from bot.storage.chainedregister import ChainedRegister
-from dialogs.register import ConsultationRecord, RegisterUnavailableError, Status
+from bot.storage.chainedregister import ONE_PICKUP_INDEX, ChainedRegister
+from dialogs.register import ConsultationRecord, PickupClaim, RegisterUnavailableError, Status
 
 __all__ = ["SCHEMA", "SqliteRegister"]
+
+_log = logging.getLogger("verbind.register")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS consultations (
@@ -71,6 +74,16 @@ def _use_wal(db: sqlite3.Connection) -> None:
     db.execute("PRAGMA journal_mode=WAL")
 
 
+def _one_pickup_index(db: sqlite3.Connection) -> None:
+    """The unique index on pick-ups. A register written before it existed may hold a reference
+    picked up twice (the append-only chain keeps it): then the index cannot be built, and the
+    conditional insert under ``BEGIN IMMEDIATE`` alone keeps new pick-ups single."""
+    try:
+        db.execute(ONE_PICKUP_INDEX)
+    except sqlite3.IntegrityError:
+        _log.warning("register has a reference picked up twice; unique pick-up index not built")
+
+
 class _SqliteDialect:
     """One connection shared by the threads of this process; ``BEGIN IMMEDIATE`` serialises
     writers across processes."""
@@ -86,6 +99,7 @@ class _SqliteDialect:
         self.db.execute("PRAGMA synchronous=FULL")
         with self.reading() as db:  # idempotent; executescript manages its own transaction
             db.executescript(SCHEMA)
+            _one_pickup_index(db)
 
     @contextmanager
     def writing(self) -> Iterator[sqlite3.Connection]:
@@ -136,6 +150,11 @@ class SqliteRegister(ChainedRegister):
     async def status(self, reference: str) -> Status | None:
         """The latest status recorded for ``reference``."""
         return await asyncio.to_thread(self.status_now, reference)
+
+    async def record_pickup(self, record: ConsultationRecord) -> PickupClaim:
+        """Store the pick-up unless its reference has one (``BEGIN IMMEDIATE`` serialises
+        writers across processes); durable when this returns."""
+        return await asyncio.to_thread(self.record_pickup_now, record)
 
     def close(self) -> None:
         """Close the database file."""

@@ -1,5 +1,5 @@
-"""The consultation flows behind one seam: the conversation routes ``vl:``/``av:`` targets,
-the request form and "Ik pak dit op" here."""
+"""The consultation flows behind one seam: the conversation routes ``vl:``/``av:`` targets and
+the request form here ("Ik pak dit op" is dialogs.consultation.pickup's)."""
 
 from __future__ import annotations
 
@@ -16,16 +16,13 @@ from dialogs.consultation.steps import (
     RECORD_START,
     REQUEST_START,
     SUBMIT,
-    Effect,
     FlowResult,
     Steps,
 )
-from dialogs.intake import IntakeDesk, open_pickup
-from dialogs.phrases import CONSULTATION as SAY
+from dialogs.intake import IntakeDesk
 from dialogs.phrases import CONSULTATION_LABELS as LABEL
-from dialogs.register import ConsultationRecord, minute
 from dialogs.session import Session
-from dialogs.turn import Reply, Turn
+from dialogs.turn import Turn
 from knowledge.library import KnowledgeBase
 
 __all__ = ["ConsultationFlows", "open_requests"]
@@ -56,7 +53,7 @@ def open_requests(session: Session) -> tuple[str, ...]:
 
 
 class ConsultationFlows:
-    """Record a consultation, request one (both ways), pick one up."""
+    """Record a consultation, request one (both ways)."""
 
     def __init__(
         self,
@@ -141,33 +138,3 @@ class ConsultationFlows:
         if session.facts.get(FORM_FACT) == GEMEENTE_FORMS[RECORD_NODE]:
             return self._record.submit(session, values, turn.channel)
         return self._request.submit(session, turn, values)
-
-    # -- picking up ----------------------------------------------------------------------------
-
-    def pick_up(self, session: Session, token: str, channel: str) -> FlowResult:
-        """A partner pressed "Ik pak dit op" (in their channel, inbox or a pick-up link)."""
-        pickup = open_pickup(token, self._key)
-        if pickup is None:
-            return FlowResult(session, [Reply(SAY["bad-pickup"], kind="warning")], "pickup-invalid")
-        record = ConsultationRecord(
-            reference=pickup.reference,
-            time=minute(self._clock()),
-            kind=pickup.kind,  # type: ignore[arg-type]
-            partner=pickup.partner,
-            region=pickup.region,
-            direction=pickup.direction,  # type: ignore[arg-type]
-            channel=pickup.channel,
-            content_version=self._knowledge.meta.version,
-            status="opgepakt",
-        )
-        done = Reply(SAY["picked-up"].format(reference=pickup.reference))
-        already = Reply(SAY["already"].format(reference=pickup.reference))
-        notice = self.notice(pickup.reference, pickup.recipient or pickup.partner)
-        effect = Effect(
-            done=(done,), failed=(already,), record=record, pickup=pickup, notice=notice
-        )
-        return FlowResult(session, [], "pickup", effect)
-
-    def notice(self, reference: str, partner: str) -> str:
-        """What the requester is told when their request was picked up."""
-        return SAY["notice"].format(reference=reference, partner=self.partner_name(partner))

@@ -8,6 +8,7 @@ answer, the child's gemeente is asked once and only its Veilig Thuis region is k
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 from dialogs.consultation.labels import JGZ_KINDS, KIND_LABELS, PARTNER_KINDS
 from dialogs.consultation.steps import (
@@ -23,6 +24,7 @@ from dialogs.phrases import CONSULTATION_LABELS as LABEL
 from dialogs.register import Direction, Kind
 from dialogs.session import Session
 from dialogs.turn import Reply
+from knowledge.dates import dutch_date
 
 __all__ = ["RecordFlow"]
 
@@ -114,7 +116,7 @@ class RecordFlow(Steps):
         self, session: Session, kind: Kind, partner: str, direction: Direction, channel: str
     ) -> FlowResult:
         record = self.new_record(session, kind, partner, direction, channel, "vastgelegd")
-        day = record.time[8:10] + "-" + record.time[5:7] + "-" + record.time[:4]
+        day = dutch_date(date.fromisoformat(record.time[:10]))
         dossier = self._dossier(session, kind, record.region)
         text = SAY["recorded"].format(
             dossier=dossier[0],

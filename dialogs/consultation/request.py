@@ -263,6 +263,7 @@ class RequestFlow(Steps):
             turn.channel,
             None if by_phone else turn.address,
             recipient if recipient != partner else None,
+            turn.key,
         )
         request = ConsultationRequest(
             reference=record.reference,
@@ -276,6 +277,9 @@ class RequestFlow(Steps):
             subject=self._subject(session, kind),
             requester=self._requester(session, values, partner),
             gemeente=self._gemeente_name(session),
+            phone=values.get("telefoon", "").strip() or None if by_phone else None,
+            reach=None if by_phone else turn.reach,
+            sender=None if by_phone else turn.sender,
         )
         after = self.after(session).with_fact(OPEN_PREFIX + record.reference.lower(), "open")
         name = self.partner_name(recipient)

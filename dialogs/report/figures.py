@@ -42,6 +42,7 @@ from datetime import date, datetime, timedelta
 from dialogs.consultation.labels import DIRECTION_LABELS, kind_label
 from dialogs.register import DIRECTIONS, KINDS, ConsultationRecord
 from dialogs.report.clock import clock_minutes, local_time, working_minutes
+from knowledge.dates import MONTHS
 from knowledge.library import KnowledgeBase
 
 __all__ = [
@@ -68,20 +69,6 @@ SMALL_COUNT = 5
 UNKNOWN_REGION = "onbekend"
 NOT_RECORDED = "niet-vastgelegd"
 """The per-JGZ-organisation row of consultations whose partner is not a JGZ organisation."""
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 _PARTNER_LABELS = {"intern": "Intern (collega)", "overig": "Overig"}
 _COUNTED = frozenset({"vastgelegd", "aangevraagd"})
 _VERTROUWENSARTS = "vertrouwensarts"

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from dialogs.report.figures import MONTHS, SMALL_COUNT, Period, Report
+from dialogs.report.figures import SMALL_COUNT, Period, Report
 from dialogs.report.shown import MASK, SHIELDED, TOO_FEW
+from knowledge.dates import dutch_date
 
 __all__ = [
     "EMPTY",
@@ -89,7 +90,7 @@ RULES: tuple[tuple[str, str], ...] = (
 
 def day(moment: date) -> str:
     """``3 maart 2026``."""
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+    return dutch_date(moment)
 
 
 def period(span: Period) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
+from knowledge.dates import dutch_date
 from knowledge.diagrams import (
     OUTCOME_KINDS,
     STYLES,
@@ -205,7 +206,7 @@ def _details(
             details.append(f"<li>Verder met: {target}</li>")
     details += [
         f"<li>Bron: {escape(knowledge.sources[s].title)}"
-        f" (gecontroleerd {knowledge.sources[s].checked.isoformat()})</li>"
+        f" (gecontroleerd {dutch_date(knowledge.sources[s].checked)})</li>"
         for s in node.sources
         if s in knowledge.sources
     ]

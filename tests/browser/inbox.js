@@ -41,11 +41,35 @@ async function inboxStep(page, step, state) {
   if (step.screenshot) await page.screenshot({ path: step.screenshot, fullPage: true });
   state.axe.push(...(await accessibility(page)));
   await article.getByRole("button", { name: "Ik pak dit op", exact: true }).click();
-  return [await page.locator('[role="status"]').innerText()];
+  const status = await page.locator('[role="status"]').innerText();
+  state.picked.push(await pickedUp(page, step, state.reference));
+  state.axe.push(...(await accessibility(page)));
+  return [status];
+}
+
+// After the pick-up: the request is under "Opgepakt door u" with its callback details, the
+// number as a tel: link and the time as shown; a screenshot of that section when asked.
+async function pickedUp(page, step, reference) {
+  const mine = page.getByRole("region", { name: /^Opgepakt door u/ });
+  const article = mine.locator("article", { hasText: reference });
+  if (!(await article.count())) fail(`${reference} is not under "Opgepakt door u"`);
+  const shown = await article.innerText();
+  for (const text of step.shows || []) {
+    if (!shown.includes(text)) fail(`"Opgepakt door u" shows ${JSON.stringify(shown)}, without "${text}"`);
+  }
+  const call = article.locator('a[href^="tel:"]');
+  if (!(await call.count())) fail(`no tel: link for ${reference}`);
+  const when = shown.match(/Aangevraagd: (\d\d-\d\d-\d{4} \d\d:\d\d)/);
+  if (!when) fail(`no request time in ${JSON.stringify(shown)}`);
+  if (step.picked_screenshot) {
+    await article.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: step.picked_screenshot, fullPage: true });
+  }
+  return { reference, tel: await call.getAttribute("href"), call: await call.innerText(), shown: when[1] };
 }
 
 async function walk(plan, pages) {
-  const state = { reference: null, axe: [] };
+  const state = { reference: null, axe: [], picked: [] };
   for (const who of Object.keys(pages)) {
     if (who !== "inbox") await answered(pages[who], () => pages[who].goto(plan.url));
   }
@@ -61,7 +85,7 @@ async function walk(plan, pages) {
     if (step.reference && !found) fail(`step ${index}: no reference code in ${joined}`);
     if (step.reference) state.reference = found[0];
   }
-  return { steps: plan.steps.length, axe: state.axe };
+  return { steps: plan.steps.length, axe: state.axe, picked: state.picked };
 }
 
 async function look(plan, page) {

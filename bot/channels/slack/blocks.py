@@ -1,11 +1,22 @@
-"""Block Kit messages for Slack, rendered from neutral replies (no I/O here)."""
+"""Block Kit messages for Slack, rendered from neutral replies (no I/O here).
+
+Every text Verbind sends to Slack is escaped (``&``, ``<``, ``>``), in mrkdwn and plain_text
+alike (Slack parses both for its control characters: "Formatting text for app surfaces",
+Escaping text, docs.slack.dev, checked 2026-12-07): what someone typed — a question, a name, a
+Teams display name — can then make no mention (``<!channel>``, ``<@U…>``), link
+(``<https://…|hier>``) or channel link. A request in a Slack intake is also marked ``verbatim``,
+so nothing in it is turned into a link or mention automatically either; the one exception is the
+requester's own Slack mention, made by Verbind from their Slack user id.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from dialogs.contacts import emergency_links
+from dialogs.intake import ConsultationRequest, request_reply
 from dialogs.plaintext import (
     contact_fields,
     outcome_label,
@@ -15,7 +26,14 @@ from dialogs.plaintext import (
 )
 from dialogs.turn import ContactCard, Reply
 
-__all__ = ["FORM_BLOCK", "LINK_ACTION", "MAX_BUTTONS_PER_BLOCK", "reply_message"]
+__all__ = [
+    "FORM_BLOCK",
+    "LINK_ACTION",
+    "MAX_BUTTONS_PER_BLOCK",
+    "escaped",
+    "reply_message",
+    "request_message",
+]
 
 MAX_BUTTONS_PER_BLOCK = 25
 MAX_BUTTON_TEXT = 75
@@ -23,18 +41,31 @@ MAX_SECTION_TEXT = 3000
 Json = dict[str, Any]
 
 
+_MENTION = re.compile(r"<@[UW][A-Z0-9]{1,20}>")
+"""A Slack user mention as Verbind makes it from a user id (``listeners.sender``)."""
+
+
+def escaped(text: str) -> str:
+    """``text`` as Slack shows it literally: its control characters as HTML entities."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _plain(text: str) -> Json:
+    return {"type": "plain_text", "text": escaped(text)}
+
+
 def _section(text: str) -> Json:
+    """A section of Verbind's own markup around escaped text (``text`` is already escaped)."""
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:MAX_SECTION_TEXT]}}
 
 
 def _contact(card: ContactCard) -> list[Json]:
     fields = contact_fields(card)
-    lines = [f"*{fields[0][1]}*", *(value for _, value in fields[1:])]
+    lines = [f"*{escaped(fields[0][1])}*", *(escaped(value) for _, value in fields[1:])]
     blocks = [_section("\n".join(lines))]
     if not card.confirmed:
-        blocks.append(
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": verified_text(card)}]}
-        )
+        note = {"type": "mrkdwn", "text": escaped(verified_text(card))}
+        blocks.append({"type": "context", "elements": [note]})
     return blocks
 
 
@@ -50,7 +81,7 @@ def _inputs(reply: Reply) -> list[Json]:
             "type": "input",
             "block_id": f"{FORM_BLOCK}{field.name}",
             "optional": not field.required,
-            "label": {"type": "plain_text", "text": field.label},
+            "label": _plain(field.label),
             "element": {
                 "type": "plain_text_input",
                 "action_id": field.name,
@@ -68,7 +99,7 @@ def _buttons(reply: Reply) -> list[Json]:
     buttons = [
         {
             "type": "button",
-            "text": {"type": "plain_text", "text": button.label[:MAX_BUTTON_TEXT]},
+            "text": _plain(button.label[:MAX_BUTTON_TEXT]),
             "action_id": f"verbind-{i}",
             "value": json.dumps({"node": button.payload.node, "choice": button.payload.choice}),
         }
@@ -91,13 +122,14 @@ def _head(reply: Reply) -> list[Json]:
     head: list[Json] = []
     label = outcome_label(reply)
     if label is not None:
-        head.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"*{label}*"}]})
+        text = f"*{escaped(label)}*"
+        head.append({"type": "context", "elements": [{"type": "mrkdwn", "text": text}]})
     links = emergency_links(reply)
     if links:
         buttons = [
             {
                 "type": "button",
-                "text": {"type": "plain_text", "text": link.label},
+                "text": _plain(link.label),
                 "action_id": f"{LINK_ACTION}{i}",
                 "url": link.href,
                 "style": "primary",
@@ -111,15 +143,31 @@ def _head(reply: Reply) -> list[Json]:
 def reply_blocks(reply: Reply) -> list[Json]:
     """The blocks for one reply: outcome and emergency buttons, text, contacts, sources (as
     context), form, buttons."""
-    blocks = [*_head(reply), _section(reply.text)]
+    blocks = [*_head(reply), _section(escaped(reply.text))]
     for card in reply.contacts:
         blocks += [{"type": "divider"}, *_contact(card)]
     if reply.sources:
-        elements = [{"type": "mrkdwn", "text": source_text(s)} for s in reply.sources[:10]]
+        elements = [{"type": "mrkdwn", "text": escaped(source_text(s))} for s in reply.sources[:10]]
         blocks.append({"type": "context", "elements": elements})
     return blocks + _inputs(reply) + _buttons(reply)
 
 
 def reply_message(reply: Reply) -> Json:
-    """``chat.postMessage`` arguments: the blocks and the plain-text fallback."""
-    return {"text": reply_text(reply), "blocks": reply_blocks(reply)}
+    """``chat.postMessage`` arguments: the blocks and the fallback text (escaped too: Slack
+    parses it as mrkdwn for notifications)."""
+    return {"text": escaped(reply_text(reply)), "blocks": reply_blocks(reply)}
+
+
+def request_message(request: ConsultationRequest, *, reach: str) -> Json:
+    """A request as a Slack intake shows it: escaped and ``verbatim``, with "Ik pak dit op".
+    When the requester asked in Slack (``request.reach == reach``), their own mention is kept
+    as a mention, so the partner can reach them; any other ``<@…>`` stays text."""
+    message = reply_message(request_reply(request))
+    mention = request.sender if request.reach == reach and request.sender else None
+    keep = mention if mention is not None and _MENTION.fullmatch(mention) else None
+    for block in message["blocks"]:
+        if block["type"] == "section":
+            block["text"]["verbatim"] = True
+            if keep is not None:
+                block["text"]["text"] = block["text"]["text"].replace(escaped(keep), keep)
+    return message

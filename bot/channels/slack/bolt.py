@@ -31,10 +31,9 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.channels.slack.blocks import LINK_ACTION, reply_message
-from bot.channels.slack.listeners import SlackListeners
+from bot.channels.slack.blocks import LINK_ACTION, escaped, request_message
+from bot.channels.slack.listeners import REACH, SlackListeners
 from bot.intake.intakes import Intakes, IntakeTarget
-from bot.intake.pickup import PickupGate
 from bot.settings import Settings
 from bot.storage.recent import MemoryRecentRequests, RecentRequests
 from bot.strictjson import valid_unicode
@@ -42,7 +41,6 @@ from dialogs.conversation import Conversation
 from dialogs.intake import (
     ConsultationRequest,
     IntakeUnavailableError,
-    request_reply,
 )
 
 __all__ = ["SLACK_PATH", "mount_slack", "slack_manifest"]
@@ -80,14 +78,17 @@ class SlackCourier:
         """Post the request, with its "Ik pak dit op" button, into the intake channel."""
         try:
             await self._client.chat_postMessage(
-                channel=target.address["channel"], **reply_message(request_reply(request))
+                channel=target.address["channel"], **request_message(request, reach=REACH)
             )
         except (SlackApiError, ClientError, TimeoutError) as exc:
             raise IntakeUnavailableError(type(exc).__name__) from exc
 
     async def notify(self, address: str, text: str) -> None:
-        """Post ``text`` into the requester's channel."""
-        await self._client.chat_postMessage(channel=address, text=text)
+        """Post ``text`` into the requester's channel; ConnectionError when Slack refuses."""
+        try:
+            await self._client.chat_postMessage(channel=address, text=escaped(text))
+        except SlackApiError as exc:
+            raise ConnectionError(f"slack answered {exc.response.get('error')}") from exc
 
 
 def build_bolt(
@@ -95,11 +96,10 @@ def build_bolt(
     conversation: Conversation,
     intakes: Intakes | None = None,
     *,
-    pickups: PickupGate | None = None,
     recent: RecentRequests | None = None,
 ) -> AsyncApp:
     """The Bolt app with Verbind's listeners (and, given ``intakes``, its Slack courier);
-    ``pickups`` checks "Ik pak dit op" presses, ``recent`` remembers handled requests."""
+    ``recent`` remembers handled requests."""
     # Bolt's and slack_sdk's debug logging include request bodies (message text, forwarded
     # questions): they get loggers of their own, held at warnings whatever the root level.
     bolt_logger = logging.getLogger("verbind.slack.bolt")
@@ -124,7 +124,6 @@ def build_bolt(
     listeners = SlackListeners(
         conversation,
         client,
-        pickups=pickups,
         seen=recent if recent is not None else MemoryRecentRequests(),
     )
     bolt.error(listeners.failed)
@@ -142,12 +141,11 @@ def mount_slack(
     settings: Settings,
     conversation: Conversation,
     intakes: Intakes | None = None,
-    pickups: PickupGate | None = None,
     recent: RecentRequests | None = None,
 ) -> None:
     """Add ``POST /slack/events`` to ``app`` (only call it when Slack is configured);
     ``recent`` remembers the handled requests (shared by every instance on PostgreSQL)."""
-    bolt = build_bolt(settings, conversation, intakes, pickups=pickups, recent=recent)
+    bolt = build_bolt(settings, conversation, intakes, recent=recent)
     secret = settings.slack_signing_secret
 
     async def events(request: web.Request) -> web.Response:

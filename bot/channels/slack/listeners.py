@@ -15,10 +15,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.keys import session_key
 from bot.channels.slack.blocks import FORM_BLOCK, reply_message
-from bot.intake.pickup import PickupGate
 from bot.storage.recent import RecentRequests
 from dialogs.conversation import Conversation
-from dialogs.intake import PICKUP_NODE
 from dialogs.turn import Payload, Reply, Turn
 
 __all__ = ["CHANNEL", "REACH", "SlackListeners", "as_object", "text"]
@@ -46,12 +44,10 @@ class SlackListeners:
         conversation: Conversation,
         client: AsyncWebClient,
         *,
-        pickups: PickupGate | None,
         seen: RecentRequests,
     ) -> None:
         self._conversation = conversation
         self._client = client
-        self._pickups = pickups
         self._seen = seen
 
     async def failed(self, error: Exception) -> None:
@@ -103,8 +99,9 @@ class SlackListeners:
             sender=sender(user),
             address=f"{CHANNEL}:{channel}",
             reach=REACH,
+            place=channel,
         )
-        replies = await self._answer(turn, payload, channel)
+        replies = await self._conversation.handle(turn)
         if container.get("is_ephemeral") is True and text(body.get("response_url")):
             await self._whisper(respond, replies)
             return
@@ -115,13 +112,6 @@ class SlackListeners:
     async def link(self, ack: Any) -> None:
         """A tap on a url button (an emergency number): Slack opened the link; acknowledged."""
         await ack()
-
-    async def _answer(self, turn: Turn, payload: Payload, channel: str) -> list[Reply]:
-        if self._pickups is not None and payload.node == PICKUP_NODE:
-            refusal = self._pickups.refusal(payload.choice, channel=CHANNEL, place=channel)
-            if refusal is not None:
-                return [Reply(refusal, kind="warning")]
-        return await self._conversation.handle(turn)
 
     async def _event_turn(self, body: Json, event: Json, words: str, *, threaded: bool) -> None:
         channel = text(event.get("channel"))

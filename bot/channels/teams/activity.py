@@ -266,6 +266,7 @@ def message_turn(body: dict[str, Any]) -> Turn | None:
         sender=sender or None,
         address=requester_address(body),
         reach=REACH,
+        place=_conversation_id(body) or None,
     )
 
 

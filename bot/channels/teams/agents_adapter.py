@@ -46,7 +46,6 @@ from bot.channels.teams.bearer import bearer_token
 from bot.channels.teams.connector import ConnectorSender, TeamsCourier, TokenSource
 from bot.channels.teams.signingkeys import SigningKeySet, SigningKeysUnavailableError
 from bot.channels.teams.turns import TeamsTurns
-from bot.intake.pickup import PickupGate
 from bot.settings import Settings
 from bot.storage.recent import RecentRequests
 from bot.strictjson import loads_strict
@@ -193,7 +192,6 @@ class TeamsEndpoint:
         settings: Settings,
         *,
         sessions: SessionStore,
-        pickups: PickupGate,
         recent: RecentRequests,
     ) -> None:
         self._local = not settings.app_id
@@ -219,12 +217,7 @@ class TeamsEndpoint:
                 timeout=settings.send_timeout_seconds,
             )
         self._turns = TeamsTurns(
-            conversation,
-            sessions=sessions,
-            pickups=pickups,
-            sender=sender,
-            local=self._local,
-            welcomed=recent,
+            conversation, sessions=sessions, sender=sender, local=self._local, welcomed=recent
         )
         self.courier = TeamsCourier(sender)
 

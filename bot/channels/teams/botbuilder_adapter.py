@@ -48,7 +48,6 @@ from bot.channels.teams.bearer import bearer_token
 from bot.channels.teams.connector import ConnectorSender, TeamsCourier, TokenSource
 from bot.channels.teams.signingkeys import SigningKeySet, SigningKeysUnavailableError
 from bot.channels.teams.turns import TeamsTurns
-from bot.intake.pickup import PickupGate
 from bot.settings import Settings
 from bot.storage.recent import RecentRequests
 from bot.strictjson import loads_strict
@@ -225,7 +224,6 @@ class TeamsEndpoint:
         settings: Settings,
         *,
         sessions: SessionStore,
-        pickups: PickupGate,
         recent: RecentRequests,
     ) -> None:
         _KEY_TIMEOUT[0] = settings.teams_key_timeout_seconds
@@ -245,7 +243,6 @@ class TeamsEndpoint:
         self._turns = TeamsTurns(
             conversation,
             sessions=sessions,
-            pickups=pickups,
             sender=sender,
             local=not settings.app_id,
             welcomed=recent,

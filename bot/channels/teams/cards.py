@@ -24,6 +24,7 @@ from dialogs.plaintext import (
     verified_text,
 )
 from dialogs.turn import Button, ContactCard, Form, Reply, SourceNote
+from knowledge.dates import dutch_date
 
 __all__ = [
     "ADAPTIVE_CARD",
@@ -114,7 +115,7 @@ def _open_url(link: ContactLink, **style: Any) -> Json:
 def _sources(sources: tuple[SourceNote, ...]) -> list[Json]:
     return [
         _text(
-            f"Bron: [{s.title}]({s.url}) (gecontroleerd {s.checked.isoformat()})",
+            f"Bron: [{s.title}]({s.url}) (gecontroleerd {dutch_date(s.checked)})",
             size="Small",
             isSubtle=True,
             spacing="Small",

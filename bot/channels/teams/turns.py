@@ -12,7 +12,6 @@ from typing import Any
 from aiohttp import web
 
 from bot.channels.teams.activity import (
-    CHANNEL,
     COMPOSE_RESULTS,
     POSTING_TYPES,
     compose_query,
@@ -25,13 +24,11 @@ from bot.channels.teams.activity import (
 )
 from bot.channels.teams.cards import reply_activity
 from bot.channels.teams.connector import ConnectorSender
-from bot.intake.pickup import PickupGate
 from bot.loopback import is_loopback_address
 from bot.storage.recent import RecentRequests
 from dialogs.conversation import Conversation
-from dialogs.intake import PICKUP_NODE
 from dialogs.session import SessionStore
-from dialogs.turn import Reply, Turn
+from dialogs.turn import Turn
 
 __all__ = ["TeamsTurns"]
 
@@ -44,7 +41,6 @@ class TeamsTurns:
         conversation: Conversation,
         *,
         sessions: SessionStore,
-        pickups: PickupGate,
         sender: ConnectorSender,
         local: bool,
         welcomed: RecentRequests,
@@ -52,7 +48,6 @@ class TeamsTurns:
         self.conversation = conversation
         self.sender = sender
         self._sessions = sessions
-        self._pickups = pickups
         self.local = local
         """Local mode: no MicrosoftAppId, so no token is checked (this machine only)."""
         self._welcomed = welcomed
@@ -84,13 +79,8 @@ class TeamsTurns:
         if turn is None:
             return []
         expect_replies = body.get("deliveryMode") == "expectReplies"
-        refusal = self._pickup_refusal(turn, body)
-        replies = (
-            [Reply(refusal, kind="warning")]
-            if refusal is not None
-            else await self.sender.while_typing(
-                body, self.conversation.handle(turn), show=not expect_replies
-            )
+        replies = await self.sender.while_typing(
+            body, self.conversation.handle(turn), show=not expect_replies
         )
         payloads = [reply_activity(r) for r in replies]
         if expect_replies:
@@ -108,13 +98,6 @@ class TeamsTurns:
             self.conversation.contacts_for(query, limit=COMPOSE_RESULTS) if query.strip() else ()
         )
         return compose_result(cards)
-
-    def _pickup_refusal(self, turn: Turn, body: dict[str, Any]) -> str | None:
-        """An "Ik pak dit op" press that is expired or outside the partner's intake chat."""
-        if turn.payload is None or turn.payload.node != PICKUP_NODE:
-            return None
-        place = body["conversation"]["id"]
-        return self._pickups.refusal(turn.payload.choice, channel=CHANNEL, place=place)
 
     async def _turn(self, body: dict[str, Any]) -> Turn | None:
         if body["type"] == "message":

@@ -31,6 +31,7 @@ from dialogs.contacts import ContactLink, contact_links, emergency_links
 from dialogs.conversation import Conversation
 from dialogs.plaintext import contact_fields, outcome_label, verified_text
 from dialogs.turn import ContactCard, Form, Payload, Reply, SourceNote, Turn
+from knowledge.dates import dutch_date
 
 __all__ = [
     "COOKIE_NAME",
@@ -178,14 +179,21 @@ def _contact_json(card: ContactCard) -> Json:
         "confirmed": card.confirmed,
         "verified": checked,
         "verified_text": (
-            f"Laatst gecontroleerd {checked}." if card.confirmed else verified_text(card)
+            f"Laatst gecontroleerd {dutch_date(card.verified)}."
+            if card.confirmed
+            else verified_text(card)
         ),
         "links": _contact_links(card),
     }
 
 
 def _source_json(source: SourceNote) -> Json:
-    return {"title": source.title, "url": source.url, "checked": source.checked.isoformat()}
+    return {
+        "title": source.title,
+        "url": source.url,
+        "checked": source.checked.isoformat(),
+        "checked_text": dutch_date(source.checked),
+    }
 
 
 def reply_json(reply: Reply) -> Json:

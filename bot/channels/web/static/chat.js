@@ -100,7 +100,7 @@
     for (const source of sources) {
       const line = element("p", "", "Bron: ");
       line.append(link(source.title, source.url, true));
-      line.append(" (gecontroleerd " + source.checked + ")");
+      line.append(" (gecontroleerd " + source.checked_text + ")");
       footer.append(line);
     }
     return footer;

@@ -11,6 +11,7 @@ from bot.intake.inbox import Inbox, InboxCourier, inbox_targets
 from bot.intake.intakes import ChannelNotifier, Intakes, WebhookCourier, load_intakes
 from bot.settings import Settings
 from bot.storage.backends import Register, open_register, register_key
+from dialogs.consultation import MemoryRequesterBook
 from dialogs.conversation import Conversation
 from dialogs.session import SessionStore
 from knowledge.library import KnowledgeBase
@@ -85,6 +86,8 @@ def build_services(
         register=register,
         intakes=intakes,
         notifier=ChannelNotifier(intakes),
+        # The requester's own name and organisation live as long as a session does.
+        requesters=MemoryRequesterBook(idle_seconds=settings.session_idle_seconds),
         key=key,
         clock=clock,
         pickup_days=settings.pickup_days,

@@ -14,12 +14,20 @@ import logging
 import secrets
 import time
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from dialogs import phrases, profession
 from dialogs.commands import parse_command
-from dialogs.consultation import PICKUP_NODE, SUBMIT, ConsultationFlows, Effect, open_requests
+from dialogs.consultation import (
+    PICKUP_NODE,
+    SUBMIT,
+    ConsultationFlows,
+    Effect,
+    MemoryRequesterBook,
+    RequesterBook,
+    open_requests,
+)
 from dialogs.consultation.pickup import (
     DEFAULT_PICKUP_DAYS,
     IntakePlaces,
@@ -30,13 +38,12 @@ from dialogs.consultation.pickup import (
     PickupRule,
     Press,
     claimed,
-    told,
 )
 from dialogs.freetext import RUNNER_UP_NODE, FreeText
 from dialogs.handlers import Desk
 from dialogs.intake import IntakeDesk, IntakeUnavailableError, NoIntakes, Notifier, Pickup
 from dialogs.matching import answer_words, match_choice
-from dialogs.pii import find_pii
+from dialogs.pii import PiiHit, find_pii
 from dialogs.places import place_contact_ids, resolve_place
 from dialogs.register import ConsultationRegister, MemoryRegister, RegisterUnavailableError
 from dialogs.router import Reading, Router
@@ -95,6 +102,7 @@ class Conversation:
         register: ConsultationRegister | None = None,
         intakes: IntakeDesk | None = None,
         notifier: Notifier | None = None,
+        requesters: RequesterBook | None = None,
         key: bytes = b"",
         clock: Callable[[], float] = time.time,
         pickup_days: float = DEFAULT_PICKUP_DAYS,
@@ -104,6 +112,10 @@ class Conversation:
         """``pickup_days``: how long a request can be picked up; ``intake_places``: where each
         partner's intake is, so a pick-up counts only there (see dialogs.consultation.pickup)."""
         self._sessions = sessions
+        # The requester's own name and organisation: typed text, so in memory, not in sessions.
+        self._requesters: RequesterBook = (
+            requesters if requesters is not None else MemoryRequesterBook(clock=clock)
+        )
         self._report_url = report_url  # the deployment's /rapport, passed in: no URL is ours
         self._register: ConsultationRegister = (
             register if register is not None else MemoryRegister()
@@ -133,8 +145,22 @@ class Conversation:
 
     def _derive(self, knowledge: KnowledgeBase, router: Router | None) -> _Content:
         index = router if router is not None else Understanding(knowledge)
+
+        def client_data(text: str, allowed: Iterable[str]) -> tuple[PiiHit, ...]:
+            # The chat's own guard, so a form refuses what the chat reminds about: the PII
+            # kinds and the names the understanding finds ("Sanne de Vries").
+            hits = find_pii(text, allowed_numbers=allowed)
+            if index.understand(text).person and all(h.kind != "naam" for h in hits):
+                hits = (*hits, PiiHit("naam"))
+            return hits
+
         flows = ConsultationFlows(
-            knowledge, intakes=self._intakes, key=self._key, clock=self._clock
+            knowledge,
+            intakes=self._intakes,
+            key=self._key,
+            requesters=self._requesters,
+            client_data=client_data,
+            clock=self._clock,
         )
         desk = Desk(knowledge, flows, self._intakes, report_url=self._report_url)
         pickups = PickupFlow(
@@ -180,6 +206,7 @@ class Conversation:
             etag = stored.etag if stored is not None else None
             if result.session is None:
                 await self._sessions.delete(turn.key)
+                self._requesters.forget(turn.key)
             else:
                 etag = await self._sessions.save(
                     turn.key, result.session.touched(self._clock()), etag=etag
@@ -213,15 +240,16 @@ class Conversation:
         """Tell the user about their requests that were picked up since the last turn (unless
         the pick-up told them already, see NoticeOnce)."""
         notices: list[Reply] = []
-        for reference in open_requests(session) if session is not None else ():
+        for request in open_requests(session) if session is not None else ():
             try:
-                status = await self._register.status(reference)
+                status = await self._register.status(request.reference)
             except RegisterUnavailableError:
                 return notices, session
             if status == "opgepakt":
                 assert session is not None
-                session = told(session, reference)
-                notices.append(Reply(phrases.PICKED_UP.format(reference=reference)))
+                # Told now (the NoticeOnce rule), with the offer to record it under its reference.
+                session, notice = self._flows.after_pickup(session, request.reference)
+                notices.append(notice)
         return notices, session
 
     async def _apply_pickup(self, effect: Effect) -> PickupOutcome:
@@ -251,6 +279,8 @@ class Conversation:
                 await self._intakes.deliver(effect.request)
             if effect.record is not None:
                 await self._register.append(effect.record)
+            if effect.requester is not None:
+                self._requesters.keep(turn.key, effect.requester)
         except (IntakeUnavailableError, RegisterUnavailableError) as exc:
             _log.warning("effect failed channel=%s error=%s", turn.channel, type(exc).__name__)
             if before is not None and etag is not None:
@@ -332,7 +362,7 @@ class Conversation:
         command = parse_command(text, self._content.intents)
         exact = index is not None and normalise(text) == normalise(buttons[index].label)
         if command is not None and not exact:
-            return self._desk.commands.run(session, here, command, new=new)
+            return self._desk.commands.run(session, here, command, new=new, turn=turn)
         if index is not None:
             return self._on_payload(session, here, buttons[index].payload, turn)
         chosen = profession.typed(text)
@@ -353,10 +383,11 @@ class Conversation:
         if payload.choice == SUBMIT and offered:
             return flow_result(self._flows.submit(session, turn, turn.form or {}))
         target = decode(payload.choice)
-        menu = payload.node == MENU and payload.choice in self._desk.screens.menu_targets()
+        menu = payload.node == MENU and payload.choice in self._desk.screens.menu_targets(session)
         from_offer = offered and offer is not None and payload.node == offer.node
         command = isinstance(target, CommandTarget) and payload.node == COMMAND_NODE
-        if target is not None and (menu or from_offer or command):
+        accepted = target is not None and self._flows.accepts(session, target)
+        if target is not None and (menu or from_offer or command or accepted):
             return self._desk.open(session, here, target, turn)
         if here is not None and _offers(here, payload):
             position = step(here.tree, Position(here.tree.id, session.answers), payload.choice)

@@ -16,7 +16,7 @@ from dialogs.handlers import Desk
 from dialogs.router import Danger, Reading
 from dialogs.screens import CHOOSE, Here, Result
 from dialogs.session import Offer, Session
-from dialogs.targets import Target, decode, encode
+from dialogs.targets import FaqTarget, Target, TreeTarget, decode, encode
 from dialogs.turn import Button, Payload, Reply, Turn
 
 __all__ = ["RUNNER_UP_FACT", "RUNNER_UP_NODE", "FreeText"]
@@ -25,6 +25,8 @@ RUNNER_UP_NODE = "_bedoeld"
 """The node of the "Bedoelde u: …" button."""
 RUNNER_UP_FACT = "bedoeld"
 """The runner-up on offer (a target id), so only that button opens it."""
+_TOPICS = (FaqTarget, TreeTarget)
+"""The answers a story is read as, so the reply says which reading it answers."""
 _ID = re.compile(r"^[a-z0-9][a-z0-9:_-]{0,63}$")
 
 
@@ -37,8 +39,12 @@ class FreeText:
     def answer(self, session: Session, here: Here | None, turn: Turn, reading: Reading) -> Result:
         """The replies for ``reading``: danger first, then the rest of the message."""
         session = session.with_fact(RUNNER_UP_FACT, None)
+        # The role first, so what the message asks for already follows it ("ik werk bij VT, ik
+        # wil overleg aanvragen" opens the request on the Veilig Thuis side).
+        session, notice = self._with_role(session, reading.role)
         result = self._rest(session, here, turn, reading)
-        result = self._with_role(result, reading.role)
+        if notice is not None:
+            result = replace(result, replies=[notice, *result.replies])
         if reading.danger is not None:
             result = self._danger_first(result, reading.danger)
         return result
@@ -87,8 +93,8 @@ class FreeText:
         runner = reading.runner_up
         if runner is not None and (not self._desk.known(runner) or runner == target):
             runner = None
-        if reading.act != "story" and runner is None:
-            return opened
+        if runner is None and (reading.act != "story" or not isinstance(target, _TOPICS)):
+            return opened  # a place, an action or a card says itself what it answers
         # The answer first; then what the message was read as, so a wrong reading shows at
         # once, with the close second reading as one button.
         label = self._desk.label(encode(target), here)
@@ -116,16 +122,15 @@ class FreeText:
     # -- role and danger -----------------------------------------------------------------------
 
     @staticmethod
-    def _with_role(result: Result, role: str | None) -> Result:
-        """Keep a role the text states for the conversation, and say so once."""
-        session = result.session
-        if role is None or session is None or role not in profession.CHOICES:
-            return result
+    def _with_role(session: Session, role: str | None) -> tuple[Session, Reply | None]:
+        """``session`` keeping a role the text states for the conversation, and the notice that
+        says so (None when nothing changed)."""
+        if role is None or role not in profession.KNOWN:
+            return session, None
         if session.facts.get(profession.PROFESSION_FACT) == role:
-            return result
+            return session, None
         notice = Reply(profession.PROFESSION_SET.format(label=profession.label(role)))
-        updated = session.with_fact(profession.PROFESSION_FACT, role)
-        return replace(result, session=updated, replies=[*result.replies, notice])
+        return session.with_fact(profession.PROFESSION_FACT, role), notice
 
     def _danger_first(self, result: Result, danger: Danger) -> Result:
         """The 112 / 0800-2000 line before anything else (DOMAIN.md §1)."""

@@ -9,17 +9,18 @@ from typing import Any, Protocol
 
 from dialogs import phrases, profession
 from dialogs.commands import Command
-from dialogs.consultation import REGION_FACT, ConsultationFlows
+from dialogs.consultation import ChildFacts, ConsultationFlows
 from dialogs.intake import IntakeDesk
 from dialogs.places import (
     NATIONAL_VEILIG_THUIS,
+    Place,
     place_contact_ids,
     place_label,
     place_sources,
     place_text,
     resolve_place,
 )
-from dialogs.screens import FAQ, Here, Result, Screens, flow_result, overview
+from dialogs.screens import FAQ, Here, Result, Screens, flow_result, overview, partner_side
 from dialogs.session import Offer, Session
 from dialogs.targets import (
     CommandTarget,
@@ -114,14 +115,40 @@ class Desk:
         place = resolve_place(self.knowledge, target)
         if place is None or result.session is None:
             return result
+        session = at_place(result.session, place)
+        side = partner_side(session)
         reply = Reply(
-            place_text(self.knowledge, place),
+            self.place_text(place, side),
             kind="advice",
-            contacts=self.screens.contacts(place_contact_ids(self.knowledge, place)),
+            contacts=self.screens.contacts(
+                place_contact_ids(self.knowledge, place, partner_side=side)
+            ),
             outcome="contact",
         )
-        session = result.session.with_fact(REGION_FACT, place.region.code.lower())
         return replace(result, session=session, replies=[*result.replies, reply])
+
+    def open_at_place(
+        self, session: Session, here: Here | None, target: Target, place: PlaceTarget, turn: Turn
+    ) -> Result:
+        """Open ``target`` for a child at ``place`` named in the same message ("overleg
+        aanvragen voor een kind in Zwolle"): the place is the child's before the target opens."""
+        found = resolve_place(self.knowledge, place)
+        return self.open(at_place(session, found) if found else session, here, target, turn)
+
+    def place_text(self, place: Place, side: bool) -> str:
+        """The place answer for the user's side of the covenant."""
+        jgz_inbox = False
+        if side and place.gemeente is not None and place.gemeente.code in self.knowledge.coverage:
+            jgz = self.knowledge.coverage[place.gemeente.code].jgz
+            jgz_inbox = jgz in self.flows.partners_with_intake()
+        return place_text(self.knowledge, place, partner_side=side, jgz_inbox=jgz_inbox)
+
+
+def at_place(session: Session, place: Place) -> Session:
+    """``session`` about a child at ``place``: its region (one of 25, for register entries) and
+    its gemeente (a CBS code, for requests), given now for this child."""
+    gemeente = place.gemeente.code if place.gemeente is not None else None
+    return ChildFacts(place.region.code, gemeente, fresh=gemeente is not None).write(session)
 
 
 class _Kind:
@@ -187,7 +214,8 @@ class _Organisations(_Kind):
             contacts=(target.org,),
             sources=organisation.sources,
             outcome="contact",
-            extra=self.screens.consultation_targets((target.org,)),
+            extra=self.screens.consultation_targets((target.org,), session),
+            regional=False,
         )
 
 
@@ -203,18 +231,18 @@ class _Places(_Kind):
     def open(self, session: Session, here: Here | None, target: PlaceTarget, turn: Turn) -> Result:
         place = resolve_place(self.knowledge, target)
         assert place is not None
-        # A coarse region code (one of 25), kept to fill in a later register entry.
-        session = session.with_fact(REGION_FACT, place.region.code.lower())
-        contacts = place_contact_ids(self.knowledge, place)
+        session = at_place(session, place)
+        side = partner_side(session)
+        contacts = place_contact_ids(self.knowledge, place, partner_side=side)
         return self.screens.aside(
             session,
             here,
             action="place",
-            text=place_text(self.knowledge, place),
+            text=self.desk.place_text(place, side),
             contacts=contacts,
             sources=place_sources(self.knowledge, place),
             outcome="contact",
-            extra=self.screens.consultation_targets(contacts),
+            extra=self.screens.consultation_targets(contacts, session),
         )
 
 
@@ -225,17 +253,10 @@ class _Flows(_Kind):
         return True
 
     def label(self, target: FlowTarget, here: Here | None) -> str:
-        return self.desk.flows.label(encode(target)) or encode(target)
+        return self.desk.flows.label(target) or encode(target)
 
     def open(self, session: Session, here: Here | None, target: FlowTarget, turn: Turn) -> Result:
-        flows = self.desk.flows
-        if target.flow == "vl":
-            if target.step == "start":
-                return flow_result(flows.start_record(session))
-            return flow_result(flows.on_record(session, target.step, target.value, turn.channel))
-        if target.step == "start":
-            return flow_result(flows.start_request(session))
-        return flow_result(flows.on_request(session, target.step, target.value, turn))
+        return flow_result(self.desk.flows.on_step(session, target, turn))
 
 
 class _Commands(_Kind):
@@ -250,9 +271,17 @@ class _Commands(_Kind):
     def open(
         self, session: Session, here: Here | None, target: CommandTarget, turn: Turn
     ) -> Result:
-        return self.run(session, here, target.command, new=False)
+        return self.run(session, here, target.command, new=False, turn=turn)
 
-    def run(self, session: Session, here: Here | None, command: Command, *, new: bool) -> Result:
+    def run(
+        self,
+        session: Session,
+        here: Here | None,
+        command: Command,
+        *,
+        new: bool,
+        turn: Turn | None = None,
+    ) -> Result:
         """Carry out ``command`` (``new``: the first turn of a conversation)."""
         action = f"command-{command.value}"
         flows = self.desk.flows
@@ -265,7 +294,8 @@ class _Commands(_Kind):
         if command is Command.RECORD:
             return flow_result(flows.start_record(session))
         if command is Command.REQUEST:
-            return flow_result(flows.start_request(session))
+            asking = turn if turn is not None else Turn(key="", channel="")
+            return flow_result(flows.start_request(session, asking))
         if command is Command.HELP:
             return self._help(session, here, action)
         if here is None:
@@ -309,7 +339,7 @@ class _Intents(_Kind):
     def open(self, session: Session, here: Here | None, target: IntentTarget, turn: Turn) -> Result:
         command = next((c for c in Command if c.value == target.intent), None)
         if command is not None:
-            return self.desk.commands.run(session, here, command, new=False)
+            return self.desk.commands.run(session, here, command, new=False, turn=turn)
         if target.intent == "contact":
             return self._contact(session, here)
         if target.intent == "rapport":
@@ -324,9 +354,14 @@ class _Intents(_Kind):
 
     def _contact(self, session: Session, here: Here | None) -> Result:
         offer = Offer(FAQ, (encode(CommandTarget(Command.MENU)),))
-        national = [i for i in (NATIONAL_VEILIG_THUIS,) if i in self.knowledge.organisations]
+        if partner_side(session):
+            # Veilig Thuis / SAVE look for the JGZ: no "bel Veilig Thuis", no card of their own.
+            text, national = f"{phrases.CONTACT_ASK_JGZ}\n{phrases.DANGER}", []
+        else:
+            text = f"{phrases.CONTACT_ASK}\n{phrases.SAFETY_LINE}"
+            national = [i for i in (NATIONAL_VEILIG_THUIS,) if i in self.knowledge.organisations]
         reply = Reply(
-            f"{phrases.CONTACT_ASK}\n{phrases.SAFETY_LINE}",
+            text,
             kind="question",
             buttons=self.screens.offer_buttons(offer, here),
             contacts=self.screens.contacts(national),
@@ -336,7 +371,7 @@ class _Intents(_Kind):
 
 class _Professions(_Kind):
     def known(self, target: ProfessionTarget) -> bool:
-        return target.profession in profession.CHOICES
+        return target.profession in profession.KNOWN
 
     def label(self, target: ProfessionTarget, here: Here | None) -> str:
         return profession.label(target.profession)

@@ -8,11 +8,14 @@ from __future__ import annotations
 __all__ = [
     "AMBIGUOUS",
     "BACK_AT_START",
+    "CALL_112",
+    "CALL_VEILIG_THUIS",
     "CLIENT_DATA",
     "CONFLICT",
     "CONSULTATION",
     "CONSULTATION_LABELS",
     "CONTACT_ASK",
+    "CONTACT_ASK_JGZ",
     "CONTACT_HEADER",
     "CONTACT_SEARCH_LABEL",
     "CONTENT_CHANGED",
@@ -26,13 +29,16 @@ __all__ = [
     "INBOX",
     "MENU_LABEL",
     "MENU_PROMPT",
+    "NEXT_STEP",
     "NO_PREVIOUS",
     "PICKED_UP",
     "PICKUP",
     "PICK_ANSWER",
+    "PLACE",
     "REPORT",
     "REPORT_LINK",
     "RESTART_LABEL",
+    "ROLE_ASK",
     "ROUTE_HEADER",
     "SAFETY_LINE",
     "STALE_BUTTON",
@@ -58,6 +64,10 @@ DANGER_FIRST = (
     "Hieronder het antwoord op de rest van uw bericht."
 )
 """The first reply to any message that carries danger (the danger lexicon)."""
+CALL_112 = "Bel 112"
+CALL_VEILIG_THUIS = "Bel 0800-2000"
+"""The two emergency actions every channel shows first on an emergency reply (dialogs.contacts
+``EMERGENCY_LINKS``)."""
 
 WELCOME = (
     "Welkom bij Verbind. Ik help u met de meldcode en zoek de juiste contacten. "
@@ -84,6 +94,9 @@ TOO_LONG = (
     "over de cliënt."
 )
 STALE_BUTTON = "Die knop hoort bij een eerdere vraag. Hier bent u nu:"
+NEXT_STEP = "Hoe wilt u verder? Kies hieronder of typ uw vraag."
+"""Shown again with the buttons on offer outside a tree question (after an outcome, an answer
+beside the tree, a step of a request)."""
 BACK_AT_START = "U bent al bij de eerste vraag."
 NO_PREVIOUS = "Er is geen vorige vraag."
 STOPPED = (
@@ -118,6 +131,53 @@ REPORT_LINK = (
 )
 STEPS_FIRST = "De stappen op een rij:"
 PICKED_UP = "Uw verzoek {reference} is opgepakt. U wordt benaderd zoals u aangaf."
+ROLE_ASK = "Wat is uw rol? Tik hem aan, dan passen het menu en de antwoorden zich aan."
+CONTACT_ASK_JGZ = (
+    "Voor welke gemeente zoekt u de JGZ? Typ de woonplaats of gemeente van het kind; ik noem dan "
+    "de JGZ-organisatie en hoe u die bereikt."
+)
+
+
+# -- place answers (dialogs.places) ---------------------------------------------------------------
+
+PLACE: dict[str, str] = {
+    "gemeente": "Gemeente {name} valt onder Veilig Thuis-regio {region}.",
+    "woonplaats": "{name} ligt in de gemeente {gemeente}, Veilig Thuis-regio {region}.",
+    "former": (
+        "{name} was tot {until} een gemeente en hoort nu bij de gemeente {gemeente}, "
+        "Veilig Thuis-regio {region}."
+    ),
+    "region": "Veilig Thuis-regio {region}.",
+    "call": (
+        f"Bel {VEILIG_THUIS_NUMBER}. Noem de woonplaats van het kind: {{named}} (niet waar u "
+        "werkt)."
+    ),
+    "call-region": (
+        f"Bel {VEILIG_THUIS_NUMBER}. Noem de woonplaats van het kind; u komt dan bij de regio "
+        "waar het kind woont."
+    ),
+    "doctor": (
+        "Overleg van arts tot arts: vraag naar de vertrouwensarts (normaal tijdens kantooruren)."
+    ),
+    "jgz": "JGZ in {gemeente}: {jgz}{mark}.",
+    "jgz-4-18": (
+        "JGZ in {gemeente}: {jgz} voor 4–18 jaar{mark}; JGZ 0–4 jaar kan een andere organisatie "
+        "zijn."
+    ),
+    "team": "Lokaal team: {team}{mark}.",
+    "team-unknown": ("Lokaal team: het wijk- of sociaal team van de gemeente ({unconfirmed})."),
+    "jgz-first": "JGZ voor een kind in {gemeente}: {jgz}{mark}.",
+    "jgz-first-4-18": (
+        "JGZ voor een kind in {gemeente}: {jgz} voor 4–18 jaar{mark}; JGZ 0–4 jaar kan een "
+        "andere organisatie zijn."
+    ),
+    "jgz-inbox": "Stuur de JGZ een bevraging of terugkoppeling met de knoppen hieronder.",
+    "jgz-phone": "Telefoon: {phone}.",
+    "jgz-no-phone": (
+        "Een telefoonnummer voor professionals staat nog niet in Verbind ({unconfirmed})."
+    ),
+}
+"""What a place answer says; ``{...}`` fields are filled in by dialogs.places."""
 
 
 # -- consultations: record one, request one, pick one up (dialogs.consultation) -----------------
@@ -137,18 +197,38 @@ CONSULTATION: dict[str, str] = {
     "anonymous": "Vermeld of het overleg anoniem was.",
     "dossier": "Voor uw dossier",
     "cancelled": "Niets vastgelegd of verstuurd.",
-    "no-intake": (
-        "Een consultatieverzoek via Verbind is hier niet ingesteld{partner}. Vraag overleg aan per "
-        f"telefoon: {VEILIG_THUIS_NUMBER}. Daarna kunt u hier vastleggen dat u overlegde."
-    ),
     "no-region-intake": (
         "Het kind woont in Veilig Thuis-regio {region}; daar kunt u via Verbind nog geen overleg "
-        f"aanvragen. Bel {VEILIG_THUIS_NUMBER} en noem de woonplaats van het kind. Daarna kunt u "
-        "hier vastleggen dat u overlegde."
+        f"aanvragen. Bel {VEILIG_THUIS_NUMBER} en noem de woonplaats van het kind: {{gemeente}}; "
+        "vraag naar de vertrouwensarts voor overleg van arts tot arts. Daarna kunt u hier "
+        "vastleggen dat u overlegde."
+    ),
+    "no-partner-intake": (
+        "{partner} heeft hier geen inbox in Verbind. Bel {partner}: {phone}. Daarna kunt u hier "
+        "vastleggen dat u overlegde."
+    ),
+    "no-jgz-intake-phone": (
+        "{jgz} heeft hier geen inbox in Verbind. Bel {jgz}: {phone}. Daarna kunt u hier vastleggen "
+        "dat u het bericht stuurde."
     ),
     "no-jgz-intake": (
-        "{jgz} heeft hier geen inbox in Verbind. Neem contact op per telefoon of e-mail; daarna "
-        "kunt u hier vastleggen dat u het bericht stuurde."
+        "{jgz} heeft hier geen inbox in Verbind, en een telefoonnummer voor professionals staat "
+        "nog niet in Verbind ({unconfirmed}). Zoek het nummer van {jgz} in uw eigen adresboek of "
+        "op de website van de organisatie; daarna kunt u hier vastleggen dat u het bericht "
+        "stuurde."
+    ),
+    "other-region": (
+        "{gemeente} ligt in Veilig Thuis-regio {region}; {partner} werkt daar niet. Kies opnieuw "
+        "bij wie u overleg aanvraagt."
+    ),
+    "ask-child-place": "Voor een kind in {gemeente}?",
+    "jgz-of": "De JGZ van gemeente {gemeente}",
+    "need-gemeente": "Vul de gemeente van het kind in.",
+    "form-problems": "Het formulier is nog niet verstuurd. Pas dit aan:",
+    "question-cleared": "De vraag is leeggemaakt; typ hem opnieuw zonder cliëntgegevens.",
+    "confirm-linked": (
+        "{subject} vastleggen onder referentie {reference}? Zo telt het verzoek en het overleg "
+        "één keer."
     ),
     "ask-request-partner": "Bij welke organisatie vraagt u overleg aan?",
     "ask-invite": "Wie wilt u uitnodigen voor de procesevaluatie?",
@@ -159,16 +239,39 @@ CONSULTATION: dict[str, str] = {
         "In welke gemeente woont het kind? Alleen de gemeente, geen adres. Verbind bewaart alleen "
         "de Veilig Thuis-regio."
     ),
+    "ask-gemeente-record": (
+        "Welk overleg wilt u vastleggen? Eerst: in welke gemeente woont het kind? Alleen de "
+        "gemeente, geen adres. Verbind bewaart alleen de Veilig Thuis-regio."
+    ),
+    "ask-gemeente-request": (
+        "Voor een consultatieverzoek eerst: in welke gemeente woont het kind? Dan gaat uw verzoek "
+        "naar de partners van die regio. Alleen de gemeente, geen adres."
+    ),
+    "ambiguous-gemeente": (
+        "{typed} ligt in meer dan één gemeente ({gemeenten}). Typ de gemeente waar het kind woont."
+    ),
     "unknown-gemeente": (
         "Die gemeente ken ik niet. Typ de naam van de gemeente of woonplaats, bijvoorbeeld Zeist."
     ),
     "address-not-gemeente": "Typ alleen de gemeente, zonder straat, huisnummer of postcode.",
+    "gemeente-client-data": (
+        "Typ liever geen cliëntgegevens in de chat (naam, BSN, geboortedatum, adres, telefoon, "
+        "e-mail of rekeningnummer); ik heb ze niet bewaard. Typ alleen de gemeente waar het kind "
+        "woont."
+    ),
     "ask-urgency": f"Hoe snel is overleg nodig? {DANGER}",
     "ask-reach": "Hoe kan {partner} u bereiken?",
     "ask-form": (
         "Typ eventueel een korte vraag, zonder cliëntgegevens (geen namen, geboortedata, BSN of "
-        "adres). Uw eigen naam, organisatie en telefoonnummer gaan mee zodat {partner} u kan "
-        "bereiken. De vraag gaat alleen naar {partner} en wordt niet bewaard."
+        "adres). Uw eigen naam, organisatie en werknummer gaan mee zodat {partner} u kan "
+        "terugbellen. De vraag gaat alleen naar {partner} en wordt niet bewaard."
+    ),
+    "ask-form-channel": (
+        "Typ eventueel een korte vraag, zonder cliëntgegevens (geen namen, geboortedata, BSN of "
+        "adres). {partner} ziet uw naam zoals {reach} die toont, met uw naam en organisatie uit "
+        "dit formulier, en neemt via {reach} contact met u op; u krijgt hier bericht zodra het "
+        "verzoek is opgepakt. Er gaat geen telefoonnummer mee. De vraag gaat alleen naar "
+        "{partner} en wordt niet bewaard."
     ),
     "need-phone": "Vul uw werknummer in, bijvoorbeeld 030 123 45 67.",
     "too-long": "{field} is langer dan {limit} tekens. Maak het korter.",
@@ -187,7 +290,14 @@ CONSULTATION: dict[str, str] = {
     "picked-up": "U pakt verzoek {reference} op. De aanvrager krijgt bericht.",
     "already": "Verzoek {reference} was al opgepakt.",
     "bad-pickup": "Deze knop is ongeldig of verlopen.",
-    "notice": "Uw verzoek {reference} is opgepakt door {partner}.",
+    "notice": (
+        "Uw verzoek {reference} is opgepakt door {partner}. Leg het overleg daarna vast met "
+        "'overleg vastleggen': het telt dan onder dezelfde referentie."
+    ),
+    "ask-linked": (
+        "Gaat het om een verzoek dat is opgepakt? Dan legt Verbind het overleg vast onder "
+        "dezelfde referentie, zodat het één keer telt."
+    ),
     "request-head": "{subject} {reference} voor {partner}",
     "request-from": "Van: {requester}",
     "request-gemeente": "Gemeente van het kind: {gemeente}",
@@ -196,6 +306,7 @@ CONSULTATION: dict[str, str] = {
     "request-no-question": "(geen vraag meegestuurd)",
     "request-callback": "Bereikbaar: {callback}",
     "request-time": "Aangevraagd: {when}",
+    "notice-record": "Wilt u het overleg nu vastleggen? Dat gebeurt onder dezelfde referentie.",
     "request-not-kept": (
         "Verbind bewaart deze gegevens niet; noteer wat u nodig hebt in uw eigen systeem."
     ),
@@ -209,6 +320,12 @@ CONSULTATION_LABELS: dict[str, str] = {
     "evaluation": "Procesevaluatie aanvragen",
     "ask-info": "Informatie vragen (bevraging)",
     "feedback": "Terugkoppeling na onderzoek",
+    "scale-up": "Opschalen",
+    "scale-down": "Afschalen",
+    "same-child": "Ja",
+    "other-child": "Andere gemeente",
+    "record-linked": "Overleg vastleggen: {reference}",
+    "record-other": "Ander overleg vastleggen",
     "submit": "Versturen",
     "next": "Verder",
     "cancel": "Annuleren",

@@ -1,13 +1,21 @@
-"""Place answers: the Veilig Thuis region for where a child lives, and who serves that place."""
+"""Place answers: the Veilig Thuis region for where a child lives, and who serves that place.
+
+Two sides of the covenant ask: a JGZ professional gets the region's Veilig Thuis, 0800-2000,
+the vertrouwensarts and the gemeente's JGZ and local team; a Veilig Thuis / SAVE professional
+gets the gemeente's JGZ first, with how to reach it, and never "bel Veilig Thuis". Every place
+in a gemeente names its JGZ organisation (a region pack's ``coverage``; at least the gemeente's
+GGD, "te bevestigen"). The answer is short: about one phone screen before its cards.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dialogs.phrases import DANGER, VEILIG_THUIS_NUMBER
+from dialogs.phrases import DANGER, PLACE
+from dialogs.plaintext import UNCONFIRMED
 from dialogs.targets import PLACE_KINDS, PlaceTarget, decode
 from knowledge.library import KnowledgeBase
-from knowledge.model import Gemeente, Region
+from knowledge.model import Coverage, Gemeente, Region
 
 __all__ = [
     "NATIONAL_VEILIG_THUIS",
@@ -22,10 +30,7 @@ __all__ = [
 
 NATIONAL_VEILIG_THUIS = "veilig-thuis"
 VERTROUWENSARTS = "vertrouwensarts"
-ALARM = "alarmnummer"
 _NATIONAL_SOURCES = ("cbs-veiligthuisregio", "augeo-veilig-thuis")
-
-_UNCONFIRMED = "te bevestigen"
 
 
 @dataclass(frozen=True)
@@ -75,74 +80,108 @@ def place_label(place: Place) -> str:
     return f"{place.name} ({place.gemeente.name}) — {place.region.name}"
 
 
-def place_text(knowledge: KnowledgeBase, place: Place) -> str:
-    """What to do for a child living at ``place``: region, 0800-2000, what to say, who serves."""
-    region = place.region.name
+def place_text(
+    knowledge: KnowledgeBase, place: Place, *, partner_side: bool = False, jgz_inbox: bool = False
+) -> str:
+    """What to do for a child living at ``place``. For the JGZ (default): region, 0800-2000,
+    what to say, the vertrouwensarts, who serves the gemeente. For a Veilig Thuis / SAVE
+    professional (``partner_side``): the gemeente's JGZ first, with how to reach it (through
+    Verbind when it has an inbox here: ``jgz_inbox``), then the local team and the region."""
+    if partner_side:
+        return "\n".join(_partner_lines(knowledge, place, jgz_inbox=jgz_inbox))
     if place.gemeente is None:
-        where = f"Veilig Thuis-regio {region}."
-        say = "Noem de woonplaats van het kind; u komt dan bij de regio waar het kind woont."
+        call = PLACE["call-region"]
     else:
-        where = _where(place)
         # A former gemeente is no woonplaats: the caller names today's gemeente.
         named = place.gemeente.name if place.until is not None else place.name
-        say = f"Noem de woonplaats van het kind: {named}. U komt dan bij Veilig Thuis {region}."
-    lines = [
-        where,
-        f"Bel {VEILIG_THUIS_NUMBER}. {say}",
-        "De regio hangt af van waar het kind woont, niet van waar u werkt.",
-        "Overleg van arts tot arts: vraag naar de vertrouwensarts (normaal tijdens kantooruren).",
-        DANGER,
-    ]
-    lines += _coverage_lines(knowledge, place)
-    return "\n".join(lines)
+        call = PLACE["call"].format(named=named)
+    lines = [_where(place), f"{call} {PLACE['doctor']}"]
+    coverage = _coverage(knowledge, place)
+    if coverage:
+        lines.append(" ".join(coverage))
+    return "\n".join([*lines, DANGER])
+
+
+def _partner_lines(knowledge: KnowledgeBase, place: Place, *, jgz_inbox: bool) -> list[str]:
+    gemeente = place.gemeente
+    if gemeente is None:
+        return [_where(place), DANGER]
+    entry = knowledge.coverage.get(gemeente.code)
+    lines = []
+    if entry is not None:
+        jgz = knowledge.organisations[entry.jgz]
+        key = "jgz-first-4-18" if entry.jgz_ages == "4-18" else "jgz-first"
+        lines.append(PLACE[key].format(gemeente=gemeente.name, jgz=jgz.name, mark=_mark(entry)))
+        reach = [PLACE["jgz-inbox"]] if jgz_inbox else []
+        if jgz.phone and "phone" not in jgz.unconfirmed:
+            reach.append(PLACE["jgz-phone"].format(phone=jgz.phone))
+        elif not jgz_inbox:
+            reach.append(PLACE["jgz-no-phone"].format(unconfirmed=UNCONFIRMED))
+        lines.append(" ".join(reach))
+    lines.append(_team(knowledge, gemeente, entry))
+    return [*lines, _where(place), DANGER]
 
 
 def _where(place: Place) -> str:
-    assert place.gemeente is not None
-    if place.name == place.gemeente.name:
-        return f"Gemeente {place.name} valt onder Veilig Thuis-regio {place.region.name}."
-    if place.until is not None:
-        return (
-            f"{place.name} was tot {place.until} een gemeente en hoort nu bij de gemeente "
-            f"{place.gemeente.name}, Veilig Thuis-regio {place.region.name}."
-        )
-    return (
-        f"{place.name} ligt in de gemeente {place.gemeente.name}, "
-        f"Veilig Thuis-regio {place.region.name}."
-    )
-
-
-def _coverage_lines(knowledge: KnowledgeBase, place: Place) -> list[str]:
+    region = place.region.name
     if place.gemeente is None:
+        return PLACE["region"].format(region=region)
+    if place.name == place.gemeente.name:
+        return PLACE["gemeente"].format(name=place.name, region=region)
+    if place.until is not None:
+        return PLACE["former"].format(
+            name=place.name, until=place.until, gemeente=place.gemeente.name, region=region
+        )
+    return PLACE["woonplaats"].format(name=place.name, gemeente=place.gemeente.name, region=region)
+
+
+def _mark(entry: Coverage, field: str = "jgz") -> str:
+    return f" ({UNCONFIRMED})" if field in entry.unconfirmed else ""
+
+
+def _coverage(knowledge: KnowledgeBase, place: Place) -> list[str]:
+    """The gemeente's JGZ and local team, each marked when not confirmed."""
+    gemeente = place.gemeente
+    if gemeente is None:
         return []
-    if place.gemeente.code not in knowledge.coverage:
-        # National default: every gemeente has a local team; which one is not in our data.
-        return [
-            f"Lokaal team: het wijk- of sociaal team van de gemeente {place.gemeente.name} "
-            f"({_UNCONFIRMED})."
-        ]
-    entry = knowledge.coverage[place.gemeente.code]
-    jgz = knowledge.organisations[entry.jgz].name
+    entry = knowledge.coverage.get(gemeente.code)
+    lines = []
+    if entry is not None:
+        jgz = knowledge.organisations[entry.jgz].name
+        key = "jgz-4-18" if entry.jgz_ages == "4-18" else "jgz"
+        lines.append(PLACE[key].format(gemeente=gemeente.name, jgz=jgz, mark=_mark(entry)))
+    return [*lines, _team(knowledge, gemeente, entry)]
+
+
+def _team(knowledge: KnowledgeBase, gemeente: Gemeente, entry: Coverage | None) -> str:
+    if entry is None or entry.local_team is None:
+        # Every gemeente has a local team; which one is not in our data.
+        return PLACE["team-unknown"].format(gemeente=gemeente.name, unconfirmed=UNCONFIRMED)
     team = knowledge.organisations[entry.local_team].name
-    mark = {
-        field: f" ({_UNCONFIRMED})" if field in entry.unconfirmed else ""
-        for field in ("jgz", "local_team")
-    }
-    return [
-        f"JGZ in {place.gemeente.name}: {jgz}{mark['jgz']}.",
-        f"Lokaal team: {team}{mark['local_team']}.",
-    ]
+    return PLACE["team"].format(team=team, mark=_mark(entry, "local_team"))
 
 
-def place_contact_ids(knowledge: KnowledgeBase, place: Place) -> list[str]:
-    """Organisation ids to show as cards for ``place``, most useful first."""
+def place_contact_ids(
+    knowledge: KnowledgeBase, place: Place, *, partner_side: bool = False
+) -> list[str]:
+    """Organisation ids to show as cards for ``place``, most useful first: for the JGZ the
+    region's Veilig Thuis and vertrouwensarts, then the gemeente's JGZ, local team and the
+    region's child protection; for Veilig Thuis / SAVE the gemeente's JGZ and local team."""
     pack = knowledge.pack_for(place.region.code)
-    ids = [pack.veilig_thuis or NATIONAL_VEILIG_THUIS, VERTROUWENSARTS]
+    served: list[str] = []
     if place.gemeente is not None and place.gemeente.code in knowledge.coverage:
         entry = knowledge.coverage[place.gemeente.code]
-        ids += [entry.jgz, entry.local_team]
-    ids += pack.protection
-    return [i for i in ids if i in knowledge.organisations]
+        served = [i for i in (entry.jgz, entry.local_team) if i is not None]
+    if partner_side:
+        ids = served
+    else:
+        ids = [
+            pack.veilig_thuis or NATIONAL_VEILIG_THUIS,
+            pack.vertrouwensarts or VERTROUWENSARTS,
+            *served,
+            *pack.protection,
+        ]
+    return [i for i in dict.fromkeys(ids) if i in knowledge.organisations]
 
 
 def place_sources(knowledge: KnowledgeBase, place: Place) -> tuple[str, ...]:

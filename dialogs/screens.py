@@ -9,15 +9,40 @@ from typing import Protocol
 
 from dialogs import phrases, profession
 from dialogs.commands import Command
-from dialogs.consultation import RECORD_START, REQUEST_START, Effect, FlowResult, request_target
+from dialogs.consultation import (
+    RECORD_START,
+    REQUEST_START,
+    ChildFacts,
+    Effect,
+    FlowResult,
+    request_target,
+)
+from dialogs.consultation.state import OWN_ORGANISATION_FACT
 from dialogs.contacts import contact_cards, source_notes
 from dialogs.intake import IntakeDesk
 from dialogs.session import Offer, Session
-from dialogs.targets import CommandTarget, IntentTarget, ResumeTarget, TreeTarget, encode
+from dialogs.targets import (
+    CommandTarget,
+    Flow,
+    FlowTarget,
+    IntentTarget,
+    ProfessionTarget,
+    ResumeTarget,
+    Step,
+    TreeTarget,
+    encode,
+)
 from dialogs.turn import Button, ContactCard, Payload, Reply, SourceNote
 from knowledge.engine import Position, RouteStep, Walk, walk
 from knowledge.library import KnowledgeBase
-from knowledge.model import CONTINUE_ID, AdviceNode, DecisionTree
+from knowledge.model import (
+    CONTINUE_ID,
+    PARTNER_PROFESSION,
+    AdviceNode,
+    DecisionTree,
+    NodeHook,
+    QuestionNode,
+)
 
 __all__ = [
     "CHOOSE",
@@ -37,6 +62,13 @@ FAQ = "_faq"
 _END = "_einde"
 _CONSULT = ("melden", "hulp", "contact")
 """Outcomes after which "Overleg vastleggen" is offered."""
+_PARTNER_ACTIONS = ("bevraging", "terugkoppeling", "opschalen", "afschalen")
+"""What a Veilig Thuis / SAVE professional's menu offers first (the covenant's other way)."""
+
+
+def partner_side(session: Session) -> bool:
+    """True when the user works at Veilig Thuis or SAVE (answers face the JGZ)."""
+    return session.facts.get(profession.PROFESSION_FACT) == PARTNER_PROFESSION
 
 
 @dataclass(frozen=True)
@@ -103,10 +135,17 @@ class Screens:
         )
 
     def prompt(self, session: Session, here: Here | None) -> list[Reply]:
-        """Show again where the user is, so the next step is one tap away."""
+        """Show again where the user is, so the next step is one tap away: the question that
+        goes with the buttons on offer (the menu's question only with the menu's buttons)."""
         if session.offer is not None:
             buttons = self.offer_buttons(session.offer, here)
-            return [Reply(phrases.MENU_PROMPT, kind="question", buttons=buttons)]
+            return [
+                Reply(
+                    _OFFER_QUESTIONS.get(session.offer.node, phrases.NEXT_STEP),
+                    kind="question",
+                    buttons=buttons,
+                )
+            ]
         if here is not None:
             return self.show(session, here.tree, session.answers, action="prompt").replies
         return self.menu(session, welcome=False).replies
@@ -123,8 +162,16 @@ class Screens:
             return self._advice(session, tree, answers, current, node, action)
         question = node.text_for(session.facts.get(profession.PROFESSION_FACT))
         text = f"{question}\n\n{node.info}" if node.info else question
+        hook = self.hook(session, tree, node)
+        if hook is not None and hook.line:
+            text = f"{text}\n\n{hook.line}"
         buttons = tuple(Button(o.label, Payload(node.id, o.key)) for o in node.options)
-        reply = Reply(text, kind="question", buttons=buttons)
+        reply = Reply(
+            text,
+            kind="question",
+            buttons=buttons,
+            contacts=self.contacts(hook.contacts if hook else (), session=session),
+        )
         return Result(
             replace(session, tree_id=tree.id, answers=answers, offer=None), [reply], action
         )
@@ -140,9 +187,16 @@ class Screens:
     ) -> Result:
         offer: Offer | None = None
         text = node.text_for(session.facts.get(profession.PROFESSION_FACT))
+        hook = self.hook(session, tree, node)
+        contacts = [*node.contacts, *(hook.contacts if hook else ())]
+        if hook is not None and hook.line:
+            text = f"{text}\n\n{hook.line}"
+        shown = [c for c in contacts if self.knowledge.shown_in(c, self.region(session))]
         if current.finished:
-            consult = self.consultation_targets(node.contacts) if node.outcome in _CONSULT else ()
-            related = (encode(TreeTarget(t)) for t in node.related)
+            consult = self.consultation_targets(shown, session) if node.outcome in _CONSULT else ()
+            related = (
+                encode(TreeTarget(t)) for t in (*node.related, *(hook.related if hook else ()))
+            )
             commands = (encode(CommandTarget(c)) for c in (Command.RESTART, Command.MENU))
             offer = Offer(_END, (*related, *consult, *commands))
             text = f"{text}\n\n{_route_summary(tree, current)}"
@@ -153,8 +207,10 @@ class Screens:
             text,
             kind="advice",
             buttons=buttons,
-            contacts=self.contacts(node.contacts),
-            sources=self.sources(node.sources),
+            contacts=self.contacts(shown),
+            sources=self.sources(
+                [*self._national(node.sources, session), *(hook.sources if hook else ())]
+            ),
             outcome=node.outcome,
             tree=tree.id if current.finished else None,
             emergency=node.acute,
@@ -165,17 +221,68 @@ class Screens:
 
     # -- beside the tree -----------------------------------------------------------------------
 
-    def menu_targets(self) -> tuple[str, ...]:
-        """The main menu: the menu trees, then finding a contact and the consultation actions."""
-        trees = tuple(encode(TreeTarget(t.id)) for t in self.knowledge.menu_trees)
-        return (*trees, encode(IntentTarget("contact")), REQUEST_START, RECORD_START)
+    def menu_targets(self, session: Session) -> tuple[str, ...]:
+        """The main menu for this user: the national menu trees and the covenant of their
+        child's (or own organisation's) region, finding a contact and the consultation actions
+        — for Veilig Thuis / SAVE their messages to the JGZ first; and, while the role is not
+        known, the roles to choose in one tap."""
+        regions = self.regions(session)
+        trees = tuple(encode(TreeTarget(t.id)) for t in self.knowledge.menu_trees_for(regions))
+        contact = encode(IntentTarget("contact"))
+        if partner_side(session):
+            actions = (
+                *(encode(FlowTarget(Flow.REQUEST, Step.KIND, k)) for k in _PARTNER_ACTIONS),
+                contact,
+                encode(FlowTarget(Flow.REQUEST, Step.KIND, "procesevaluatie")),
+                RECORD_START,
+            )
+            return (*actions, *trees)
+        roles: tuple[str, ...] = ()
+        if profession.PROFESSION_FACT not in session.facts:
+            roles = tuple(encode(ProfessionTarget(p)) for p in profession.CHOICES)
+        return (*trees, contact, REQUEST_START, RECORD_START, *roles)
 
     def menu(self, session: Session, *, welcome: bool) -> Result:
         """The main menu (with the welcome on a first turn); the session leaves any tree."""
-        offer = Offer(MENU, self.menu_targets())
+        offer = Offer(MENU, self.menu_targets(session))
         text = f"{phrases.WELCOME}\n{phrases.MENU_PROMPT}" if welcome else phrases.MENU_PROMPT
+        if profession.PROFESSION_FACT not in session.facts:
+            text = f"{text}\n{phrases.ROLE_ASK}"
         reply = Reply(text, kind="question", buttons=self.offer_buttons(offer, None))
         return Result(replace(session, tree_id=None, answers=(), offer=offer), [reply], "menu")
+
+    # -- the child's region ------------------------------------------------------------------
+
+    def region(self, session: Session) -> str | None:
+        """The Veilig Thuis region of the child the user asked about, if known."""
+        region = ChildFacts.read(session).region
+        return region if region in self.knowledge.regions else None
+
+    def regions(self, session: Session) -> frozenset[str]:
+        """The regions whose own content applies: the child's, and the user's own
+        organisation's (a Veilig Thuis / SAVE professional who said whom they work for)."""
+        own = self.knowledge.organisation_regions(session.facts.get(OWN_ORGANISATION_FACT, ""))
+        child = self.region(session)
+        return frozenset({*own, *((child,) if child else ())})
+
+    def _national(self, sources: Sequence[str], session: Session) -> list[str]:
+        """A national node's sources for this child: for a child known to live elsewhere, not a
+        region's own (its protocol), unless nothing else would be left to cite; where the
+        child's region is not known, every source the content cites."""
+        region = self.region(session)
+        if region is None:
+            return list(sources)
+        shown = [s for s in sources if self.knowledge.source_shown_in(s, region)]
+        return shown or list(sources)
+
+    def hook(
+        self, session: Session, tree: DecisionTree, node: QuestionNode | AdviceNode
+    ) -> NodeHook | None:
+        """What the child's region's pack adds to ``node`` (national trees only)."""
+        region = self.region(session)
+        if region is None or self.knowledge.tree_region(tree.id) is not None:
+            return None
+        return self.knowledge.pack_for(region).hook(tree.id, node.id)
 
     def aside(
         self,
@@ -189,9 +296,12 @@ class Screens:
         sources: Sequence[str] = (),
         outcome: str | None = None,
         extra: tuple[str, ...] = (),
+        regional: bool = True,
     ) -> Result:
         """An answer beside the tree (FAQ, partner, place): the place in the tree is kept,
-        and the follow-ups are the related trees, ``extra``, "Verder met …" and the menu."""
+        and the follow-ups are the related trees, ``extra``, "Verder met …" and the menu.
+        With ``regional``, a region's own organisations are not shown for a child known to
+        live in another region (a card asked for by name is always shown)."""
         targets = [*(encode(TreeTarget(t)) for t in related), *extra]
         if here is not None and not here.walk.finished:
             targets.append(encode(ResumeTarget()))
@@ -200,8 +310,14 @@ class Screens:
             text,
             kind="advice",
             buttons=self.offer_buttons(offer, here),
-            contacts=self.contacts(contacts),
-            sources=self.sources([s for s in sources if s in self.knowledge.sources]),
+            contacts=self.contacts(
+                contacts, session=session if regional and self.region(session) else None
+            ),
+            sources=self.sources(
+                self._national([s for s in sources if s in self.knowledge.sources], session)
+                if regional and self.region(session)
+                else [s for s in sources if s in self.knowledge.sources]
+            ),
             outcome=outcome,
         )
         return Result(replace(session, offer=offer), [reply], action)
@@ -216,18 +332,40 @@ class Screens:
         reply = Reply(profession.ASK_PROFESSION, kind="question", buttons=buttons)
         return Result(asked, [*first, reply], "ask-profession")
 
-    def consultation_targets(self, contacts: Sequence[str]) -> tuple[str, ...]:
-        """Follow-ups after advice that involves partners: request one, record the talk."""
-        with_intake = [c for c in contacts if c in self._intakes.partners()]
-        return (*(request_target(c) for c in with_intake[:1]), RECORD_START)
+    def consultation_targets(self, contacts: Sequence[str], session: Session) -> tuple[str, ...]:
+        """Follow-ups after advice that involves partners. For the JGZ: request the first
+        partner shown that has an intake (never a JGZ organisation), record the talk. For
+        Veilig Thuis / SAVE: a bevraging or terugkoppeling to the JGZ (never a request to their
+        own side), record the talk."""
+        if partner_side(session):
+            kinds = ("bevraging", "terugkoppeling")
+            return (*(encode(FlowTarget(Flow.REQUEST, Step.KIND, k)) for k in kinds), RECORD_START)
+        jgz = {o for p in self.knowledge.packs.values() for o in p.jgz}
+        with_intake = [c for c in contacts if c in self._intakes.partners() and c not in jgz]
+        return (*(encode(request_target(c)) for c in with_intake[:1]), RECORD_START)
 
-    def contacts(self, ids: Sequence[str]) -> tuple[ContactCard, ...]:
-        """Contact cards for organisation ``ids``."""
+    def contacts(
+        self, ids: Sequence[str], *, session: Session | None = None
+    ) -> tuple[ContactCard, ...]:
+        """Contact cards for organisation ``ids``; with ``session``, a region's own
+        organisations only for a child in that region."""
+        if session is not None:
+            region = self.region(session)
+            ids = [i for i in ids if self.knowledge.shown_in(i, region)]
         return contact_cards(self.knowledge, ids)
 
     def sources(self, ids: Sequence[str]) -> tuple[SourceNote, ...]:
         """Source notes for source ``ids``."""
         return source_notes(self.knowledge, ids)
+
+
+_OFFER_QUESTIONS = {
+    MENU: phrases.MENU_PROMPT,
+    CHOOSE: phrases.AMBIGUOUS,
+    profession.PROFESSION_NODE: profession.ASK_PROFESSION,
+}
+"""The question shown again with an offer's buttons; any other offer (after an outcome, beside
+the tree, a step of a request) gets the neutral ``phrases.NEXT_STEP``."""
 
 
 def overview(tree: DecisionTree) -> str:

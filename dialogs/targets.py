@@ -1,30 +1,35 @@
 """Where a button or a typed message leads: typed targets, and their one string form.
 
 Sessions keep offers as strings (ids only, never typed text); ``encode`` and ``decode`` are the
-only code that spells or reads those strings. Everything else works with the dataclasses below.
-The consultation flows keep their own step ids behind ``FlowTarget`` (their seam reads them).
+only code that spells or reads those strings. Everything else works with the dataclasses and
+enumerations below, the steps of the consultation flows (``FlowTarget``) included.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal, TypeAlias
 
 from dialogs.commands import Command
 
 __all__ = [
     "COMMAND_NODE",
-    "FLOWS",
     "PLACE_KINDS",
+    "Asker",
+    "ChildPlace",
     "CommandTarget",
     "FaqTarget",
+    "Flow",
     "FlowTarget",
     "IntentTarget",
     "OrgTarget",
     "PlaceKind",
     "PlaceTarget",
     "ProfessionTarget",
+    "Reach",
     "ResumeTarget",
+    "Step",
     "Target",
     "TreeTarget",
     "decode",
@@ -33,8 +38,66 @@ __all__ = [
 
 PlaceKind = Literal["gemeente", "woonplaats", "region", "former"]
 PLACE_KINDS: tuple[PlaceKind, ...] = ("gemeente", "woonplaats", "region", "former")
-FLOWS = ("vl", "av")
-"""The consultation flows: vastleggen (record) and aanvragen (request)."""
+
+
+class Flow(StrEnum):
+    """The consultation flows."""
+
+    RECORD = "vl"
+    """Vastleggen: record that a consultation took place."""
+    REQUEST = "av"
+    """Aanvragen: ask a partner (or the JGZ) for a consultation, or send it a message."""
+
+
+class Step(StrEnum):
+    """What a button of a consultation flow does; ``FlowTarget.value`` carries its choice."""
+
+    START = "start"
+    CANCEL = "annuleer"
+    KIND = "soort"
+    """Value: a kind of consultation. A request starts anew with it (the menu's "Bevraging")."""
+    PLACE = "plaats"
+    """Value: a :class:`ChildPlace` (the child's gemeente confirmed, or another one)."""
+    PARTNER = "partner"
+    TO = "bij"
+    """Value: a partner named on a card; the request starts anew for it."""
+    DIRECTION = "richting"
+    """Value: an :class:`Asker`."""
+    URGENCY = "urgentie"
+    REACH = "bereik"
+    """Value: :attr:`Reach.PHONE`, or the name of the user's channel ("Teams")."""
+    STAGE = "fase"
+    INVITE = "uitnodigen"
+    ON_BEHALF = "namens"
+    SUBMIT = "versturen"
+    LINKED = "na-oppakken"
+    """Value: the reference of a picked-up request, recorded with that same reference."""
+    UNLINKED = "los"
+    """A record of another consultation than the picked-up requests on offer."""
+
+
+class Asker(StrEnum):
+    """Who asked for the consultation being recorded."""
+
+    ME = "ik"
+    OTHER = "ander"
+    FIXED = "vast"
+    """Plain from the kind (a melding runs JGZ → Veilig Thuis): only confirmed."""
+
+
+class ChildPlace(StrEnum):
+    """The answer to "Voor een kind in Zeist?"."""
+
+    SAME = "ja"
+    OTHER = "anders"
+
+
+class Reach(StrEnum):
+    """How a partner reaches the requester. A button's value is PHONE or the name of the user's
+    own channel ("Teams"); the flow keeps CHANNEL for the latter."""
+
+    PHONE = "telefoon"
+    CHANNEL = "kanaal"
 
 
 @dataclass(frozen=True)
@@ -69,11 +132,16 @@ class PlaceTarget:
 
 @dataclass(frozen=True)
 class FlowTarget:
-    """A step of a consultation flow (``flow`` is "vl" or "av"), with its chosen value."""
+    """A step of a consultation flow, with its chosen value (an id: a kind, a partner, …)."""
 
-    flow: str
-    step: str
+    flow: Flow
+    step: Step
     value: str = ""
+
+    def __post_init__(self) -> None:
+        # Built from their ids too (FlowTarget("av", "soort", "bevraging")): kept typed.
+        object.__setattr__(self, "flow", Flow(self.flow))
+        object.__setattr__(self, "step", Step(self.step))
 
 
 @dataclass(frozen=True)
@@ -136,9 +204,10 @@ def decode(raw: str) -> Target | None:
     for place_kind in PLACE_KINDS:
         if kind == place_kind:
             return PlaceTarget(place_kind, rest)
-    if kind in FLOWS:
+    if kind in tuple(Flow):
         step, _, value = rest.partition(":")
-        return FlowTarget(kind, step, value)
+        found = next((s for s in Step if s.value == step), None)
+        return FlowTarget(Flow(kind), found, value) if found is not None else None
     if kind == _COMMAND:
         command = next((c for c in Command if c.value == rest), None)
         return CommandTarget(command) if command is not None else None
@@ -161,7 +230,7 @@ def encode(target: Target) -> str:
         case PlaceTarget(kind, code):
             return f"{kind}:{code}"
         case FlowTarget(flow, step, value):
-            return f"{flow}:{step}:{value}" if value else f"{flow}:{step}"
+            return f"{flow.value}:{step.value}:{value}" if value else f"{flow.value}:{step.value}"
         case CommandTarget(command):
             return f"{_COMMAND}:{command.value}"
         case IntentTarget(intent):

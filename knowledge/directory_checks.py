@@ -10,7 +10,7 @@ from knowledge.problems import Problem
 
 if TYPE_CHECKING:
     from knowledge.library import KnowledgeBase
-    from knowledge.model import RegionPack
+    from knowledge.model import NodeHook, RegionPack
 
 __all__ = ["check_directory"]
 
@@ -80,7 +80,7 @@ def _coverage(knowledge: KnowledgeBase) -> Iterator[Problem]:
             yield _problem(knowledge, "coverage", entry.gemeente, message, "gemeente")
         for key in ("jgz", "local_team"):
             org = getattr(entry, key)
-            if org not in knowledge.organisations:
+            if org is not None and org not in knowledge.organisations:
                 message = f"organisatie '{org}' bestaat niet"
                 yield _problem(knowledge, "coverage", entry.gemeente, message, key)
 
@@ -97,11 +97,42 @@ def _packs(knowledge: KnowledgeBase) -> Iterator[Problem]:
                 knowledge, "pack", pack.id, f"regio '{pack.region}' bestaat niet", "region"
             )
         yield from _pack_references(knowledge, pack)
+        yield from _pack_coverage(knowledge, pack)
+
+
+def _pack_coverage(knowledge: KnowledgeBase, pack: RegionPack) -> Iterator[Problem]:
+    """Every gemeente of the pack's region names its JGZ (a generated pack: the GGD)."""
+    missing = sorted(
+        g.code
+        for g in knowledge.gemeenten.values()
+        if g.region == pack.region and g.code not in knowledge.coverage
+    )
+    if missing:
+        listed = ", ".join(missing[:5]) + (
+            f" en {len(missing) - 5} meer" if len(missing) > 5 else ""
+        )
+        message = f"gemeente(n) zonder JGZ in 'coverage': {listed}"
+        yield _problem(knowledge, "pack", pack.id, message, "region")
+    # A gemeente's JGZ is one of the pack's JGZ organisations: it gets an inbox, and what it
+    # sends runs partner → JGZ.
+    serving = sorted(
+        {
+            c.jgz
+            for c in knowledge.coverage.values()
+            if c.gemeente in knowledge.gemeenten
+            and knowledge.gemeenten[c.gemeente].region == pack.region
+            and c.jgz not in pack.jgz
+        }
+    )
+    for org in serving:
+        message = f"JGZ '{org}' dient een gemeente van de regio maar staat niet in 'jgz'"
+        yield _problem(knowledge, "pack", pack.id, message, "jgz")
 
 
 def _pack_references(knowledge: KnowledgeBase, pack: RegionPack) -> Iterator[Problem]:
     organisations: list[tuple[str | None, tuple[str | int, ...]]] = [
         (pack.veilig_thuis, ("veilig_thuis",)),
+        (pack.vertrouwensarts, ("vertrouwensarts",)),
         *((o, ("protection", i)) for i, o in enumerate(pack.protection)),
         *((o, ("jgz", i)) for i, o in enumerate(pack.jgz)),
         *((o, ("chain", i)) for i, o in enumerate(pack.chain)),
@@ -120,3 +151,31 @@ def _pack_references(knowledge: KnowledgeBase, pack: RegionPack) -> Iterator[Pro
     if pack.covenant is not None and pack.covenant not in knowledge.trees:
         message = f"boom '{pack.covenant}' bestaat niet"
         yield _problem(knowledge, "pack", pack.id, message, "covenant")
+    for i, hook in enumerate(pack.hooks):
+        for message, path in _hook_problems(knowledge, pack, hook):
+            yield _problem(knowledge, "pack", pack.id, message, "hooks", i, *path)
+
+
+def _hook_problems(
+    knowledge: KnowledgeBase, pack: RegionPack, hook: NodeHook
+) -> Iterator[tuple[str, tuple[str | int, ...]]]:
+    """What is wrong with one hook, with its path: the node must be in a national tree (another
+    region's tree is not this pack's to change) and everything it adds must exist."""
+    tree = knowledge.trees.get(hook.tree)
+    if tree is None:
+        yield f"boom '{hook.tree}' bestaat niet", ("tree",)
+        return
+    if knowledge.tree_region(tree.id) not in (None, pack.region):
+        yield f"boom '{hook.tree}' hoort bij een ander regiopakket", ("tree",)
+    if not tree.has_node(hook.node):
+        yield f"knoop '{hook.node}' bestaat niet in boom '{hook.tree}'", ("node",)
+    elif hook.related and tree.node(hook.node).options:
+        yield "'related' kan alleen bij een advies dat een pad afsluit", ("related",)
+    for key, known, noun in (
+        ("contacts", knowledge.organisations, "organisatie"),
+        ("related", knowledge.trees, "boom"),
+        ("sources", knowledge.sources, "bron"),
+    ):
+        for j, ident in enumerate(getattr(hook, key)):
+            if ident not in known:
+                yield f"{noun} '{ident}' bestaat niet", (key, j)

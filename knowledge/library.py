@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from knowledge.model import (
     Alias,
@@ -93,9 +94,81 @@ class KnowledgeBase:
         """The trees offered in the main menu, in menu order."""
         return sorted((t for t in self.trees.values() if t.menu), key=lambda t: (t.order, t.title))
 
+    def menu_trees_for(self, regions: frozenset[str]) -> list[DecisionTree]:
+        """The menu trees for a user whose child (or own organisation) is in ``regions``: the
+        national ones, and a region's own (its covenant) only for that region."""
+        return [t for t in self.menu_trees if self.tree_region(t.id) in (None, *regions)]
+
+    def tree_region(self, tree: str) -> str | None:
+        """The region (``VT20``) whose pack holds tree ``tree``; None for a national tree."""
+        return self._pack_folders.get(_folder(self.origins.get(("tree", tree))) or "")
+
+    def faq_region(self, faq: str) -> str | None:
+        """The region whose pack holds FAQ entry ``faq``; None for a national one."""
+        return self._pack_folders.get(_folder(self.origins.get(("faq", faq))) or "")
+
+    def organisation_regions(self, organisation: str) -> frozenset[str]:
+        """The regions whose packs name ``organisation`` (as a partner or in their coverage);
+        empty for a national contact point, shown everywhere."""
+        return self._regional_organisations.get(organisation, frozenset())
+
+    def shown_in(self, organisation: str, region: str | None) -> bool:
+        """Whether ``organisation`` may be shown for a child in ``region``: national contact
+        points always, a region's own organisations only there."""
+        regions = self.organisation_regions(organisation)
+        return not regions or region in regions
+
+    def source_shown_in(self, source: str, region: str | None) -> bool:
+        """Whether ``source`` may be cited for a child in ``region``: a region's own sources
+        (its pack's ``sources``, dossier and hooks: its protocols, its partners' pages) only
+        there, every other source everywhere."""
+        regions = self._regional_sources.get(source, frozenset())
+        return not regions or region in regions
+
+    @cached_property
+    def _regional_sources(self) -> dict[str, frozenset[str]]:
+        found: dict[str, set[str]] = {}
+        for pack in self.packs.values():
+            dossier = (pack.dossier.source,) if pack.dossier and pack.dossier.source else ()
+            hooked = (s for h in pack.hooks for s in h.sources)
+            for source in (*pack.sources, *dossier, *hooked):
+                found.setdefault(source, set()).add(pack.region)
+        return {source: frozenset(regions) for source, regions in found.items()}
+
+    @cached_property
+    def _pack_folders(self) -> dict[str, str]:
+        return {
+            folder: pack.region
+            for pack in self.packs.values()
+            if (folder := _folder(self.origins.get(("pack", pack.id)))) is not None
+        }
+
+    @cached_property
+    def _regional_organisations(self) -> dict[str, frozenset[str]]:
+        found: dict[str, set[str]] = {}
+        by_region = {p.region: p for p in self.packs.values()}
+        for entry in self.coverage.values():
+            gemeente = self.gemeenten.get(entry.gemeente)
+            if gemeente is not None and gemeente.region in by_region:
+                for org in (entry.jgz, entry.local_team):
+                    if org is not None:
+                        found.setdefault(org, set()).add(gemeente.region)
+        for pack in self.packs.values():
+            for org in pack.partners:
+                found.setdefault(org, set()).add(pack.region)
+        return {org: frozenset(regions) for org, regions in found.items()}
+
     def unconfirmed(self) -> list[Organisation | Coverage]:
         """Directory entries with data still to confirm ("te bevestigen")."""
         organisations: list[Organisation | Coverage] = [
             o for o in self.organisations.values() if not o.confirmed
         ]
         return organisations + [c for c in self.coverage.values() if c.unconfirmed]
+
+
+def _folder(origin: Origin | None) -> str | None:
+    """The pack folder (``regions/<folder>/…``) a document lies in; None outside the packs."""
+    if origin is None:
+        return None
+    parts = origin.document.file.split("/")
+    return parts[1] if len(parts) > 2 and parts[0] == "regions" else None

@@ -58,6 +58,8 @@ class _Section:
 
 
 _DIRECTORY_KEYS: dict[str, tuple[str, type[BaseModel]]] = {
+    # A directory file may cite its own sources (a region pack's pages, the CBS tables).
+    "sources": ("source", Source),
     "organisations": ("organisation", Organisation),
     "regions": ("region", Region),
     "gemeenten": ("gemeente", Gemeente),

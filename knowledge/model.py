@@ -30,6 +30,7 @@ __all__ = [
     "Gemeente",
     "Meta",
     "Node",
+    "NodeHook",
     "Option",
     "Organisation",
     "Outcome",
@@ -89,9 +90,13 @@ ConsultationKind = Literal[
     "opschalen",
     "afschalen",
     "overig",
+    "jeugdbescherming",
 ]
 """The kinds of consultation a user records (the register adds its own ``register`` kind);
-a region pack can word the dossier line per kind."""
+a region pack can word the dossier line per kind and give a kind its local name
+(``jeugdbescherming`` has its own name in a region with its own team). ``save`` is how a
+consultation with SAVE was stored before ``jeugdbescherming`` became a national kind: still
+read, never offered."""
 
 CONTINUE_ID = "verder"
 CONTINUE_LABEL = "Verder"
@@ -365,7 +370,11 @@ class Coverage(_Strict):
 
     gemeente: GemeenteCode
     jgz: Id
-    local_team: Id
+    local_team: Id | None = None
+    """None: the local team is not in Verbind; the answer names the gemeente's own team."""
+    jgz_ages: Literal["0-18", "4-18"] | None = None
+    """The ages ``jgz`` is known to serve. ``4-18``: the gemeente's GGD, whose JGZ 0–4 may be
+    another organisation (a thuiszorg or JGZ foundation the CBS tables do not name)."""
     unconfirmed: tuple[CoverageField, ...] = ()
     verified: date
 
@@ -387,17 +396,41 @@ class Dossier(_Strict):
     """What the dossier lines leave out until a reviewer confirms it (never shown to users)."""
 
 
+class NodeHook(_Strict):
+    """What a region pack adds to one node of a national tree, for a child in its region: a
+    line after the node's text, contact cards, follow-up trees (choices after an outcome) and
+    the sources for them. National trees so hold no region's words."""
+
+    tree: Id
+    node: Id
+    line: Text | None = None
+    contacts: tuple[Id, ...] = ()
+    related: tuple[Id, ...] = ()
+    """Trees offered as a next step (only after an advice that ends a path)."""
+    sources: tuple[Id, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.tree}/{self.node}"
+
+
 class RegionPack(_Strict):
     """Everything one Veilig Thuis region adds to the national defaults: its chain partners,
     covenant, dossier wording, synonyms and sources. One pack per region, in
-    ``regions/<pack>/pack.yaml``; a region without a pack gets the national defaults
-    (0800-2000, the national Veilig Thuis card, "te bevestigen" for the local team).
+    ``regions/<pack>/pack.yaml``. Every region has one: a national default pack generated from
+    the CBS tables (``generated: true``; its Veilig Thuis, the vertrouwensarts, each gemeente's
+    GGD as JGZ) until the region's authors take it over (``verbind region new``).
     """
 
     id: Id
     region: RegionCode
+    generated: bool = False
+    """True for a national default pack written by scripts/build_directory.py (do not edit by
+    hand: ``verbind region new`` turns it into a pack of the region's own)."""
     veilig_thuis: Id | None = None
     """The regional Veilig Thuis organisation; None: the national number only."""
+    vertrouwensarts: Id | None = None
+    """The vertrouwensarts of the region's Veilig Thuis: a partner, and a kind of its own."""
     protection: tuple[Id, ...] = ()
     """Child-protection teams working in the region (a SAVE-like team), shown with places."""
     jgz: tuple[Id, ...] = ()
@@ -405,7 +438,15 @@ class RegionPack(_Strict):
     chain: tuple[Id, ...] = ()
     """Chain partners offered when recording a process evaluation or another consultation."""
     covenant: Id | None = None
-    """The tree that walks the region's JGZ–Veilig Thuis covenant."""
+    """The tree that walks the region's JGZ–Veilig Thuis covenant: offered in the menu only for
+    a child (or a professional) in this region."""
+    kinds: tuple[ConsultationKind, ...] = ()
+    """Kinds of consultation the region agreed beyond the national ones (its covenant's
+    ``opschalen``/``afschalen``), offered when recording for a child in the region."""
+    kind_names: dict[ConsultationKind, Label] = Field(default_factory=dict)
+    """The region's own name for a kind (its child-protection team's, for jeugdbescherming)."""
+    hooks: tuple[NodeHook, ...] = ()
+    """Lines, contacts and choices the region adds to national nodes."""
     dossier: Dossier | None = None
     synonyms: dict[Annotated[str, Field(pattern=r"^[a-z0-9]{2,12}$")], PlaceName] = Field(
         default_factory=dict
@@ -417,8 +458,12 @@ class RegionPack(_Strict):
     @property
     def partners(self) -> tuple[Id, ...]:
         """Every organisation the pack names, without repeats, in the order named."""
-        named = (self.veilig_thuis, *self.protection, *self.jgz, *self.chain)
+        named = (self.veilig_thuis, self.vertrouwensarts, *self.protection, *self.jgz, *self.chain)
         return tuple(dict.fromkeys(n for n in named if n is not None))
+
+    def hook(self, tree: str, node: str) -> NodeHook | None:
+        """What the pack adds to ``node`` of ``tree``, if anything."""
+        return next((h for h in self.hooks if h.tree == tree and h.node == node), None)
 
 
 IntentId = Literal[

@@ -7,13 +7,15 @@ tests compare the report with an oracle that does not share its code."""
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
 
 from dialogs.register import ConsultationRecord, Direction, Kind, Status
+from dialogs.report import jgz_organisations
+from knowledge import KnowledgeBase
 
 __all__ = [
     "AMSTERDAM",
@@ -23,6 +25,7 @@ __all__ = [
     "generate_year",
     "in_period",
     "stamp",
+    "year_jgz",
 ]
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -70,6 +73,12 @@ class Year:
     truths: list[Truth]
 
 
+def year_jgz(knowledge: KnowledgeBase) -> tuple[str, ...]:
+    """The JGZ organisations the generated messages go to: the Utrecht region's (where the
+    generated year is), without Rivas, which has its own small group."""
+    return tuple(o for o in jgz_organisations(knowledge, "VT20") if o != "rivas")
+
+
 def generate_year(jgz: tuple[str, ...], *, seed: int = 26) -> Year:
     """Consultations in 2025 and 2026 (Amsterdam time) over ``jgz`` (the JGZ organisations the
     content names) and other partners; deterministic for ``seed``."""
@@ -87,6 +96,7 @@ def generate_year(jgz: tuple[str, ...], *, seed: int = 26) -> Year:
     for index in range(3):
         moment = datetime(2026, 9, 1 + index, 11, 0, tzinfo=AMSTERDAM)
         made, truth = _recorded(f"VB-RIVA-{index:04d}", moment, "overig", "rivas", "VT20")
+        truth = replace(truth, jgz="rivas")  # Rivas is a JGZ organisation of the Utrecht pack
         records += made
         truths.append(truth)
     rng.shuffle(records)  # the report must not depend on the order rows come in

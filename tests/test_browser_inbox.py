@@ -40,8 +40,9 @@ def default_page(tools: tuple[str, str], tmp_path: Path) -> Iterator[str]:
 
 
 def both_ways(url: str, chromium: str) -> dict[str, Any]:
-    """A JGZ doctor asks SAVE; SAVE picks up in its inbox; the doctor is told. Then Veilig Thuis
-    sends terugkoppeling for a child in Zeist; the JGZ of Zeist picks it up."""
+    """A JGZ doctor asks SAVE about a child in Zeist; SAVE picks up in its inbox; the doctor is
+    told. Then Veilig Thuis sends terugkoppeling for a child in Zeist; the JGZ of Zeist picks it
+    up."""
     jgz_form = {
         "Korte vraag": QUESTION,
         "Uw naam": "Jeugdarts Test",
@@ -54,6 +55,7 @@ def both_ways(url: str, chromium: str) -> dict[str, Any]:
         "url": url,
         "chromium": chromium,
         "steps": [
+            {"who": "jgz", "type": "kind woont in Zeist", "expect": "Veilig Thuis-regio Utrecht"},
             {"who": "jgz", "type": "overleg aanvragen", "expect": "Bij welke organisatie"},
             {"who": "jgz", "click": "SAVE Jeugdbescherming", "expect": "Hoe snel"},
             {"who": "jgz", "click": "Vandaag nog", "expect": "korte vraag"},
@@ -68,10 +70,10 @@ def both_ways(url: str, chromium: str) -> dict[str, Any]:
             },
             {"who": "jgz", "click": "Menu", "expect": "is opgepakt"},
             {"who": "vt", "type": "beroep", "expect": "Wat is uw beroep"},
-            {"who": "vt", "click": "Veilig Thuis / SAVE", "expect": "Genoteerd"},
+            {"who": "vt", "click": "Veilig Thuis / jeugdbescherming", "expect": "Genoteerd"},
             {"who": "vt", "type": "overleg aanvragen", "expect": "Wat wilt u de JGZ sturen"},
             {"who": "vt", "click": "Terugkoppeling na onderzoek", "expect": "Hoe staat"},
-            {"who": "vt", "click": "Onderzoek afgerond", "expect": "In welke gemeente"},
+            {"who": "vt", "click": "Onderzoek afgerond", "expect": "in welke gemeente"},
             {"who": "vt", "fill": {"Gemeente van het kind": "Zeist"}, "submit": "Verder"},
             {"who": "vt", "click": "Veilig Thuis Utrecht", "expect": "Hoe snel"},
             {"who": "vt", "click": "Binnen 3 werkdagen", "expect": "korte vraag"},

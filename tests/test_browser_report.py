@@ -11,11 +11,10 @@ import pytest
 
 from bot.settings import Settings
 from bot.storage.backends import open_register
-from dialogs.report import jgz_organisations
 from knowledge import KnowledgeBase
 from knowledge.loader import load_knowledge
 from tests.nodescript import run_script
-from tests.report_year import generate_year
+from tests.report_year import generate_year, year_jgz
 from tests.test_browser import BROWSER, PNG_SIGNATURE, ROOT, SCREENS, serve_page, tools
 
 __all__ = ["tools"]
@@ -28,7 +27,7 @@ def report_page(tools: tuple[str, str], tmp_path: Path) -> Iterator[str]:
     """A server whose register holds the generated two years; yields the report's address."""
     shipped: KnowledgeBase = load_knowledge()
     register = open_register(Settings(data_dir=tmp_path / "data"))
-    for record in sorted(generate_year(jgz_organisations(shipped)).records, key=lambda r: r.time):
+    for record in sorted(generate_year(year_jgz(shipped)).records, key=lambda r: r.time):
         register.append_now(record)
     register.close()
     for url in serve_page(tmp_path, {}):

@@ -14,6 +14,7 @@ from dialogs.consultation.fields import check_field
 from dialogs.consultation.labels import STAGES
 from dialogs.intake import ConsultationRequest, IntakeUnavailableError, Pickup, seal_pickup
 from dialogs.register import ConsultationRecord, MemoryRegister, RegisterUnavailableError, Status
+from dialogs.targets import Flow, FlowTarget, Step
 from knowledge import KnowledgeBase
 from tests.conftest import Chat
 
@@ -139,12 +140,13 @@ def build(shipped: KnowledgeBase) -> Build:
 
 
 async def test_record_a_veilig_thuis_consultation(build: Build) -> None:
-    """Kind, partner and who asked are tapped; ids only are recorded and the user gets a code."""
+    """After a place, kind and who asked are tapped (the region's Veilig Thuis is the only
+    partner); ids only are recorded and the user gets a code and the region's dossier line."""
     chat, register = build()
+    await chat.say("kind woont in Zeist")
     await chat.say("leg vast dat ik overlegd heb")
     assert "Advies Veilig Thuis" in chat.labels
     await chat.click("Advies Veilig Thuis")
-    await chat.click("Veilig Thuis Utrecht")
     await chat.click("Ik vroeg om overleg")
     [record] = register.records
     assert (record.kind, record.partner, record.region) == (
@@ -163,35 +165,41 @@ async def test_record_a_veilig_thuis_consultation(build: Build) -> None:
 
 
 async def test_collegial_consultation_needs_no_partner(build: Build) -> None:
-    """A talk with a colleague is recorded as internal after one confirmation (and the child's
-    gemeente, for its region)."""
+    """Without a place, the child's gemeente comes first (for the region); a talk with a
+    colleague is then recorded as internal after one confirmation."""
     chat, register = build()
     await chat.say("overleg vastleggen")
+    assert "in welke gemeente woont het kind?" in chat.text
+    await chat.submit(gemeente="Houten")
     await chat.click("Collegiale consultatie")
     assert chat.labels == ["Vastleggen", "Annuleren"]
     await chat.click("Vastleggen")
-    await chat.submit(gemeente="Houten")
     assert [(r.partner, r.direction, r.region) for r in register.records] == [
         ("intern", "intern", "VT20")
     ]
 
 
 async def test_region_comes_from_the_place_asked_about(build: Build) -> None:
-    """After a place answer, a record with the national Veilig Thuis carries that place's region;
-    a region without a pack offers no other region's Veilig Thuis."""
+    """After a place answer a melding goes to that region's Veilig Thuis, recorded with that
+    region; no other region's Veilig Thuis is offered."""
     chat, register = build()
     await chat.say("veilig thuis zwolle")
     await chat.say("vastleggen")
     await chat.click("Melding Veilig Thuis")
-    assert "Veilig Thuis Utrecht" not in chat.labels
+    assert "Veilig Thuis Utrecht" not in chat.text
     await chat.click("Vastleggen")
-    assert register.records[0].region == "VT11"
-    assert register.records[0].direction == "jgz-partner"
+    [record] = register.records
+    assert (record.partner, record.region, record.direction) == (
+        "veilig-thuis-ijsselland",
+        "VT11",
+        "jgz-partner",
+    )
 
 
 async def test_cancel_records_nothing(build: Build) -> None:
     """Annuleren leaves the register empty."""
     chat, register = build()
+    await chat.say("kind woont in Zeist")
     await chat.say("vastleggen")
     await chat.click("SAVE")
     await chat.click("Annuleren")
@@ -214,7 +222,7 @@ async def test_register_down_loses_nothing_and_can_be_retried(build: Build) -> N
     """When the register is down the user is told, and the same button works once it is back."""
     flaky = FlakyRegister()
     chat, _ = build(register=flaky)
-    await chat.say("veilig thuis zeist")  # the region is known: no gemeente asked
+    await chat.say("veilig thuis zeist")  # the gemeente is known: not asked again
     await chat.say("vastleggen")
     await chat.click("Collegiale consultatie")
     confirm = chat.replies[-1].buttons[0].payload
@@ -228,7 +236,7 @@ async def test_register_down_loses_nothing_and_can_be_retried(build: Build) -> N
 async def test_duplicate_click_records_once(build: Build) -> None:
     """Pressing the confirm button twice records one consultation."""
     chat, register = build()
-    await chat.say("veilig thuis zeist")  # the region is known: no gemeente asked
+    await chat.say("veilig thuis zeist")
     await chat.say("vastleggen")
     await chat.click("Collegiale consultatie")
     confirm = chat.replies[-1].buttons[0].payload
@@ -239,39 +247,62 @@ async def test_duplicate_click_records_once(build: Build) -> None:
 
 
 async def test_without_intakes_requests_go_by_phone(build: Build) -> None:
-    """A deployment without intakes says to call 0800-2000 and offers to record instead."""
+    """A deployment without intakes gives the phone route that exists — 0800-2000 with the
+    child's woonplaats — and offers to record instead; never a promise without a number."""
     chat, register = build()
     await chat.say("overleg aanvragen")
+    await chat.submit(gemeente="Zeist")
     assert "0800-2000" in chat.text
+    assert "Zeist" in chat.text
+    assert "per telefoon of e-mail" not in chat.text
     assert "Overleg vastleggen" in chat.labels
     await chat.click("Overleg vastleggen")
     assert "Welk overleg" in chat.text
     assert register.records == []
 
 
-async def request_by_phone(chat: ChannelChat) -> None:
-    """Start a request to SAVE and reach the form."""
+async def request_by_phone(chat: ChannelChat, partner: str = "SAVE Jeugdbescherming") -> None:
+    """Start a request for a child in Zeist to ``partner`` and reach the form."""
     await chat.say("consult aanvragen")
-    await chat.click("SAVE Jeugdbescherming")
+    await chat.submit(gemeente="Zeist")
+    if partner in chat.labels:
+        await chat.click(partner)
     await chat.click("Vandaag nog")
 
 
 async def test_request_by_phone_is_forwarded_not_stored(build: Build) -> None:
-    """The question and callback number go to the intake; the register gets "aangevraagd" only."""
+    """The question and callback number go to the intake with the child's gemeente; the register
+    gets "aangevraagd" only, as jeugdbescherming (SAVE's kind)."""
     desk = Desk("veilig-thuis-utrecht", "save")
     store = MemorySessionStore()
     chat, register = build(desk=desk, store=store)
     await request_by_phone(chat)
     form = chat.replies[-1].form
     assert form is not None
-    assert [f.name for f in form.fields] == ["vraag", "naam", "organisatie", "telefoon"]
-    await chat.submit(vraag="Hoe pakken we een zorg over een peuter op?", telefoon="030 123 45 67")
+    assert [(f.name, f.kind) for f in form.fields] == [
+        ("gemeente", "text"),
+        ("vraag", "multiline"),
+        ("naam", "text"),
+        ("organisatie", "text"),
+        ("telefoon", "tel"),
+    ]
+    assert form.fields[0].value == "Zeist"
+    await chat.submit(
+        gemeente="Zeist",
+        vraag="Hoe pakken we een zorg over een peuter op?",
+        telefoon="030 123 45 67",
+    )
     [request] = desk.delivered
     assert request.question == "Hoe pakken we een zorg over een peuter op?"
     assert request.callback == "telefoon 030 123 45 67"
     assert request.urgency == "Vandaag nog"
+    assert request.gemeente == "Zeist"
     [record] = register.records
-    assert (record.status, record.partner, record.kind) == ("aangevraagd", "save", "save")
+    assert (record.status, record.partner, record.kind) == (
+        "aangevraagd",
+        "save",
+        "jeugdbescherming",
+    )
     assert record.reference in chat.text
     stored = await store.load(chat.key)
     assert stored is not None
@@ -286,31 +317,55 @@ async def test_request_by_phone_is_forwarded_not_stored(build: Build) -> None:
         "Moeder belt vaak, naam: Jansen",
         "Geboren 12-03-2019, zorgen om gewicht",
         f"Bel de vader op {CANARY_PHONE}",
+        "Gaat over Sanne de Vries uit groep 3",
     ],
-    ids=["bsn", "naam", "geboortedatum", "telefoon"],
+    ids=["bsn", "naam", "geboortedatum", "telefoon", "volledige-naam"],
 )
 async def test_client_data_in_the_question_is_refused(build: Build, question: str) -> None:
-    """A question with client data is refused with an explanation; nothing is sent or recorded."""
+    """A question with client data — names included, as the chat's own guard finds them — is
+    refused with an explanation; the form comes back with the other values kept and the
+    question emptied (never echoed); nothing is sent or recorded."""
     desk = Desk("save")
     chat, register = build(desk=desk)
-    await chat.say("consult aanvragen")
-    await chat.click("Vandaag nog")
-    await chat.submit(vraag=question, telefoon="030 123 45 67")
+    await request_by_phone(chat)
+    await chat.submit(gemeente="Zeist", vraag=question, naam="A. Tester", telefoon="030 123 45 67")
     assert "cliëntgegevens" in chat.text
-    assert chat.replies[-1].form is not None
+    form = chat.replies[-1].form
+    assert form is not None
+    values = {f.name: f.value for f in form.fields}
+    assert values["vraag"] == ""
+    assert (values["naam"], values["telefoon"]) == ("A. Tester", "030 123 45 67")
     assert desk.delivered == []
     assert register.records == []
     assert question not in chat.text
 
 
-async def test_phone_is_required_for_a_phone_callback(build: Build) -> None:
-    """Without a work number the form comes back with a hint."""
+async def test_every_problem_is_named_at_once_and_the_values_kept(build: Build) -> None:
+    """A form with several problems names each in one reply and shows the user's own values
+    again, so nothing has to be typed twice."""
     desk = Desk("save")
     chat, _ = build(desk=desk)
-    await chat.say("consult aanvragen")
-    await chat.click("Vandaag nog")
+    await request_by_phone(chat)
+    await chat.submit(gemeente="Dorpsstraat 3", vraag="Graag overleg", naam="x" * 81, telefoon="12")
+    warning = chat.replies[0].text
+    assert "alleen de gemeente" in warning
+    assert "langer dan 80" in warning
+    assert "werknummer" in warning
+    form = chat.replies[-1].form
+    assert form is not None
+    assert {f.name: f.value for f in form.fields}["vraag"] == "Graag overleg"
+    assert desk.delivered == []
+
+
+async def test_phone_is_required_for_a_phone_callback(build: Build) -> None:
+    """Without a work number the form comes back with a hint (text typed instead of the form
+    keeps the gemeente the form showed)."""
+    desk = Desk("save")
+    chat, _ = build(desk=desk)
+    await request_by_phone(chat)
     await chat.say("Korte vraag zonder gegevens")
     assert "werknummer" in chat.text
+    assert "gemeente" not in chat.replies[0].text.split("\n", 1)[-1]
     assert desk.delivered == []
 
 
@@ -318,9 +373,8 @@ async def test_intake_down_sends_and_records_nothing(build: Build) -> None:
     """A failing intake is reported with the phone route; the register stays empty."""
     desk = Desk("save", fail=True)
     chat, register = build(desk=desk)
-    await chat.say("consult aanvragen")
-    await chat.click("Vandaag nog")
-    await chat.submit(telefoon="030 123 45 67")
+    await request_by_phone(chat)
+    await chat.submit(gemeente="Zeist", telefoon="030 123 45 67")
     assert "lukte niet" in chat.text
     assert "0800-2000" in chat.text
     assert register.records == []
@@ -339,10 +393,15 @@ async def teams_request(
     shared = {"desk": desk, "bell": bell, "register": register, "channel": "teams", "store": store}
     requester, _ = build(**shared)
     await requester.say("overleg aanvragen")
+    await requester.submit(gemeente="Zeist")
     await requester.click("SAVE Jeugdbescherming")
     await requester.click("Binnen 3 werkdagen")
     await requester.click("Via Teams")
-    await requester.submit(vraag="Graag overleg over een casus")
+    form_text = requester.replies[-1].text
+    assert "via Teams" in form_text
+    assert "Er gaat geen telefoonnummer mee" in form_text
+    assert "telefoon" not in [f.name for f in requester.replies[-1].form.fields]  # type: ignore[union-attr]
+    await requester.submit(gemeente="Zeist", vraag="Graag overleg over een casus")
     intake, _ = build(**shared, key="save:1")
     return requester, intake, desk, register.records
 
@@ -367,6 +426,29 @@ async def test_teams_request_is_picked_up_and_the_requester_told(build: Build) -
     assert "is opgepakt" not in requester.text, "told once: in the chat, not again now"
 
 
+async def test_a_picked_up_request_is_recorded_under_its_own_reference(build: Build) -> None:
+    """After the pick-up (told in the chat), "overleg vastleggen" first offers the picked-up
+    request: its consultation is recorded under the request's reference, so the request and
+    its record count once; another consultation can still be recorded on its own."""
+    bell = Bell()
+    requester, intake, desk, records = await teams_request(build, bell)
+    [request] = desk.delivered
+    await intake.press(Payload(PICKUP_NODE, request.pickup))
+    assert "overleg vastleggen" in bell.sent[0][1]
+    await requester.say("overleg vastleggen")
+    assert "Ander overleg vastleggen" in requester.labels
+    await requester.click(f"Overleg vastleggen: {request.reference}")
+    assert request.reference in requester.text
+    await requester.click("Vastleggen")
+    assert [(r.reference, r.status) for r in records] == [
+        (request.reference, "aangevraagd"),
+        (request.reference, "opgepakt"),
+        (request.reference, "vastgelegd"),
+    ]
+    await requester.say("overleg vastleggen")
+    assert "Ander overleg vastleggen" not in requester.labels, "recorded: no longer offered"
+
+
 async def test_a_notice_that_cannot_be_sent_comes_with_the_next_turn(build: Build) -> None:
     """When the requester's chat cannot be reached, their next turn tells them, once."""
     bell = Bell(down=True)
@@ -384,15 +466,23 @@ async def test_terminal_requester_hears_on_the_next_turn(build: Build) -> None:
     desk, register = Desk("save"), MemoryRegister()
     store = MemorySessionStore()
     requester, _ = build(desk=desk, register=register, store=store)
-    await requester.say("consult aanvragen")
-    await requester.click("Vandaag nog")
-    await requester.submit(telefoon="030 123 45 67")
+    await request_by_phone(requester)
+    await requester.submit(gemeente="Zeist", telefoon="030 123 45 67")
     intake, _ = build(desk=desk, register=register, key="intake:1")
     await intake.press(Payload(PICKUP_NODE, desk.delivered[0].pickup))
     await requester.say("menu")
     assert "is opgepakt" in requester.text
     await requester.say("menu")
     assert "is opgepakt" not in requester.text
+
+
+async def test_the_linked_record_is_refused_for_another_sessions_request(build: Build) -> None:
+    """Recording under a reference works only for a request this conversation sent."""
+    chat, register = build()
+    target = FlowTarget(Flow.RECORD, Step.LINKED, "VB-AAAA-BBBB")
+    await chat.press(Payload("_vl", f"vl:na-oppakken:{target.value}"))
+    assert register.records == []
+    assert "eerdere vraag" in chat.text
 
 
 async def test_forged_pickup_is_refused(build: Build) -> None:
@@ -415,48 +505,124 @@ async def test_submit_without_the_flow_is_stale(build: Build) -> None:
     assert desk.delivered == []
 
 
+async def test_the_requester_is_remembered_for_the_conversation(build: Build) -> None:
+    """A second request in the same conversation shows the requester's own name and
+    organisation filled in (kept in memory, never in the session); "stop" forgets them."""
+    desk = Desk("save", "veilig-thuis-utrecht")
+    store = MemorySessionStore()
+    chat, _ = build(desk=desk, store=store)
+    await request_by_phone(chat)
+    await chat.submit(
+        gemeente="Zeist",
+        naam="A. Tester",
+        organisatie="GGD regio Utrecht",
+        telefoon="030 123 45 67",
+    )
+    stored = await store.load(chat.key)
+    assert stored is not None
+    assert "tester" not in stored.session.to_json().lower()
+    await chat.say("overleg aanvragen")
+    await chat.click("Ja")
+    await chat.click("SAVE Jeugdbescherming")
+    await chat.click("Vandaag nog")
+    form = chat.replies[-1].form
+    assert form is not None
+    values = {f.name: f.value for f in form.fields}
+    assert (values["naam"], values["organisatie"]) == ("A. Tester", "GGD regio Utrecht")
+    await chat.say("stop")
+    await request_by_phone(chat)
+    form = chat.replies[-1].form
+    assert form is not None
+    assert {f.name: f.value for f in form.fields}["naam"] == ""
+
+
+async def test_a_second_request_asks_about_the_child_again(build: Build) -> None:
+    """After a request, the next one confirms the child's gemeente ("Voor een kind in Zeist?");
+    another gemeente is asked, and the request follows it to that region."""
+    desk = Desk("save", "veilig-thuis-utrecht", "veilig-thuis-ijsselland")
+    chat, register = build(desk=desk)
+    await request_by_phone(chat)
+    await chat.submit(gemeente="Zeist", telefoon="030 123 45 67")
+    await chat.say("overleg aanvragen")
+    assert "Voor een kind in Zeist?" in chat.text
+    await chat.click("Andere gemeente")
+    await chat.submit(gemeente="Zwolle")
+    assert "SAVE" not in " ".join(chat.labels)
+    await chat.click("Vandaag nog")  # Zwolle's only partner with an intake: its Veilig Thuis
+    form = chat.replies[-1].form
+    assert form is not None
+    assert form.fields[0].value == "Zwolle"
+    await chat.submit(gemeente="Zwolle", telefoon="030 123 45 67")
+    assert [(r.partner, r.region) for r in register.records] == [
+        ("save", "VT20"),
+        ("veilig-thuis-ijsselland", "VT11"),
+    ]
+    assert desk.delivered[-1].gemeente == "Zwolle"
+
+
+async def test_another_gemeente_in_the_form_cannot_reach_another_regions_partner(
+    build: Build,
+) -> None:
+    """Changing the gemeente in the form to one in another region does not send the request to
+    this region's partner: the user is told and chooses again in the child's region."""
+    desk = Desk("save", "veilig-thuis-utrecht", "veilig-thuis-ijsselland")
+    chat, register = build(desk=desk)
+    await request_by_phone(chat)
+    await chat.submit(gemeente="Zwolle", telefoon="030 123 45 67")
+    assert "Zwolle ligt in Veilig Thuis-regio IJsselland" in chat.text
+    assert desk.delivered == []
+    assert register.records == []
+
+
 # -- recording: wording, dossier line and region ------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("kind", "partner", "said", "unsaid"),
+    ("kind", "said", "unsaid"),
     [
         (
             "Vertrouwensarts",
-            None,
-            "Overleg met Vertrouwensarts van Veilig Thuis",
+            "Overleg met Vertrouwensarts van Veilig Thuis Utrecht",
             "Vertrouwensarts met",
         ),
-        ("SAVE", None, "Overleg met SAVE Jeugdbescherming", "SAVE met SAVE"),
-        ("Collegiale consultatie", None, "Collegiale consultatie vastleggen?", "(een collega"),
-        (
-            "Melding Veilig Thuis",
-            "Veilig Thuis Utrecht",
-            "Melding bij Veilig Thuis Utrecht",
-            "Wie vroeg",
-        ),
+        ("SAVE", "Overleg met SAVE Jeugdbescherming", "SAVE met SAVE"),
+        ("Collegiale consultatie", "Collegiale consultatie vastleggen?", "(een collega"),
+        ("Melding Veilig Thuis", "Melding bij Veilig Thuis Utrecht", "Wie vroeg"),
     ],
     ids=["vertrouwensarts", "save", "collega", "melding"],
 )
 async def test_records_are_named_without_doubling(
-    build: Build, kind: str, partner: str | None, said: str, unsaid: str
+    build: Build, kind: str, said: str, unsaid: str
 ) -> None:
     """What is being recorded reads once, plainly; a melding is not asked who asked."""
     chat, _ = build()
+    await chat.say("kind woont in Zeist")
     await chat.say("overleg vastleggen")
     await chat.click(kind)
-    if partner is not None:
-        await chat.click(partner)
     assert said in chat.text
     assert unsaid not in chat.text
+
+
+async def test_the_vertrouwensarts_is_a_kind_and_a_partner_of_its_own(build: Build) -> None:
+    """A consultation with the vertrouwensarts is recorded as such, with the region's
+    vertrouwensarts as partner — not as advice from Veilig Thuis; and it can be requested."""
+    desk = Desk("veilig-thuis-utrecht", "vertrouwensarts-utrecht")
+    chat, register = build(desk=desk)
+    await chat.say("kind woont in Zeist")
+    await chat.say("overleg aanvragen")
+    await chat.click("Vertrouwensarts van Veilig Thuis Utrecht")
+    await chat.click("Vandaag nog")
+    await chat.submit(gemeente="Zeist", telefoon="030 123 45 67")
+    [record] = register.records
+    assert (record.kind, record.partner) == ("vertrouwensarts", "vertrouwensarts-utrecht")
 
 
 async def test_a_melding_gets_its_own_dossier_line(build: Build) -> None:
     """A melding is not noted as 'intern overleg' and is not told to say it was anonymous."""
     chat, register = build()
+    await chat.say("kind woont in Zeist")
     await chat.say("overleg vastleggen")
     await chat.click("Melding Veilig Thuis")
-    await chat.click("Veilig Thuis Utrecht")
     await chat.click("Vastleggen")
     [record] = register.records
     assert (record.kind, record.direction, record.region) == ("melding", "jgz-partner", "VT20")
@@ -465,41 +631,61 @@ async def test_a_melding_gets_its_own_dossier_line(build: Build) -> None:
     assert "anoniem" not in chat.text
 
 
-async def test_without_a_region_the_gemeente_is_asked_once(build: Build) -> None:
-    """The national number has no region: the child's gemeente is asked (an address refused),
-    only its region is stored, and a second record does not ask again."""
+async def test_the_gemeente_is_asked_then_confirmed_for_the_next_record(build: Build) -> None:
+    """Without a place the child's gemeente is asked (an address refused); only its code and
+    region are kept; the next record confirms it in one tap."""
     store = MemorySessionStore()
     chat, register = build(store=store)
     await chat.say("overleg vastleggen")
-    await chat.click("Advies Veilig Thuis")
-    await chat.click("Veilig Thuis (landelijk nummer)")
-    await chat.click("Ik vroeg om overleg")
-    assert "In welke gemeente" in chat.text
+    assert "in welke gemeente" in chat.text
     await chat.submit(gemeente="Dorpsstraat 3, Zwolle")
-    assert "zonder straat" in chat.text
-    assert register.records == []
+    assert "alleen de gemeente" in chat.text
     await chat.submit(gemeente="Zwolle")
+    await chat.click("Advies Veilig Thuis")
+    await chat.click("Ik vroeg om overleg")
     [record] = register.records
-    assert (record.partner, record.region) == ("veilig-thuis", "VT11")
+    assert (record.partner, record.region) == ("veilig-thuis-ijsselland", "VT11")
     stored = await store.load(chat.key)
     assert stored is not None
     assert "zwolle" not in stored.session.to_json().lower()
     await chat.say("overleg vastleggen")
-    await chat.click("Advies Veilig Thuis")  # the region's only Veilig Thuis: the national one
+    assert "Voor een kind in Zwolle?" in chat.text
+    await chat.click("Ja")
+    await chat.click("Advies Veilig Thuis")
     await chat.click("Ik vroeg om overleg")
     assert [r.region for r in register.records] == ["VT11", "VT11"]
 
 
-@pytest.mark.parametrize("kind", ["Opschalen", "Afschalen", "Procesevaluatie"])
-async def test_op_and_afschalen_are_recordable(build: Build, kind: str) -> None:
-    """Opschalen, afschalen and a procesevaluatie are kinds of their own in the register."""
+@pytest.mark.parametrize("kind", ["Opschalen", "Afschalen"])
+async def test_op_and_afschalen_are_recordable_where_the_covenant_is(
+    build: Build, kind: str
+) -> None:
+    """In the covenant's region opschalen and afschalen are kinds of their own; elsewhere they
+    are not offered to the JGZ."""
     chat, register = build()
+    await chat.say("kind woont in Zeist")
     await chat.say("overleg vastleggen")
     await chat.click(kind)
     await chat.click("SAVE Jeugdbescherming")
     await chat.click("De ander vroeg om overleg")
     [record] = register.records
     assert (record.kind, record.direction) == (kind.lower(), "partner-jgz")
+    other, _ = build(key="user:2")
+    await other.say("kind woont in Zwolle")
+    await other.say("overleg vastleggen")
+    assert kind not in other.labels
+    assert "SAVE" not in other.labels
+
+
+async def test_a_procesevaluatie_is_recordable(build: Build) -> None:
+    """A process evaluation is a kind of its own, with a partner of the child's region."""
+    chat, register = build()
+    await chat.say("kind woont in Zeist")
+    await chat.say("overleg vastleggen")
+    await chat.click("Procesevaluatie")
+    await chat.click("SAVE Jeugdbescherming")
+    await chat.click("Ik vroeg om overleg")
+    assert [(r.kind, r.partner) for r in register.records] == [("procesevaluatie", "save")]
 
 
 # -- the other direction: Veilig Thuis / SAVE to the JGZ ----------------------------------------
@@ -508,12 +694,12 @@ async def test_op_and_afschalen_are_recordable(build: Build, kind: str) -> None:
 async def as_partner(chat: ChannelChat) -> None:
     """Say one works at Veilig Thuis or SAVE."""
     await chat.say("beroep")
-    await chat.click("Veilig Thuis / SAVE")
+    await chat.click("Veilig Thuis / jeugdbescherming")
 
 
 async def test_veilig_thuis_sends_terugkoppeling_to_the_jgz_of_the_gemeente(build: Build) -> None:
     """Stage chosen, gemeente typed: the JGZ serving it gets the message with the sender's own
-    name; the register holds partner → JGZ, the sender's organisation and the region."""
+    name and organisation; the register holds partner → JGZ with the JGZ as partner."""
     desk = Desk("jgz-utrecht", "ggd-regio-utrecht")
     chat, register = build(desk=desk)
     await as_partner(chat)
@@ -525,7 +711,10 @@ async def test_veilig_thuis_sends_terugkoppeling_to_the_jgz_of_the_gemeente(buil
     await chat.click("SAVE Jeugdbescherming")
     await chat.click("Binnen 3 werkdagen")
     await chat.submit(
-        vraag="Overgedragen; vragen? Bel mij.", naam="A. Tester", telefoon="030 765 43 21"
+        gemeente="Utrecht",
+        vraag="Overgedragen; vragen? Bel mij.",
+        naam="A. Tester",
+        telefoon="030 765 43 21",
     )
     [request] = desk.delivered
     assert request.partner == "jgz-utrecht"
@@ -535,14 +724,15 @@ async def test_veilig_thuis_sends_terugkoppeling_to_the_jgz_of_the_gemeente(buil
     [record] = register.records
     assert (record.kind, record.partner, record.direction, record.region) == (
         "terugkoppeling",
-        "save",
+        "jgz-utrecht",
         "partner-jgz",
         "VT20",
     )
 
 
 async def test_the_jgz_picks_up_and_veilig_thuis_hears_it(build: Build) -> None:
-    """The JGZ's pick-up is recorded for the same reference; the notice names the JGZ."""
+    """The JGZ's pick-up is recorded for the same reference; the notice names the JGZ; the
+    sender's organisation is asked once per conversation."""
     desk, register = Desk("ggd-regio-utrecht"), MemoryRegister()
     store = MemorySessionStore()
     chat, _ = build(desk=desk, register=register, store=store)
@@ -552,45 +742,67 @@ async def test_the_jgz_picks_up_and_veilig_thuis_hears_it(build: Build) -> None:
     await chat.submit(gemeente="Zeist")
     await chat.click("Veilig Thuis Utrecht")
     await chat.click("Vandaag nog")
-    await chat.submit(telefoon="030 765 43 21")
+    await chat.submit(gemeente="Zeist", telefoon="030 765 43 21")
     jgz, _ = build(desk=desk, register=register, key="jgz:1")
     await jgz.press(Payload(PICKUP_NODE, desk.delivered[0].pickup))
-    assert [(r.kind, r.status) for r in register.records] == [
-        ("bevraging", "aangevraagd"),
-        ("bevraging", "opgepakt"),
+    assert [(r.kind, r.partner, r.status) for r in register.records] == [
+        ("bevraging", "ggd-regio-utrecht", "aangevraagd"),
+        ("bevraging", "ggd-regio-utrecht", "opgepakt"),
     ]
     await chat.say("menu")
     assert "is opgepakt" in chat.text
+    await chat.click("Opschalen")
+    await chat.click("Ja")
+    assert "Namens welke organisatie" not in chat.text
 
 
-async def test_a_gemeente_without_a_jgz_inbox_goes_by_phone(build: Build) -> None:
-    """Outside the packs the JGZ of the gemeente is not known: say so, nothing is sent."""
+async def test_a_jgz_without_an_inbox_is_reached_by_phone_honestly(build: Build) -> None:
+    """A gemeente whose JGZ has no intake here: say so, with the number if Verbind has one
+    and honestly that it has none otherwise; never "per telefoon of e-mail"; nothing sent."""
     desk = Desk("jgz-utrecht")
     chat, register = build(desk=desk)
     await as_partner(chat)
     await chat.say("overleg aanvragen")
     await chat.click("Opschalen")
     await chat.submit(gemeente="Zwolle")
-    assert "De JGZ van gemeente Zwolle heeft hier geen inbox" in chat.text
+    assert "GGD IJsselland heeft hier geen inbox" in chat.text
+    assert "nog niet in Verbind" in chat.text
+    assert "per telefoon of e-mail" not in chat.text
+    assert [c.name for r in chat.replies for c in r.contacts] == ["GGD IJsselland"]
     assert desk.delivered == []
     assert register.records == []
 
 
 async def test_a_procesevaluatie_can_be_requested(build: Build) -> None:
-    """A stuck case: invite a partner to a procesevaluatie, recorded as its own kind."""
+    """A stuck case: invite a partner of the child's region to a procesevaluatie, recorded as
+    its own kind."""
     desk = Desk("save", "veilig-thuis-utrecht")
     chat, register = build(desk=desk)
     await chat.say("overleg aanvragen")
+    await chat.submit(gemeente="Zeist")
     await chat.click("Procesevaluatie aanvragen")
     assert "Wie wilt u uitnodigen" in chat.text
     await chat.click("Veilig Thuis Utrecht")
     await chat.click("Geen haast")
-    await chat.submit(vraag="Wij liepen vast bij de overdracht.", telefoon="030 123 45 67")
+    await chat.submit(
+        gemeente="Zeist", vraag="Wij liepen vast bij de overdracht.", telefoon="030 123 45 67"
+    )
     [request] = desk.delivered
     assert request.subject == "Procesevaluatie"
     assert [(r.kind, r.partner) for r in register.records] == [
         ("procesevaluatie", "veilig-thuis-utrecht")
     ]
+
+
+async def test_a_request_of_a_kind_starts_directly(shipped: KnowledgeBase) -> None:
+    """The typed entry for a Veilig Thuis / SAVE action ("procesevaluatie aanvragen") opens the
+    request of that kind at once (the seam issue 23 calls)."""
+    flows = ConsultationFlows(shipped, intakes=Desk("save", "veilig-thuis-utrecht"), key=KEY)
+    from dialogs.session import Session
+
+    result = flows.start_request(Session(), Turn(key="k", channel="test"), kind="procesevaluatie")
+    assert "in welke gemeente" in result.replies[-1].text
+    assert result.session.facts["av-soort"] == "procesevaluatie"
 
 
 async def test_region_cards_offer_a_request(build: Build) -> None:
@@ -605,7 +817,7 @@ async def test_region_cards_offer_a_request(build: Build) -> None:
     [
         ("vraag", f"BSN {CANARY_BSN}", "cliëntgegevens"),
         ("telefoon", "12", "werknummer"),
-        ("gemeente", "3701 AB Zeist", "zonder straat"),
+        ("gemeente", "3701 AB Zeist", "alleen de gemeente"),
         ("naam", "x" * 81, "langer dan 80"),
     ],
 )
@@ -622,18 +834,22 @@ def test_each_field_is_checked_on_its_own(field: str, value: str, problem: str) 
 
 async def test_the_terminal_checks_each_field_as_it_is_entered(shipped: KnowledgeBase) -> None:
     """In the terminal a field with client data is refused at once and asked again, without
-    retyping the others; the prompt says "optioneel" once."""
+    retyping the others; a field the form filled in is kept with Enter; the prompt says
+    "optioneel" once."""
     desk = Desk("save")
     conversation = Conversation(
         shipped, sessions=MemorySessionStore(), register=MemoryRegister(), intakes=desk, key=KEY
     )
     terminal = TerminalChannel(conversation)
-    await terminal.say("overleg aanvragen")  # SAVE is the only partner with an intake
+    await terminal.say("overleg aanvragen")
+    await terminal.say("Zeist")  # the child's gemeente; SAVE is then the only partner
     prompt = (await terminal.say("Vandaag nog"))[-1].text
-    assert prompt == "Korte vraag (optioneel; typ - om over te slaan):"
+    assert prompt == "Gemeente van het kind (nu: Zeist; Enter houdt dit):"
+    question = (await terminal.say(""))[-1].text
+    assert question == "Korte vraag (optioneel; typ - om over te slaan):"
     refused = await terminal.say(f"BSN {CANARY_BSN}")
     assert "cliëntgegevens" in refused[0].text
-    assert refused[-1].text == prompt
+    assert refused[-1].text == question
     assert (await terminal.say("Graag overleg"))[-1].text.startswith("Uw naam")
     await terminal.say("-")
     await terminal.say("-")
@@ -642,22 +858,32 @@ async def test_the_terminal_checks_each_field_as_it_is_entered(shipped: Knowledg
     assert "Verstuurd" in sent[-1].text
     [request] = desk.delivered
     assert (request.question, request.callback) == ("Graag overleg", "telefoon 030 123 45 67")
+    assert request.gemeente == "Zeist"
 
 
 def test_flow_labels_fit_a_phone(shipped: KnowledgeBase) -> None:
-    """Every button the flows can show for the shipped partners is at most 40 characters."""
+    """Every button the flows can show for the shipped partners is at most 40 characters, in
+    every region's own words."""
     flows = ConsultationFlows(shipped, intakes=Desk(*shipped.organisations), key=KEY)
     partners = [*shipped.organisations, "intern", "overig"]
-    targets = [f"av:{step}:{p}" for step in ("bij", "uitnodigen", "namens") for p in partners]
-    targets += [f"vl:partner:{p}" for p in partners]
-    targets += [f"av:fase:{s}" for s in STAGES] + [f"av:urgentie:{u}" for u in URGENCIES]
-    targets += [f"vl:soort:{k}" for k in KIND_LABELS] + [f"av:soort:{k}" for k in KIND_LABELS]
-    too_long = {t: label for t in targets if len(label := flows.label(t) or "") > 40}
+    steps = (Step.TO, Step.INVITE, Step.ON_BEHALF, Step.PARTNER)
+    targets = [FlowTarget(Flow.REQUEST, s, p) for s in steps for p in partners]
+    targets += [FlowTarget(Flow.RECORD, Step.PARTNER, p) for p in partners]
+    targets += [FlowTarget(Flow.REQUEST, Step.STAGE, s) for s in STAGES]
+    targets += [FlowTarget(Flow.REQUEST, Step.URGENCY, u) for u in URGENCIES]
+    targets += [FlowTarget(f, Step.KIND, k) for f in Flow for k in KIND_LABELS]
+    packs = [None, *shipped.packs.values()]
+    too_long = {
+        (t, p.id if p else None): label
+        for t in targets
+        for p in packs
+        if len(label := flows.label(t, p) or "") > 40
+    }
     assert too_long == {}
 
 
 async def test_a_request_stays_in_the_childs_region(build: Build) -> None:
-    """After a place in a region without partners in Verbind, a request offers no other
+    """After a place in a region whose partners have no intake here, a request offers no other
     region's partners: it says to phone 0800-2000 and name the child's place."""
     chat, _ = build(desk=Desk("save", "veilig-thuis-utrecht"))
     await chat.say("kind woont in Haarlem")
@@ -674,3 +900,46 @@ async def test_a_request_in_the_childs_region_offers_its_partners(build: Build) 
     await chat.say("kind woont in Zeist")
     await chat.say("overleg aanvragen")
     assert "Veilig Thuis Utrecht" in chat.labels
+
+
+def test_a_flow_target_built_from_ids_is_typed() -> None:
+    """The typed entry other code builds from ids (``FlowTarget("av", "soort", kind)``) is the
+    same typed step the codec reads back, so it starts that kind of request."""
+    built = FlowTarget("av", "soort", "procesevaluatie")  # type: ignore[arg-type]
+    assert built == FlowTarget(Flow.REQUEST, Step.KIND, "procesevaluatie")
+    assert built.step is Step.KIND
+
+
+async def test_an_action_with_a_place_starts_for_that_child(shipped: KnowledgeBase) -> None:
+    """Opening a request together with a place named in the same message takes that place as
+    the child's: the request goes straight to that region's partners."""
+    from dialogs.session import Session
+    from dialogs.targets import PlaceTarget
+
+    conversation = Conversation(
+        shipped, sessions=MemorySessionStore(), intakes=Desk("veilig-thuis-ijsselland"), key=KEY
+    )
+    desk = conversation._desk  # the seam the understanding calls with an action and its place
+    result = desk.open_at_place(
+        Session(),
+        None,
+        FlowTarget(Flow.REQUEST, Step.START),
+        PlaceTarget("gemeente", "GM0193"),
+        Turn(key="k", channel="test"),
+    )
+    assert "Hoe snel" in result.replies[-1].text
+    assert result.session is not None
+    assert result.session.facts["gemeente"] == "gm0193"
+
+
+async def test_a_woonplaats_in_two_gemeenten_is_asked_by_gemeente(build: Build) -> None:
+    """A woonplaats name that lies in more than one gemeente is not guessed: the user is asked
+    to type the gemeente, and is shown which ones it may be."""
+    chat, register = build()
+    await chat.say("overleg vastleggen")
+    await chat.submit(gemeente="Broekhuizen")
+    assert "ligt in meer dan één gemeente" in chat.text
+    assert "Horst aan de Maas, Meppel" in chat.text
+    await chat.submit(gemeente="Meppel")
+    assert "Collegiale consultatie" in chat.labels
+    assert register.records == []

@@ -22,18 +22,30 @@ from tests.conftest import Chat
 MakeChat = Callable[..., Chat]
 
 MENU_ACTIONS = ["Contact zoeken", "Overleg aanvragen", "Overleg vastleggen"]
+ROLES = ["Jeugdarts", "Jeugdverpleegkundige", "Veilig Thuis / jeugdbescherming"]
+"""While the role is not known, the menu lets the user say it in one tap."""
+
+
+def national_menu(knowledge: KnowledgeBase) -> list[str]:
+    """The menu of a user whose region and role are not known: national trees only."""
+    return [t.title for t in knowledge.menu_trees_for(frozenset())] + MENU_ACTIONS + ROLES
+
+
 """The actions the main menu offers after the trees."""
 
 
 async def test_first_message_gets_welcome_and_menu(
     shipped: KnowledgeBase, make_chat: MakeChat
 ) -> None:
-    """A greeting starts with the welcome, the privacy hint and the menu of trees."""
+    """A greeting starts with the welcome, the privacy hint, the menu of national trees (no
+    region's covenant) and the roles to choose in one tap."""
     chat = make_chat(shipped)
     await chat.say("hallo")
     assert "Welkom bij Verbind" in chat.text
     assert "geen namen" in chat.text
-    assert chat.labels == [t.title for t in shipped.menu_trees] + MENU_ACTIONS
+    assert "Wat is uw rol?" in chat.text
+    assert chat.labels == national_menu(shipped)
+    assert not any("Convenant" in label for label in chat.labels)
 
 
 async def test_typed_number_label_and_typo_pick_a_choice(
@@ -51,8 +63,10 @@ async def test_typed_number_label_and_typo_pick_a_choice(
 async def test_buttons_walk_a_tree_to_an_outcome_with_route_and_sources(
     examples: KnowledgeBase, make_chat: MakeChat
 ) -> None:
-    """Clicking through reaches an outcome that says why, cites sources and offers next steps."""
+    """Clicking through reaches an outcome that says why, cites sources and offers next steps;
+    a region's own partner is shown for a child in that region."""
     chat = make_chat(examples)
+    await chat.say("noordstad")
     await chat.say("menu")
     await chat.click("Basic question")
     await chat.click("Ja")
@@ -69,6 +83,7 @@ async def test_buttons_walk_a_tree_to_an_outcome_with_route_and_sources(
 async def test_unconfirmed_contact_is_marked(examples: KnowledgeBase, make_chat: MakeChat) -> None:
     """Unconfirmed contact data is marked per field, with the last-verified date."""
     chat = make_chat(examples)
+    await chat.say("noordstad")
     await chat.say("basic question")
     await chat.say("ja")
     card = chat.replies[-1].contacts[0]
@@ -133,7 +148,7 @@ async def test_out_of_scope_gets_honest_fallback(
     await chat.say("wat voor weer wordt het morgen")
     assert "0800-2000" in chat.text
     assert "112" in chat.text
-    assert chat.labels == [t.title for t in shipped.menu_trees] + MENU_ACTIONS
+    assert chat.labels == national_menu(shipped)
 
 
 async def test_unclear_answer_mid_tree_keeps_the_question(
@@ -286,7 +301,7 @@ async def test_session_in_a_removed_tree_restarts_at_menu(
     chat = make_chat(examples, store)
     await chat.say("ja")
     assert "bijgewerkt" in chat.replies[0].text
-    assert chat.labels == [t.title for t in examples.menu_trees] + MENU_ACTIONS
+    assert chat.labels == national_menu(examples)
 
 
 async def test_organisation_name_gives_its_contact_card(
@@ -333,12 +348,7 @@ async def test_profession_is_asked_once_and_shapes_the_wording(
     chat = make_chat(shipped)
     await chat.say("meldcode")
     assert chat.replies[-1].text.startswith("Wat is uw beroep?")
-    assert chat.labels == [
-        "Jeugdarts",
-        "Jeugdverpleegkundige",
-        "Veilig Thuis / SAVE",
-        "Aandachtsfunctionaris / manager",
-    ]
+    assert chat.labels == ["Jeugdarts", "Jeugdverpleegkundige", "Veilig Thuis / jeugdbescherming"]
     await chat.click("Jeugdarts")
     assert chat.replies[0].text.startswith("Genoteerd: Jeugdarts.")
     assert chat.replies[-1].text.startswith("Eerst: is er nu direct gevaar")
@@ -359,12 +369,7 @@ async def test_profession_can_be_changed(shipped: KnowledgeBase, make_chat: Make
     await chat.say("meldcode")
     await chat.click("Jeugdarts")
     await chat.say("beroep")
-    assert chat.labels == [
-        "Jeugdarts",
-        "Jeugdverpleegkundige",
-        "Veilig Thuis / SAVE",
-        "Aandachtsfunctionaris / manager",
-    ]
+    assert chat.labels == ["Jeugdarts", "Jeugdverpleegkundige", "Veilig Thuis / jeugdbescherming"]
     await chat.click("Jeugdverpleegkundige")
     assert chat.replies[-1].text.startswith("Eerst: is er nu direct gevaar")
     await chat.say("nee")
@@ -416,3 +421,42 @@ async def test_the_route_trail_leaves_out_help_detours(
     trail = chat.replies[-1].text.split("Zo kwam u bij dit advies:")[1]
     assert "Wat is acuut of structureel?" not in trail
     assert trail.count("\n- ") == 2
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        [],
+        ["afwegingskader", "Nee"],
+        ["vt nummer zeist"],
+        ["wat is een vertrouwensarts"],
+        ["overleg aanvragen"],
+        ["leg vast dat ik overlegd heb"],
+        ["afwegingskader", "Nee", "beroep"],
+    ],
+    ids=["menu", "end-of-path", "place", "faq", "request-step", "record-step", "profession"],
+)
+@pytest.mark.parametrize("again", ["help", "stale-button"])
+async def test_here_you_are_shows_the_question_of_the_buttons_on_offer(
+    shipped: KnowledgeBase, make_chat: MakeChat, path: list[str], again: str
+) -> None:
+    """After "help" or an old button, "Hier bent u nu" shows the buttons on offer with their
+    own question: the menu's question only with the menu's buttons, whatever the offer."""
+    from dialogs.phrases import MENU_PROMPT
+
+    chat = make_chat(shipped)
+    await chat.say("menu")
+    menu = chat.labels
+    for text in path:
+        if text in chat.labels:
+            await chat.click(text)
+        else:
+            await chat.say(text)
+    offered = chat.labels
+    if again == "help":
+        await chat.say("help")
+    else:
+        await chat.press(Payload("no-such-node", "no-such-choice"))
+    shown = chat.replies[-1]
+    assert [b.label for b in shown.buttons] == offered
+    assert (shown.text == MENU_PROMPT) == (offered == menu), shown.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -17,7 +18,8 @@ from tests.conftest import Chat
 
 ROOT = Path(__file__).parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
-DIRECTORY = ROOT / "knowledge" / "content" / "directory"
+CONTENT = ROOT / "knowledge" / "content"
+DIRECTORY = CONTENT / "directory"
 
 
 def test_cbs_counts(shipped: KnowledgeBase) -> None:
@@ -29,12 +31,14 @@ def test_cbs_counts(shipped: KnowledgeBase) -> None:
 
 
 def test_utrecht_region_is_the_province(shipped: KnowledgeBase) -> None:
-    """All 26 Utrecht municipalities, and only they, are in VT20, each with JGZ and a local team."""
+    """All 26 Utrecht municipalities, and only they, are in VT20, each with its JGZ and a local
+    team from the Utrecht pack (the hand-made one, not a generated default)."""
     utrecht = {g.code for g in shipped.gemeenten.values() if g.region == "VT20"}
     assert len(utrecht) == 26
     assert {"GM0344", "GM1961", "GM0355"} <= utrecht
-    assert set(shipped.coverage) == utrecht
-    assert shipped.pack_for("VT20").veilig_thuis == "veilig-thuis-utrecht"
+    assert all(shipped.coverage[code].local_team for code in utrecht)
+    pack = shipped.pack_for("VT20")
+    assert (pack.veilig_thuis, pack.generated) == ("veilig-thuis-utrecht", False)
 
 
 def test_cbs_attribution_is_kept() -> None:
@@ -47,12 +51,23 @@ def test_cbs_attribution_is_kept() -> None:
     not SHARED_DATA.is_dir(), reason="the CBS tables (shared/data) are not beside this checkout"
 )
 def test_generator_reproduces_the_committed_directory(tmp_path: Path) -> None:
-    """scripts/build_directory.py turns the CBS tables into exactly the committed YAML."""
+    """scripts/build_directory.py turns the CBS tables into exactly the committed content: the
+    directory and every national default region pack, and changes nothing else."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    for generated in content.glob("regions/*/pack.yaml"):
+        if "generated: true" in generated.read_text(encoding="utf-8"):
+            shutil.rmtree(generated.parent)  # written anew, not left over
     script = ROOT / "scripts" / "build_directory.py"
-    subprocess.run([sys.executable, str(script), str(SHARED_DATA), str(tmp_path)], check=True)
-    for generated in sorted(tmp_path.glob("*.yaml")):
-        committed = (DIRECTORY / generated.name).read_text(encoding="utf-8")
-        assert generated.read_text(encoding="utf-8") == committed, generated.name
+    subprocess.run([sys.executable, str(script), str(SHARED_DATA), str(content)], check=True)
+    assert _files(content) == _files(CONTENT)
+
+
+def _files(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(root.rglob("*.yaml"))
+    }
 
 
 async def test_place_answer_gives_region_number_and_chain(
@@ -70,7 +85,7 @@ async def test_place_answer_gives_region_number_and_chain(
     )
     assert "JGZ in Utrechtse Heuvelrug: GGD regio Utrecht (te bevestigen)" in reply.text
     names = [c.name for c in reply.contacts]
-    assert names[:2] == ["Veilig Thuis Utrecht", "Vertrouwensarts van Veilig Thuis"]
+    assert names[:2] == ["Veilig Thuis Utrecht", "Vertrouwensarts van Veilig Thuis Utrecht"]
     assert "SAVE Jeugdbescherming" in names
     assert any("CBS" in s.title for s in reply.sources)
 
@@ -78,16 +93,33 @@ async def test_place_answer_gives_region_number_and_chain(
 async def test_place_outside_utrecht_points_to_national_number(
     shipped: KnowledgeBase, make_chat: Callable[[KnowledgeBase], Chat]
 ) -> None:
-    """Outside the Utrecht chain: the region and the national number, no made-up team."""
+    """Outside Utrecht: the region's national default pack — its Veilig Thuis by the name a
+    current page confirms, 0800-2000, its vertrouwensarts and the gemeente's GGD as JGZ for
+    4–18, honestly marked — and no made-up team."""
     chat = make_chat(shipped)
-    await chat.say("veilig thuis groningen")
+    await chat.say("kind woont in Groningen")
     reply = chat.replies[-1]
     assert "Gemeente Groningen valt onder Veilig Thuis-regio Groningen." in reply.text
     assert [c.name for c in reply.contacts] == [
-        "Veilig Thuis (landelijk nummer)",
-        "Vertrouwensarts van Veilig Thuis",
+        "Veilig Thuis Groningen",
+        "Vertrouwensarts van Veilig Thuis Groningen",
+        "GGD Groningen",
     ]
-    assert "JGZ in" not in reply.text
+    assert "JGZ in Groningen: GGD Groningen voor 4–18 jaar (te bevestigen)" in reply.text
+    assert "JGZ 0–4 jaar kan een andere organisatie zijn" in reply.text
+    assert "het wijk- of sociaal team van de gemeente (te bevestigen)" in reply.text
+
+
+async def test_an_unconfirmed_veilig_thuis_name_is_not_used(
+    shipped: KnowledgeBase, make_chat: Callable[[KnowledgeBase], Chat]
+) -> None:
+    """Where no current page confirms the name of a region's Veilig Thuis, it is "Veilig
+    Thuis, regio …" (the lead's name is only recognised when typed)."""
+    chat = make_chat(shipped)
+    await chat.say("kind woont in Assen")
+    names = [c.name for c in chat.replies[-1].contacts]
+    assert names[0] == "Veilig Thuis, regio Drenthe"
+    assert "Veilig Thuis Drenthe" in shipped.organisations["veilig-thuis-drenthe"].aliases
 
 
 async def test_same_named_places_are_asked(
@@ -114,7 +146,7 @@ async def test_former_municipality_name_is_understood(
     text = chat.replies[-1].text
     assert "Zederik was tot 2019 een gemeente en hoort nu bij de gemeente Vijfheerenlanden" in text
     assert "Veilig Thuis-regio Utrecht." in text
-    assert "Noem de woonplaats van het kind: Vijfheerenlanden." in text
+    assert "Noem de woonplaats van het kind: Vijfheerenlanden (" in text
 
 
 def test_partner_finds_jgz_for_a_municipality(shipped: KnowledgeBase) -> None:
@@ -137,7 +169,7 @@ def test_check_summary_counts_the_directory() -> None:
     assert "te bevestigen" in result.stdout
 
 
-def _generator() -> Any:
+def generator_module() -> Any:
     """scripts/build_directory.py as a module."""
     spec = importlib.util.spec_from_file_location(
         "build_directory", ROOT / "scripts" / "build_directory.py"
@@ -145,6 +177,7 @@ def _generator() -> Any:
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
 
@@ -162,7 +195,7 @@ def test_former_gemeenten_get_todays_codes(tmp_path: Path) -> None:
         {"gemeentecode": "GM0865", "gemeente": "Vught"},
         {"gemeentecode": "GM0855", "gemeente": "Tilburg"},
     ]
-    text = _generator().former_yaml(gemeenten, table)
+    text = generator_module().former_yaml(gemeenten, table)
     assert '{name: "Lingewaal", gemeente: GM1960, year: 2019,' in text
     assert '{name: "Haaren", gemeente: GM0865, also: [GM0855], year: 2021,' in text
     assert '"Tilburg"' not in text
@@ -173,4 +206,6 @@ def test_a_former_gemeente_with_an_unknown_successor_is_refused(tmp_path: Path) 
     table = tmp_path / "herindelingen.tsv"
     table.write_text("former\tyear\ttoday\nLingewaal\t2019\tWest Betuw\n", encoding="utf-8")
     with pytest.raises(SystemExit, match=r"^herindelingen.tsv:2: "):
-        _generator().former_yaml([{"gemeentecode": "GM1960", "gemeente": "West Betuwe"}], table)
+        generator_module().former_yaml(
+            [{"gemeentecode": "GM1960", "gemeente": "West Betuwe"}], table
+        )

@@ -52,7 +52,8 @@ def press(replies: list[dict[str, Any]], label: str) -> dict[str, Any]:
 
 
 async def ask_save(client: TestClient[Any, Any]) -> str:
-    """Request a consultation with SAVE on the web page; the reference code."""
+    """Request a consultation with SAVE on the web page for a child in Zeist; the reference."""
+    await turn(client, {"text": "kind woont in Zeist"})
     replies = await turn(client, {"text": "overleg aanvragen"})
     replies = await turn(client, press(replies, SAVE))
     replies = await turn(client, press(replies, "Vandaag nog"))

@@ -183,12 +183,14 @@ async def webhook_deployment(
 async def request_on_the_web_page(
     client: TestClient[Any, Any], form: dict[str, str]
 ) -> list[dict[str, Any]]:
-    """Ask SAVE for a call back today through the page's form."""
+    """Ask SAVE for a call back today through the page's form, for a child in Zeist."""
+    await say(client, {"text": "kind woont in Zeist"})
     replies = await say(client, {"text": "consult aanvragen"})
     replies = await say(client, press(replies, SAVE))
     replies = await say(client, press(replies, "Vandaag nog"))
     [spec] = [r["form"] for r in replies if r["form"]]
     assert [(f["name"], f["required"], f["kind"]) for f in spec["fields"]] == [
+        ("gemeente", True, "text"),
         ("vraag", False, "multiline"),
         ("naam", False, "text"),
         ("organisatie", False, "text"),
@@ -378,6 +380,7 @@ async def test_teams_request_reaches_the_intake_channel_and_the_requester_is_tol
             actions.update(card_actions(body))
         return actions
 
+    await turn(type="message", text="kind woont in Zeist", value=None)
     actions = await turn(type="message", text="overleg aanvragen", value=None)
     actions = await turn(value=actions["Binnen 3 werkdagen"])
     actions = await turn(value=actions["Via Teams"])
@@ -444,9 +447,12 @@ async def test_slack_request_with_form_reaches_the_intake_channel(
             await asyncio.sleep(0.025)
         raise AssertionError(f"no button {label!r} in {channel}")
 
-    body = event("message", "Ev1", channel="D1", channel_type="im", text="overleg aanvragen")
-    response = await client.post("/slack/events", data=body, headers=signed(body))
-    assert response.status == 200
+    for number, text in enumerate(("kind woont in Zeist", "overleg aanvragen")):
+        body = event("message", f"Ev{number}", channel="D1", channel_type="im", text=text)
+        response = await client.post("/slack/events", data=body, headers=signed(body))
+        assert response.status == 200
+        if number == 0:
+            await offered("Overleg vastleggen", "D1")  # the place answer came back
     await click(await offered("Vandaag nog", "D1"), user="U1", channel="D1")
     await click(await offered("Via Slack", "D1"), user="U1", channel="D1")
     state = {"verbind-form-vraag": {"vraag": {"type": "plain_text_input", "value": "Overleg?"}}}
@@ -517,6 +523,7 @@ async def test_typed_text_reaches_a_slack_intake_escaped(
     path = intakes_file(tmp_path, "intakes:\n  - partner: save\n    slack: {channel: CSAVE}\n")
     settings = slack_settings(server, data_dir=tmp_path / "data", intakes_file=path)
     client = await aiohttp_client(create_app(settings, knowledge=shipped))
+    await say(client, {"text": "kind woont in Zeist"})
     replies = await say(client, {"text": "consult aanvragen"})
     replies = await say(client, press(replies, "Vandaag nog"))
     [spec] = [r["form"] for r in replies if r["form"]]
@@ -536,6 +543,7 @@ async def test_typed_text_reaches_a_slack_intake_escaped(
             found.update(card_actions(item))
         return found
 
+    await turn(text="kind woont in Zeist")
     actions = await turn()
     actions = await turn(value=actions["Geen haast"], type="message", text="")
     actions = await turn(value=actions["Via Teams"], type="message", text="")

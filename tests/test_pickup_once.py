@@ -43,7 +43,9 @@ def pickups(records: list[ConsultationRecord]) -> list[str]:
 
 
 async def ask_save(requester: ChannelChat, *, in_chat: bool) -> None:
-    """Ask SAVE for a consultation; to be told in the chat (Teams) or on the next turn."""
+    """Ask SAVE for a consultation about a child in Zeist; to be told in the chat (Teams) or on
+    the next turn."""
+    await requester.say("kind woont in Zeist")
     await requester.say("overleg aanvragen")  # SAVE is the one partner with an intake
     await requester.click("Binnen 3 werkdagen")
     if in_chat:
@@ -175,8 +177,9 @@ async def test_presses_on_two_postgres_instances_record_one_pickup_and_one_notic
                 found.update(card_actions(item))
             return found
 
+        await teams(servers[0], type="message", text="kind woont in Zeist", value=None)
         offered = actions(
-            await teams(servers[0], type="message", text="overleg aanvragen", value=None)
+            await teams(servers[1], type="message", text="overleg aanvragen", value=None)
         )
         offered = actions(await teams(servers[1], value=offered["Binnen 3 werkdagen"]))
         offered = actions(await teams(servers[0], value=offered["Via Teams"]))

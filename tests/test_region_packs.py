@@ -67,13 +67,26 @@ async def test_a_packs_synonyms_are_understood(examples: KnowledgeBase) -> None:
     assert [c.name for c in chat.replies[-1].contacts] == ["Example partner"]
 
 
-def test_a_region_without_pack_gets_the_national_defaults(shipped: KnowledgeBase) -> None:
-    """Every region resolves to a pack; those without one get the empty national defaults."""
+def test_every_region_has_a_pack_and_the_rest_are_national_defaults(shipped: KnowledgeBase) -> None:
+    """Every region has a pack; all but Utrecht are generated national defaults: their Veilig
+    Thuis, its vertrouwensarts and the GGDs as JGZ, no child-protection team, no dossier line,
+    no covenant."""
     for code in shipped.regions:
-        pack = shipped.pack_for(code)
-        assert pack.region == code
+        assert shipped.pack_for(code).region == code
+    generated = [p for p in shipped.packs.values() if p.generated]
+    assert len(generated) == 24
+    assert {p.region for p in shipped.packs.values() if not p.generated} == {"VT20"}
     groningen = shipped.pack_for("VT08")
-    assert (groningen.veilig_thuis, groningen.protection, groningen.dossier) == (None, (), None)
+    assert groningen.veilig_thuis == "veilig-thuis-groningen"
+    assert groningen.vertrouwensarts == "vertrouwensarts-groningen"
+    assert groningen.jgz == ("ggd-groningen",)
+    assert (groningen.protection, groningen.dossier, groningen.covenant) == ((), None, None)
+
+
+def test_an_empty_region_falls_back_to_the_national_defaults(shipped: KnowledgeBase) -> None:
+    """A region code without a pack (content without generated packs) gets an empty pack."""
+    empty = shipped.pack_for("VT99")
+    assert (empty.veilig_thuis, empty.protection, empty.dossier) == (None, (), None)
 
 
 async def test_a_place_without_pack_names_the_local_team_to_confirm(
@@ -81,10 +94,8 @@ async def test_a_place_without_pack_names_the_local_team_to_confirm(
 ) -> None:
     """Outside every pack, the place answer says the gemeente's local team is to be confirmed."""
     chat = make_chat(shipped)
-    await chat.say("veilig thuis groningen")
-    assert "Lokaal team: het wijk- of sociaal team van de gemeente Groningen (te bevestigen)" in (
-        chat.text
-    )
+    await chat.say("kind woont in Groningen")
+    assert "Lokaal team: het wijk- of sociaal team van de gemeente (te bevestigen)" in chat.text
 
 
 def test_no_region_name_in_python_code(shipped: KnowledgeBase) -> None:
@@ -110,3 +121,65 @@ def test_the_region_name_check_can_fail(tmp_path: Path) -> None:
     pattern = re.compile(r"\b(utrecht|drenthe)", re.I)
     assert pattern.search('_PARTNERS = ("veilig-thuis-utrecht",)')
     assert not pattern.search("partner = pack.veilig_thuis")
+
+
+async def test_a_hook_adds_a_regions_line_to_a_national_node(examples: KnowledgeBase) -> None:
+    """A national outcome shows the Zuidregio's own line and card for a child there, and neither
+    for a child in another region or one whose region is not known; the region's own partner
+    in a national node is shown only in its region."""
+    south, _ = _chat(examples)
+    await south.say("zuidveen")
+    await south.say("basic question")
+    await south.click("Ja")
+    assert "In de Zuidregio belt u ook JGZ Zuidveen." in south.text
+    assert [c.name for c in south.replies[-1].contacts] == ["JGZ Zuidveen"]
+    north, _ = _chat(examples)
+    await north.say("noordstad")
+    await north.say("basic question")
+    await north.click("Ja")
+    assert "Zuidregio" not in north.text
+    assert [c.name for c in north.replies[-1].contacts] == ["Example partner"]
+    nowhere, _ = _chat(examples)
+    await nowhere.say("basic question")
+    await nowhere.click("Ja")
+    assert "Zuidregio" not in nowhere.text
+    assert nowhere.replies[-1].contacts == ()
+
+
+async def test_the_acute_outcome_gets_utrechts_line_only_in_utrecht(
+    shipped: KnowledgeBase, make_chat: Callable[[KnowledgeBase], Chat]
+) -> None:
+    """The national acute outcome holds no region's words; in the Utrecht region its pack adds
+    that acute cases go to Veilig Thuis Utrecht (a child's own SAVE worker is told as well)."""
+    for place, said in (("kind woont in Zeist", True), ("kind woont in Zwolle", False)):
+        chat = make_chat(shipped)
+        await chat.say(place)
+        await chat.say("meldcode")
+        await chat.click("Jeugdarts")
+        await chat.click("Ja")
+        assert chat.replies[-1].emergency
+        assert ("Veilig Thuis Utrecht" in chat.text) is said
+        assert ("SAVE" in chat.text) is said
+        names = [c.name for c in chat.replies[-1].contacts]
+        assert ("Veilig Thuis Utrecht" in names) is said
+        assert not any("SAVE" in name for name in names), "acute never goes to SAVE"
+
+
+def test_national_trees_hold_no_regions_words(shipped: KnowledgeBase) -> None:
+    """No national tree names a region, a region's own organisation or its dossier system: that
+    is the region packs' to add, through hooks."""
+    words = {r.name for r in shipped.regions.values()} | {"KIDOS", "SAVE", "buurtteam"}
+    for organisation in shipped.organisations.values():
+        if shipped.organisation_regions(organisation.id):
+            words |= {organisation.name, *organisation.aliases}
+    pattern = re.compile("|".join(rf"\b{re.escape(w)}\b" for w in sorted(words)))
+    found = {}
+    for tree in shipped.trees.values():
+        if shipped.tree_region(tree.id) is not None:
+            continue
+        for node in tree.nodes:
+            texts = [node.text, getattr(node, "info", None) or "", *node.variants.values()]
+            hits = {m.group(0) for t in texts for m in pattern.finditer(t)}
+            if hits:
+                found[f"{tree.id}/{node.id}"] = sorted(hits)
+    assert found == {}

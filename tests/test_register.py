@@ -241,6 +241,7 @@ def test_kinds_and_directions_are_the_allow_list() -> None:
         "opschalen",
         "afschalen",
         "overig",
+        "jeugdbescherming",
         "register",
     )
     assert DIRECTIONS == ("jgz-partner", "partner-jgz", "intern")

@@ -30,7 +30,8 @@ from knowledge import KnowledgeBase, load_knowledge
 from knowledge.loader import DEFAULT_CONTENT
 from tests.conftest import EXAMPLES, Chat
 from tests.serving import FOREIGN_SETTINGS, free_port, start_serve, wait_until_healthy
-from tests.test_teams import FIXTURES
+from tests.test_conversation import national_menu
+from tests.test_teams import FIXTURES, shown
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 WAIT_LIMIT = 30.0
@@ -75,8 +76,7 @@ async def test_session_in_a_tree_removed_by_a_reload_restarts(examples: Knowledg
     chat.conversation.reload(replace(examples, trees=trees))
     await chat.press(Payload("ask", "ja"))
     assert chat.replies[0].text.startswith("De inhoud is intussen bijgewerkt")
-    titles = [t.title for t in chat.conversation.knowledge.menu_trees]
-    assert chat.labels == [*titles, "Contact zoeken", "Overleg aanvragen", "Overleg vastleggen"]
+    assert chat.labels == national_menu(chat.conversation.knowledge)
 
 
 async def test_answers_that_no_longer_fit_restart_politely(content: Path) -> None:
@@ -102,8 +102,7 @@ async def test_menu_offer_naming_a_removed_tree_restarts(examples: KnowledgeBase
     chat.conversation.reload(replace(examples, trees=trees))
     await chat.say("1")
     assert "bijgewerkt" in chat.replies[0].text
-    titles = [t.title for t in chat.conversation.knowledge.menu_trees]
-    assert chat.labels == [*titles, "Contact zoeken", "Overleg aanvragen", "Overleg vastleggen"]
+    assert chat.labels == national_menu(chat.conversation.knowledge)
 
 
 async def test_button_of_a_removed_node_is_stale(content: Path) -> None:
@@ -231,7 +230,8 @@ class Served:
             return json.loads(answer.read())
 
     def teams(self, name: str, **changes: Any) -> tuple[int, list[str]]:
-        """POST a recorded Teams activity with expectReplies; the status and reply texts."""
+        """POST a recorded Teams activity with expectReplies; the status and what each reply
+        says (a card's fallback text)."""
         data = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
         data.update(copy.deepcopy(changes), deliveryMode="expectReplies")
         request = urllib.request.Request(
@@ -241,7 +241,7 @@ class Served:
         )
         with urllib.request.urlopen(request, timeout=10) as answer:
             body = json.loads(answer.read())
-            return answer.status, [a.get("text", "") for a in body["activities"]]
+            return answer.status, [shown(a) for a in body["activities"]]
 
     def hangup(self) -> None:
         self.process.send_signal(signal.SIGHUP)

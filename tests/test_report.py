@@ -216,6 +216,7 @@ def test_kind_partner_region_and_direction_are_counted(build: Callable[..., Repo
         "collegiale-consultatie": 5, "advies-veilig-thuis": 0, "vertrouwensarts": 6,
         "aandachtsfunctionaris": 0, "save": 7, "melding": 0, "procesevaluatie": 0, "overig": 2,
         "bevraging": 0, "terugkoppeling": 0, "opschalen": 0, "afschalen": 0,
+        "jeugdbescherming": 0,
     }  # fmt: skip
     partners = {row.label: row.count for row in report.by_partner.rows}
     assert partners == {

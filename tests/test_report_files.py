@@ -28,14 +28,13 @@ from dialogs.report import (
     Report,
     build_report,
     cell_text,
-    jgz_organisations,
     render_csv,
     render_html,
     render_text,
     render_xlsx,
 )
 from knowledge import KnowledgeBase
-from tests.report_year import generate_year
+from tests.report_year import generate_year, year_jgz
 from tests.test_report import run_cli
 
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))
@@ -56,7 +55,7 @@ HOSTILE = (
 @pytest.fixture(scope="module")
 def report(shipped: KnowledgeBase) -> Report:
     """2026 over the generated register."""
-    year = generate_year(jgz_organisations(shipped))
+    year = generate_year(year_jgz(shipped))
     return build_report(year.records, start=YEAR[0], end=YEAR[1], knowledge=shipped)
 
 

@@ -21,7 +21,6 @@ from dialogs.report import (
     Period,
     Report,
     build_report,
-    jgz_organisations,
     render_csv,
     render_html,
     render_text,
@@ -38,6 +37,7 @@ from tests.report_year import (
     generate_year,
     in_period,
     stamp,
+    year_jgz,
 )
 
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))
@@ -46,7 +46,7 @@ YEAR = (date(2026, 1, 1), date(2026, 12, 31))
 @pytest.fixture(scope="module")
 def year(shipped: KnowledgeBase) -> Year:
     """The generated register, over the JGZ organisations the content names."""
-    return generate_year(jgz_organisations(shipped))
+    return generate_year(year_jgz(shipped))
 
 
 @pytest.fixture(scope="module")

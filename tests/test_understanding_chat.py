@@ -281,11 +281,12 @@ async def test_typed_answers_in_the_record_flow_match_their_choice(
     "Ik vroeg om overleg") and the flow goes on; nothing drops out of it."""
     chat = make_chat(shipped)
     await chat.say("overleg vastleggen")
+    await chat.say("Zeist")
     await chat.say("vertrouwensarts")
     assert "Wie vroeg om het overleg?" in chat.text
     await chat.say("ik vroeg erom")
     assert "Wie vroeg om het overleg?" not in chat.text
-    assert "In welke gemeente woont het kind?" in chat.text or "Vastgelegd" in chat.text
+    assert "Vastgelegd" in chat.text
 
 
 class _Intakes:
@@ -304,6 +305,7 @@ async def test_typed_urgency_in_other_words(shipped: KnowledgeBase) -> None:
     conversation = Conversation(shipped, sessions=MemorySessionStore(), intakes=_Intakes())
     chat = Chat(conversation)
     await chat.say("overleg aanvragen")
+    await chat.say("Zeist")
     assert "Hoe snel is overleg nodig?" in chat.text
     await chat.say("spoed")
     assert "Hoe snel is overleg nodig?" not in chat.text
@@ -315,26 +317,48 @@ async def test_a_role_in_the_text_is_kept(shipped: KnowledgeBase, make_chat: Mak
     what to send the JGZ."""
     chat = make_chat(shipped)
     await chat.say("ik werk bij veilig thuis")
-    assert "Genoteerd: Veilig Thuis / SAVE" in chat.text
+    assert "Genoteerd: Veilig Thuis / jeugdbescherming" in chat.text
     await chat.say("overleg aanvragen")
     assert "Wat wilt u de JGZ sturen?" in chat.text
+
+
+async def test_the_manager_role_is_understood_not_offered(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """ "als aandachtsfunctionaris …" keeps the manager role for the conversation; the buttons
+    that offer a role do not list it (it shapes no tree's wording)."""
+    chat = make_chat(shipped)
+    await chat.say("als aandachtsfunctionaris wil ik weten hoe vaak er overlegd is")
+    assert "Genoteerd: Aandachtsfunctionaris / manager" in chat.text
+    await chat.say("beroep")
+    assert "Aandachtsfunctionaris / manager" not in chat.labels
 
 
 @pytest.mark.parametrize(
     ("typed", "asked"),
     [
-        ("bevraging jgz", "In welke gemeente woont het kind?"),
-        ("kent de jgz dit gezin, wie bel ik", "In welke gemeente woont het kind?"),
+        ("bevraging jgz", "in welke gemeente woont het kind?"),
+        ("kent de jgz dit gezin, wie bel ik", "in welke gemeente woont het kind?"),
         ("hoe geef ik terugkoppeling aan de jeugdarts die meldde", "Hoe staat het onderzoek?"),
     ],
 )
 async def test_veilig_thuis_words_reach_the_jgz_side(
     shipped: KnowledgeBase, make_chat: MakeChat, typed: str, asked: str
 ) -> None:
-    """Veilig Thuis / SAVE words open the request to the JGZ at their kind."""
+    """Veilig Thuis / SAVE words open the request to the JGZ at their kind, and say whose side
+    the user is on (the role is kept, so the request goes to the JGZ)."""
     chat = make_chat(shipped)
     await chat.say(typed)
     assert asked in chat.text
+    assert "Genoteerd: Veilig Thuis / jeugdbescherming" in chat.text
+
+
+async def test_a_bevraging_reaches_the_jgz(shipped: KnowledgeBase, make_chat: MakeChat) -> None:
+    """ "bevraging jgz" and the child's gemeente: the request goes to that region's JGZ."""
+    chat = make_chat(shipped)
+    await chat.say("bevraging jgz")
+    await chat.say("Zeist")
+    assert "GGD regio Utrecht" in chat.text
 
 
 async def test_a_question_about_consulting_is_answered_not_started(

@@ -21,6 +21,7 @@ from bot.cli.exits import (
     EXIT_UNAVAILABLE,
     EXIT_USAGE,
 )
+from bot.cli.region import add_region_parser
 from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.storage.backends import UNREACHABLE, open_database
@@ -87,6 +88,12 @@ def _register(args: argparse.Namespace, settings: Settings, knowledge: Knowledge
     from bot.cli.register import run_register
 
     return run_register(args, settings, knowledge)
+
+
+def _region(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:
+    from bot.cli.region import run_region
+
+    return run_region(args, settings.content_dir, knowledge)
 
 
 def _report(args: argparse.Namespace, settings: Settings, knowledge: KnowledgeBase) -> int:
@@ -176,6 +183,7 @@ def _parser() -> argparse.ArgumentParser:
         help="map met de inhoud; de tests staan in MAP/tests/",
     )
     _register_parsers(commands)
+    add_region_parser(commands)
     serve = commands.add_parser("serve", help="start de HTTP-server (Teams, testpagina, status)")
     serve.add_argument("--host", help="adres (standaard 127.0.0.1)")
     serve.add_argument("--port", type=int, help="poort (standaard 3978)")
@@ -422,5 +430,6 @@ _WITH_CONTENT: dict[str, Callable[[argparse.Namespace, Settings, KnowledgeBase],
     "test-content": _test_content,
     "register": _register,
     "report": _report,
+    "region": _region,
 }
 """Verbs over the loaded content; any other verb (``chat``, ``ask``) is a conversation."""

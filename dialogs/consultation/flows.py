@@ -1,59 +1,59 @@
-"""The consultation flows behind one seam: the conversation routes ``vl:``/``av:`` targets and
-the request form here ("Ik pak dit op" is dialogs.consultation.pickup's)."""
+"""The consultation flows behind one seam: the conversation hands flow targets and the request
+form here ("Ik pak dit op" is dialogs.consultation.pickup's; the notice it leads to offers the
+record under the same reference, ``after_pickup``)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
 
+from dialogs.consultation.fields import ClientData, pii_only
 from dialogs.consultation.labels import STAGES, URGENCIES, kind_label
 from dialogs.consultation.record import RecordFlow
-from dialogs.consultation.request import OPEN_PREFIX, RequestFlow
-from dialogs.consultation.steps import (
-    FORM_FACT,
-    GEMEENTE_FORMS,
-    RECORD_NODE,
-    RECORD_START,
-    REQUEST_START,
-    SUBMIT,
-    FlowResult,
-    Steps,
-)
+from dialogs.consultation.request import RequestFlow
+from dialogs.consultation.requester import MemoryRequesterBook, RequesterBook
+from dialogs.consultation.state import FormWait, waiting_for
+from dialogs.consultation.steps import RECORD_NODE, SUBMIT, FlowResult, Steps
 from dialogs.intake import IntakeDesk
+from dialogs.openrequests import find_request, picked_up
+from dialogs.phrases import CONSULTATION as SAY
 from dialogs.phrases import CONSULTATION_LABELS as LABEL
+from dialogs.phrases import PICKED_UP
+from dialogs.register import Kind
 from dialogs.session import Session
-from dialogs.turn import Turn
+from dialogs.targets import Asker, ChildPlace, Flow, FlowTarget, Reach, Step, Target, encode
+from dialogs.turn import Button, Payload, Reply, Turn
 from knowledge.library import KnowledgeBase
+from knowledge.model import RegionPack
 
-__all__ = ["ConsultationFlows", "open_requests"]
-
-_FIXED_LABELS = {
-    RECORD_START: LABEL["record"],
-    REQUEST_START: LABEL["request"],
-    SUBMIT: LABEL["submit"],
-    "vl:annuleer": LABEL["cancel"],
-    "av:annuleer": LABEL["cancel"],
-    "vl:richting:vast": LABEL["confirm"],
-    "vl:richting:ik": LABEL["i-asked"],
-    "vl:richting:ander": LABEL["they-asked"],
-    "av:bereik:telefoon": LABEL["by-phone"],
-    "av:soort:procesevaluatie": LABEL["evaluation"],
-    "av:soort:bevraging": LABEL["ask-info"],
-    "av:soort:terugkoppeling": LABEL["feedback"],
-}
-
+__all__ = ["ConsultationFlows"]
 
 LABEL_LIMIT = 40
 """The longest button label a phone shows in full (as for content labels)."""
 
-
-def open_requests(session: Session) -> tuple[str, ...]:
-    """Reference codes of this session's requests not yet picked up."""
-    return tuple(k[len(OPEN_PREFIX) :].upper() for k in session.facts if k.startswith(OPEN_PREFIX))
+_REQUEST_KINDS = {
+    "bevraging": LABEL["ask-info"],
+    "terugkoppeling": LABEL["feedback"],
+    "opschalen": LABEL["scale-up"],
+    "afschalen": LABEL["scale-down"],
+    "procesevaluatie": LABEL["evaluation"],
+}
+"""How a request of a kind is started (the Veilig Thuis / SAVE menu, the kind question)."""
+_ASKERS = {
+    Asker.FIXED: LABEL["confirm"],
+    Asker.ME: LABEL["i-asked"],
+    Asker.OTHER: LABEL["they-asked"],
+}
+_PLACES = {ChildPlace.SAME: LABEL["same-child"], ChildPlace.OTHER: LABEL["other-child"]}
+_FIXED_STEPS = {
+    Step.CANCEL: LABEL["cancel"],
+    Step.SUBMIT: LABEL["submit"],
+    Step.UNLINKED: LABEL["record-other"],
+}
 
 
 class ConsultationFlows:
-    """Record a consultation, request one (both ways)."""
+    """Record a consultation, request one (both ways), pick one up."""
 
     def __init__(
         self,
@@ -61,36 +61,70 @@ class ConsultationFlows:
         *,
         intakes: IntakeDesk,
         key: bytes,
+        requesters: RequesterBook | None = None,
+        client_data: ClientData | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._knowledge = knowledge
         self._key = key
         self._clock = clock
-        self._names = Steps(knowledge, label=self.label, clock=clock)
-        self._record = RecordFlow(knowledge, label=self.label, clock=clock)
+        self._names = Steps(knowledge, intakes=intakes, label=self.label, clock=clock)
+        self._record = RecordFlow(knowledge, intakes=intakes, label=self.label, clock=clock)
         self._request = RequestFlow(
-            knowledge, intakes=intakes, key=key, label=self.label, clock=clock
+            knowledge,
+            intakes=intakes,
+            key=key,
+            label=self.label,
+            requesters=requesters if requesters is not None else MemoryRequesterBook(),
+            client_data=client_data or pii_only,
+            clock=clock,
         )
 
-    def label(self, target: str) -> str | None:
-        """The button label of a flow target, or None when it is not one."""
-        flow, _, rest = target.partition(":")
-        step, _, value = rest.partition(":")
-        if flow not in ("vl", "av"):
-            return None
-        if target in _FIXED_LABELS:
-            return _FIXED_LABELS[target]
-        named = {
-            "bij": lambda: self._request_to(value),
-            "partner": lambda: self.partner_name(value, short=True),
-            "uitnodigen": lambda: self.partner_name(value, short=True),
-            "namens": lambda: self.partner_name(value, short=True),
-            "soort": lambda: kind_label(value),
-            "urgentie": lambda: URGENCIES.get(value, value),
-            "fase": lambda: STAGES.get(value, value),
-            "bereik": lambda: LABEL["by-channel"].format(reach=value),
+    # -- naming --------------------------------------------------------------------------------
+
+    def label(self, target: Target, pack: RegionPack | None = None) -> str | None:
+        """The button label of a flow target for a child in ``pack``'s region (None:
+        anywhere), or None when it is not a flow target; never longer than a phone shows."""
+        label = self._label(target, pack) if isinstance(target, FlowTarget) else None
+        if label is not None and len(label) > LABEL_LIMIT:
+            label = label[: LABEL_LIMIT - 1].rstrip() + "…"
+        return label
+
+    def _label(self, target: FlowTarget, pack: RegionPack | None) -> str | None:
+        step, value = target.step, target.value
+        if step in _FIXED_STEPS:
+            return _FIXED_STEPS[step]
+        if step is Step.START:
+            return LABEL["record"] if target.flow is Flow.RECORD else LABEL["request"]
+        if step is Step.KIND:
+            if target.flow is Flow.REQUEST and value in _REQUEST_KINDS:
+                return _REQUEST_KINDS[value]
+            return kind_label(value, pack)
+        named: dict[Step, Callable[[], str]] = {
+            Step.LINKED: lambda: LABEL["record-linked"].format(reference=value),
+            Step.TO: lambda: self._request_to(value),
+            Step.PARTNER: lambda: self.partner_name(value, short=True),
+            Step.INVITE: lambda: self.partner_name(value, short=True),
+            Step.ON_BEHALF: lambda: self.partner_name(value, short=True),
+            Step.URGENCY: lambda: URGENCIES.get(value, value),
+            Step.STAGE: lambda: self._stage(value, pack),
+            Step.REACH: lambda: (
+                LABEL["by-phone"]
+                if value == Reach.PHONE
+                else LABEL["by-channel"].format(reach=value)
+            ),
+            Step.DIRECTION: lambda: next(
+                (t for a, t in _ASKERS.items() if a.value == value), value
+            ),
+            Step.PLACE: lambda: next((t for p, t in _PLACES.items() if p.value == value), value),
         }
         return named[step]() if step in named else None
+
+    @staticmethod
+    def _stage(stage: str, pack: RegionPack | None) -> str:
+        if stage == "jeugdbescherming" and pack is not None and stage in pack.kind_names:
+            return f"Overgedragen: {kind_label(stage, pack)}"
+        return STAGES.get(stage, stage)
 
     def _request_to(self, partner: str) -> str:
         """The "Overleg aanvragen: …" label with the partner's name; when that is longer than
@@ -114,20 +148,32 @@ class ConsultationFlows:
     # -- routing -------------------------------------------------------------------------------
 
     def start_record(self, session: Session) -> FlowResult:
-        """Ask which kind of consultation to record."""
+        """Start recording a consultation."""
         return self._record.start(session)
 
-    def on_record(self, session: Session, step: str, value: str, channel: str) -> FlowResult:
-        """A step of the record flow was chosen."""
-        return self._record.on_step(session, step, value, channel)
+    def start_request(
+        self, session: Session, turn: Turn, *, partner: str | None = None, kind: Kind | None = None
+    ) -> FlowResult:
+        """Start a request: to ``partner``, or of ``kind`` ("procesevaluatie", "bevraging": the
+        typed entry for a Veilig Thuis / SAVE action), when given."""
+        return self._request.start(session, turn, partner=partner, kind=kind)
 
-    def start_request(self, session: Session, partner: str | None = None) -> FlowResult:
-        """Start a request, to ``partner`` when given."""
-        return self._request.start(session, partner)
+    def on_step(self, session: Session, target: FlowTarget, turn: Turn) -> FlowResult:
+        """A step of a flow was chosen."""
+        if target.flow is Flow.RECORD:
+            if target.step is Step.START:
+                return self.start_record(session)
+            return self._record.on_step(session, target, turn.channel)
+        return self._request.on_step(session, target, turn)
 
-    def on_request(self, session: Session, step: str, value: str, turn: Turn) -> FlowResult:
-        """A step of the request flow was chosen."""
-        return self._request.on_step(session, step, value, turn)
+    def accepts(self, session: Session, target: Target) -> bool:
+        """True for a flow target that may be chosen outside the offer on screen: recording a
+        picked-up request of this session (its notice may have come in another message)."""
+        return (
+            isinstance(target, FlowTarget)
+            and target.step is Step.LINKED
+            and find_request(session, target.value) is not None
+        )
 
     def wants_form(self, session: Session) -> bool:
         """True when the session waits for a form (typed text then fills its first field)."""
@@ -135,6 +181,22 @@ class ConsultationFlows:
 
     def submit(self, session: Session, turn: Turn, values: Mapping[str, str]) -> FlowResult:
         """A form came back: the child's gemeente for a record, or a request."""
-        if session.facts.get(FORM_FACT) == GEMEENTE_FORMS[RECORD_NODE]:
+        if waiting_for(session) is FormWait.RECORD_GEMEENTE:
             return self._record.submit(session, values, turn.channel)
         return self._request.submit(session, turn, values)
+
+    # -- after a pick-up ---------------------------------------------------------------------
+
+    def after_pickup(self, session: Session, reference: str) -> tuple[Session, Reply]:
+        """The requester's notice that ``reference`` was picked up, with the offer to record the
+        consultation under the same reference (so request and record count once), and the
+        session that accepts that offer."""
+        updated = picked_up(session, reference)
+        if find_request(updated, reference) is None:
+            return updated, Reply(PICKED_UP.format(reference=reference))
+        target = encode(FlowTarget(Flow.RECORD, Step.LINKED, reference))
+        button = Button(
+            LABEL["record-linked"].format(reference=reference), Payload(RECORD_NODE, target)
+        )
+        text = f"{PICKED_UP.format(reference=reference)} {SAY['notice-record']}"
+        return updated, Reply(text, buttons=(button,))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from dialogs.register import Direction, Kind
+from knowledge.model import RegionPack
 
 __all__ = [
     "DIRECTION_LABELS",
@@ -32,23 +33,25 @@ KIND_LABELS: Mapping[Kind, str] = {
     "opschalen": "Opschalen",
     "afschalen": "Afschalen",
     "overig": "Ander overleg",
+    "jeugdbescherming": "Jeugdbescherming",
 }
-"""Every kind a user can record, in the order offered; the report uses the same labels.
-Button labels fit a phone: at most 40 characters, like the content's (``knowledge.model.Label``)."""
+"""Every kind a record can carry, with its national label; the report uses the same labels
+(``save``: how a consultation with SAVE was stored before jeugdbescherming became a national
+kind; still read, never offered). Button labels fit
+a phone: at most 40 characters, like the content's (``knowledge.model.Label``)."""
 
 JGZ_KINDS: tuple[Kind, ...] = (
     "collegiale-consultatie",
     "advies-veilig-thuis",
     "vertrouwensarts",
     "aandachtsfunctionaris",
-    "save",
+    "jeugdbescherming",
     "melding",
-    "opschalen",
-    "afschalen",
     "procesevaluatie",
     "overig",
 )
-"""What a JGZ professional records."""
+"""What a JGZ professional records anywhere; a region pack adds its covenant's kinds
+(``RegionPack.kinds``: opschalen, afschalen) for a child in that region."""
 
 PARTNER_KINDS: tuple[Kind, ...] = (
     "bevraging",
@@ -66,14 +69,14 @@ REQUEST_KINDS: tuple[Kind, ...] = ("bevraging", "terugkoppeling", "opschalen", "
 SUBJECTS: Mapping[str, str] = {
     "melding": "Melding bij {partner}",
     "advies-veilig-thuis": "Advies van {partner}",
-    "bevraging": "Bevraging van de JGZ door {partner}",
-    "terugkoppeling": "Terugkoppeling van {partner} aan de JGZ",
+    "bevraging": "Bevraging van {partner}",
+    "terugkoppeling": "Terugkoppeling aan {partner}",
     "opschalen": "Opschalen met {partner}",
     "afschalen": "Afschalen met {partner}",
     "procesevaluatie": "Procesevaluatie met {partner}",
 }
 """How a record is described; other kinds: the kind "met" the partner, or the partner alone
-when its name already says the kind (no "SAVE met SAVE")."""
+when its name already says the kind (no "Vertrouwensarts met Vertrouwensarts")."""
 
 DIRECTION_LABELS: Mapping[Direction, str] = {
     "jgz-partner": "Van JGZ naar partner",
@@ -91,13 +94,16 @@ STAGES: Mapping[str, str] = {
     "gestart": "Onderzoek gestart",
     "afgerond": "Onderzoek afgerond",
     "lokaal-team": "Overgedragen: lokaal team",
-    "save": "Overgedragen: SAVE / jeugdbescherming",
+    "jeugdbescherming": "Overgedragen: jeugdbescherming",
     "raad": "Overgedragen: Raad Kinderbescherming",
 }
 """Terugkoppeling after an investigation: started, finished, or handed over to whom (DOMAIN.md
 §5–6). Chosen, never typed, so no client data can slip in."""
 
 
-def kind_label(kind: str) -> str:
-    """The Dutch label of ``kind`` (the code itself for one without a label)."""
+def kind_label(kind: str, pack: RegionPack | None = None) -> str:
+    """The Dutch label of ``kind``: the region's own name for it where ``pack`` has one ("SAVE"),
+    else the national label (the code itself for one without a label)."""
+    if pack is not None and kind in pack.kind_names:
+        return pack.kind_names[kind]
     return KIND_LABELS.get(kind, kind)  # type: ignore[call-overload, no-any-return]

@@ -24,9 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from dialogs.consultation.request import OPEN_PREFIX
 from dialogs.consultation.steps import Effect, FlowResult
 from dialogs.intake import Notifier, Pickup, read_pickup, shown_time
+from dialogs.openrequests import find_request, picked_up, reopened
 from dialogs.phrases import CONSULTATION as SAY
 from dialogs.phrases import PICKUP
 from dialogs.register import ConsultationRecord, PickupClaim, minute
@@ -208,12 +208,14 @@ def claimed(claim: PickupClaim, effect: Effect) -> PickupOutcome:
 
 def waiting(session: Session, reference: str) -> bool:
     """True while ``session`` still waits to hear that ``reference`` was picked up."""
-    return OPEN_PREFIX + reference.lower() in session.facts
+    request = find_request(session, reference)
+    return request is not None and not request.picked_up
 
 
 def told(session: Session, reference: str) -> Session:
-    """``session`` once the requester has been told that ``reference`` was picked up."""
-    return session.with_fact(OPEN_PREFIX + reference.lower(), None)
+    """``session`` once the requester has been told that ``reference`` was picked up (the
+    request stays, as picked up, so its consultation can be recorded under its reference)."""
+    return picked_up(session, reference)
 
 
 class NoticeOnce:
@@ -260,14 +262,14 @@ class NoticeOnce:
         return False
 
     async def _put_back(self, pickup: Pickup) -> None:
-        key, fact = pickup.session or "", OPEN_PREFIX + pickup.reference.lower()
+        key = pickup.session or ""
         for _ in range(_CAS_ATTEMPTS):
             stored = await self._sessions.load(key)
             if stored is None:
                 return
             try:
                 await self._sessions.save(
-                    key, stored.session.with_fact(fact, "open"), etag=stored.etag
+                    key, reopened(stored.session, pickup.reference), etag=stored.etag
                 )
             except SessionConflictError:
                 continue

@@ -1,69 +1,67 @@
-"""What every consultation step shares: its result, the session facts it keeps, how partners
-are named and how a record gets its region."""
+"""What every consultation step shares: its result, how partners and kinds are named, the
+child's place (asked or confirmed for each record and request), and how a record gets its
+region."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from dialogs import profession
-from dialogs.consultation.fields import GEMEENTE_FIELD, check_field, find_gemeente
+from dialogs.commands import Command
+from dialogs.consultation.fields import GEMEENTE_FIELD, check_field, gemeente_candidates
 from dialogs.consultation.labels import SUBJECTS, kind_label
-from dialogs.intake import ConsultationRequest, Pickup
+from dialogs.consultation.requester import Requester
+from dialogs.consultation.state import ChildFacts, FormWait, awaiting, without_flow
+from dialogs.intake import ConsultationRequest, IntakeDesk, Pickup
 from dialogs.phrases import CONSULTATION as SAY
 from dialogs.phrases import CONSULTATION_LABELS as LABEL
+from dialogs.phrases import MENU_LABEL
 from dialogs.register import ConsultationRecord, Direction, Kind, Status, minute, new_reference
 from dialogs.session import Offer, Session
+from dialogs.targets import (
+    ChildPlace,
+    CommandTarget,
+    Flow,
+    FlowTarget,
+    Step,
+    Target,
+    decode,
+    encode,
+)
 from dialogs.turn import Button, Form, FormField, Payload, Reply
 from knowledge.library import KnowledgeBase
-from knowledge.model import PARTNER_PROFESSION, RegionPack
+from knowledge.model import PARTNER_PROFESSION, Gemeente, RegionPack
 
 __all__ = [
-    "FORM_FACT",
-    "GEMEENTE_FACT",
-    "GEMEENTE_FORMS",
     "MENU",
     "PSEUDO_PARTNERS",
     "RECORD_NODE",
     "RECORD_START",
-    "REGION_FACT",
     "REQUEST_NODE",
     "REQUEST_START",
     "SUBMIT",
     "Effect",
     "FlowResult",
+    "Labeller",
     "Steps",
-    "without_flow",
 ]
 
 RECORD_NODE = "_vl"
 REQUEST_NODE = "_av"
-RECORD_START = "vl:start"
-REQUEST_START = "av:start"
-SUBMIT = "av:versturen"
-MENU = "_cmd:menu"
-FORM_FACT = "formulier"
-"""Which form the session waits for: ``verzoek`` (a request) or ``gemeente-vl``/``gemeente-av``."""
-REGION_FACT = "regio"
-"""A coarse Veilig Thuis region code (one of 25), kept to fill in register entries."""
-GEMEENTE_FACT = "gemeente"
-"""The CBS code of the child's gemeente (``GM0355``), asked once; never an address."""
-GEMEENTE_FORMS = {RECORD_NODE: "gemeente-vl", REQUEST_NODE: "gemeente-av"}
-"""The :data:`FORM_FACT` value while a flow waits for the child's gemeente."""
+RECORD_START = encode(FlowTarget(Flow.RECORD, Step.START))
+REQUEST_START = encode(FlowTarget(Flow.REQUEST, Step.START))
+SUBMIT = encode(FlowTarget(Flow.REQUEST, Step.SUBMIT))
+"""The submit button of every consultation form."""
+MENU = encode(CommandTarget(Command.MENU))
 PSEUDO_PARTNERS = ("intern", "overig")
-_FLOW_FACTS = (
-    "vl-soort",
-    "vl-partner",
-    "vl-richting",
-    "av-partner",
-    "av-urgentie",
-    "av-bereik",
-    "av-soort",
-    "av-fase",
-    "av-namens",
-    FORM_FACT,
-)
+_NODES = {Flow.RECORD: RECORD_NODE, Flow.REQUEST: REQUEST_NODE}
+_GEMEENTE_FORMS = {Flow.RECORD: FormWait.RECORD_GEMEENTE, Flow.REQUEST: FormWait.REQUEST_GEMEENTE}
+_GEMEENTE_QUESTIONS = {Flow.RECORD: "ask-gemeente-record", Flow.REQUEST: "ask-gemeente-request"}
+
+Labeller = Callable[[Target, RegionPack | None], str | None]
+"""Names a button: a target, for a child in a region (its pack) or anywhere (None)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +74,8 @@ class Effect:
     request: ConsultationRequest | None = None
     pickup: Pickup | None = None
     notice: str | None = None
+    requester: Requester | None = None
+    """The requester's own details, kept for the conversation once the request went out."""
 
 
 @dataclass(frozen=True)
@@ -88,13 +88,6 @@ class FlowResult:
     effect: Effect | None = None
 
 
-def without_flow(session: Session) -> Session:
-    """``session`` without the facts of an unfinished flow."""
-    for fact in _FLOW_FACTS:
-        session = session.with_fact(fact, None)
-    return session
-
-
 class Steps:
     """Helpers over one content snapshot; the record and request flows build on them."""
 
@@ -102,10 +95,12 @@ class Steps:
         self,
         knowledge: KnowledgeBase,
         *,
-        label: Callable[[str], str | None],
+        intakes: IntakeDesk,
+        label: Labeller,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._knowledge = knowledge
+        self._intakes = intakes
         self._label = label
         self._clock = clock
 
@@ -121,49 +116,99 @@ class Steps:
         if organisation is None:
             return partner
         if short and organisation.aliases and len(organisation.name) > 40:
-            return organisation.aliases[0]
+            return min(organisation.aliases, key=len)
         return organisation.name
 
-    def subject(self, kind: Kind, partner: str) -> str:
+    def subject(self, kind: Kind, partner: str, pack: RegionPack | None = None) -> str:
         """What a record is about, without doubled names: "Melding bij Veilig Thuis …",
-        "SAVE (Samen Veilig Midden-Nederland)", "Collegiale consultatie"."""
-        label = kind_label(kind)
+        "Overleg met SAVE (Samen Veilig …)", "Collegiale consultatie"."""
+        label = kind_label(kind, pack)
         if partner == "intern":
             return label
         name = self.partner_name(partner)
         if kind in SUBJECTS:
             return SUBJECTS[kind].format(partner=name)
-        if name.casefold().startswith(label.casefold()):
+        if name.casefold().startswith(label.casefold()) or label.casefold() in name.casefold():
             return f"Overleg met {name}"
         return f"{label} met {name}"
 
-    # -- regions -------------------------------------------------------------------------------
-
-    def child_region(self, session: Session) -> str | None:
-        """The region code (``VT20``) of the place or gemeente asked about, if any."""
-        fact = (session.facts.get(REGION_FACT) or "").upper()
-        return fact if fact in self._knowledge.regions else None
-
-    def region_of(self, partner: str, session: Session) -> str | None:
-        """The region of a record: the partner's pack, else the place or gemeente asked about."""
-        for pack in self._knowledge.packs.values():
-            if partner in pack.partners:
-                return pack.region
-        return self.child_region(session)
-
-    def packs(self, session: Session) -> tuple[RegionPack, ...]:
-        """The packs that apply: the region of a place looked up in this session, else all."""
-        region = self.child_region(session)
-        if region is not None:
-            return (self._knowledge.pack_for(region),)
-        return tuple(self._knowledge.packs.values())
+    # -- who is asking, and for which child ----------------------------------------------------
 
     @staticmethod
     def is_partner_professional(session: Session) -> bool:
         """True when the user works at Veilig Thuis or SAVE (the other direction)."""
         return session.facts.get(profession.PROFESSION_FACT) == PARTNER_PROFESSION
 
-    # -- records and replies -------------------------------------------------------------------
+    def child_region(self, session: Session) -> str | None:
+        """The region code (``VT20``) of the child's place, if the session knows it."""
+        region = ChildFacts.read(session).region
+        return region if region in self._knowledge.regions else None
+
+    def pack(self, session: Session) -> RegionPack | None:
+        """The pack of the child's region, once the session knows it."""
+        region = self.child_region(session)
+        return self._knowledge.pack_for(region) if region is not None else None
+
+    def gemeente(self, session: Session) -> Gemeente | None:
+        """The child's gemeente, if the session knows it."""
+        code = ChildFacts.read(session).gemeente
+        return self._knowledge.gemeenten.get(code) if code else None
+
+    def place_step(self, session: Session, flow: Flow) -> FlowResult | None:
+        """The question that settles the child's gemeente for this record or request: a form
+        when it is unknown, "Voor een kind in Zeist?" when it was given for an earlier one;
+        None when it was just given (a place answer, a typed gemeente)."""
+        child = ChildFacts.read(session)
+        gemeente = self.gemeente(session)
+        if gemeente is not None and child.fresh:
+            return None
+        if gemeente is None:
+            return self.ask_gemeente(session, flow)
+        text = SAY["ask-child-place"].format(gemeente=gemeente.name)
+        targets = (
+            FlowTarget(flow, Step.PLACE, ChildPlace.SAME),
+            FlowTarget(flow, Step.PLACE, ChildPlace.OTHER),
+            FlowTarget(flow, Step.CANCEL),
+        )
+        return self.ask(session, flow, text, targets, f"{flow.name.lower()}-child-place")
+
+    def confirm_place(self, session: Session, flow: Flow, answer: str) -> Session | FlowResult:
+        """The answer to "Voor een kind in Zeist?": the session with the gemeente confirmed,
+        or the form that asks another one."""
+        if answer == ChildPlace.SAME and self.gemeente(session) is not None:
+            return replace(ChildFacts.read(session), fresh=True).write(session)
+        return self.ask_gemeente(session, flow)
+
+    def with_gemeente(self, session: Session, typed: str) -> Session | str:
+        """``session`` knowing the child's gemeente (its CBS code and region), or why ``typed``
+        is not one (an address, an unknown name)."""
+        problem = check_field("gemeente", typed)
+        if problem is not None:
+            return problem
+        found = gemeente_candidates(self._knowledge, typed)
+        if len(found) > 1:
+            names = ", ".join(g.name for g in found)
+            return SAY["ambiguous-gemeente"].format(typed=typed.strip(), gemeenten=names)
+        gemeente = found[0] if found else None
+        if gemeente is None:
+            return SAY["unknown-gemeente"]
+        return ChildFacts(gemeente.region, gemeente.code, fresh=True).write(session)
+
+    @staticmethod
+    def used_place(session: Session) -> Session:
+        """``session`` once a record or request used the child's place: the next asks again."""
+        return ChildFacts.read(session).used().write(session)
+
+    # -- records -------------------------------------------------------------------------------
+
+    def region_of(self, partner: str, session: Session) -> str | None:
+        """The region of a record: the child's, else the only region whose pack names
+        ``partner``."""
+        region = self.child_region(session)
+        if region is not None:
+            return region
+        regions = self._knowledge.organisation_regions(partner)
+        return next(iter(regions)) if len(regions) == 1 else None
 
     def new_record(
         self,
@@ -173,32 +218,49 @@ class Steps:
         direction: Direction,
         channel: str,
         status: Status,
+        *,
+        reference: str | None = None,
+        region: str | None = None,
     ) -> ConsultationRecord:
-        """A fresh register entry with its own reference code."""
+        """A register entry, with its own reference code unless it continues ``reference``."""
         return ConsultationRecord(
-            reference=new_reference(),
+            reference=reference or new_reference(),
             time=minute(self._clock()),
             kind=kind,
             partner=partner,
-            region=self.region_of(partner, session),
+            region=region or self.region_of(partner, session),
             direction=direction,
             channel=channel,
             content_version=self._knowledge.meta.version,
             status=status,
         )
 
+    def with_intake(self) -> tuple[str, ...]:
+        """Organisations whose intake this deployment can reach."""
+        known = self._knowledge.organisations
+        return tuple(p for p in self._intakes.partners() if p in known)
+
+    # -- replies -------------------------------------------------------------------------------
+
     def ask(
-        self, session: Session, node: str, text: str, targets: tuple[str, ...], action: str
+        self,
+        session: Session,
+        flow: Flow,
+        text: str,
+        targets: Sequence[Target],
+        action: str,
+        *,
+        kind: str = "question",
     ) -> FlowResult:
-        """A question with one button per target."""
-        offer = Offer(node, targets)
-        reply = Reply(text, kind="question", buttons=self.buttons(offer))
+        """A question (or ``kind`` of reply) with one button per target."""
+        offer = Offer(_NODES[flow], tuple(encode(t) for t in targets))
+        reply = Reply(text, kind=kind, buttons=self.buttons(offer, session))  # type: ignore[arg-type]
         return FlowResult(replace(session, offer=offer), [reply], action)
 
     def cancel(self, session: Session) -> FlowResult:
         """Leave the flow; nothing was kept."""
         after = self.after(session)
-        reply = Reply(SAY["cancelled"], buttons=self.buttons(after.offer))
+        reply = Reply(SAY["cancelled"], buttons=self.buttons(after.offer, after))
         return FlowResult(after, [reply], "cancelled")
 
     @staticmethod
@@ -207,29 +269,34 @@ class Steps:
         offer = Offer(RECORD_NODE, (MENU,))
         return replace(without_flow(session), tree_id=None, answers=(), offer=offer)
 
-    def buttons(self, offer: Offer | None) -> tuple[Button, ...]:
-        """One button per target of ``offer``."""
+    def buttons(self, offer: Offer | None, session: Session) -> tuple[Button, ...]:
+        """One button per target of ``offer``, named for the child's region."""
         if offer is None:
             return ()
-        return tuple(
-            Button(self._label(t) or "Menu", Payload(offer.node, t)) for t in offer.targets
-        )
+        pack = self.pack(session)
+        buttons = []
+        for raw in offer.targets:
+            target = decode(raw)
+            label = self._label(target, pack) if target is not None else None
+            buttons.append(Button(label or MENU_LABEL, Payload(offer.node, raw)))
+        return tuple(buttons)
 
     def form(
         self,
         session: Session,
-        node: str,
+        flow: Flow,
         *,
         text: str,
         fields: tuple[FormField, ...],
         submit: str,
-        waits_for: str,
+        waits_for: FormWait,
         action: str,
         warning: str | None = None,
     ) -> FlowResult:
         """A form with its submit (primary) and cancel (secondary) buttons; the session notes
         which form it ``waits_for``. ``warning``: why the last attempt was not taken."""
-        cancel = f"{'vl' if node == RECORD_NODE else 'av'}:annuleer"
+        node = _NODES[flow]
+        cancel = encode(FlowTarget(flow, Step.CANCEL))
         reply = Reply(
             text,
             kind="question",
@@ -237,33 +304,20 @@ class Steps:
             form=Form(fields, Button(submit, Payload(node, SUBMIT))),
         )
         replies = [Reply(warning, kind="warning")] if warning else []
-        waiting = replace(
-            session.with_fact(FORM_FACT, waits_for), offer=Offer(node, (SUBMIT, cancel))
-        )
+        waiting = replace(awaiting(session, waits_for), offer=Offer(node, (SUBMIT, cancel)))
         return FlowResult(waiting, [*replies, reply], action)
 
     def ask_gemeente(
-        self, session: Session, node: str, *, submit: str, warning: str | None = None
+        self, session: Session, flow: Flow, *, warning: str | None = None
     ) -> FlowResult:
         """The one-field form that asks the child's gemeente (never an address)."""
-        flow = "record" if node == RECORD_NODE else "request"
         return self.form(
             session,
-            node,
-            text=SAY["ask-gemeente"],
+            flow,
+            text=SAY[_GEMEENTE_QUESTIONS[flow]],
             fields=(GEMEENTE_FIELD,),
-            submit=submit,
-            waits_for=GEMEENTE_FORMS[node],
-            action=f"{flow}-gemeente",
+            submit=LABEL["next"],
+            waits_for=_GEMEENTE_FORMS[flow],
+            action=f"{flow.name.lower()}-gemeente",
             warning=warning,
         )
-
-    def with_gemeente(self, session: Session, typed: str) -> Session | str:
-        """``session`` knowing the child's gemeente (its CBS code and region), or why ``typed``
-        is not one (an address, an unknown name)."""
-        problem = check_field("gemeente", typed)
-        gemeente = find_gemeente(self._knowledge, typed) if problem is None else None
-        if gemeente is None:
-            return problem or SAY["unknown-gemeente"]
-        known = session.with_fact(REGION_FACT, gemeente.region.lower())
-        return known.with_fact(GEMEENTE_FACT, gemeente.code.lower())

@@ -1,9 +1,9 @@
 """Acute danger in plain words, read before anything else (DESIGN.md: safety first).
 
 The lexicon is content (understanding/danger.yaml), compiled into one pattern index. A signal
-counts unless a negation stands in or just before it ("er is geen wapen"), unless a word says it
-is long past ("jaren geleden"), and — for an injury — only when it happened to a baby or child
-(people.py: a mother's black eye is not a baby's injury).
+counts when its words stand in one sentence, unless a negation stands in or just before it ("er
+is geen wapen"), unless a word says it is long past ("jaren geleden"), and — for an injury — only
+when it happened to a baby or child (people.py: a mother's black eye is not a baby's injury).
 """
 
 from __future__ import annotations
@@ -64,7 +64,11 @@ class DangerReader:
         for lookup, words, left_out in readings:
             for match in self._signals.matches(lookup, skip=left_out):
                 entry = self._entries[match.value]
-                if _denied(words, match) or not self._holds(entry, lookup, left_out, who):
+                if (
+                    (lookup is message.lookup and _split(message, match))
+                    or _denied(words, match)
+                    or not self._holds(entry, lookup, left_out, who)
+                ):
                     continue
                 found[match.value] = max(found.get(match.value, 0), match.size)
         if not found:
@@ -86,6 +90,13 @@ class DangerReader:
         if wanted == "kind":
             return who.child
         return True
+
+
+def _split(message: Message, match: Match[int]) -> bool:
+    """A signal whose words lie in different sentences ("… thuis. Is dat onveilig?")."""
+    if len(message.sentences) < 2 or len(match.positions) < 2:
+        return False
+    return not any(s.start <= match.start and match.end < s.end for s in message.sentences)
 
 
 def _denied(words: tuple[str, ...], match: Match[int]) -> bool:

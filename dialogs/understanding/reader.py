@@ -17,7 +17,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dialogs.router import Evidence, Reading
-from dialogs.targets import FlowTarget, IntentTarget, OrgTarget, Target, TreeTarget, decode, encode
+from dialogs.targets import (
+    Flow,
+    FlowTarget,
+    IntentTarget,
+    OrgTarget,
+    Step,
+    Target,
+    TreeTarget,
+    decode,
+    encode,
+)
 from dialogs.understanding.acts import ActReading, read_act
 from dialogs.understanding.danger import DangerReader
 from dialogs.understanding.gazetteer import CONTACT_WORDS, Gazetteer, PlaceFind
@@ -61,7 +71,6 @@ _WH = frozenset(
 _TREE_VERBS = frozenset(
     """doorlopen doorloop langslopen doorgaan starten start openen beginnen begin walk""".split()
 )
-_FLOW_KIND = "soort"
 _NUMBER_WORDS = frozenset(
     """nummer nummers telefoonnummer telefoon bellen bel contact contactgegevens bereiken
     bereikbaar mail email adres""".split()
@@ -96,6 +105,10 @@ class _Candidate:
     score: float
     evidence: Evidence
     explains: float = 1.0
+
+
+_EITHER_SIDE = "procesevaluatie"
+"""The partner action that JGZ and Veilig Thuis / SAVE both ask for."""
 
 
 class Understanding:
@@ -163,7 +176,7 @@ class Understanding:
             evidence=found.evidence,
             beside=found.beside,
             danger=self._danger.read(message, who, skip=placed),
-            role=stated.role if stated else None,
+            role=stated.role if stated else (found.role if role is None else None),
             unknown_place=found.unknown_place,
             person=person,
         )
@@ -189,8 +202,17 @@ class Understanding:
             return Reading((exact,), evidence=(Evidence("phrasing", "exact"),))
         partner = self._partner.match(message, act, partner=role == PARTNER_PROFESSION)
         if partner is not None:
-            target = FlowTarget("av", _FLOW_KIND, partner.value)
-            return Reading((target,), evidence=(Evidence("partner-action", partner.value),))
+            target = FlowTarget(Flow.REQUEST, Step.KIND, partner.value)
+            evidence = (Evidence("partner-action", partner.value),)
+            # Only Veilig Thuis / SAVE sends the JGZ a bevraging, terugkoppeling or a scaling:
+            # the message says whose side the request is on (a procesevaluatie is either's).
+            implied = None if partner.value == _EITHER_SIDE else PARTNER_PROFESSION
+            if place is not None:
+                # "ik wil de jgz bevragen over een kind in Zeist": the place's JGZ first, with
+                # the actions towards it on offer.
+                targets = place.targets[:_MAX_CANDIDATES]
+                return Reading(targets, evidence=(*evidence, *place.evidence), role=implied)
+            return Reading((target,), evidence=evidence, role=implied)
         intent = self._intents.match(message, act)
         if intent is not None and intent != "contact":
             return Reading((IntentTarget(intent),), evidence=(Evidence("intent", intent),))
@@ -262,7 +284,7 @@ class Understanding:
             s.target: s for s in stories if all(focus.start <= p < focus.end for p in s.positions)
         }
         found: dict[Target, _Candidate] = {}
-        for target in {*scores.found, *(_decoded(t) for t in inside)}:
+        for target in sorted({*scores.found, *(_decoded(t) for t in inside)}, key=encode):
             candidate = self._candidate(
                 target, scores, inside.get(encode(target)), act, who, asked_tree=asked_tree
             )
@@ -285,8 +307,10 @@ class Understanding:
                 # Whose injury it is decides: a child's injury is the child's topic; an adult's
                 # injury in a story with a child is partner violence seen by a child.
                 _keep(found, _Candidate(_decoded(raw), _STORY_FLOOR + bonus, Evidence("hurt")))
+        # Best first; equal scores (to rounding) in the order of their ids, the same every run.
         return sorted(
-            (c for c in found.values() if c.score > 0), key=lambda c: c.score, reverse=True
+            (c for c in found.values() if c.score > 0),
+            key=lambda c: (-round(c.score, 9), encode(c.target)),
         )
 
     def _role_names(self, message: Message, lead: frozenset[int]) -> frozenset[int]:

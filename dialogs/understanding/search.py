@@ -30,8 +30,9 @@ from knowledge.wordforms import exact_keys, lookup_keys, stem, word_keys
 
 __all__ = ["Scored", "Scores", "TopicIndex"]
 
-_SETTING = FILLER | {ORGANISATION}
-"""Words of the setting (the people, Veilig Thuis itself): in almost every message here."""
+_SETTING = FILLER | {ORGANISATION, "jgz"}
+"""Words of the setting (the people, Veilig Thuis itself, the user's own JGZ): in almost every
+message here."""
 
 _UNKNOWN = 2.0
 """The weight of a message word no phrasing has: it is something the topic does not explain."""
@@ -99,10 +100,16 @@ class Scored:
     phrase: int
 
     def joined(self, other: Scored) -> Scored:
-        """This topic with another of its phrasings: the better phrasing, all words explained."""
-        best = max(self, other, key=lambda s: (s.cover, s.same))
+        """This topic with another of its phrasings: the better phrasing (then the one asking
+        the same kind of question, then the first in the content: the same every run), all words
+        explained."""
+        best = max(self, other, key=_preference)
         positions = self.positions | other.positions
         return Scored(best.target, best.cover, positions, best.same, best.agree, best.phrase)
+
+
+def _preference(scored: Scored) -> tuple[float, float, int, int]:
+    return (round(scored.cover, 9), round(scored.same, 9), scored.agree, -scored.phrase)
 
 
 @dataclass(frozen=True)

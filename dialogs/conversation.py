@@ -210,6 +210,11 @@ class Conversation:
         _log.info("turn channel=%s action=%s ms=%.1f", turn.channel, result.action, elapsed)
         return [*notices, *replies]
 
+    def is_command(self, text: str) -> bool:
+        """True when ``text`` is a global command ("help", "menu", "stop", …): typed while a
+        form waits, it is that command, never a value of the form (every channel alike)."""
+        return parse_command(clean_text(text), self._content.intents) is not None
+
     def check_pickup(self, press: Press) -> Pickup | PickupRefusal:
         """The one pick-up rule (dialogs.consultation.pickup) for a page that asks before it
         offers the button (the pick-up link's confirmation page)."""
@@ -294,11 +299,13 @@ class Conversation:
         text = clean_text(turn.text)
         if len(text) > MAX_TEXT_LENGTH:
             notice = Reply(phrases.TOO_LONG.format(limit=MAX_TEXT_LENGTH), kind="warning")
-            return Result(current, [notice, *screens.prompt(current, here)], "too-long")
+            return Result(current, [notice, *screens.prompt(current, here, turn)], "too-long")
         if not text:
             if session is None:
                 return screens.menu(current, welcome=True)
-            return Result(current, [Reply(phrases.EMPTY), *screens.prompt(current, here)], "empty")
+            return Result(
+                current, [Reply(phrases.EMPTY), *screens.prompt(current, here, turn)], "empty"
+            )
         return self._on_text(current, here, turn, text, new=session is None)
 
     def _restart(self, session: Session) -> Result:
@@ -317,8 +324,12 @@ class Conversation:
     def _on_text(
         self, session: Session, here: Here | None, turn: Turn, text: str, *, new: bool
     ) -> Result:
-        intents = self._content.intents
-        if self._flows.wants_form(session) and parse_command(text, intents) is None:
+        if self._flows.wants_form(session) and not self.is_command(text):
+            typed = normalise(text)
+            buttons = self._desk.screens.buttons(session, here)
+            pressed = [b for b in buttons if normalise(b.label) == typed]
+            if pressed:  # the name of a button beside the form ("Annuleren")
+                return self._on_payload(session, here, pressed[0].payload, turn)
             # Typed instead of the form: the text is the question (never echoed or kept); the
             # flow's own guard refuses client data there.
             return flow_result(self._flows.submit(session, turn, {"vraag": text}))
@@ -375,7 +386,9 @@ class Conversation:
             position = step(here.tree, Position(here.tree.id, session.answers), payload.choice)
             return self._desk.screens.show(session, here.tree, position.answers, action="step")
         stale = Reply(phrases.STALE_BUTTON, kind="warning")
-        return Result(session, [stale, *self._desk.screens.prompt(session, here)], "stale-button")
+        return Result(
+            session, [stale, *self._desk.screens.prompt(session, here, turn)], "stale-button"
+        )
 
     def _on_free_text(
         self, session: Session, here: Here | None, turn: Turn, routing: Routing
@@ -397,7 +410,7 @@ class Conversation:
             return Result(replace(session, offer=offer), [reply], "ambiguous")
         if routing.unknown_place:
             unknown = Reply(f"{phrases.UNKNOWN_PLACE}\n{phrases.SAFETY_LINE}", kind="warning")
-            return Result(session, [unknown, *screens.prompt(session, here)], "unknown-place")
+            return Result(session, [unknown, *screens.prompt(session, here, turn)], "unknown-place")
         fallback = Reply(f"{phrases.FALLBACK}\n{phrases.SAFETY_LINE}", kind="warning")
         if here is not None and not here.walk.finished:
             shown = screens.show(session, here.tree, session.answers, action="not-understood")

@@ -179,6 +179,22 @@ class ConsultationFlows:
         """True when the session waits for a form (typed text then fills its first field)."""
         return session.offer is not None and SUBMIT in session.offer.targets
 
+    def form_again(self, session: Session, turn: Turn) -> FlowResult | None:
+        """The form ``session`` waits for, drawn anew (after "help", an old button, …): its
+        submit button is only ever shown with its fields. What was typed in it before is not
+        kept, so the fields show what the flow fills in (the gemeente, the requester's name);
+        None when no form waits."""
+        if not self.wants_form(session):
+            return None
+        waiting = waiting_for(session)
+        if waiting is FormWait.RECORD_GEMEENTE:
+            return self._record.ask_gemeente(session, Flow.RECORD)
+        if waiting is FormWait.REQUEST_GEMEENTE:
+            return self._request.ask_gemeente(session, Flow.REQUEST)
+        if waiting is FormWait.REQUEST:
+            return self._request.form_again(session, turn)
+        return None
+
     def submit(self, session: Session, turn: Turn, values: Mapping[str, str]) -> FlowResult:
         """A form came back: the child's gemeente for a record, or a request."""
         if waiting_for(session) is FormWait.RECORD_GEMEENTE:

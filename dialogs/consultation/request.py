@@ -323,6 +323,14 @@ class RequestFlow(Steps):
         remembered = {"naam": known.name, "organisatie": known.organisation}
         return tuple(replace(f, value=remembered.get(f.name, f.value)) for f in fields)
 
+    def form_again(self, session: Session, turn: Turn) -> FlowResult | None:
+        """The request form once more, as it was first shown; None when the session lacks
+        what the form is for."""
+        state = RequestState.read(session)
+        if state.partner is None or state.urgency is None or state.reach is None:
+            return None
+        return self._form(session, turn)
+
     def _form(
         self,
         session: Session,

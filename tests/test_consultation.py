@@ -348,13 +348,27 @@ async def test_every_problem_is_named_at_once_and_the_values_kept(build: Build) 
     await request_by_phone(chat)
     await chat.submit(gemeente="Dorpsstraat 3", vraag="Graag overleg", naam="x" * 81, telefoon="12")
     warning = chat.replies[0].text
-    assert "alleen de gemeente" in warning
-    assert "langer dan 80" in warning
-    assert "werknummer" in warning
+    problems = [line for line in warning.splitlines() if line.startswith("- ")]
+    assert len(problems) == 3, "one line per problem, each named once"
+    assert "alleen de gemeente" in problems[0]
+    assert "langer dan 80" in problems[1]
+    assert "werknummer" in problems[2]
     form = chat.replies[-1].form
     assert form is not None
     assert {f.name: f.value for f in form.fields}["vraag"] == "Graag overleg"
     assert desk.delivered == []
+
+
+async def test_problems_are_named_in_the_order_of_the_fields(build: Build) -> None:
+    """An unknown gemeente (the form's first field) is named before the question's client
+    data, as the form shows them."""
+    chat, _ = build(desk=Desk("save"))
+    await request_by_phone(chat)
+    await chat.submit(gemeente="Nergensdorp", vraag=f"BSN {CANARY_BSN}", telefoon="030 1234567")
+    problems = [line for line in chat.replies[0].text.splitlines() if line.startswith("- ")]
+    assert len(problems) == 2
+    assert "gemeente ken ik niet" in problems[0]
+    assert "BSN" in problems[1]
 
 
 async def test_phone_is_required_for_a_phone_callback(build: Build) -> None:

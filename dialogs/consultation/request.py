@@ -378,8 +378,10 @@ class RequestFlow(Steps):
         allowed = tuple(o.phone for o in self._knowledge.organisations.values() if o.phone)
         problems = check_form(fields, values, allowed=allowed, client_data=self._client_data)
         moved = self._moved(session, values)
-        if isinstance(moved, str):
+        if isinstance(moved, str) and all(name != "gemeente" for name, _ in problems):
             problems.append(("gemeente", moved))
+            order = [f.name for f in fields]  # named in the order of the form's fields
+            problems.sort(key=lambda problem: order.index(problem[0]))
         if problems:
             return self._refused(session, turn, values, problems)
         if isinstance(moved, Session):

@@ -42,6 +42,7 @@ from dialogs.consultation.pickup import (
 from dialogs.handlers import Desk
 from dialogs.intake import IntakeDesk, IntakeUnavailableError, NoIntakes, Notifier, Pickup
 from dialogs.matching import match_choice
+from dialogs.openrequests import find_request, open_request
 from dialogs.pii import PiiHit, find_pii
 from dialogs.places import place_contact_ids, resolve_place
 from dialogs.register import ConsultationRegister, MemoryRegister, RegisterUnavailableError
@@ -162,9 +163,7 @@ class Conversation:
             clock=self._clock,
         )
         desk = Desk(knowledge, flows, self._intakes, report_url=self._report_url)
-        pickups = PickupFlow(
-            knowledge, self._rule, partner_name=flows.partner_name, clock=self._clock
-        )
+        pickups = PickupFlow(knowledge, self._rule, notice=flows.pickup_notice, clock=self._clock)
         return _Content(knowledge, index, flows, IntentIndex(knowledge.intents), desk, pickups)
 
     # One turn's decision is synchronous, so it sees one ``_Content`` from start to end.
@@ -190,6 +189,7 @@ class Conversation:
         stored = await self._sessions.load(turn.key)
         session = stored.session if stored is not None else None
         notices, session = await self._notices(session)
+        session, turn = await self._from_notice(session, turn)
         result = self._decide(session, turn)
         try:
             etag = stored.etag if stored is not None else None
@@ -242,9 +242,30 @@ class Conversation:
             if status == "opgepakt":
                 assert session is not None
                 # Told now (the NoticeOnce rule), with the offer to record it under its reference.
-                session, notice = self._flows.after_pickup(session, request.reference)
+                session, notice = self._flows.after_pickup(session, request)
                 notices.append(notice)
         return notices, session
+
+    async def _from_notice(
+        self, session: Session | None, turn: Turn
+    ) -> tuple[Session | None, Turn]:
+        """A notice's record button carries its request sealed: pressed after the session that
+        sent the request ended (or in another one), the request is put back in the session —
+        only while the register says it is picked up and not yet recorded, so it is recorded
+        once — and the press becomes the session's own "Overleg vastleggen: VB-…"."""
+        opened = self._flows.sealed_request(turn.payload) if turn.payload is not None else None
+        if opened is None:
+            return session, turn
+        turn = replace(turn, payload=self._flows.linked_payload(opened.reference))
+        if session is not None and find_request(session, opened.reference) is not None:
+            return session, turn
+        try:
+            status = await self._register.status(opened.reference)
+        except RegisterUnavailableError:
+            return session, turn  # not put back: the press is answered as an old button
+        if status != "opgepakt":
+            return session, turn
+        return open_request(session or Session(), opened), turn
 
     async def _apply_pickup(self, effect: Effect) -> PickupOutcome:
         """Record the pick-up unless another press won (atomically, in the register); the
@@ -256,8 +277,8 @@ class Conversation:
         except RegisterUnavailableError as exc:
             _log.warning("pickup failed error=%s", type(exc).__name__)
             return PickupOutcome("mislukt", effect.failed[0].text, effect.pickup.reference)
-        if claim.recorded:
-            await self._notice.deliver(effect.pickup, effect.notice or "")
+        if claim.recorded and effect.notice is not None:
+            await self._notice.deliver(effect.pickup, effect.notice)
         return claimed(claim, effect)
 
     async def _apply(

@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 
 from bot.channels.terminal import TerminalChannel
-from dialogs import Conversation, MemorySessionStore, Payload, Turn
+from dialogs import Conversation, MemorySessionStore, Payload, Reply, Turn
 from dialogs.consultation import KIND_LABELS, PICKUP_NODE, SUBMIT, URGENCIES, ConsultationFlows
 from dialogs.consultation.fields import check_field
 from dialogs.consultation.labels import STAGES
 from dialogs.intake import ConsultationRequest, IntakeUnavailableError, Pickup, seal_pickup
+from dialogs.openrequests import OpenRequest
 from dialogs.register import ConsultationRecord, MemoryRegister, RegisterUnavailableError, Status
 from dialogs.targets import Flow, FlowTarget, Step
 from knowledge import KnowledgeBase
@@ -46,14 +47,14 @@ class Bell:
     """A fake notifier that keeps what it sent where (or fails to send, when ``down``)."""
 
     def __init__(self, *, down: bool = False) -> None:
-        self.sent: list[tuple[str, str]] = []
+        self.sent: list[tuple[str, Reply]] = []
         self.down = down
 
-    async def notify(self, address: str, text: str) -> bool:
+    async def notify(self, address: str, notice: Reply) -> bool:
         """Keep the message; False (not delivered) while down."""
         if self.down:
             return False
-        self.sent.append((address, text))
+        self.sent.append((address, notice))
         return True
 
 
@@ -395,15 +396,17 @@ async def test_intake_down_sends_and_records_nothing(build: Build) -> None:
 
 
 async def teams_request(
-    build: Build, bell: Bell
+    build: Build,
+    bell: Bell,
+    store: MemorySessionStore | None = None,
+    register: MemoryRegister | None = None,
 ) -> tuple[ChannelChat, ChannelChat, Desk, list[Any]]:
     """A Teams requester asks SAVE to reach them in Teams; the requester, SAVE's intake chat
-    (same sessions and register), the desk and the register's records."""
-    desk, register, store = (
-        Desk("save", "veilig-thuis-utrecht"),
-        MemoryRegister(),
-        MemorySessionStore(),
-    )
+    (same sessions and register, ``store`` and ``register`` when given), the desk and the
+    register's records."""
+    desk = Desk("save", "veilig-thuis-utrecht")
+    register = register if register is not None else MemoryRegister()
+    store = store if store is not None else MemorySessionStore()
     shared = {"desk": desk, "bell": bell, "register": register, "channel": "teams", "store": store}
     requester, _ = build(**shared)
     await requester.say("overleg aanvragen")
@@ -431,7 +434,8 @@ async def test_teams_request_is_picked_up_and_the_requester_told(build: Build) -
     assert "De aanvrager krijgt bericht" in intake.text
     assert [r.status for r in records] == ["aangevraagd", "opgepakt"]
     assert bell.sent == [("teams-address-1", bell.sent[0][1])]
-    assert request.reference in bell.sent[0][1]
+    assert request.reference in bell.sent[0][1].text
+    assert request.partner_name in bell.sent[0][1].text
     await intake.press(Payload(PICKUP_NODE, request.pickup))
     assert "al opgepakt" in intake.text
     assert len(records) == 2
@@ -448,7 +452,8 @@ async def test_a_picked_up_request_is_recorded_under_its_own_reference(build: Bu
     requester, intake, desk, records = await teams_request(build, bell)
     [request] = desk.delivered
     await intake.press(Payload(PICKUP_NODE, request.pickup))
-    assert "overleg vastleggen" in bell.sent[0][1]
+    [(_, notice)] = bell.sent
+    assert [b.label for b in notice.buttons] == [f"Overleg vastleggen: {request.reference}"]
     await requester.say("overleg vastleggen")
     assert "Ander overleg vastleggen" in requester.labels
     await requester.click(f"Overleg vastleggen: {request.reference}")
@@ -461,6 +466,119 @@ async def test_a_picked_up_request_is_recorded_under_its_own_reference(build: Bu
     ]
     await requester.say("overleg vastleggen")
     assert "Ander overleg vastleggen" not in requester.labels, "recorded: no longer offered"
+
+
+def linked(records: list[ConsultationRecord]) -> list[tuple[str, str]]:
+    """The register's (reference, status) pairs, in order."""
+    return [(r.reference, r.status) for r in records]
+
+
+async def test_the_notice_told_at_once_records_under_the_same_reference(build: Build) -> None:
+    """The notice the requester gets at once (proactively) carries "Overleg vastleggen: VB-…":
+    pressed, the consultation is recorded under the request's own reference, once; the same
+    button pressed again records nothing more."""
+    bell = Bell()
+    requester, intake, desk, records = await teams_request(build, bell)
+    [request] = desk.delivered
+    await intake.press(Payload(PICKUP_NODE, request.pickup))
+    [(_, notice)] = bell.sent
+    [button] = notice.buttons
+    await requester.press(button.payload)
+    assert request.reference in requester.text
+    await requester.click("Vastleggen")
+    assert linked(records) == [
+        (request.reference, "aangevraagd"),
+        (request.reference, "opgepakt"),
+        (request.reference, "vastgelegd"),
+    ]
+    await requester.press(button.payload)
+    assert "Vastleggen" not in requester.labels
+    assert len(records) == 3
+
+
+async def test_the_notice_is_the_same_at_once_and_on_the_next_turn(build: Build) -> None:
+    """Told at once or with the next message, the requester gets the same notice: who picked
+    the request up, and the button that records it under the same reference."""
+    shapes: list[tuple[str, list[str]]] = []
+    for bell in (Bell(), Bell(down=True)):
+        requester, intake, desk, _ = await teams_request(build, bell)
+        [request] = desk.delivered
+        await intake.press(Payload(PICKUP_NODE, request.pickup))
+        if not bell.sent:
+            await requester.say("menu")
+        notice = bell.sent[0][1] if bell.sent else requester.replies[0]
+        assert request.partner_name in notice.text
+        labels = [b.label.replace(request.reference, "VB-…") for b in notice.buttons]
+        shapes.append((notice.text.replace(request.reference, "VB-…"), labels))
+    at_once, next_turn = shapes
+    assert at_once == next_turn
+    assert at_once[1] == ["Overleg vastleggen: VB-…"]
+
+
+class StatusDown(MemoryRegister):
+    """A register that cannot say a request's status while ``down`` (writing still works)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = False
+
+    async def status(self, reference: str) -> Status | None:
+        """Fail while down."""
+        if self.down:
+            raise RegisterUnavailableError("down")
+        return await super().status(reference)
+
+
+async def test_the_notice_records_after_the_requesters_session_ended(build: Build) -> None:
+    """Picked up after the requester's session ended (idle for hours): the notice still comes
+    at once, and its button records the consultation under the request's reference in a new
+    session, once; pressed while the register cannot say it was picked up, nothing is put back
+    or recorded."""
+    now = [1_800_000_000.0]
+    store = MemorySessionStore(idle_seconds=1800, clock=lambda: now[0])
+    register, bell = StatusDown(), Bell()
+    requester, intake, desk, records = await teams_request(build, bell, store, register)
+    [request] = desk.delivered
+    now[0] += 3 * 3600
+    await intake.press(Payload(PICKUP_NODE, request.pickup))
+    [(_, notice)] = bell.sent
+    [button] = notice.buttons
+    register.down = True
+    await requester.press(button.payload)
+    assert "Vastleggen" not in requester.labels
+    register.down = False
+    await requester.press(button.payload)
+    assert request.reference in requester.text
+    await requester.click("Vastleggen")
+    await requester.say("stop")
+    await requester.press(button.payload)
+    assert "Vastleggen" not in requester.labels
+    assert linked(records) == [
+        (request.reference, "aangevraagd"),
+        (request.reference, "opgepakt"),
+        (request.reference, "vastgelegd"),
+    ]
+
+
+async def test_a_forged_notice_button_records_nothing(build: Build) -> None:
+    """A record button sealed with another key, or altered, is an old button: nothing is
+    recorded and nothing is put in the session."""
+    bell = Bell()
+    requester, intake, desk, records = await teams_request(build, bell)
+    [request] = desk.delivered
+    await intake.press(Payload(PICKUP_NODE, request.pickup))
+    [(_, notice)] = bell.sent
+    genuine = notice.buttons[0].payload
+    other = ConsultationFlows(requester.conversation.knowledge, intakes=desk, key=b"z" * 32)
+    opened = OpenRequest(request.reference, "save", "save", "VT20", "jgz-partner")
+    forged = other.pickup_notice(opened).buttons[0].payload
+    body, _, mac = genuine.choice.rpartition(".")
+    altered = Payload(genuine.node, f"{body[:-4]}AAAA.{mac}")
+    stranger, _ = build(desk=desk, bell=bell, channel="teams", key="other:1")
+    for press in (forged, altered):
+        await stranger.press(press)
+        assert "Vastleggen" not in stranger.labels
+    assert linked(records) == [(request.reference, "aangevraagd"), (request.reference, "opgepakt")]
 
 
 async def test_a_notice_that_cannot_be_sent_comes_with_the_next_turn(build: Build) -> None:

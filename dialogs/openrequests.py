@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import cast
 
 from dialogs.register import DIRECTIONS, KINDS, Direction, Kind
-from dialogs.sealed import seal, unseal
+from dialogs.sealed import seal_ids, unseal_ids
 from dialogs.session import Session
 
 __all__ = [
@@ -118,28 +118,22 @@ def close_request(session: Session, reference: str) -> Session:
 
 
 _SEAL_PURPOSE = "picked-up-request"
-_SEALED_FIELDS = ("reference", "kind", "partner", "region", "direction")
 
 
 def seal_request(request: OpenRequest, key: bytes) -> str:
     """``request`` (ids only) as a token a notice's button carries: pressed after the session
     ended, the request can still be recorded under its own reference."""
-    return seal({f: getattr(request, f) for f in _SEALED_FIELDS}, key, purpose=_SEAL_PURPOSE)
+    ids = (request.reference, request.kind, request.partner, request.region or "")
+    return seal_ids((*ids, request.direction), key, purpose=_SEAL_PURPOSE)
 
 
 def read_sealed_request(token: str, key: bytes) -> OpenRequest | None:
     """The picked-up request sealed in ``token``, or None when ``token`` is not one (a plain
     reference, a forged or altered token)."""
-    sealed = unseal(token, key, purpose=_SEAL_PURPOSE)
-    data = sealed[0] if sealed is not None else {}
-    reference, kind, partner = data.get("reference"), data.get("kind"), data.get("partner")
-    region, direction = data.get("region"), data.get("direction")
-    if not (isinstance(reference, str) and isinstance(partner, str)):
+    ids = unseal_ids(token, key, purpose=_SEAL_PURPOSE, count=5)
+    if ids is None:
         return None
+    reference, kind, partner, region, direction = ids
     if kind not in KINDS or direction not in DIRECTIONS:
         return None
-    if region is not None and not isinstance(region, str):
-        return None
-    return OpenRequest(
-        reference, cast(Kind, kind), partner, region, cast(Direction, direction), picked_up=True
-    )
+    return OpenRequest(reference, kind, partner, region or None, direction, picked_up=True)

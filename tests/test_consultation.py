@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from bot.channels.terminal import TerminalChannel
+from bot.channels.web.page import MAX_PAYLOAD_FIELD
 from dialogs import Conversation, MemorySessionStore, Payload, Reply, Turn
 from dialogs.consultation import KIND_LABELS, PICKUP_NODE, SUBMIT, URGENCIES, ConsultationFlows
 from dialogs.consultation.fields import check_field
@@ -15,6 +18,7 @@ from dialogs.consultation.labels import STAGES
 from dialogs.intake import ConsultationRequest, IntakeUnavailableError, Pickup, seal_pickup
 from dialogs.openrequests import OpenRequest
 from dialogs.register import ConsultationRecord, MemoryRegister, RegisterUnavailableError, Status
+from dialogs.sealed import seal_ids, unseal_ids
 from dialogs.targets import Flow, FlowTarget, Step
 from knowledge import KnowledgeBase
 from tests.conftest import Chat
@@ -579,6 +583,39 @@ async def test_a_forged_notice_button_records_nothing(build: Build) -> None:
         await stranger.press(press)
         assert "Vastleggen" not in stranger.labels
     assert linked(records) == [(request.reference, "aangevraagd"), (request.reference, "opgepakt")]
+
+
+def test_a_sealed_token_serves_one_purpose_and_carries_ids_only() -> None:
+    """Ids sealed for one use are refused for another, with another key, altered or cut; text
+    that is not an id (a dot, a space) cannot be sealed at all."""
+    token = seal_ids(("VB-AAAA-BBBB", "save", ""), KEY, purpose="picked-up-request")
+    assert unseal_ids(token, KEY, purpose="picked-up-request", count=3) == (
+        "VB-AAAA-BBBB",
+        "save",
+        "",
+    )
+    assert unseal_ids(token, KEY, purpose="pickup", count=3) is None
+    assert unseal_ids(token, b"z" * 32, purpose="picked-up-request", count=3) is None
+    assert (
+        unseal_ids(token.replace("save", "sava"), KEY, purpose="picked-up-request", count=3) is None
+    )
+    assert unseal_ids(token, KEY, purpose="picked-up-request", count=2) is None
+    for text in ("Jan de Vries", "a.b"):
+        with pytest.raises(ValueError, match="only ids"):
+            seal_ids((text,), KEY, purpose="picked-up-request")
+
+
+def test_a_notice_button_fits_every_channel(shipped: KnowledgeBase) -> None:
+    """The notice's record button, for any partner and kind the content has, fits what every
+    channel carries back: the web page's payload field, a Slack button's value."""
+    flows = ConsultationFlows(shipped, intakes=Desk(), key=KEY)
+    longest = max(shipped.organisations, key=len)
+    kind = max(KIND_LABELS, key=len)
+    opened = OpenRequest("VB-AAAA-BBBB", kind, longest, "VT20", "partner-jgz")  # type: ignore[arg-type]
+    [button] = flows.pickup_notice(opened).buttons
+    assert len(button.payload.choice) <= MAX_PAYLOAD_FIELD
+    assert len(json.dumps({"node": button.payload.node, "choice": button.payload.choice})) <= 2000
+    assert flows.sealed_request(button.payload) == replace(opened, picked_up=True)
 
 
 async def test_a_notice_that_cannot_be_sent_comes_with_the_next_turn(build: Build) -> None:

@@ -242,6 +242,14 @@ async def test_web_request_reaches_the_webhook_and_is_picked_up(
     ]
     replies = await say(client, {"text": "menu"})
     assert any("is opgepakt" in r["text"] for r in replies)
+    # The page's notice carries the same record button: pressed, recorded under the reference.
+    replies = await say(client, press(replies, f"Overleg vastleggen: {body['reference']}"))
+    await say(client, press(replies, "Vastleggen"))
+    assert [(r.reference, r.status) for r in registered(tmp_path / "data")] == [
+        (body["reference"], "aangevraagd"),
+        (body["reference"], "opgepakt"),
+        (body["reference"], "vastgelegd"),
+    ]
 
 
 @pytest.mark.parametrize(

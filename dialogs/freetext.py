@@ -54,7 +54,9 @@ class FreeText:
         target = decode(choice)
         if target is None or session.facts.get(RUNNER_UP_FACT) != choice:
             stale = Reply(phrases.STALE_BUTTON, kind="warning")
-            return Result(session, [stale, *self._desk.screens.prompt(session, here)], "stale")
+            return Result(
+                session, [stale, *self._desk.screens.prompt(session, here, turn)], "stale"
+            )
         return self._desk.open(session.with_fact(RUNNER_UP_FACT, None), here, target, turn)
 
     # -- the rest of the message ---------------------------------------------------------------
@@ -74,9 +76,9 @@ class FreeText:
             return Result(replace(session, offer=offer), [reply], "ambiguous")
         if reading.unknown_place:
             unknown = Reply(f"{phrases.UNKNOWN_PLACE}\n{phrases.SAFETY_LINE}", kind="warning")
-            return Result(session, [unknown, *screens.prompt(session, here)], "unknown-place")
+            return Result(session, [unknown, *screens.prompt(session, here, turn)], "unknown-place")
         if reading.role is not None and danger is None:
-            return Result(session, screens.prompt(session, here), "role")
+            return Result(session, screens.prompt(session, here, turn), "role")
         fallback = Reply(f"{phrases.FALLBACK}\n{phrases.SAFETY_LINE}", kind="warning")
         if here is not None and not here.walk.finished:
             shown = screens.show(session, here.tree, session.answers, action="not-understood")

@@ -30,7 +30,7 @@ from knowledge.frequency import WordFrequency
 from knowledge.library import KnowledgeBase
 from knowledge.normalise import normalise
 
-__all__ = ["FILLER", "Gazetteer", "PlaceFind"]
+__all__ = ["FILLER", "Gazetteer", "KnownWords", "PlaceFind"]
 
 # Words about the people in a story: no topic of their own, and never a place or a name.
 FILLER = frozenset(
@@ -263,7 +263,7 @@ class Gazetteer:
         fuzzy = self._fuzzy(message, skip)
         return self._choose(message, fuzzy) if fuzzy else None
 
-    def names_a_place(self, message: Message, vocabulary: frozenset[str]) -> bool:
+    def names_a_place(self, message: Message, vocabulary: KnownWords) -> bool:
         """True when the message asks about a place by name that we do not know."""
         tokens = message.tokens
         content = [t for t in tokens if t not in STOPWORDS and t not in FILLER]
@@ -534,14 +534,34 @@ class _Spelling:
         return first | second | swapped
 
 
-def _unknown_name(word: str, vocabulary: frozenset[str], frequency: WordFrequency) -> bool:
+class KnownWords:
+    """The words of the content, and the longer ones among them as parts of compounds."""
+
+    _PART = 5
+    """The shortest known word that counts as part of a compound."""
+
+    def __init__(self, words: frozenset[str]) -> None:
+        self._words = words
+        self._parts = frozenset(w for w in words if len(w) >= self._PART)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._words
+
+    def in_compound(self, word: str) -> bool:
+        """True when ``word`` starts or ends with a known word ("overlegverzoek"): a few set
+        look-ups, not a scan of the words."""
+        parts, size = self._parts, len(word)
+        return any(
+            word[:k] in parts or word[size - k :] in parts for k in range(self._PART, size + 1)
+        )
+
+
+def _unknown_name(word: str, vocabulary: KnownWords, frequency: WordFrequency) -> bool:
     """A word that may be the name of a place we do not know: no Dutch word, no word of the
     content, and no compound of one ("overlegverzoek")."""
     if word in vocabulary or frequency.is_common(word) or word.isdigit():
         return False
-    return not any(
-        word.startswith(known) or word.endswith(known) for known in vocabulary if len(known) >= 5
-    )
+    return not vocabulary.in_compound(word)
 
 
 def _content_words(key: str) -> list[str]:

@@ -57,6 +57,16 @@ class Lookup:
             for key in exact_keys(word):
                 where.setdefault(key, []).append(positions[-1])
         self.where = where
+        self._found: dict[frozenset[str], list[int]] = {}
+
+    def positions(self, keys: frozenset[str]) -> list[int]:
+        """Where any of ``keys`` (one pattern word's forms) occurs; remembered, since the
+        pattern indexes ask for the same words again."""
+        found = self._found.get(keys)
+        if found is None:
+            where = self.where
+            found = self._found[keys] = [p for key in keys for p in where.get(key, ())]
+        return found
 
 
 class PatternIndex(Generic[T]):
@@ -91,10 +101,9 @@ class PatternIndex(Generic[T]):
         for index in candidates:
             lists = []
             for keys in self._keys[index]:
-                if skip:
-                    positions = [p for key in keys for p in where.get(key, ()) if p not in skip]
-                else:
-                    positions = [p for key in keys for p in where.get(key, ())]
+                positions = lookup.positions(keys)
+                if skip and positions:
+                    positions = [p for p in positions if p not in skip]
                 if not positions:
                     break
                 lists.append(positions)
@@ -107,21 +116,32 @@ class PatternIndex(Generic[T]):
 
 
 def _closest(lists: list[list[int]]) -> tuple[int, ...]:
-    """One position from each list, as close together as possible (sorted)."""
+    """One position from each list, as close together as possible (sorted): the narrowest
+    window holding a position of every list (the first such window), in one sweep."""
     if len(lists) == 1:
         return (min(lists[0]),)
     if all(len(positions) == 1 for positions in lists):
         return tuple(sorted(positions[0] for positions in lists))
-    best: tuple[int, ...] = ()
-    span = None
-    for anchor in sorted({p for positions in lists for p in positions}):
-        chosen = [_nearest(positions, anchor) for positions in lists]
-        width = max(chosen) - min(chosen)
-        if span is None or width < span:
-            best, span = tuple(sorted(chosen)), width
-    return best
-
-
-def _nearest(positions: list[int], anchor: int) -> int:
-    """The position in ``positions`` closest to ``anchor``."""
-    return min(positions, key=lambda p: abs(p - anchor))
+    events = sorted({(p, i) for i, positions in enumerate(lists) for p in positions})
+    need = len(lists)
+    counts = [0] * need
+    have = left = 0
+    best = (0, len(events) - 1)
+    width = None
+    for right, (position, which) in enumerate(events):
+        if not counts[which]:
+            have += 1
+        counts[which] += 1
+        while have == need:
+            start = events[left][0]
+            if width is None or position - start < width:
+                best, width = (left, right), position - start
+            gone = events[left][1]
+            counts[gone] -= 1
+            if not counts[gone]:
+                have -= 1
+            left += 1
+    chosen: dict[int, int] = {}
+    for position, which in events[best[0] : best[1] + 1]:
+        chosen.setdefault(which, position)
+    return tuple(sorted(chosen.values()))

@@ -30,7 +30,7 @@ from dialogs.targets import (
 )
 from dialogs.understanding.acts import ActReading, read_act
 from dialogs.understanding.danger import DangerReader
-from dialogs.understanding.gazetteer import CONTACT_WORDS, Gazetteer, PlaceFind
+from dialogs.understanding.gazetteer import CONTACT_WORDS, Gazetteer, KnownWords, PlaceFind
 from dialogs.understanding.intents import IntentIndex, PartnerIndex, StoryIndex, StoryMatch
 from dialogs.understanding.people import People, Who
 from dialogs.understanding.roles import RoleReader, StatedRole
@@ -100,6 +100,16 @@ _HURT: dict[tuple[str | None, str], float] = {
 
 
 @dataclass(frozen=True)
+class _Ground:
+    """What the topics of a message are read from: its words with the role's lead and the
+    place blanked, and the stories those words tell (the same for the message and its last
+    clause)."""
+
+    tokens: tuple[str, ...]
+    stories: list[StoryMatch]
+
+
+@dataclass(frozen=True)
 class _Candidate:
     target: Target
     score: float
@@ -134,7 +144,7 @@ class Understanding:
         self._people = People(knowledge)
         self._roles = RoleReader(knowledge)
         self._hurt = {s.target: s.hurt for s in knowledge.stories.values() if s.hurt is not None}
-        self._vocabulary = self._topics.vocabulary | _lexicon_words(knowledge)
+        self._vocabulary = KnownWords(self._topics.vocabulary | _lexicon_words(knowledge))
 
     @property
     def places(self) -> Gazetteer:
@@ -218,11 +228,12 @@ class Understanding:
             return Reading((IntentTarget(intent),), evidence=(Evidence("intent", intent),))
         if exact is not None:
             return self._exact_org(message, exact)  # a partner's name: its card
-        ranked = self._ranked(message, act, who, lead, place, message.focus)
+        ground = self._ground(message, lead, place)
+        ranked = self._ranked(message, act, who, lead, ground, message.focus)
         if message.clause is not None:
             # "…, moet ik melden?": the last clause may ask on its own; the reading that
             # explains the question best wins.
-            clause = self._ranked(message, act, who, lead, place, message.clause)
+            clause = self._ranked(message, act, who, lead, ground, message.clause)
             if clause and (not ranked or clause[0].score >= ranked[0].score + _CLAUSE_MARGIN):
                 ranked = clause
         if place is not None and self._intents.asks_contact(message):
@@ -243,18 +254,8 @@ class Understanding:
                 return Reading((target,), evidence=(Evidence("signal", stories[0].target),))
         return Reading((exact,), evidence=(Evidence("phrasing", "exact"),))
 
-    def _ranked(
-        self,
-        message: Message,
-        act: ActReading,
-        who: Who,
-        lead: frozenset[int],
-        place: PlaceFind | None,
-        focus: Span,
-    ) -> list[_Candidate]:
-        """Every topic and story for ``message`` on one scale, best first: how well a topic's
-        best phrasing is met, and how much of the part that asks (``focus``) all its
-        phrasings and signals explain together."""
+    def _ground(self, message: Message, lead: frozenset[int], place: PlaceFind | None) -> _Ground:
+        """The words that can say what ``message`` is about, and the stories they tell."""
         placed = set(range(place.span.start, place.span.end)) if place else set()
         tokens = tuple(
             # The role's lead, the place and — with a place — "veilig thuis", "nummer",
@@ -262,6 +263,22 @@ class Understanding:
             "" if i in lead or i in placed or (place is not None and t in CONTACT_WORDS) else t
             for i, t in enumerate(message.tokens)
         )
+        blank = frozenset(i for i, t in enumerate(tokens) if not t)
+        return _Ground(tokens, self._stories.ranked(message, skip=blank))
+
+    def _ranked(
+        self,
+        message: Message,
+        act: ActReading,
+        who: Who,
+        lead: frozenset[int],
+        ground: _Ground,
+        focus: Span,
+    ) -> list[_Candidate]:
+        """Every topic and story for ``message`` on one scale, best first: how well a topic's
+        best phrasing is met, and how much of the part that asks (``focus``) all its
+        phrasings and signals explain together."""
+        tokens, stories = ground.tokens, ground.stories
         said = {
             *message.words(focus),
             *(w for p, w in message.joined if focus.start <= p[-1] < focus.end),
@@ -278,8 +295,6 @@ class Understanding:
             (p, w) for p, w in message.joined if all(focus.start <= i < focus.end for i in p)
         )
         scores = self._topics.score(words, joined)
-        blank = frozenset(i for i, t in enumerate(tokens) if not t)
-        stories = self._stories.ranked(message, skip=blank)
         inside = {
             s.target: s for s in stories if all(focus.start <= p < focus.end for p in s.positions)
         }

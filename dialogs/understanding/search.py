@@ -99,18 +99,6 @@ class Scored:
     agree: int
     phrase: int
 
-    def joined(self, other: Scored) -> Scored:
-        """This topic with another of its phrasings: the better phrasing (then the one asking
-        the same kind of question, then the first in the content: the same every run), all words
-        explained."""
-        best = max(self, other, key=_preference)
-        positions = self.positions | other.positions
-        return Scored(best.target, best.cover, positions, best.same, best.agree, best.phrase)
-
-
-def _preference(scored: Scored) -> tuple[float, float, int, int]:
-    return (round(scored.cover, 9), round(scored.same, 9), scored.agree, -scored.phrase)
-
 
 @dataclass(frozen=True)
 class Scores:
@@ -191,7 +179,10 @@ class TopicIndex:
                 for key in word_keys(word):
                     self._postings[key].append((index, slot))
         self.vocabulary = frozenset(w for _, words, _ in content for w in words)
-        self._found: dict[str, tuple[tuple[int, int], ...]] = {}
+        self._found: dict[str, tuple[tuple[int, int, float], ...]] = {}
+        self._bests: dict[str, float] = {}
+        self._made: dict[str, tuple[tuple[int, int, float], ...]] = {}
+        self._corrections: dict[str, str | None] = {}
         self._slot_weights = [p.weights for p in self._phrases]
         self._by_first: dict[str, list[str]] = defaultdict(list)
         for word in self.vocabulary:
@@ -235,26 +226,25 @@ class TopicIndex:
             *((p, w, False) for p, w in joined),
         ):
             found = self._look_up(word) if own else self._look_up_made(word)
+            corrected = None
             if not found and own:
                 corrected = self._corrected(word)
                 found = self._look_up(corrected) if corrected else ()
-            best = 0.0
-            slot_weights = self._slot_weights
-            for index, slot in found:
+            for index, slot, weight in found:
                 slots = hits[index]
-                weight = slot_weights[index][slot]
                 if slot not in slots:
                     slots[slot] = positions
                     covered[index] += weight
-                if weight > best:
-                    best = weight
             if own:
-                weights[positions[0]] = self._weight(word, best)
+                weights[positions[0]] = self._weight(word, self._best(corrected or word))
         total = sum(weights) or 1.0
         denied = _denied(tokens)
         shape = frozenset(stem(t) for t in tokens if t)
         asks = _QUESTION_KINDS.get(next((t for t in tokens if t), ""))
-        found_by_target: dict[Target, Scored] = {}
+        # Per topic: its best phrasing and every word its phrasings explain; one Scored per
+        # topic at the end.
+        best: dict[Target, tuple[tuple[float, float, int, int], float, float]] = {}
+        explained: dict[Target, set[int]] = {}
         phrases = self._phrases
         for index, slots in hits.items():
             phrase = phrases[index]
@@ -269,12 +259,24 @@ class TopicIndex:
             cover = sum(weights_of[s] for s in slots) / phrase.total
             if cover < _MIN_COVER or (len(slots) < min(2, len(phrase.words)) and cover < _ALONE):
                 continue  # one word of several is no match, unless it carries the phrasing
-            explained = frozenset(p for ps in slots.values() for p in ps)
+            target = phrase.target
+            words = explained.get(target)
+            if words is None:
+                words = explained[target] = set()
+            for ps in slots.values():
+                words.update(ps)
             same = 2 * len(shape & phrase.shape) / (len(shape) + len(phrase.shape))
             agree = 0 if asks is None or phrase.asks is None else (1 if asks == phrase.asks else -1)
-            scored = Scored(phrase.target, cover, explained, same, agree, index)
-            known = found_by_target.get(phrase.target)
-            found_by_target[phrase.target] = scored if known is None else known.joined(scored)
+            # The better phrasing, then the one asking the same kind of question, then the
+            # first in the content (the same every run).
+            key = (round(cover, 9), round(same, 9), agree, -index)
+            known = best.get(target)
+            if known is None or key > known[0]:
+                best[target] = (key, cover, same)
+        found_by_target = {
+            target: Scored(target, cover, frozenset(explained[target]), same, key[2], -key[3])
+            for target, (key, cover, same) in best.items()
+        }
         first = next((t for t in tokens if t), "")
         return Scores(tuple(weights), total, found_by_target, first)
 
@@ -285,9 +287,7 @@ class TopicIndex:
             if word in STOPWORDS:
                 out.append(0.0)
                 continue
-            found = self._look_up(word)
-            best = max((self._phrases[i].weights[s] for i, s in found), default=0.0)
-            out.append(self._weight(word, best))
+            out.append(self._weight(word, self._best(word)))
         return out
 
     def _weight(self, word: str, best: float) -> float:
@@ -308,22 +308,48 @@ class TopicIndex:
             return _EVERYDAY
         return _UNKNOWN
 
-    def _look_up(self, word: str) -> tuple[tuple[int, int], ...]:
-        """The (phrasing, word) pairs ``word`` is a form of (remembered per word)."""
+    def _look_up(self, word: str) -> tuple[tuple[int, int, float], ...]:
+        """The (phrasing, word, weight) triples ``word`` is a form of (remembered per word)."""
         found = self._found.get(word)
         if found is None:
-            found = tuple(pair for key in lookup_keys(word) for pair in self._postings.get(key, ()))
+            found = self._triples(lookup_keys(word))
             if len(self._found) < _REMEMBERED:
                 self._found[word] = found
         return found
 
-    def _look_up_made(self, word: str) -> tuple[tuple[int, int], ...]:
+    def _look_up_made(self, word: str) -> tuple[tuple[int, int, float], ...]:
         """As ``_look_up``, for a word made from others ("bijleg"): no shorter stems."""
-        return tuple(pair for key in exact_keys(word) for pair in self._postings.get(key, ()))
+        found = self._made.get(word)
+        if found is None:
+            found = self._triples(exact_keys(word))
+            if len(self._made) < _REMEMBERED:
+                self._made[word] = found
+        return found
+
+    def _triples(self, keys: Iterable[str]) -> tuple[tuple[int, int, float], ...]:
+        pairs = dict.fromkeys(pair for key in keys for pair in self._postings.get(key, ()))
+        return tuple((i, s, self._slot_weights[i][s]) for i, s in pairs)
+
+    def _best(self, word: str) -> float:
+        """The weight of the rarest phrasing word ``word`` is a form of (0 for none)."""
+        best = self._bests.get(word)
+        if best is None:
+            best = max((weight for _, _, weight in self._look_up(word)), default=0.0)
+            if len(self._bests) < _REMEMBERED:
+                self._bests[word] = best
+        return best
 
     def _corrected(self, word: str) -> str | None:
         """The content word ``word`` is a typo of (one edit; two from nine letters), or None;
-        a known Dutch word is no typo."""
+        a known Dutch word is no typo (remembered per word)."""
+        if word in self._corrections:
+            return self._corrections[word]
+        corrected = self._correction(word)
+        if len(self._corrections) < _REMEMBERED:
+            self._corrections[word] = corrected
+        return corrected
+
+    def _correction(self, word: str) -> str | None:
         if len(word) < _TYPO_MIN or word.isdigit() or self._frequency.is_common(word):
             return None
         limit = 1 if len(word) < 9 else 2

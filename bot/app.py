@@ -19,12 +19,13 @@ from bot.intake.inboxpage import mount_inbox
 from bot.intake.intakes import PICKUP_PATH
 from bot.intake.pickup import add_pickup_routes
 from bot.outage import outage_middleware
-from bot.privatelog import SAFE, install_log_redaction
+from bot.privatelog import SAFE, install_log_redaction, logged_method, logged_route
 from bot.reload import install_reload
 from bot.reportpage import mount_report, report_url
 from bot.services import Services, build_services
 from bot.settings import Settings
 from bot.storage.backends import ExpiringSessionStore, open_database, open_sessions
+from bot.storage.recent import MemoryRecentRequests, PostgresRecentRequests, RecentRequests
 from dialogs.conversation import Conversation
 from dialogs.session import MemorySessionStore, StorageUnavailableError
 from knowledge.library import KnowledgeBase
@@ -48,8 +49,8 @@ class AccessLog(AbstractAccessLogger):
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         self.logger.info(
             "%s %s %d %d %.1fms",
-            request.method if request.method in _METHODS else "-",
-            _route(request),
+            logged_method(request),
+            logged_route(request),
             response.status,
             response.body_length,
             time * 1000,
@@ -59,20 +60,6 @@ class AccessLog(AbstractAccessLogger):
     @property
     def enabled(self) -> bool:
         return self.logger.isEnabledFor(logging.INFO)
-
-
-_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
-
-
-def _route(request: web.BaseRequest) -> str:
-    """The matched route's pattern; ``-`` for a request no route saw (a malformed one)."""
-    if not isinstance(request, web.Request):
-        return "-"
-    try:
-        resource = request.match_info.route.resource
-    except AssertionError:  # aiohttp asserts when routing never ran
-        return "-"
-    return resource.canonical if resource is not None else "-"
 
 
 def _purging(
@@ -114,15 +101,16 @@ def _teams_endpoint(
     settings: Settings,
     conversation: Conversation,
     sessions: ExpiringSessionStore,
+    recent: RecentRequests,
 ) -> TeamsEndpoint:
     """The Teams adapter ``VERBIND_TEAMS_SDK`` names; only that SDK is imported."""
     if settings.teams_sdk == "agents":
         from bot.channels.teams.agents_adapter import TeamsEndpoint as AgentsEndpoint
 
-        return AgentsEndpoint(conversation, settings, sessions=sessions)
+        return AgentsEndpoint(conversation, settings, sessions=sessions, recent=recent)
     from bot.channels.teams.botbuilder_adapter import TeamsEndpoint as BotFrameworkEndpoint
 
-    return BotFrameworkEndpoint(conversation, settings, sessions=sessions)
+    return BotFrameworkEndpoint(conversation, settings, sessions=sessions, recent=recent)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -173,7 +161,11 @@ def create_app(
     app[SESSIONS] = sessions
     app.cleanup_ctx.append(_storage(services))
     app.cleanup_ctx.append(_purging(sessions, every=settings.session_purge_seconds))
-    teams = _teams_endpoint(settings, conversation, sessions)
+    # Handled Slack requests and Teams welcomes: per process, or shared on PostgreSQL.
+    recent: RecentRequests = (
+        PostgresRecentRequests(database) if database is not None else MemoryRecentRequests()
+    )
+    teams = _teams_endpoint(settings, conversation, sessions, recent)
     services.intakes.add_courier("teams", teams.courier)
     install_reload(app, conversation, settings.content_dir)
     app.router.add_get("/healthz", healthz)
@@ -207,6 +199,6 @@ def create_app(
             settings=settings,
             conversation=conversation,
             intakes=services.intakes,
-            database=database,
+            recent=recent,
         )
     return app

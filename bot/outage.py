@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Collection
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
+from bot.privatelog import logged_route
 from dialogs.register import RegisterUnavailableError
 from dialogs.session import StorageUnavailableError
 
@@ -38,7 +39,9 @@ def outage_middleware(*, turn_paths: Collection[str], probe: Probe | None = None
                 await probe()
             return await handler(request)
         except (StorageUnavailableError, RegisterUnavailableError) as exc:
-            _log.warning("storage unavailable path=%s error=%s", request.path, type(exc).__name__)
+            _log.warning(
+                "storage unavailable route=%s error=%s", logged_route(request), type(exc).__name__
+            )
             return _unavailable()
 
     return outage

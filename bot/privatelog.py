@@ -14,9 +14,17 @@ from __future__ import annotations
 
 import logging
 
+from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
-__all__ = ["AIOHTTP_LOGGERS", "SAFE", "RedactingFilter", "install_log_redaction"]
+__all__ = [
+    "AIOHTTP_LOGGERS",
+    "SAFE",
+    "RedactingFilter",
+    "install_log_redaction",
+    "logged_method",
+    "logged_route",
+]
 
 AIOHTTP_LOGGERS = (
     "aiohttp.access",
@@ -57,3 +65,23 @@ def install_log_redaction() -> None:
         logger = logging.getLogger(name)
         if _FILTER not in logger.filters:
             logger.addFilter(_FILTER)
+
+
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
+
+
+def logged_method(request: web.BaseRequest) -> str:
+    """The request's method as it may be logged: a standard one, else ``-``."""
+    return request.method if request.method in _METHODS else "-"
+
+
+def logged_route(request: web.BaseRequest) -> str:
+    """The matched route's pattern (``/inbox/{partner}``), never the path as sent, which a
+    client fills; ``-`` for a request no route saw (a malformed one)."""
+    if not isinstance(request, web.Request):
+        return "-"
+    try:
+        resource = request.match_info.route.resource
+    except AssertionError:  # aiohttp asserts when routing never ran
+        return "-"
+    return resource.canonical if resource is not None else "-"

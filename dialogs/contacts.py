@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from dialogs.turn import ContactCard, SourceNote
+from dialogs import phrases
+from dialogs.turn import ContactCard, Reply, SourceNote
 from knowledge.library import KnowledgeBase
 
-__all__ = ["ContactLink", "contact_cards", "contact_links", "source_notes", "tel_href"]
+__all__ = [
+    "EMERGENCY_LINKS",
+    "ContactLink",
+    "contact_cards",
+    "contact_links",
+    "emergency_links",
+    "source_notes",
+    "tel_href",
+]
 
 
 @dataclass(frozen=True)
@@ -22,6 +31,25 @@ class ContactLink:
     label: str
     description: str
     href: str
+
+
+EMERGENCY_LINKS = (
+    ContactLink(phrases.CALL_112, f"{phrases.CALL_112} bij direct gevaar", "tel:112"),
+    ContactLink(
+        phrases.CALL_VEILIG_THUIS,
+        f"{phrases.CALL_VEILIG_THUIS}: Veilig Thuis, gratis, 24/7",
+        "tel:08002000",
+    ),
+)
+"""112 for immediate danger and Veilig Thuis' national number (DOMAIN.md §2 and §5), in the
+order every channel shows them: first, as the primary actions of an emergency reply. Each
+description starts with its label (what a screen reader announces contains what is shown)."""
+
+
+def emergency_links(reply: Reply) -> tuple[ContactLink, ...]:
+    """The emergency actions ``reply`` opens with: both numbers when it is an emergency
+    (``Reply.emergency``: an acute outcome, a safety answer), none otherwise."""
+    return EMERGENCY_LINKS if reply.emergency else ()
 
 
 def tel_href(phone: str) -> str | None:

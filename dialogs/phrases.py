@@ -8,6 +8,8 @@ from __future__ import annotations
 __all__ = [
     "AMBIGUOUS",
     "BACK_AT_START",
+    "CALL_112",
+    "CALL_VEILIG_THUIS",
     "CLIENT_DATA",
     "CONFLICT",
     "CONSULTATION",
@@ -25,6 +27,7 @@ __all__ = [
     "INBOX",
     "MENU_LABEL",
     "MENU_PROMPT",
+    "NEXT_STEP",
     "NO_PREVIOUS",
     "PICKED_UP",
     "PICKUP",
@@ -52,6 +55,10 @@ VEILIG_THUIS_NUMBER = "Veilig Thuis 0800-2000 (gratis, 24/7)"
 DANGER = "Direct gevaar? Bel 112."
 SAFETY_LINE = f"{DANGER} Acuut onveilig, zorgen of twijfel? Bel {VEILIG_THUIS_NUMBER}."
 """The 112 / 0800-2000 line: on the first screen of every tree, beside help and fallbacks."""
+CALL_112 = "Bel 112"
+CALL_VEILIG_THUIS = "Bel 0800-2000"
+"""The two emergency actions every channel shows first on an emergency reply (dialogs.contacts
+``EMERGENCY_LINKS``)."""
 
 WELCOME = (
     "Welkom bij Verbind. Ik help u met de meldcode en zoek de juiste contacten. "
@@ -74,6 +81,9 @@ TOO_LONG = (
     "over de cliënt."
 )
 STALE_BUTTON = "Die knop hoort bij een eerdere vraag. Hier bent u nu:"
+NEXT_STEP = "Hoe wilt u verder? Kies hieronder of typ uw vraag."
+"""Shown again with the buttons on offer outside a tree question (after an outcome, an answer
+beside the tree, a step of a request)."""
 BACK_AT_START = "U bent al bij de eerste vraag."
 NO_PREVIOUS = "Er is geen vorige vraag."
 STOPPED = (

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dialogs.turn import ContactCard, Reply, SourceNote
 from knowledge.dates import dutch_date
+from knowledge.diagrams.model import STYLES
 
 __all__ = [
     "UNCONFIRMED",
     "contact_fields",
     "contact_text",
     "numbered_choices",
+    "outcome_label",
     "reply_text",
     "source_text",
     "verified_text",
@@ -58,6 +60,13 @@ def contact_text(card: ContactCard) -> str:
     if not card.confirmed:
         lines.append(verified_text(card))
     return "\n".join(lines)
+
+
+def outcome_label(reply: Reply) -> str | None:
+    """The outcome's kind in words, as the diagrams' legend names it ("Uitkomst: melden"), for
+    a reply that shows an outcome; None otherwise."""
+    style = STYLES.get(reply.outcome) if reply.outcome else None
+    return style.name if style is not None else None
 
 
 def source_text(source: SourceNote) -> str:

@@ -135,10 +135,17 @@ class Screens:
         )
 
     def prompt(self, session: Session, here: Here | None) -> list[Reply]:
-        """Show again where the user is, so the next step is one tap away."""
+        """Show again where the user is, so the next step is one tap away: the question that
+        goes with the buttons on offer (the menu's question only with the menu's buttons)."""
         if session.offer is not None:
             buttons = self.offer_buttons(session.offer, here)
-            return [Reply(phrases.MENU_PROMPT, kind="question", buttons=buttons)]
+            return [
+                Reply(
+                    _OFFER_QUESTIONS.get(session.offer.node, phrases.NEXT_STEP),
+                    kind="question",
+                    buttons=buttons,
+                )
+            ]
         if here is not None:
             return self.show(session, here.tree, session.answers, action="prompt").replies
         return self.menu(session, welcome=False).replies
@@ -362,6 +369,15 @@ class Screens:
     def sources(self, ids: Sequence[str]) -> tuple[SourceNote, ...]:
         """Source notes for source ``ids``."""
         return source_notes(self.knowledge, ids)
+
+
+_OFFER_QUESTIONS = {
+    MENU: phrases.MENU_PROMPT,
+    CHOOSE: phrases.AMBIGUOUS,
+    profession.PROFESSION_NODE: profession.ASK_PROFESSION,
+}
+"""The question shown again with an offer's buttons; any other offer (after an outcome, beside
+the tree, a step of a request) gets the neutral ``phrases.NEXT_STEP``."""
 
 
 def overview(tree: DecisionTree) -> str:

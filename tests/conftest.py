@@ -28,7 +28,7 @@ def pytest_report_header() -> str:
     )
 
 
-SLOW_MODULES = frozenset({"test_fuzz", "test_instances", "test_canary"})
+SLOW_MODULES = frozenset({"test_fuzz", "test_instances", "test_canary", "test_playground"})
 """Modules that start servers, browsers or databases, or fuzz: marked ``slow``."""
 SLOW_FIXTURES = frozenset({"pg_cluster", "pg_dsn"})
 

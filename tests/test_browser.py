@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from dialogs.contacts import EMERGENCY_LINKS
 from knowledge import AdviceNode, DecisionTree, load_knowledge
 from knowledge.diagrams import STYLES
 from knowledge.model import Node
@@ -36,8 +37,7 @@ SHIPPED = load_knowledge()
 TREE = SHIPPED.trees["afwegingskader"]
 
 
-@pytest.fixture
-def tools() -> tuple[str, str]:
+def browser_tools() -> tuple[str, str]:
     """The chromium and node executables, or a skip saying what is missing."""
     chromium, node = shutil.which("chromium"), shutil.which("node")
     if chromium is None:
@@ -47,6 +47,12 @@ def tools() -> tuple[str, str]:
     if not (BROWSER / "node_modules" / "playwright-core").is_dir():
         pytest.skip("playwright-core is missing: scripts/test runs npm ci --prefix tests/browser")
     return chromium, node
+
+
+@pytest.fixture
+def tools() -> tuple[str, str]:
+    """The chromium and node executables, or a skip saying what is missing."""
+    return browser_tools()
 
 
 def serve_page(tmp_path: Path, settings: dict[str, str]) -> Iterator[str]:
@@ -125,8 +131,13 @@ def clicks(start: tuple[str, ...], answers: tuple[str, ...]) -> list[dict[str, A
     return steps
 
 
+def _acute(node: Node) -> bool:
+    return isinstance(node, AdviceNode) and node.acute
+
+
 def walk_plan(url: str, chromium: str, screen: str) -> dict[str, Any]:
-    """Open the tree by keyboard, click to an outcome with contacts, go back, type, finish."""
+    """Open the tree by keyboard, click to an outcome with contacts, go back, type, finish,
+    start again and take the acute answer (the emergency numbers first)."""
     with_contacts = min(
         (a for a, end in AFWEGINGSKADER.items() if confirmed_phone_link(TREE.node(end))), key=len
     )
@@ -144,6 +155,10 @@ def walk_plan(url: str, chromium: str, screen: str) -> dict[str, Any]:
     steps.append({"type": str(number), **typed})
     steps += clicks(longest[: fork + 1], longest[fork + 1 :])
     steps.append({"command": "opnieuw", "expect": start.text_for(None)})
+    # The acute outcome: "Bel 112" and "Bel 0800-2000" first, as big buttons.
+    acute = next(a for a, end in AFWEGINGSKADER.items() if _acute(TREE.node(end)))
+    steps += clicks((), acute)
+    steps[-1]["emergency"] = [link.href for link in EMERGENCY_LINKS]
     return {
         "url": url,
         "chromium": chromium,
@@ -158,10 +173,11 @@ def walk_plan(url: str, chromium: str, screen: str) -> dict[str, Any]:
 def test_walk_the_afwegingskader_in_chromium(
     tools: tuple[str, str], served_page: str, tmp_path: Path, screen: str
 ) -> None:
-    """On a phone and a desktop the page walks to two outcomes by mouse, keyboard and typing:
-    each answer is shown from its start (focused after a tap), outcomes carry the legend's
-    name and colours, nothing is wider than the screen, no serious accessibility violations,
-    no console errors, and a PNG screenshot."""
+    """On a phone and a desktop the page walks to three outcomes by mouse, keyboard and
+    typing: each answer is shown from its start (focused after a tap) with the input box and
+    the next step on the screen, outcomes carry the legend's name and colours, the acute one
+    opens with the emergency numbers as big buttons, nothing is wider than the screen, no
+    serious accessibility violations, no console errors, and a PNG screenshot."""
     chromium, _ = tools
     plan = walk_plan(served_page, chromium, screen)
     run_plan(tools, plan, Path(plan["screenshot"]), tmp_path)

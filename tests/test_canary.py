@@ -32,7 +32,7 @@ from dialogs.pii import find_pii
 from knowledge import KnowledgeBase
 from tests.test_intakes import SAVE, WORK_PHONE, FakeConnector, FakeWebhook, card_actions
 from tests.test_slack import FakeSlack, button_press, signed, slack_settings
-from tests.test_teams import activity, both_teams_sdks, expect_replies
+from tests.test_teams import activity, both_teams_sdks, expect_replies, shown
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 ServerFactory = Callable[..., Awaitable[TestServer]]
@@ -188,7 +188,7 @@ class TeamsUser:
         self.actions = {}
         for item in activities:
             self.actions.update(card_actions(item))
-        return " ".join(item.get("text") or "" for item in activities)
+        return " ".join(shown(item) for item in activities)
 
     async def say(self, text: str) -> str:
         return await self._send(text=text, value=None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from dialogs import Conversation, MemorySessionStore, Reply
 from dialogs.intake import request_reply
 from dialogs.turn import Button, Form, FormField, Payload
 from knowledge import KnowledgeBase
+from knowledge.diagrams import STYLES
 from tests.conftest import Chat
 from tests.test_shipped_trees import WALKS, open_tree, walk_to
 
@@ -139,3 +141,55 @@ def test_form_fields_are_one_line_except_the_question_and_show_their_values() ->
     blocks = {b["block_id"]: b["element"] for b in reply_blocks(reply) if b["type"] == "input"}
     assert [e["multiline"] for e in blocks.values()] == [True, False, False]
     assert [e.get("initial_value") for e in blocks.values()] == ["Wat nu?", "Sam", None]
+
+
+def text_blocks_of(items: list[dict[str, Any]]) -> list[str]:
+    """The text of every TextBlock in a card body, containers included, in order."""
+    texts: list[str] = []
+    for item in items:
+        if item.get("type") == "TextBlock":
+            texts.append(item["text"])
+        texts += text_blocks_of(item.get("items", []))
+    return texts
+
+
+async def test_every_line_of_a_reply_is_a_text_block_of_its_own(
+    shipped: KnowledgeBase, make_chat: Callable[[KnowledgeBase], Chat]
+) -> None:
+    """Adaptive Cards' markdown joins single line breaks, so every line of a reply is a
+    TextBlock of its own ("Direct gevaar? Bel 112." starts its own line)."""
+    replies = await every_reply(shipped, make_chat)
+    for reply in replies:
+        blocks = text_blocks_of(reply_card(reply)["body"])
+        lines = [line.strip() for line in reply.text.splitlines() if line.strip()]
+        assert [line for line in lines if line not in blocks] == []
+        assert [block for block in blocks if "\n" in block] == []
+
+
+async def test_cards_show_no_raw_web_addresses(
+    shipped: KnowledgeBase, make_chat: Callable[[KnowledgeBase], Chat]
+) -> None:
+    """A card names its links (a contact's "Website", a source's title): no web address is
+    shown as text, in reply cards and in compose-box contact cards."""
+    replies = await every_reply(shipped, make_chat)
+    conversation = Conversation(shipped, sessions=MemorySessionStore())
+    cards = [reply_card(r) for r in replies]
+    for name in ("zeist", "utrecht", "amsterdam", "veilig thuis"):
+        cards += [contact_attachment(c)["content"] for c in conversation.contacts_for(name)]
+    links = re.compile(r"\[[^\]]*\]\([^)]*\)")
+    raw = re.compile(r"https?://|www\.", re.I)
+    shown = [links.sub("", text) for card in cards for text in text_blocks_of(card["body"])]
+    assert [text for text in shown if raw.search(text)] == []
+
+
+async def test_outcome_cards_name_their_kind(
+    shipped: KnowledgeBase, make_chat: Callable[[KnowledgeBase], Chat]
+) -> None:
+    """An outcome's card opens with its kind in words, as the page and the diagrams' legend
+    name it ("Uitkomst: melden")."""
+    replies = await every_reply(shipped, make_chat)
+    outcomes = [r for r in replies if r.outcome in STYLES]
+    assert {r.outcome for r in outcomes} >= {"melden", "hulp", "afsluiten"}
+    for reply in outcomes:
+        first = reply_card(reply)["body"][0]
+        assert (first["type"], first["text"]) == ("TextBlock", STYLES[reply.outcome].name)

@@ -419,3 +419,42 @@ async def test_the_route_trail_leaves_out_help_detours(
     trail = chat.replies[-1].text.split("Zo kwam u bij dit advies:")[1]
     assert "Wat is acuut of structureel?" not in trail
     assert trail.count("\n- ") == 2
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        [],
+        ["afwegingskader", "Nee"],
+        ["vt nummer zeist"],
+        ["wat is een vertrouwensarts"],
+        ["overleg aanvragen"],
+        ["leg vast dat ik overlegd heb"],
+        ["afwegingskader", "Nee", "beroep"],
+    ],
+    ids=["menu", "end-of-path", "place", "faq", "request-step", "record-step", "profession"],
+)
+@pytest.mark.parametrize("again", ["help", "stale-button"])
+async def test_here_you_are_shows_the_question_of_the_buttons_on_offer(
+    shipped: KnowledgeBase, make_chat: MakeChat, path: list[str], again: str
+) -> None:
+    """After "help" or an old button, "Hier bent u nu" shows the buttons on offer with their
+    own question: the menu's question only with the menu's buttons, whatever the offer."""
+    from dialogs.phrases import MENU_PROMPT
+
+    chat = make_chat(shipped)
+    await chat.say("menu")
+    menu = chat.labels
+    for text in path:
+        if text in chat.labels:
+            await chat.click(text)
+        else:
+            await chat.say(text)
+    offered = chat.labels
+    if again == "help":
+        await chat.say("help")
+    else:
+        await chat.press(Payload("no-such-node", "no-such-choice"))
+    shown = chat.replies[-1]
+    assert [b.label for b in shown.buttons] == offered
+    assert (shown.text == MENU_PROMPT) == (offered == menu), shown.text

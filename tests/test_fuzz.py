@@ -38,7 +38,7 @@ from dialogs import MemorySessionStore, Session
 from dialogs.intake import PICKUP_NODE
 from knowledge import KnowledgeBase
 from tests.test_slack import FakeSlack, signed, slack_settings
-from tests.test_teams import activity, both_teams_sdks
+from tests.test_teams import activity, both_teams_sdks, shown
 from tests.test_teams_security import APP_ID, ISSUER, Identity, token
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -547,7 +547,7 @@ async def check_still_healthy(harness: Harness, caplog: pytest.LogCaptureFixture
     message = activity("message", text="menu", deliveryMode="expectReplies")
     response = await client.post("/api/messages", json=message)
     assert response.status == 200
-    assert (await response.json())["activities"][-1]["text"]
+    assert shown((await response.json())["activities"][-1])
     response = await client.post("/web/turn", json={"text": "menu"})
     assert response.status == 200
     assert (await response.json())["replies"]

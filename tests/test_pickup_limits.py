@@ -20,7 +20,7 @@ from dialogs.intake import PICKUP_NODE, Pickup, seal_pickup
 from dialogs.phrases import PICKUP
 from knowledge import KnowledgeBase
 from tests.test_intakes import registered
-from tests.test_teams import activity, both_teams_sdks, expect_replies
+from tests.test_teams import activity, both_teams_sdks, expect_replies, shown
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 KEY = bytes(range(32))
@@ -183,7 +183,7 @@ async def test_a_teams_button_copied_to_another_chat_is_refused(
         body["conversation"] = {"conversationType": "channel", "id": conversation}
         response = await client.post("/api/messages", json=body)
         assert response.status == 200
-        return " ".join(a.get("text") or "" for a in (await response.json())["activities"])
+        return " ".join(shown(a) for a in (await response.json())["activities"])
 
     assert PICKUP["elsewhere"] in await press("19:somewhere-else")
     assert registered(tmp_path / "data") == []

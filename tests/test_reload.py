@@ -31,7 +31,7 @@ from knowledge.loader import DEFAULT_CONTENT
 from tests.conftest import EXAMPLES, Chat
 from tests.serving import FOREIGN_SETTINGS, free_port, start_serve, wait_until_healthy
 from tests.test_conversation import national_menu
-from tests.test_teams import FIXTURES
+from tests.test_teams import FIXTURES, shown
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 WAIT_LIMIT = 30.0
@@ -230,7 +230,8 @@ class Served:
             return json.loads(answer.read())
 
     def teams(self, name: str, **changes: Any) -> tuple[int, list[str]]:
-        """POST a recorded Teams activity with expectReplies; the status and reply texts."""
+        """POST a recorded Teams activity with expectReplies; the status and what each reply
+        says (a card's fallback text)."""
         data = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
         data.update(copy.deepcopy(changes), deliveryMode="expectReplies")
         request = urllib.request.Request(
@@ -240,7 +241,7 @@ class Served:
         )
         with urllib.request.urlopen(request, timeout=10) as answer:
             body = json.loads(answer.read())
-            return answer.status, [a.get("text", "") for a in body["activities"]]
+            return answer.status, [shown(a) for a in body["activities"]]
 
     def hangup(self) -> None:
         self.process.send_signal(signal.SIGHUP)

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -300,7 +301,10 @@ async def test_every_message_is_valid_block_kit(
             if block["type"] == "actions":
                 assert len(block["elements"]) <= 25
                 assert all(
-                    len(e["text"]["text"]) <= 75 and len(e["value"]) <= 2000
+                    len(e["text"]["text"]) <= 75
+                    and len(e.get("value", "")) <= 2000
+                    and len(e.get("url", "")) <= 3000
+                    and ("value" in e) != ("url" in e)
                     for e in block["elements"]
                 )
 
@@ -328,3 +332,29 @@ def test_slack_manifest_command() -> None:
     assert {"chat:write", "commands", "app_mentions:read", "im:history"} <= set(
         manifest["oauth_config"]["scopes"]["bot"]
     )
+
+
+async def test_request_fields_never_reach_the_log(
+    slack: tuple[TestClient[Any, Any], FakeSlack, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Whatever a signed request puts in its fields (event type, subtype, channel, user, text,
+    command, action ids, values), the log holds only kinds and statuses."""
+    client, fake, respond_url = slack
+    caplog.set_level(logging.DEBUG)
+    mark = "Jansen-BSN-111222333"
+    bodies = [
+        event("message", f"Ev{mark}", channel=f"D{mark}", channel_type="im", text=mark),
+        event(mark, "Ev2", channel="D1", text=mark),
+        event("message", "Ev3", channel="D1", channel_type="im", subtype=mark, text=mark),
+        event("app_mention", "Ev4", channel=mark, user=mark, text=f"<@U0> {mark}"),
+        json.dumps({"type": mark, "token": mark}),
+    ]
+    for body in bodies:
+        await client.post("/slack/events", data=body, headers=signed(body))
+    press = {"action_id": f"verbind-{mark}", "value": json.dumps({"node": mark, "choice": mark})}
+    form, headers = button_press(press, respond_url=respond_url, user=mark, channel=mark)
+    await client.post("/slack/events", data=form, headers=headers)
+    await fake.wait_for("posts", 1)
+    logged = caplog.text + "".join(repr(r.args) + str(r.exc_info) for r in caplog.records)
+    assert caplog.records
+    assert mark not in logged

@@ -34,6 +34,19 @@ def activity(name: str, **changes: Any) -> dict[str, Any]:
     return data
 
 
+def shown(reply: dict[str, Any]) -> str:
+    """What a reply activity says: a plain message's text, or its card's ``fallbackText`` (a
+    reply with a card carries no ``text``: Teams would draw it as a second bubble)."""
+    if reply.get("text"):
+        return str(reply["text"])
+    cards = [
+        a["content"]
+        for a in reply.get("attachments") or []
+        if a.get("contentType") == "application/vnd.microsoft.card.adaptive"
+    ]
+    return str(cards[0]["fallbackText"]) if cards else ""
+
+
 def expect_replies(data: dict[str, Any]) -> dict[str, Any]:
     """The activity asking for its replies in the HTTP response (no connector needed)."""
     return {**copy.deepcopy(data), "deliveryMode": "expectReplies"}
@@ -98,27 +111,27 @@ async def test_message_then_card_submit_walks_the_tree(client: TestClient[Any, A
     body = await post(client, expect_replies(activity("message")))
     question = body["activities"][-1]
     card = question["attachments"][0]["content"]
-    assert question["text"].startswith("Vraag 1 van 5")
+    assert shown(question).startswith("Vraag 1 van 5")
     assert card["version"] == "1.5"
     first = next(item for item in card["body"] if item["type"] == "ActionSet")
     assert first["actions"][0]["data"] == {"node": "vraag-1", "choice": "ja"}
     assert question["recipient"]["id"] == "29:1aScrubbedUserId"
     body = await post(client, expect_replies(activity("card_submit")))
-    assert body["activities"][-1]["text"].startswith("Vraag 2 van 5")
+    assert shown(body["activities"][-1]).startswith("Vraag 2 van 5")
 
 
 async def test_typed_answer_still_works(client: TestClient[Any, Any]) -> None:
     """Typing "1" answers the question as well as the button does."""
     await post(client, expect_replies(activity("message")))
     body = await post(client, expect_replies(activity("message", text="1")))
-    assert body["activities"][-1]["text"].startswith("Vraag 2 van 5")
+    assert shown(body["activities"][-1]).startswith("Vraag 2 van 5")
 
 
 async def test_welcome_on_install(client: TestClient[Any, Any]) -> None:
     """Adding the bot to a conversation sends the welcome with the menu."""
     body = await post(client, expect_replies(activity("conversation_update")))
     welcome = body["activities"][0]
-    assert "Welkom bij Verbind" in welcome["text"]
+    assert "Welkom bij Verbind" in shown(welcome)
     card = welcome["attachments"][0]["content"]
     assert [item for item in card["body"] if item["type"] == "ActionSet"]
 
@@ -126,14 +139,14 @@ async def test_welcome_on_install(client: TestClient[Any, Any]) -> None:
 async def test_mention_is_stripped_and_sessions_are_per_user(client: TestClient[Any, Any]) -> None:
     """In a channel the @mention is removed; two users in one thread have their own sessions."""
     body = await post(client, expect_replies(activity("channel_mention")))
-    assert "Gemeente Zeist valt onder Veilig Thuis-regio Utrecht." in body["activities"][-1]["text"]
+    assert "Gemeente Zeist valt onder Veilig Thuis-regio Utrecht." in shown(body["activities"][-1])
     first = activity("channel_mention", text="<at>Verbind</at> afwegingskader")
     await post(client, expect_replies(first))
     other = copy.deepcopy(first)
     other["from"] = {"id": "29:2otherUser", "aadObjectId": "00000000-0000-0000-0000-0000000000a2"}
     other["text"] = "<at>Verbind</at> ja"
     body = await post(client, expect_replies(other))
-    assert not body["activities"][-1]["text"].startswith("Vraag 2 van 5")
+    assert not shown(body["activities"][-1]).startswith("Vraag 2 van 5")
 
 
 async def test_compose_extension_returns_contact_cards(client: TestClient[Any, Any]) -> None:
@@ -214,7 +227,7 @@ async def test_replies_go_to_the_bot_connector(
     paths = {path for path, _ in received}
     assert paths == {"/v3/conversations/a:1ScrubbedPersonalConversation/activities/1732353165123"}
     bodies = [body for _, body in received if body["type"] == "message"]
-    assert bodies[-1]["text"].startswith("Vraag 1 van 5")
+    assert shown(bodies[-1]).startswith("Vraag 1 van 5")
     assert bodies[-1]["replyToId"] == "1732353165123"
     assert bodies[-1]["conversation"]["id"] == "a:1ScrubbedPersonalConversation"
 
@@ -301,3 +314,142 @@ def test_agents_sdk_setting_names_are_read() -> None:
         "t-a",
     )
     assert Settings.from_env({**env, "MicrosoftAppId": "id-b"}).app_id == "id-b"
+
+
+def install_events(service_url: str, conversation: dict[str, Any]) -> list[dict[str, Any]]:
+    """What Teams sends for one install: installationUpdate(add) and conversationUpdate with
+    the bot among the members added."""
+    added = activity("conversation_update", serviceUrl=service_url, conversation=conversation)
+    install = {**added, "type": "installationUpdate", "action": "add"}
+    install.pop("membersAdded")
+    return [install, added]
+
+
+def messages_in(received: list[tuple[str, dict[str, Any]]]) -> dict[str, list[str]]:
+    """What was posted to each conversation: the text of every message."""
+    posted: dict[str, list[str]] = {}
+    for path, body in received:
+        if body.get("type") == "message":
+            posted.setdefault(path.split("/")[3], []).append(shown(body))
+    return posted
+
+
+def one_welcome_each(received: list[tuple[str, dict[str, Any]]], places: list[str]) -> bool:
+    """Each conversation got exactly one message, and it is the welcome."""
+    posted = messages_in(received)
+    return sorted(posted) == sorted(places) and all(
+        len(texts) == 1 and "Welkom bij Verbind" in texts[0] for texts in posted.values()
+    )
+
+
+async def test_install_events_arriving_together_make_one_welcome(
+    aiohttp_client: ClientFactory,
+    aiohttp_server: ServerFactory,
+    teams_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """installationUpdate and conversationUpdate of one install, arriving at the same moment
+    (as Teams sends them in a channel or group chat): one welcome per conversation."""
+    received: list[tuple[str, dict[str, Any]]] = []
+    server = await aiohttp_server(recording_connector(received))
+    app = create_app(teams_settings)
+    client = await aiohttp_client(app)
+    sessions = app[SESSIONS]
+    load = sessions.load
+
+    async def slow_load(key: str) -> Any:
+        await asyncio.sleep(0.01)  # as a shared store answers: the two events interleave
+        return await load(key)
+
+    monkeypatch.setattr(sessions, "load", slow_load)
+    places = [{"conversationType": "channel", "id": f"19:team-{n}"} for n in range(12)]
+    bodies = [b for place in places for b in install_events(str(server.make_url("/")), place)]
+    responses = await asyncio.gather(*(client.post("/api/messages", json=b) for b in bodies))
+    assert [r.status for r in responses] == [200] * len(bodies)
+    assert one_welcome_each(received, [p["id"] for p in places]), messages_in(received)
+
+
+async def test_one_welcome_across_instances(
+    aiohttp_client: ClientFactory,
+    aiohttp_server: ServerFactory,
+    teams_settings: Settings,
+    pg_dsn: str,
+    tmp_path: Path,
+) -> None:
+    """Two instances on one PostgreSQL database, each taking one of an install's two events
+    at the same moment: one welcome per conversation."""
+    received: list[tuple[str, dict[str, Any]]] = []
+    server = await aiohttp_server(recording_connector(received))
+    shared = replace(teams_settings, database_url=pg_dsn, register_key="ab" * 16, data_dir=tmp_path)
+    first = await aiohttp_client(create_app(shared))
+    second = await aiohttp_client(create_app(shared))
+    places = [{"conversationType": "groupChat", "id": f"19:group-{n}"} for n in range(8)]
+    posts = []
+    for place in places:
+        install, added = install_events(str(server.make_url("/")), place)
+        posts += [
+            first.post("/api/messages", json=install),
+            second.post("/api/messages", json=added),
+        ]
+    responses = await asyncio.gather(*posts)
+    assert [r.status for r in responses] == [200] * len(posts)
+    assert one_welcome_each(received, [p["id"] for p in places]), messages_in(received)
+
+
+async def test_a_reply_with_a_card_is_the_card_alone(client: TestClient[Any, Any]) -> None:
+    """Every reply is sent as its Adaptive Card without a text copy beside it (Teams draws
+    ``text`` as a bubble of its own), with a short summary for notifications and the text in
+    the card's fallbackText."""
+    for text in ("hallo", "vt nummer zeist", "afwegingskader", "wat is een vertrouwensarts"):
+        body = await post(client, expect_replies(activity("message", text=text)))
+        for reply in body["activities"]:
+            assert "text" not in reply, reply.get("text")
+            [attachment] = reply["attachments"]
+            card = attachment["content"]
+            assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+            assert card["fallbackText"].startswith(reply["summary"].rstrip("…"))
+            assert 0 < len(reply["summary"]) <= 120
+
+
+PLAYGROUND_CARD_TEXT = (
+    '\n<span class="inline-compose-card" itemid="0" '
+    'itemtype="http://schema.skype.com/InputExtension">\n'
+    '  <span content="0" itemprop="cardId"></span>\n</span>\n'
+)
+"""The text Microsoft's Teams client (the Agents Playground) sends with a card picked in the
+compose box: markup standing for the attachment, no words of the user."""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [PLAYGROUND_CARD_TEXT, '<attachment id="a1b2c3"></attachment>', "", "  "],
+    ids=["playground-placeholder", "teams-attachment-tag", "empty", "blank"],
+)
+async def test_a_shared_contact_card_gets_no_fallback(
+    client: TestClient[Any, Any], text: str
+) -> None:
+    """A contact card picked in the compose box and sent into the chat with Verbind is the
+    user sharing it, not a question: no "Daar heb ik geen antwoord op" and no menu."""
+    query = await post(client, activity("compose_query"))
+    card = query["composeExtension"]["attachments"][0]
+    shared = activity(
+        "message", text=text, attachments=[{k: card[k] for k in ("contentType", "content")}]
+    )
+    response = await client.post("/api/messages", json=expect_replies(shared))
+    assert response.status == 200
+    replies = (await response.json() if await response.text() else {}).get("activities", [])
+    assert replies == []
+
+
+async def test_words_with_a_shared_card_are_answered(client: TestClient[Any, Any]) -> None:
+    """A card sent with words of the user's own is answered on the words (the markup that
+    stands for the card is left out)."""
+    query = await post(client, activity("compose_query"))
+    card = query["composeExtension"]["attachments"][0]
+    shared = activity(
+        "message",
+        text="vt nummer zeist" + PLAYGROUND_CARD_TEXT,
+        attachments=[{k: card[k] for k in ("contentType", "content")}],
+    )
+    body = await post(client, expect_replies(shared))
+    assert "Gemeente Zeist valt onder" in shown(body["activities"][-1])

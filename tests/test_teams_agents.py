@@ -15,7 +15,7 @@ from bot.app import create_app
 from bot.channels.teams import agents_adapter
 from bot.channels.teams.connector import ConnectorSender
 from bot.settings import Settings
-from tests.test_teams import activity, expect_replies, recording_connector
+from tests.test_teams import activity, expect_replies, recording_connector, shown
 from tests.test_teams_security import APP_ID, Identity, token
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
@@ -49,7 +49,7 @@ async def test_the_sdks_setting_names_switch_authentication_on(
     signed = {"Authorization": "Bearer " + token()}
     response = await client.post("/api/messages", json=body, headers=signed)
     assert response.status == 200, await response.text()
-    assert (await response.json())["activities"][-1]["text"].startswith("Vraag 1 van 5")
+    assert shown((await response.json())["activities"][-1]).startswith("Vraag 1 van 5")
 
 
 async def test_replies_carry_the_bots_own_token(

@@ -21,7 +21,7 @@ from jwt.algorithms import RSAAlgorithm
 
 from bot.app import create_app
 from bot.settings import TEAMS_SDKS, Settings
-from tests.test_teams import activity, expect_replies
+from tests.test_teams import activity, expect_replies, shown
 
 ClientFactory = Callable[..., Awaitable[TestClient[Any, Any]]]
 ServerFactory = Callable[..., Awaitable[TestServer]]
@@ -340,7 +340,7 @@ async def test_install_greets_once_and_never_resets(
     message = expect_replies(activity("message", conversation=base["conversation"]))
     message["from"] = base["from"]
     opened = await (await client.post("/api/messages", json=message)).json()
-    assert opened["activities"][-1]["text"].startswith("Vraag 1 van 5")
+    assert shown(opened["activities"][-1]).startswith("Vraag 1 van 5")
     upgrade = {**install, "action": "add-upgrade"}
     for body in (upgrade, install, base):
         assert (await client.post("/api/messages", json=body)).status == 200
@@ -360,9 +360,7 @@ async def test_mention_without_text_is_removed(
     with_text = await (await client.post("/api/messages", json=plain)).json()
     body["from"] = {"id": "29:someone-else", "aadObjectId": "00000000-0000-0000-0000-0000000000a2"}
     without = await (await client.post("/api/messages", json=body)).json()
-    assert [a.get("text") for a in without["activities"]] == [
-        a.get("text") for a in with_text["activities"]
-    ]
+    assert [shown(a) for a in without["activities"]] == [shown(a) for a in with_text["activities"]]
 
 
 async def test_keys_in_hand_outlive_a_failed_refresh(aiohttp_server: ServerFactory) -> None:
@@ -388,3 +386,160 @@ async def test_keys_in_hand_outlive_a_failed_refresh(aiohttp_server: ServerFacto
     with pytest.raises(SigningKeysUnavailableError):
         await empty.get("k1")
     assert identity.fetches == asked
+
+
+MARK = "Jansen-BSN-111222333"
+"""Client text no log may hold, whatever activity field it comes in."""
+
+
+def hostile_activities(service_url: str) -> list[dict[str, Any]]:
+    """Activities with ``MARK`` in every field a client fills: an unknown type, ids, names,
+    channel, locale, text, values, entities, members, invoke names, times."""
+    message = activity("message", serviceUrl=service_url)
+    everywhere = {
+        **message,
+        "id": MARK,
+        "channelId": MARK,
+        "locale": MARK,
+        "name": MARK,
+        "text": MARK,
+        "textFormat": MARK,
+        "from": {"id": MARK, "name": MARK, "aadObjectId": MARK},
+        "recipient": {"id": MARK, "name": MARK},
+        "conversation": {"id": MARK, "conversationType": MARK, "tenantId": MARK},
+        "entities": [{"type": MARK, "text": MARK, "mentioned": {"id": MARK}}],
+        "attachments": [{"contentType": MARK, "content": MARK}],
+        "channelData": {"tenant": {"id": MARK}, "eventType": MARK},
+    }
+    update = activity("conversation_update", serviceUrl=service_url)
+    return [
+        {**message, "type": MARK},
+        {**message, "type": f"message {MARK}"},
+        {**message, "type": "messageReaction", "reactionsAdded": [{"type": MARK}]},
+        everywhere,
+        {**everywhere, "value": {"node": MARK, "choice": MARK, MARK: MARK}},
+        {**update, "type": "installationUpdate", "action": MARK},
+        {**update, "membersAdded": [{"id": MARK, "name": MARK}]},
+        {**activity("compose_query"), "name": MARK},
+        {
+            **activity("compose_query"),
+            "value": {"commandId": MARK, "parameters": [{"name": MARK, "value": MARK}]},
+        },
+        {**message, "timestamp": MARK},
+        {**message, "serviceUrl": f"{MARK}://{MARK}"},
+        {**message, "type": "event", "name": MARK, "value": MARK},
+    ]
+
+
+def assert_not_logged(caplog: pytest.LogCaptureFixture) -> None:
+    """``MARK`` is in no log record: message, arguments or exception text."""
+    records = caplog.records
+    assert records, "the turns were logged"
+    logged = caplog.text + "".join(repr(r.args) + str(r.exc_info) for r in records)
+    assert MARK not in logged
+
+
+async def test_activity_fields_never_reach_the_log(
+    aiohttp_client: ClientFactory,
+    aiohttp_server: ServerFactory,
+    caplog: pytest.LogCaptureFixture,
+    teams_settings: Settings,
+) -> None:
+    """Whatever a client puts in an activity's fields (an unknown type, names, ids, text), the
+    log holds only allow-listed values: the type as one of the protocol's, else "other"."""
+    caplog.set_level(logging.DEBUG)
+    received: list[str] = []
+    server = await aiohttp_server(connector(received))
+    client = await aiohttp_client(create_app(teams_settings))
+    for body in hostile_activities(str(server.make_url("/"))):
+        for variant in (body, expect_replies(body)):
+            response = await client.post("/api/messages", json=variant)
+            assert response.status in (200, 400), response.status
+    assert_not_logged(caplog)
+    assert any("type=other" in r.getMessage() for r in caplog.records)
+
+
+async def test_failed_deliveries_and_refused_tokens_log_no_client_text(
+    aiohttp_client: ClientFactory,
+    aiohttp_server: ServerFactory,
+    caplog: pytest.LogCaptureFixture,
+    teams_settings: Settings,
+) -> None:
+    """A reply the connector refuses (502) and a refused token (401) are logged by kind only,
+    whatever the activity and the token's header hold."""
+    caplog.set_level(logging.DEBUG)
+
+    async def refuse(request: web.Request) -> web.Response:
+        return web.Response(status=503, text=MARK)
+
+    refusing = web.Application()
+    refusing.router.add_post("/{tail:.*}", refuse)
+    server = await aiohttp_server(refusing)
+    client = await aiohttp_client(create_app(teams_settings))
+    body = {**activity("message", serviceUrl=str(server.make_url(f"/{MARK}/"))), "type": "message"}
+    body["conversation"] = {"id": MARK}
+    assert (await client.post("/api/messages", json=body)).status == 502
+    secured_client = await secured(aiohttp_client, aiohttp_server, Identity(), teams_settings)
+    forged = jwt.encode({"iss": MARK}, KEY, algorithm="RS256", headers={"kid": MARK})
+    for header in (f"Bearer {MARK}", f"{MARK} x", f"Bearer {forged}"):
+        response = await secured_client.post(
+            "/api/messages",
+            json=expect_replies(activity("message")),
+            headers={"Authorization": header},
+        )
+        assert response.status == 401
+    assert_not_logged(caplog)
+
+
+def raw_token(header: Any, payload: Any = None, signature: str = "c2ln") -> str:
+    """A token from parts as given (``header`` and ``payload`` as JSON, or as raw text)."""
+    import base64
+
+    def part(value: Any) -> str:
+        data = value if isinstance(value, str) else json.dumps(value)
+        return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
+
+    return f"{part(header)}.{part(payload if payload is not None else {'iss': ISSUER})}.{signature}"
+
+
+REFUSED_UNSEEN = {
+    "alg-none": unsigned_token(),
+    "alg-None": raw_token({"alg": "None", "kid": "k1"}),
+    "hs256": token(_key="a-secret-shared-by-nobody-at-all-32b", _alg="HS256"),
+    "hs512": raw_token({"alg": "HS512", "kid": "k1"}),
+    "es256": raw_token({"alg": "ES256", "kid": "k1"}),
+    "rs512": raw_token({"alg": "RS512", "kid": "k1"}),
+    "ps256": raw_token({"alg": "PS256", "kid": "k1"}),
+    "rs256-lowercase": raw_token({"alg": "rs256", "kid": "k1"}),
+    "alg-missing": raw_token({"kid": "k1"}),
+    "alg-number": raw_token({"alg": 256, "kid": "k1"}),
+    "kid-missing": raw_token({"alg": "RS256"}),
+    "kid-number": raw_token({"alg": "RS256", "kid": 1}),
+    "header-list": raw_token(["RS256"]),
+    "header-not-json": raw_token("{not json"),
+    "two-parts": "eyJhbGciOiJSUzI1NiJ9.e30",
+    "four-parts": raw_token({"alg": "RS256", "kid": "k1"}) + ".x",
+    "not-base64": "%%%.%%%.%%%",
+    "garbage": "garbage",
+}
+
+
+@pytest.mark.parametrize("bad", REFUSED_UNSEEN.values(), ids=REFUSED_UNSEEN.keys())
+async def test_a_token_naming_another_algorithm_is_401_before_any_key_fetch(
+    aiohttp_client: ClientFactory,
+    aiohttp_server: ServerFactory,
+    teams_settings: Settings,
+    bad: str,
+) -> None:
+    """A token that names an algorithm other than RS256, or no key, or is not a JWT at all,
+    is 401 on its header alone: even while Microsoft's keys cannot be fetched (no 503), and
+    without asking for them."""
+    identity = Identity(status=500)
+    client = await secured(aiohttp_client, aiohttp_server, identity, teams_settings)
+    response = await client.post(
+        "/api/messages",
+        json=expect_replies(activity("message")),
+        headers={"Authorization": f"Bearer {bad}"},
+    )
+    assert response.status == 401
+    assert identity.fetches == 0

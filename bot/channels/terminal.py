@@ -7,12 +7,13 @@ import uuid
 from collections.abc import Callable, Iterable
 
 from dialogs.consultation.fields import check_field
+from dialogs.contacts import emergency_links
 from dialogs.conversation import Conversation
-from dialogs.plaintext import numbered_choices, reply_text
+from dialogs.plaintext import reply_text
 from dialogs.turn import Form, FormField, Reply, Turn
 from knowledge.normalise import normalise
 
-__all__ = ["TerminalChannel", "replies_json", "replies_text"]
+__all__ = ["TerminalChannel", "calls", "choices", "replies_json", "replies_text"]
 
 CHANNEL = "terminal"
 _SKIP = "-"
@@ -29,22 +30,36 @@ def _field_prompt(field: FormField) -> Reply:
     return Reply(f"{field.label}{hint}:", kind="question")
 
 
+def calls(reply: Reply) -> tuple[str, ...]:
+    """The emergency numbers ``reply`` opens with ("Bel 112 bij direct gevaar", ...)."""
+    return tuple(link.description for link in emergency_links(reply))
+
+
+def choices(reply: Reply) -> list[str]:
+    """What the terminal numbers for ``reply``: an emergency reply's two numbers first, then
+    its answers (typing 1 or 2 names the number to call; 3 is the first answer)."""
+    answers = [button.label for button in reply.buttons]
+    return [*calls(reply), *answers] if answers else answers
+
+
+def _text(reply: Reply) -> str:
+    """The reply's text; an emergency reply without answers opens with its numbers as lines."""
+    head = "" if reply.buttons else "".join(f"{call}.\n" for call in calls(reply))
+    return head + reply_text(reply)
+
+
 def replies_json(replies: Iterable[Reply]) -> str:
     """One JSON object for one input line: ``{"replies": [{"text", "choices"}]}``."""
-    data = {
-        "replies": [
-            {"text": reply_text(r), "choices": [b.label for b in r.buttons]} for r in replies
-        ]
-    }
+    data = {"replies": [{"text": _text(r), "choices": choices(r)} for r in replies]}
     return json.dumps(data, ensure_ascii=False)
 
 
 def replies_text(replies: Iterable[Reply]) -> str:
-    """Replies as readable text with numbered choices."""
+    """Replies as readable text with numbered choices (emergency numbers first)."""
     blocks = []
     for reply in replies:
-        choices = numbered_choices(reply)
-        blocks.append(f"{reply_text(reply)}\n{choices}" if choices else reply_text(reply))
+        numbered = "\n".join(f"{i}. {label}" for i, label in enumerate(choices(reply), start=1))
+        blocks.append(f"{_text(reply)}\n{numbered}" if numbered else _text(reply))
     return "\n\n".join(blocks)
 
 
@@ -61,12 +76,19 @@ class TerminalChannel:
         self._key = f"{CHANNEL}:{uuid.uuid4().hex}"
         self._form: Form | None = None
         self._values: dict[str, str] = {}
+        self._calls: tuple[str, ...] = ()
+        """The emergency numbers numbered before the answers on offer (typed 1, 2, ...)."""
 
     async def say(self, text: str) -> list[Reply]:
         """Send one user line; return the bot's replies."""
         if self._form is not None and normalise(text) not in _LEAVE_FORM:
             return await self._fill(self._form, text)
         self._form = None
+        number = text.strip()
+        if self._calls and number.isdigit():
+            if 1 <= int(number) <= len(self._calls):
+                return [Reply(f"{self._calls[int(number) - 1]}.", kind="warning")]
+            text = str(int(number) - len(self._calls))  # the answers are numbered after them
         replies = await self._conversation.handle(Turn(key=self._key, channel=CHANNEL, text=text))
         return self._capture(replies)
 
@@ -86,6 +108,9 @@ class TerminalChannel:
         return self._capture(await self._conversation.handle(turn))
 
     def _capture(self, replies: list[Reply]) -> list[Reply]:
+        # Typed numbers answer the last reply with answers, as the conversation matches them.
+        answered = [r for r in replies if r.buttons]
+        self._calls = calls(answered[-1]) if answered else ()
         forms = [r.form for r in replies if r.form is not None]
         if not forms:
             return replies

@@ -31,8 +31,9 @@ a { color: #1d4ed8; }
 a:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
 .kruimel { margin: 0 0 1rem; }
 .meta { color: #4b5563; }
-.diagram { overflow: auto; border: 1px solid #d1d5db; border-radius: 6px; margin: 0 0 2rem; }
-.diagram svg { display: block; max-width: none; height: auto; }
+.diagram { border: 1px solid #d1d5db; border-radius: 6px; margin: 0 0 0.5rem; }
+.diagram svg { display: block; width: 100%; max-width: 100%; height: auto; }
+.vergroot { margin: 0 0 2rem; }
 .tekstversie ul { padding-left: clamp(0.35rem, 1.5vw, 1.4rem); border-left: 2px solid #e5e7eb; }
 .tekstversie li { margin: 0.35rem 0; overflow-wrap: anywhere; }
 .soort { font-weight: bold; }
@@ -101,12 +102,24 @@ def render_html(knowledge: KnowledgeBase, tree: DecisionTree, *, links: bool = F
         "gekleurd en benoemd per soort. Een gestreepte pijl gaat bewust terug. Dezelfde inhoud "
         'staat hieronder <a href="#tekst-kop">als tekst</a>.</p>\n'
         f"{_legend()}\n"
-        f'<figure class="diagram" aria-labelledby="diagram-kop" tabindex="0">\n{svg}\n</figure>\n'
+        f'<figure class="diagram" aria-labelledby="diagram-kop">\n{svg}\n</figure>\n'
+        f"{_zoom(tree, links=links)}"
         '<section class="tekstversie" aria-labelledby="tekst-kop">\n'
         '<h2 id="tekst-kop">Tekstversie</h2>\n'
         f"{_text_version(knowledge, tree, links=links)}\n</section>\n</main>"
     )
     return _page(f"Diagram: {tree.title} — Verbind", body)
+
+
+def _zoom(tree: DecisionTree, *, links: bool) -> str:
+    """How to read a big drawing on a small screen: it fits the width, so zoom in (the page
+    allows pinch-zoom), or open the drawing alone at full size (served pages only)."""
+    alone = (
+        f' of <a href="/diagrammen/{escape(tree.id)}.svg">open het diagram op ware grootte</a>'
+        if links
+        else ""
+    )
+    return f'<p class="vergroot klein">Te klein? Zoom in{alone}.</p>\n'
 
 
 def _legend() -> str:

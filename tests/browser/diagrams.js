@@ -20,10 +20,18 @@ function measure({ start, ids }) {
   if (result.width > result.viewport) {
     // Name the outermost element that reaches past the screen's right edge.
     const wide = [...document.body.querySelectorAll("*")].find(
-      (node) => !node.closest(".diagram") && node.getBoundingClientRect().right > window.innerWidth + 1,
+      (node) => node.getBoundingClientRect().right > window.innerWidth + 1,
     );
     const what = wide ? `<${wide.tagName.toLowerCase()} class="${wide.className.baseVal ?? wide.className}">` : "?";
     say(`page ${result.width} px wide on a ${result.viewport} px screen (${what})`);
+  }
+  // The drawing fits the screen's width (zoom to read it): it never scrolls sideways itself.
+  const figure = document.querySelector("figure.diagram");
+  if (figure) {
+    const drawing = figure.querySelector("svg").getBoundingClientRect();
+    if (figure.scrollWidth > figure.clientWidth + 1 || !inside(drawing)) {
+      say(`diagram ${Math.round(drawing.width)} px wide, scrolls sideways on a ${result.viewport} px screen`);
+    }
   }
   const legend = [...document.querySelectorAll(".legenda li")];
   if (!legend.length) say("no legend");

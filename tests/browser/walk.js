@@ -74,6 +74,46 @@ async function atStart(page, count, focused) {
   );
 }
 
+// The phone's view after an answer: the input box is on the screen (it stays at the bottom),
+// and the answer's next step — its first live button or form — is visible without scrolling,
+// above the input box, while the answer is read from its start.
+async function atHand(page, count) {
+  return page.evaluate((count) => {
+    const all = [...document.querySelectorAll("#gesprek .msg.bot")].slice(-count);
+    const input = document.getElementById("invoer").getBoundingClientRect();
+    const dock = document.querySelector(".dock").getBoundingClientRect();
+    const next = all
+      .map((box) => box.querySelector("button.choice:enabled, form.reply-form .field"))
+      .find(Boolean);
+    const rect = next && next.getBoundingClientRect();
+    return {
+      input: input.top >= 0 && input.bottom <= window.innerHeight,
+      next: !rect || (rect.top >= 0 && rect.bottom <= dock.top + 1),
+      nextAt: rect ? Math.round(rect.top) : null,
+      dockAt: Math.round(dock.top),
+    };
+  }, count);
+}
+
+// The emergency numbers of the newest answer: their links, their size, and whether they come
+// before (above, and first in reading order) every other button of that answer.
+async function emergencyLook(page) {
+  return page.evaluate(() => {
+    const boxes = document.querySelectorAll("#gesprek .msg.bot");
+    const box = boxes[boxes.length - 1];
+    const calls = [...box.querySelectorAll(".emergency a.call")];
+    const buttons = [...box.querySelectorAll("button")];
+    const lowest = Math.max(...calls.map((c) => c.getBoundingClientRect().bottom));
+    const first = [...box.querySelectorAll("a.call, button")][0];
+    return {
+      hrefs: calls.map((c) => c.getAttribute("href")),
+      small: calls.filter((c) => c.offsetHeight < 44 || c.offsetWidth < 44).length,
+      before: calls.length > 0 && first === calls[0] &&
+        buttons.every((b) => b.getBoundingClientRect().top >= lowest),
+    };
+  });
+}
+
 // Nothing on the page is wider than the screen (no sideways scrolling on a phone).
 async function pageWidth(page) {
   return page.evaluate(() => ({
@@ -153,6 +193,11 @@ async function runStep(page, step, index) {
     fail(`step ${index}: the new answer's start should have the focus and be on screen, ` +
       `got ${JSON.stringify(start)}`);
   }
+  const hand = await atHand(page, messages.length);
+  if (!hand.input || !hand.next) {
+    fail(`step ${index}: the input box and the answer's next step should be on the screen, ` +
+      `got ${JSON.stringify(hand)}`);
+  }
   const width = await pageWidth(page);
   if (width.page > width.screen) fail(`step ${index}: page ${width.page} px on a ${width.screen} px screen`);
   if (step.focus !== undefined) {
@@ -184,6 +229,13 @@ async function runStep(page, step, index) {
       problems.push("composer like the form");
     }
     if (problems.length) fail(`step ${index}: form ${problems} in ${JSON.stringify(look)}`);
+  }
+  if (step.emergency) {
+    const look = await emergencyLook(page);
+    if (JSON.stringify(look.hrefs) !== JSON.stringify(step.emergency) || look.small || !look.before) {
+      fail(`step ${index}: emergency numbers ${JSON.stringify(step.emergency)} first and 44 px, ` +
+        `got ${JSON.stringify(look)}`);
+    }
   }
   if (step.link) {
     const links = await page.locator(`#gesprek a[href="${step.link}"]`).count();

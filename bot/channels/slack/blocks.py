@@ -15,12 +15,20 @@ import json
 import re
 from typing import Any
 
+from dialogs.contacts import emergency_links
 from dialogs.intake import ConsultationRequest, request_reply
-from dialogs.plaintext import contact_fields, reply_text, source_text, verified_text
+from dialogs.plaintext import (
+    contact_fields,
+    outcome_label,
+    reply_text,
+    source_text,
+    verified_text,
+)
 from dialogs.turn import ContactCard, Reply
 
 __all__ = [
     "FORM_BLOCK",
+    "LINK_ACTION",
     "MAX_BUTTONS_PER_BLOCK",
     "escaped",
     "reply_message",
@@ -103,9 +111,39 @@ def _buttons(reply: Reply) -> list[Json]:
     ]
 
 
+LINK_ACTION = "verbind-link-"
+"""Action ids of url buttons (the emergency numbers): Slack opens the link and also reports the
+click, which is acknowledged and nothing more."""
+
+
+def _head(reply: Reply) -> list[Json]:
+    """An outcome's kind in words, then, for an emergency, "Bel 112" and "Bel 0800-2000" as the
+    first buttons (url buttons: a tap calls), before the text and every other button."""
+    head: list[Json] = []
+    label = outcome_label(reply)
+    if label is not None:
+        text = f"*{escaped(label)}*"
+        head.append({"type": "context", "elements": [{"type": "mrkdwn", "text": text}]})
+    links = emergency_links(reply)
+    if links:
+        buttons = [
+            {
+                "type": "button",
+                "text": _plain(link.label),
+                "action_id": f"{LINK_ACTION}{i}",
+                "url": link.href,
+                "style": "primary",
+            }
+            for i, link in enumerate(links)
+        ]
+        head.append({"type": "actions", "elements": buttons})
+    return head
+
+
 def reply_blocks(reply: Reply) -> list[Json]:
-    """The blocks for one reply: text, contacts, sources (as context), buttons."""
-    blocks = [_section(escaped(reply.text))]
+    """The blocks for one reply: outcome and emergency buttons, text, contacts, sources (as
+    context), form, buttons."""
+    blocks = [*_head(reply), _section(escaped(reply.text))]
     for card in reply.contacts:
         blocks += [{"type": "divider"}, *_contact(card)]
     if reply.sources:

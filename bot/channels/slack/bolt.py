@@ -21,7 +21,7 @@ import logging
 import re
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qs
 
 from aiohttp import ClientError, web
@@ -31,20 +31,17 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.channels.slack.blocks import escaped, request_message
+from bot.channels.slack.blocks import LINK_ACTION, escaped, request_message
 from bot.channels.slack.listeners import REACH, SlackListeners
 from bot.intake.intakes import Intakes, IntakeTarget
 from bot.settings import Settings
-from bot.storage.recent import MemoryRecentRequests, PostgresRecentRequests, RecentRequests
+from bot.storage.recent import MemoryRecentRequests, RecentRequests
 from bot.strictjson import valid_unicode
 from dialogs.conversation import Conversation
 from dialogs.intake import (
     ConsultationRequest,
     IntakeUnavailableError,
 )
-
-if TYPE_CHECKING:
-    from bot.storage.postgres import Database
 
 __all__ = ["SLACK_PATH", "mount_slack", "slack_manifest"]
 
@@ -134,6 +131,7 @@ def build_bolt(
     bolt.event("app_mention")(listeners.mention)
     bolt.command("/verbind")(listeners.command)
     bolt.action(re.compile(r"^verbind-\d+$"))(listeners.button)
+    bolt.action(re.compile(f"^{LINK_ACTION}"))(listeners.link)
     return bolt
 
 
@@ -143,13 +141,10 @@ def mount_slack(
     settings: Settings,
     conversation: Conversation,
     intakes: Intakes | None = None,
-    database: Database | None = None,
+    recent: RecentRequests | None = None,
 ) -> None:
-    """Add ``POST /slack/events`` to ``app`` (only call it when Slack is configured); with
-    ``database`` the handled-request ids are shared by every instance."""
-    recent: RecentRequests = (
-        PostgresRecentRequests(database) if database is not None else MemoryRecentRequests()
-    )
+    """Add ``POST /slack/events`` to ``app`` (only call it when Slack is configured);
+    ``recent`` remembers the handled requests (shared by every instance on PostgreSQL)."""
     bolt = build_bolt(settings, conversation, intakes, recent=recent)
     secret = settings.slack_signing_secret
 

@@ -109,6 +109,10 @@ class SlackListeners:
         fallback = respond if body.get("response_url") else None
         await self._say(channel, replies, thread, fallback)
 
+    async def link(self, ack: Any) -> None:
+        """A tap on a url button (an emergency number): Slack opened the link; acknowledged."""
+        await ack()
+
     async def _event_turn(self, body: Json, event: Json, words: str, *, threaded: bool) -> None:
         channel = text(event.get("channel"))
         if channel is None or not await self._once(body, "event"):

@@ -9,6 +9,7 @@ same code, so both answer alike (the Activity protocol is the same JSON on the w
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterable
@@ -21,6 +22,7 @@ from bot.channels.teams.cards import contact_attachment
 from dialogs.turn import ContactCard, Payload, Turn
 
 __all__ = [
+    "ACTIVITY_TYPES",
     "CHANNEL",
     "COMPOSE_RESULTS",
     "POSTING_TYPES",
@@ -29,11 +31,13 @@ __all__ = [
     "check_activity",
     "compose_query",
     "compose_result",
+    "logged_type",
     "mention_free_text",
     "message_turn",
     "reply_address",
     "requester_address",
     "session_key",
+    "welcome_key",
     "welcome_turn",
     "welcomes",
 ]
@@ -45,7 +49,32 @@ COMPOSE_RESULTS = 8
 POSTING_TYPES = ("message", "conversationUpdate", "installationUpdate")
 """The activities answered by posting to the service URL (invokes are answered in the HTTP
 response, and so is everything with ``deliveryMode: expectReplies``)."""
+ACTIVITY_TYPES = frozenset(
+    {
+        "message",
+        "messageUpdate",
+        "messageDelete",
+        "messageReaction",
+        "conversationUpdate",
+        "installationUpdate",
+        "contactRelationUpdate",
+        "typing",
+        "endOfConversation",
+        "event",
+        "invoke",
+        "invokeResponse",
+        "deleteUserData",
+        "suggestion",
+        "trace",
+        "handoff",
+        "command",
+        "commandResult",
+    }
+)
+"""The Activity protocol's types: the only values of ``type`` that are ever logged."""
 _AT_TAG = re.compile(r"<at\b[^>]*>.*?</at>", re.I | re.S)
+_MARKUP = re.compile(r"<[^<>]*>")
+_CARD_TYPES = "application/vnd.microsoft.card."
 
 
 class BadActivityError(ValueError):
@@ -192,15 +221,46 @@ def mention_free_text(body: dict[str, Any]) -> str:
     return text.strip()
 
 
-def message_turn(body: dict[str, Any]) -> Turn:
-    """A message activity as a turn: typed text (mention removed) or a card submit."""
+def logged_type(body: dict[str, Any]) -> str:
+    """The activity's ``type`` as it may be logged: a type of the Activity protocol, else
+    "other" (the field is the sender's to fill; nothing it holds reaches the log)."""
+    kind = body.get("type")
+    return kind if isinstance(kind, str) and kind in ACTIVITY_TYPES else "other"
+
+
+def _attachments(body: dict[str, Any]) -> list[dict[str, Any]]:
+    items = body.get("attachments")
+    return [_object(item) for item in items] if isinstance(items, list) else []
+
+
+def _words(body: dict[str, Any]) -> str:
+    """What the user wrote: the text without the bot's @mention and, in a message that carries
+    attachments, without Teams' markup for them (a card picked in the compose box arrives as a
+    placeholder tag in ``text``)."""
+    text = mention_free_text(body)
+    if _attachments(body):
+        text = html.unescape(_MARKUP.sub(" ", text)).strip()
+    return text
+
+
+def _shares_cards_only(body: dict[str, Any]) -> bool:
+    """A message that only shares cards (a contact picked in the compose box), no words."""
+    cards = [a for a in _attachments(body) if _text(a.get("contentType")).startswith(_CARD_TYPES)]
+    return bool(cards) and not _words(body)
+
+
+def message_turn(body: dict[str, Any]) -> Turn | None:
+    """A message activity as a turn: typed text (mention removed) or a card submit; None for a
+    message that only shares a card (it is not said to Verbind, and Verbind does not read it)."""
     value = body.get("value")
     payload = _payload(value)
+    if payload is None and _shares_cards_only(body):
+        return None
     sender = _text(_object(body.get("from")).get("name"))
     return Turn(
         key=session_key(body),
         channel=CHANNEL,
-        text="" if payload else mention_free_text(body),
+        text="" if payload else _words(body),
         payload=payload,
         form=_form(value) if payload else None,
         sender=sender or None,
@@ -208,6 +268,13 @@ def message_turn(body: dict[str, Any]) -> Turn:
         reach=REACH,
         place=_conversation_id(body) or None,
     )
+
+
+def welcome_key(body: dict[str, Any]) -> str:
+    """What identifies one install for the welcome: the tenant and the conversation (Teams
+    sends installationUpdate and conversationUpdate for the same install, often at once)."""
+    tenant = _text(_object(_object(body.get("channelData")).get("tenant")).get("id"))
+    return channel_key(f"{CHANNEL}-welcome", tenant, _conversation_id(body))
 
 
 def welcome_turn(body: dict[str, Any]) -> Turn:

@@ -42,10 +42,12 @@ from microsoft_agents.hosting.core.authorization import (
 )
 
 from bot.channels.teams import activity as teams
+from bot.channels.teams.bearer import bearer_token
 from bot.channels.teams.connector import ConnectorSender, TeamsCourier, TokenSource
 from bot.channels.teams.signingkeys import SigningKeySet, SigningKeysUnavailableError
 from bot.channels.teams.turns import TeamsTurns
 from bot.settings import Settings
+from bot.storage.recent import RecentRequests
 from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
 from dialogs.session import SessionStore
@@ -190,6 +192,7 @@ class TeamsEndpoint:
         settings: Settings,
         *,
         sessions: SessionStore,
+        recent: RecentRequests,
     ) -> None:
         self._local = not settings.app_id
         self._adapter = CloudAdapter(channel_service_client_factory=_NoClients())
@@ -213,7 +216,9 @@ class TeamsEndpoint:
                 token=_outbound_token(MsalAuth(configuration)),
                 timeout=settings.send_timeout_seconds,
             )
-        self._turns = TeamsTurns(conversation, sessions=sessions, sender=sender, local=self._local)
+        self._turns = TeamsTurns(
+            conversation, sessions=sessions, sender=sender, local=self._local, welcomed=recent
+        )
         self.courier = TeamsCourier(sender)
 
     async def start(self, app: web.Application) -> None:
@@ -241,10 +246,16 @@ class TeamsEndpoint:
             )
         except (ConnectionError, ClientError, TimeoutError) as exc:
             # The Bot Connector refused, failed or was too slow for the replies.
-            _log.warning("teams delivery failed type=%s error=%s", body["type"], type(exc).__name__)
+            _log.warning(
+                "teams delivery failed type=%s error=%s",
+                teams.logged_type(body),
+                type(exc).__name__,
+            )
             raise web.HTTPBadGateway(text="Antwoord kon niet worden bezorgd.") from exc
         _log.info(
-            "teams activity type=%s ms=%.1f", body["type"], (time.perf_counter() - started) * 1000
+            "teams activity type=%s ms=%.1f",
+            teams.logged_type(body),
+            (time.perf_counter() - started) * 1000,
         )
         return _http_response(response)
 
@@ -252,12 +263,13 @@ class TeamsEndpoint:
         """Who sent this: anonymous in local mode, else the verified token's claims."""
         if self._local:
             return ClaimsIdentity({}, authentication_type="anonymous")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token or " " in token.strip():
-            raise _unauthorized("no bearer token")
         try:
-            identity = await self._validator.validate_token(token.strip())
-            await self._check_endorsement(token.strip(), body)
+            token = bearer_token(header)
+        except PermissionError as exc:
+            raise _unauthorized(str(exc)) from exc
+        try:
+            identity = await self._validator.validate_token(token)
+            await self._check_endorsement(token, body)
         except SigningKeysUnavailableError as exc:
             _log.warning("teams signing keys unavailable error=%s", exc)
             raise web.HTTPServiceUnavailable(text="Probeer het zo opnieuw.") from exc

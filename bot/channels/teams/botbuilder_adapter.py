@@ -32,7 +32,7 @@ from typing import Any
 from aiohttp import ClientError, web
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
 from botframework.connector.auth import (
     AuthenticateRequestResult,
     AuthenticationConstants,
@@ -43,11 +43,13 @@ from botframework.connector.auth import (
     MicrosoftAppCredentials,
 )
 
-from bot.channels.teams.activity import BadActivityError, check_activity
+from bot.channels.teams.activity import check_activity, logged_type
+from bot.channels.teams.bearer import bearer_token
 from bot.channels.teams.connector import ConnectorSender, TeamsCourier, TokenSource
 from bot.channels.teams.signingkeys import SigningKeySet, SigningKeysUnavailableError
 from bot.channels.teams.turns import TeamsTurns
 from bot.settings import Settings
+from bot.storage.recent import RecentRequests
 from bot.strictjson import loads_strict
 from dialogs.conversation import Conversation
 from dialogs.session import SessionStore
@@ -158,14 +160,49 @@ class _CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
 
 
 def parse_activity(body: Any) -> Activity:
-    """An Activity from a JSON body that :func:`check_activity` accepted; BadActivityError
-    (a ValueError) when it is not an activity or msrest cannot read it."""
+    """The SDK's Activity for a JSON body :func:`check_activity` accepts (BadActivityError, a
+    ValueError, otherwise), with the fields the SDK's turn reads: type, ids, channel, service
+    URL, delivery mode, invoke name, locale, and the accounts and conversation that address
+    replies. Built directly, as the Agents SDK adapter builds its envelope: msrest's deserialize
+    of the whole body was the costliest step of a turn outside the conversation, and Verbind
+    translates the body itself (:mod:`bot.channels.teams.activity`)."""
     check_activity(body)
-    try:
-        activity: Activity = Activity().deserialize(body)
-    except Exception as exc:  # msrest raises several kinds for shapes it cannot read
-        raise BadActivityError("not an activity") from exc
-    return activity
+    conversation = body.get("conversation")
+    conversation = conversation if isinstance(conversation, dict) else {}
+    is_group = conversation.get("isGroup")
+    return Activity(
+        type=body["type"],
+        id=_string(body.get("id")),
+        channel_id=_string(body.get("channelId")),
+        service_url=_string(body.get("serviceUrl")),
+        delivery_mode=_string(body.get("deliveryMode")),
+        name=_string(body.get("name")),
+        locale=_string(body.get("locale")),
+        from_property=_account(body.get("from")),
+        recipient=_account(body.get("recipient")),
+        conversation=ConversationAccount(
+            id=_string(conversation.get("id")),
+            name=_string(conversation.get("name")),
+            conversation_type=_string(conversation.get("conversationType")),
+            is_group=is_group in (True, "true") if is_group is not None else None,
+        )
+        if conversation
+        else None,
+    )
+
+
+def _string(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _account(value: Any) -> ChannelAccount | None:
+    if not isinstance(value, dict):
+        return None
+    return ChannelAccount(
+        id=_string(value.get("id")),
+        name=_string(value.get("name")),
+        aad_object_id=_string(value.get("aadObjectId")),
+    )
 
 
 def _outbound_token(credentials: MicrosoftAppCredentials) -> TokenSource:
@@ -187,6 +224,7 @@ class TeamsEndpoint:
         settings: Settings,
         *,
         sessions: SessionStore,
+        recent: RecentRequests,
     ) -> None:
         _KEY_TIMEOUT[0] = settings.teams_key_timeout_seconds
         authentication = ConfigurationBotFrameworkAuthentication(_Config(settings))
@@ -207,6 +245,7 @@ class TeamsEndpoint:
             sessions=sessions,
             sender=sender,
             local=not settings.app_id,
+            welcomed=recent,
         )
         self.courier = TeamsCourier(sender)
 
@@ -226,10 +265,9 @@ class TeamsEndpoint:
         except ValueError as exc:  # also UnicodeDecodeError
             raise web.HTTPBadRequest(text="Ongeldige activity.") from exc
         self._turns.refuse_relay(body)
-        auth_header = request.headers.get("Authorization", "")
         try:
             response = await self._adapter.process_activity(
-                auth_header, activity, lambda context: self._on_turn(context, body)
+                self._auth_header(request), activity, lambda context: self._on_turn(context, body)
             )
         except PermissionError as exc:
             # The kind only: the SDK's messages quote claims from the (untrusted) token.
@@ -242,13 +280,25 @@ class TeamsEndpoint:
         except (ConnectionError, ClientError, TimeoutError) as exc:
             # The Bot Connector refused, failed or was too slow (send_timeout_seconds).
             _log.warning(
-                "teams delivery failed type=%s error=%s", activity.type, type(exc).__name__
+                "teams delivery failed type=%s error=%s", logged_type(body), type(exc).__name__
             )
             raise web.HTTPBadGateway(text="Antwoord kon niet worden bezorgd.") from exc
         _log.info(
-            "teams activity type=%s ms=%.1f", activity.type, (time.perf_counter() - started) * 1000
+            "teams activity type=%s ms=%.1f",
+            logged_type(body),
+            (time.perf_counter() - started) * 1000,
         )
         return _http_response(response)
+
+    def _auth_header(self, request: web.Request) -> str:
+        """The Authorization header for the SDK: checked first (bearer.py: 401 before any key
+        fetch); in local mode none, as the Agents SDK adapter ignores it there (the SDK would
+        otherwise try to verify a token it was never asked for)."""
+        if self._turns.local:
+            return ""
+        header = request.headers.get("Authorization", "")
+        bearer_token(header)
+        return header
 
     async def _on_turn(self, context: TurnContext, body: dict[str, Any]) -> None:
         if body["type"] == ActivityTypes.invoke:

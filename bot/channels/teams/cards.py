@@ -1,12 +1,28 @@
-"""Adaptive Cards 1.5 for Teams, rendered from neutral replies (no SDK needed here)."""
+"""Adaptive Cards 1.5 for Teams, rendered from neutral replies (no SDK needed here).
+
+A reply with a card is sent as the card alone: Teams draws an activity's ``text`` as a bubble of
+its own above the card (Microsoft 365 Agents Playground, PLATFORM.md), so the plain text lives in
+the card's ``fallbackText`` and a short ``summary`` names the message in notifications.
+Adaptive Cards' markdown joins single line breaks, so every line of a reply is a TextBlock of its
+own and a blank line starts a paragraph. An emergency reply opens with "Bel 112" and "Bel
+0800-2000" as its primary actions; an outcome carries its kind in words ("Uitkomst: melden").
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from dialogs.contacts import contact_links
-from dialogs.plaintext import contact_fields, numbered_choices, reply_text, verified_text
+from dialogs.contacts import ContactLink, contact_links, emergency_links
+from dialogs.plaintext import (
+    UNCONFIRMED,
+    contact_fields,
+    numbered_choices,
+    outcome_label,
+    reply_text,
+    verified_text,
+)
 from dialogs.turn import Button, ContactCard, Form, Reply, SourceNote
 from knowledge.dates import dutch_date
 
@@ -14,15 +30,30 @@ __all__ = [
     "ADAPTIVE_CARD",
     "CARD_VERSION",
     "MAX_CARD_BYTES",
+    "SUMMARY_LENGTH",
+    "card_bytes",
     "contact_attachment",
     "reply_activity",
     "reply_card",
+    "summary",
+    "text_blocks",
 ]
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.5"
 MAX_CARD_BYTES = 28 * 1024
 """Teams refuses larger cards (message-extension results included)."""
+SUMMARY_LENGTH = 120
+"""Characters of the reply's first line in ``summary`` (a notification shows about this much)."""
+_PARAGRAPH = re.compile(r"\n[ \t]*\n")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+_OUTCOME_COLOURS = {
+    "melden": "Attention",
+    "hulp": "Good",
+    "contact": "Accent",
+    "vervolg": "Warning",
+}
+"""The diagrams' legend colours (knowledge.diagrams STYLES) in Adaptive Cards' named colours."""
 
 Json = dict[str, Any]
 
@@ -31,37 +62,54 @@ def _text(text: str, **style: Any) -> Json:
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
 
 
-def _card(body: list[Json], actions: list[Json], fallback: str) -> Json:
-    card: Json = {
+def text_blocks(text: str, **style: Any) -> list[Json]:
+    """``text`` as TextBlocks: one per line, so line breaks are kept; a blank line starts a
+    paragraph (more space above it). ``style`` applies to each block."""
+    blocks: list[Json] = []
+    for paragraph in _PARAGRAPH.split(text.strip()):
+        lines = [line.strip() for line in paragraph.splitlines() if line.strip()]
+        for number, line in enumerate(lines):
+            spacing = {"spacing": "None"} if number else ({"spacing": "Medium"} if blocks else {})
+            blocks.append(_text(line, **style, **spacing))
+    return blocks
+
+
+def _card(body: list[Json], fallback: str) -> Json:
+    return {
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "version": CARD_VERSION,
         "fallbackText": fallback,
         "body": body,
     }
-    if actions:
-        card["actions"] = actions
-    return card
 
 
 def contact_block(card: ContactCard) -> Json:
-    """One contact as a container: name, fields ("te bevestigen" kept), tap-to-call and mail."""
+    """One contact as a container: name, fields ("te bevestigen" kept), tap-to-call and mail.
+    A confirmed website is its "Website" link, not an address in the text."""
     fields = contact_fields(card)
     items = [_text(fields[0][1], weight="Bolder")]
-    items += [_text(value, spacing="None") for _, value in fields[1:]]
+    items += [_text(_shown(name, value, card), spacing="None") for name, value in fields[1:]]
+    items = [item for item in items if item["text"]]
     if not card.confirmed:
         items.append(_text(verified_text(card), size="Small", isSubtle=True, spacing="Small"))
-    links = _contact_links(card)
+    links = [_open_url(link) for link in contact_links(card)]
     if links:
         items.append({"type": "ActionSet", "actions": links})
     return {"type": "Container", "style": "emphasis", "separator": True, "items": items}
 
 
-def _contact_links(card: ContactCard) -> list[Json]:
-    return [
-        {"type": "Action.OpenUrl", "title": link.label, "url": link.href}
-        for link in contact_links(card)
-    ]
+def _shown(name: str, value: str, card: ContactCard) -> str:
+    """A contact field as the card shows it; empty for a website its link already opens."""
+    if name != "url" or not card.url:
+        return value
+    if "url" not in card.unconfirmed:
+        return ""
+    return f"Website: {_SCHEME.sub('', card.url)} ({UNCONFIRMED})"
+
+
+def _open_url(link: ContactLink, **style: Any) -> Json:
+    return {"type": "Action.OpenUrl", "title": link.label, "url": link.href, **style}
 
 
 def _sources(sources: tuple[SourceNote, ...]) -> list[Json]:
@@ -76,9 +124,25 @@ def _sources(sources: tuple[SourceNote, ...]) -> list[Json]:
     ]
 
 
+def _head(reply: Reply) -> list[Json]:
+    """What an outcome and an emergency open with: the kind in words, then the two numbers as
+    the card's primary actions, before the text and before any other action."""
+    head: list[Json] = []
+    label = outcome_label(reply)
+    if label is not None:
+        colour = _OUTCOME_COLOURS.get(reply.outcome or "", "Default")
+        head.append(_text(label, weight="Bolder", color=colour))
+    emergency = [_open_url(link, style="positive") for link in emergency_links(reply)]
+    if emergency:
+        head.append({"type": "ActionSet", "actions": emergency})
+    return head
+
+
 def reply_card(reply: Reply) -> Json:
-    """The Adaptive Card for one reply: text, contacts, sources footer, answer buttons."""
-    body = [_text(reply.text, weight="Bolder" if reply.kind == "question" else "Default")]
+    """The Adaptive Card for one reply: outcome and emergency actions, text, contacts, sources
+    footer, form, answer buttons."""
+    weight = "Bolder" if reply.kind == "question" else "Default"
+    body = [*_head(reply), *text_blocks(reply.text, weight=weight)]
     body += [contact_block(card) for card in reply.contacts]
     body += _sources(reply.sources)
     body += _inputs(reply.form)
@@ -89,7 +153,14 @@ def reply_card(reply: Reply) -> Json:
     # One answer per row: side by side, Teams cuts answer labels to a few words ("Huwelijks…")
     # and pushes the last buttons out of a narrow card (tests/test_card_rendering.py).
     body += [{"type": "ActionSet", "actions": [action]} for action in actions]
-    return _card(body, [], reply_text(reply))
+    return _card(body, _fallback(reply))
+
+
+def _fallback(reply: Reply) -> str:
+    """The card as plain text, for a client that cannot draw it: text, contacts, sources and
+    the numbered answers (typing a number works)."""
+    choices = numbered_choices(reply)
+    return f"{reply_text(reply)}\n\n{choices}" if choices else reply_text(reply)
 
 
 def _submit(button: Button) -> Json:
@@ -120,22 +191,25 @@ def _inputs(form: Form | None) -> list[Json]:
     ]
 
 
+def summary(reply: Reply) -> str:
+    """What a notification shows of the reply: its first line, cut at SUMMARY_LENGTH."""
+    first = next((line.strip() for line in reply.text.splitlines() if line.strip()), "Verbind")
+    return first if len(first) <= SUMMARY_LENGTH else first[: SUMMARY_LENGTH - 1].rstrip() + "…"
+
+
 def reply_activity(reply: Reply) -> Json:
-    """A message activity: plain-text fallback in ``text`` and the card as attachment."""
-    text = reply_text(reply)
-    if reply.buttons:
-        text += "\n\n" + numbered_choices(reply)
+    """A message activity: the card alone, with a ``summary`` for notifications (no ``text``:
+    Teams would draw it as a second bubble)."""
     return {
         "type": "message",
-        "text": text,
-        "textFormat": "plain",
+        "summary": summary(reply),
         "attachments": [{"contentType": ADAPTIVE_CARD, "content": reply_card(reply)}],
     }
 
 
 def contact_attachment(card: ContactCard) -> Json:
     """A message-extension result: the contact card plus a list preview."""
-    content = _card([contact_block(card)], [], "\n".join(v for _, v in contact_fields(card)))
+    content = _card([contact_block(card)], "\n".join(v for _, v in contact_fields(card)))
     return {
         "contentType": ADAPTIVE_CARD,
         "content": content,

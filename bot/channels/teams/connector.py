@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from aiohttp import ClientError, ClientSession, ClientTimeout
+from yarl import URL
 
 from bot.channels.teams.activity import reply_address
 from bot.channels.teams.cards import reply_activity
@@ -31,6 +32,7 @@ _Result = TypeVar("_Result")
 
 TYPING_AFTER_SECONDS = 0.8
 """A turn still working after this long shows the typing indicator first."""
+_MAX_BASES = 256
 
 TokenSource = Callable[[], Awaitable[str]]
 """Returns a bearer token for the Bot Connector (the SDK's credential; it caches)."""
@@ -43,6 +45,8 @@ class ConnectorSender:
         self._token = token
         self._timeout = timeout
         self._session: ClientSession | None = None
+        self._bases: dict[str, URL] = {}
+        """Service URLs already parsed and checked (a deployment talks to a handful)."""
 
     async def start(self) -> None:
         self._session = ClientSession(timeout=ClientTimeout(total=self._timeout))
@@ -53,46 +57,72 @@ class ConnectorSender:
 
     def may_post(self, service_url: str) -> bool:
         """Without an app id (local mode) only a service URL on this machine: no open relay."""
-        return self._token is not None or is_loopback_url(service_url)
+        if self._token is not None or service_url in self._bases:
+            return True
+        return is_loopback_url(service_url)
 
     async def send(self, activity: dict[str, Any], payloads: list[dict[str, Any]]) -> None:
         """Send ``payloads`` as replies to ``activity`` (a checked activity dict), in order.
 
         Raises ConnectionError (refused, redirected, local mode elsewhere), ClientError or
         TimeoutError."""
-        conversation = quote(activity["conversation"]["id"], safe="")
-        url = f"{activity['serviceUrl'].rstrip('/')}/v3/conversations/{conversation}/activities"
+        path = f"v3/conversations/{quote(activity['conversation']['id'], safe='')}/activities"
         if isinstance(activity.get("id"), str) and activity["id"]:
-            url += f"/{quote(activity['id'], safe='')}"
+            path += f"/{quote(activity['id'], safe='')}"
+        url = self._url(activity["serviceUrl"], path)
+        address = reply_address(activity)
         for payload in payloads:
-            await self._post(url, {**payload, **reply_address(activity)})
+            await self._post(url, {**payload, **address})
 
     async def post(self, service_url: str, conversation_id: str, payload: dict[str, Any]) -> None:
         """Start a message in a conversation (proactive: an intake channel, a requester)."""
-        conversation = quote(conversation_id, safe="")
-        url = f"{service_url.rstrip('/')}/v3/conversations/{conversation}/activities"
+        path = f"v3/conversations/{quote(conversation_id, safe='')}/activities"
+        url = self._url(service_url, path)
         await self._post(url, {**payload, "conversation": {"id": conversation_id}})
+
+    def _url(self, service_url: str, path: str) -> URL:
+        """``path`` (already percent-encoded) under ``service_url``. The service URL is parsed
+        and checked once (parsing a host per post was a tenth of a turn's own cost); a service
+        URL this sender may not post to is ConnectionError."""
+        base = self._bases.get(service_url)
+        if base is None:
+            if not self.may_post(service_url):
+                raise ConnectionError("local mode posts only to this machine")
+            base = URL(service_url.rstrip("/") + "/")
+            if len(self._bases) >= _MAX_BASES:
+                self._bases.clear()
+            self._bases[service_url] = base
+        return base.with_path(base.raw_path + path, encoded=True)
 
     async def while_typing(
         self, activity: dict[str, Any], work: Awaitable[_Result], *, show: bool
     ) -> _Result:
         """Await ``work``; when it is not done after TYPING_AFTER_SECONDS (and ``show``), send
-        ``activity``'s sender a typing indicator meanwhile. A courtesy: failing to send it does
-        not fail the turn."""
-        task = asyncio.ensure_future(work)
-        if show:
-            done, _ = await asyncio.wait({task}, timeout=TYPING_AFTER_SECONDS)
-            if not done:
-                try:
-                    await self.send(activity, [{"type": "typing"}])
-                except (ConnectionError, ClientError, TimeoutError) as exc:
-                    _log.info("teams typing not sent error=%s", type(exc).__name__)
-        return await task
+        ``activity``'s sender a typing indicator meanwhile, always before the replies. A
+        courtesy: failing to send it does not fail the turn. (A timer, not a task per turn:
+        most turns are done long before it fires.)"""
+        if not show:
+            return await work
+        loop = asyncio.get_running_loop()
+        typing: list[asyncio.Task[None]] = []
+        timer = loop.call_later(
+            TYPING_AFTER_SECONDS, lambda: typing.append(loop.create_task(self._typing(activity)))
+        )
+        try:
+            return await work
+        finally:
+            timer.cancel()
+            for sent in typing:
+                await sent
 
-    async def _post(self, url: str, body: dict[str, Any]) -> None:
+    async def _typing(self, activity: dict[str, Any]) -> None:
+        try:
+            await self.send(activity, [{"type": "typing"}])
+        except (ConnectionError, ClientError, TimeoutError) as exc:
+            _log.info("teams typing not sent error=%s", type(exc).__name__)
+
+    async def _post(self, url: URL, body: dict[str, Any]) -> None:
         assert self._session is not None, "start() first"
-        if not self.may_post(url):
-            raise ConnectionError("local mode posts only to this machine")
         headers = await self._headers()
         async with self._session.post(
             url, json=body, headers=headers, allow_redirects=False

@@ -18,12 +18,14 @@ from bot.channels.teams.activity import (
     compose_result,
     message_turn,
     session_key,
+    welcome_key,
     welcome_turn,
     welcomes,
 )
 from bot.channels.teams.cards import reply_activity
 from bot.channels.teams.connector import ConnectorSender
 from bot.loopback import is_loopback_address
+from bot.storage.recent import RecentRequests
 from dialogs.conversation import Conversation
 from dialogs.session import SessionStore
 from dialogs.turn import Turn
@@ -41,15 +43,18 @@ class TeamsTurns:
         sessions: SessionStore,
         sender: ConnectorSender,
         local: bool,
+        welcomed: RecentRequests,
     ) -> None:
         self.conversation = conversation
         self.sender = sender
         self._sessions = sessions
-        self._local = local
+        self.local = local
+        """Local mode: no MicrosoftAppId, so no token is checked (this machine only)."""
+        self._welcomed = welcomed
 
     def refuse_early(self, request: web.Request) -> None:
         """403 for another machine in local mode; 415 for a body that is not JSON."""
-        if self._local and not is_loopback_address(request.remote):
+        if self.local and not is_loopback_address(request.remote):
             raise web.HTTPForbidden(text="Zonder MicrosoftAppId alleen vanaf deze computer.")
         if request.content_type != "application/json":
             raise web.HTTPUnsupportedMediaType(text="Content-Type moet application/json zijn.")
@@ -97,8 +102,14 @@ class TeamsTurns:
     async def _turn(self, body: dict[str, Any]) -> Turn | None:
         if body["type"] == "message":
             return message_turn(body)
-        # Teams sends both installationUpdate and conversationUpdate on an install: greet only a
-        # conversation that has no session yet, so there is one greeting and nothing is reset.
-        if welcomes(body) and await self._sessions.load(session_key(body)) is None:
+        if welcomes(body) and await self._first_welcome(body):
             return welcome_turn(body)
         return None
+
+    async def _first_welcome(self, body: dict[str, Any]) -> bool:
+        """Teams sends installationUpdate and conversationUpdate for one install, often in the
+        same millisecond: greet a conversation that has no session yet (nothing is reset), and
+        only once per install — the claim is atomic, and shared by instances on PostgreSQL."""
+        if await self._sessions.load(session_key(body)) is not None:
+            return False
+        return await self._welcomed.first_time(welcome_key(body))

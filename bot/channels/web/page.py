@@ -27,12 +27,11 @@ from bot.channels.keys import session_key
 from bot.loopback import is_loopback_address, is_loopback_host
 from bot.settings import Settings
 from bot.strictjson import loads_strict
-from dialogs.contacts import contact_links
+from dialogs.contacts import ContactLink, contact_links, emergency_links
 from dialogs.conversation import Conversation
-from dialogs.plaintext import contact_fields, verified_text
+from dialogs.plaintext import contact_fields, outcome_label, verified_text
 from dialogs.turn import ContactCard, Form, Payload, Reply, SourceNote, Turn
 from knowledge.dates import dutch_date
-from knowledge.diagrams.model import STYLES
 
 __all__ = [
     "COOKIE_NAME",
@@ -160,9 +159,13 @@ def page_url(settings: Settings, *, host: str, port: int) -> str | None:
     return f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
 
 
+def _link_json(link: ContactLink) -> Json:
+    return {"label": link.description, "href": link.href}
+
+
 def _contact_links(card: ContactCard) -> list[Json]:
     """Tap-to-call, mail and website, like the Teams card: only for confirmed fields."""
-    return [{"label": link.description, "href": link.href} for link in contact_links(card)]
+    return [_link_json(link) for link in contact_links(card)]
 
 
 def _contact_json(card: ContactCard) -> Json:
@@ -194,11 +197,16 @@ def _source_json(source: SourceNote) -> Json:
 
 
 def reply_json(reply: Reply) -> Json:
-    """One reply as the page renders it: text, kind, buttons, contacts, sources, outcome and,
-    after an outcome, the link to its tree's diagram."""
+    """One reply as the page renders it: text, kind, the emergency numbers (first, for an
+    emergency), buttons, contacts, sources, outcome and, after an outcome, the link to its
+    tree's diagram."""
     return {
         "text": reply.text,
         "kind": reply.kind,
+        "emergency": [
+            {"label": link.label, "description": link.description, "href": link.href}
+            for link in emergency_links(reply)
+        ],
         "buttons": [
             {
                 "label": button.label,
@@ -210,7 +218,7 @@ def reply_json(reply: Reply) -> Json:
         "sources": [_source_json(source) for source in reply.sources],
         "outcome": reply.outcome,
         # The diagrams' legend name ("Uitkomst: melden"); chat.css uses the legend's colours.
-        "outcome_label": STYLES[reply.outcome].name if reply.outcome in STYLES else None,
+        "outcome_label": outcome_label(reply),
         "form": _form_json(reply.form),
         # Served under the same access rule as this page (bot.channels.web.diagrams).
         "diagram": f"/diagrammen/{reply.tree}" if reply.tree else None,

@@ -33,6 +33,50 @@
     return anchor;
   }
 
+  // A long answer shows its first paragraphs; the rest, the contact cards and the sources are
+  // folded (details/summary), so the next step is one screen away on a phone.
+  const SHOWN_CHARACTERS = 500;
+
+  function folded(className, summary, content) {
+    const box = element("details", className);
+    box.append(element("summary", "", summary), ...content);
+    return box;
+  }
+
+  function renderText(text) {
+    const paragraphs = text.split(/\n[ \t]*\n/);
+    const shown = [paragraphs[0]];
+    let length = paragraphs[0].length;
+    while (shown.length < paragraphs.length && length + paragraphs[shown.length].length <= SHOWN_CHARACTERS) {
+      length += paragraphs[shown.length].length;
+      shown.push(paragraphs[shown.length]);
+    }
+    const rest = paragraphs.slice(shown.length);
+    const nodes = [element("p", "text", shown.join("\n\n"))];
+    if (rest.length) nodes.push(folded("more", "Lees verder", [element("p", "text", rest.join("\n\n"))]));
+    return nodes;
+  }
+
+  function renderEmergency(links) {
+    // The emergency numbers first, as the reply's primary actions (tel: links as big buttons).
+    const group = element("div", "emergency");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", "Direct bellen");
+    for (const item of links) {
+      const call = link(item.label, item.href, false);
+      call.className = "call";
+      call.setAttribute("aria-label", item.description);
+      group.append(call);
+    }
+    return group;
+  }
+
+  function renderContacts(contacts) {
+    const names = contacts.map((contact) => contact.name).join(", ");
+    const summary = (contacts.length === 1 ? "Contact: " : `${contacts.length} contacten: `) + names;
+    return folded("cards", summary, contacts.map(renderContact));
+  }
+
   function renderContact(contact) {
     const card = element("section", "contact");
     card.setAttribute("aria-label", "Contact: " + contact.name);
@@ -52,7 +96,7 @@
   }
 
   function renderSources(sources) {
-    const footer = element("footer", "sources");
+    const footer = folded("sources", sources.length === 1 ? "Bron" : `Bronnen (${sources.length})`, []);
     for (const source of sources) {
       const line = element("p", "", "Bron: ");
       line.append(link(source.title, source.url, true));
@@ -131,8 +175,9 @@
       box.classList.add("outcome", "outcome-" + reply.outcome);
       box.append(element("p", "outcome-label", reply.outcome_label || "Uitkomst"));
     }
-    box.append(element("p", "text", reply.text));
-    for (const contact of reply.contacts) box.append(renderContact(contact));
+    if (reply.emergency && reply.emergency.length) box.append(renderEmergency(reply.emergency));
+    box.append(...renderText(reply.text));
+    if (reply.contacts.length) box.append(renderContacts(reply.contacts));
     if (reply.sources.length) box.append(renderSources(reply.sources));
     const form = reply.form ? renderForm(reply.form) : null;
     if (form) box.append(form);
@@ -180,8 +225,8 @@
   function failed(message) {
     return [{
       text: message || "Er ging iets mis bij het versturen. Probeer het opnieuw.",
-      kind: "warning", buttons: [], contacts: [], sources: [], outcome: null, form: null,
-      diagram: null,
+      kind: "warning", emergency: [], buttons: [], contacts: [], sources: [], outcome: null,
+      form: null, diagram: null,
     }];
   }
 

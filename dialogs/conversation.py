@@ -42,6 +42,7 @@ from dialogs.consultation.pickup import (
 from dialogs.handlers import Desk
 from dialogs.intake import IntakeDesk, IntakeUnavailableError, NoIntakes, Notifier, Pickup
 from dialogs.matching import match_choice
+from dialogs.openrequests import find_request, open_request
 from dialogs.pii import PiiHit, find_pii
 from dialogs.places import place_contact_ids, resolve_place
 from dialogs.register import ConsultationRegister, MemoryRegister, RegisterUnavailableError
@@ -162,9 +163,7 @@ class Conversation:
             clock=self._clock,
         )
         desk = Desk(knowledge, flows, self._intakes, report_url=self._report_url)
-        pickups = PickupFlow(
-            knowledge, self._rule, partner_name=flows.partner_name, clock=self._clock
-        )
+        pickups = PickupFlow(knowledge, self._rule, notice=flows.pickup_notice, clock=self._clock)
         return _Content(knowledge, index, flows, IntentIndex(knowledge.intents), desk, pickups)
 
     # One turn's decision is synchronous, so it sees one ``_Content`` from start to end.
@@ -190,6 +189,7 @@ class Conversation:
         stored = await self._sessions.load(turn.key)
         session = stored.session if stored is not None else None
         notices, session = await self._notices(session)
+        session, turn = await self._from_notice(session, turn)
         result = self._decide(session, turn)
         try:
             etag = stored.etag if stored is not None else None
@@ -209,6 +209,11 @@ class Conversation:
         elapsed = (time.perf_counter() - started) * 1000
         _log.info("turn channel=%s action=%s ms=%.1f", turn.channel, result.action, elapsed)
         return [*notices, *replies]
+
+    def is_command(self, text: str) -> bool:
+        """True when ``text`` is a global command ("help", "menu", "stop", …): typed while a
+        form waits, it is that command, never a value of the form (every channel alike)."""
+        return parse_command(clean_text(text), self._content.intents) is not None
 
     def check_pickup(self, press: Press) -> Pickup | PickupRefusal:
         """The one pick-up rule (dialogs.consultation.pickup) for a page that asks before it
@@ -237,9 +242,30 @@ class Conversation:
             if status == "opgepakt":
                 assert session is not None
                 # Told now (the NoticeOnce rule), with the offer to record it under its reference.
-                session, notice = self._flows.after_pickup(session, request.reference)
+                session, notice = self._flows.after_pickup(session, request)
                 notices.append(notice)
         return notices, session
+
+    async def _from_notice(
+        self, session: Session | None, turn: Turn
+    ) -> tuple[Session | None, Turn]:
+        """A notice's record button carries its request sealed: pressed after the session that
+        sent the request ended (or in another one), the request is put back in the session —
+        only while the register says it is picked up and not yet recorded, so it is recorded
+        once — and the press becomes the session's own "Overleg vastleggen: VB-…"."""
+        opened = self._flows.sealed_request(turn.payload) if turn.payload is not None else None
+        if opened is None:
+            return session, turn
+        turn = replace(turn, payload=self._flows.linked_payload(opened.reference))
+        if session is not None and find_request(session, opened.reference) is not None:
+            return session, turn
+        try:
+            status = await self._register.status(opened.reference)
+        except RegisterUnavailableError:
+            return session, turn  # not put back: the press is answered as an old button
+        if status != "opgepakt":
+            return session, turn
+        return open_request(session or Session(), opened), turn
 
     async def _apply_pickup(self, effect: Effect) -> PickupOutcome:
         """Record the pick-up unless another press won (atomically, in the register); the
@@ -251,8 +277,8 @@ class Conversation:
         except RegisterUnavailableError as exc:
             _log.warning("pickup failed error=%s", type(exc).__name__)
             return PickupOutcome("mislukt", effect.failed[0].text, effect.pickup.reference)
-        if claim.recorded:
-            await self._notice.deliver(effect.pickup, effect.notice or "")
+        if claim.recorded and effect.notice is not None:
+            await self._notice.deliver(effect.pickup, effect.notice)
         return claimed(claim, effect)
 
     async def _apply(
@@ -294,11 +320,13 @@ class Conversation:
         text = clean_text(turn.text)
         if len(text) > MAX_TEXT_LENGTH:
             notice = Reply(phrases.TOO_LONG.format(limit=MAX_TEXT_LENGTH), kind="warning")
-            return Result(current, [notice, *screens.prompt(current, here)], "too-long")
+            return Result(current, [notice, *screens.prompt(current, here, turn)], "too-long")
         if not text:
             if session is None:
                 return screens.menu(current, welcome=True)
-            return Result(current, [Reply(phrases.EMPTY), *screens.prompt(current, here)], "empty")
+            return Result(
+                current, [Reply(phrases.EMPTY), *screens.prompt(current, here, turn)], "empty"
+            )
         return self._on_text(current, here, turn, text, new=session is None)
 
     def _restart(self, session: Session) -> Result:
@@ -317,8 +345,12 @@ class Conversation:
     def _on_text(
         self, session: Session, here: Here | None, turn: Turn, text: str, *, new: bool
     ) -> Result:
-        intents = self._content.intents
-        if self._flows.wants_form(session) and parse_command(text, intents) is None:
+        if self._flows.wants_form(session) and not self.is_command(text):
+            typed = normalise(text)
+            buttons = self._desk.screens.buttons(session, here)
+            pressed = [b for b in buttons if normalise(b.label) == typed]
+            if pressed:  # the name of a button beside the form ("Annuleren")
+                return self._on_payload(session, here, pressed[0].payload, turn)
             # Typed instead of the form: the text is the question (never echoed or kept); the
             # flow's own guard refuses client data there.
             return flow_result(self._flows.submit(session, turn, {"vraag": text}))
@@ -375,7 +407,9 @@ class Conversation:
             position = step(here.tree, Position(here.tree.id, session.answers), payload.choice)
             return self._desk.screens.show(session, here.tree, position.answers, action="step")
         stale = Reply(phrases.STALE_BUTTON, kind="warning")
-        return Result(session, [stale, *self._desk.screens.prompt(session, here)], "stale-button")
+        return Result(
+            session, [stale, *self._desk.screens.prompt(session, here, turn)], "stale-button"
+        )
 
     def _on_free_text(
         self, session: Session, here: Here | None, turn: Turn, routing: Routing
@@ -397,7 +431,7 @@ class Conversation:
             return Result(replace(session, offer=offer), [reply], "ambiguous")
         if routing.unknown_place:
             unknown = Reply(f"{phrases.UNKNOWN_PLACE}\n{phrases.SAFETY_LINE}", kind="warning")
-            return Result(session, [unknown, *screens.prompt(session, here)], "unknown-place")
+            return Result(session, [unknown, *screens.prompt(session, here, turn)], "unknown-place")
         fallback = Reply(f"{phrases.FALLBACK}\n{phrases.SAFETY_LINE}", kind="warning")
         if here is not None and not here.walk.finished:
             shown = screens.show(session, here.tree, session.answers, action="not-understood")

@@ -78,7 +78,7 @@ class Desk:
         self.flows = flows
         self.report_url = report_url
         """Where this deployment serves the manager's report, when it does."""
-        self.screens = Screens(knowledge, intakes, self)
+        self.screens = Screens(knowledge, intakes, self, flows)
         self.commands = _Commands(self)
         self.professions = _Professions(self)
         self._handlers: dict[type, Handler] = {
@@ -366,7 +366,7 @@ class _Commands(_Kind):
         command: Command,
         *,
         new: bool,
-        turn: Turn | None = None,
+        turn: Turn,
     ) -> Result:
         """Carry out ``command`` (``new``: the first turn of a conversation)."""
         action = f"command-{command.value}"
@@ -380,19 +380,18 @@ class _Commands(_Kind):
         if command is Command.RECORD:
             return flow_result(flows.start_record(session))
         if command is Command.REQUEST:
-            asking = turn if turn is not None else Turn(key="", channel="")
-            return flow_result(flows.start_request(session, asking))
+            return flow_result(flows.start_request(session, turn))
         if command is Command.HELP:
-            return self._help(session, here, action)
+            return self._help(session, here, action, turn)
         if here is None:
             return self._no_tree(session, command, action)
         return self._in_tree(session, here, command, action)
 
-    def _help(self, session: Session, here: Here | None, action: str) -> Result:
+    def _help(self, session: Session, here: Here | None, action: str, turn: Turn) -> Result:
         meta = self.knowledge.meta
         text = phrases.HELP.format(version=meta.version, reviewed=dutch_date(meta.reviewed))
         help_reply = Reply(f"{text}\n{phrases.SAFETY_LINE}")
-        return Result(session, [help_reply, *self.screens.prompt(session, here)], action)
+        return Result(session, [help_reply, *self.screens.prompt(session, here, turn)], action)
 
     def _no_tree(self, session: Session, command: Command, action: str) -> Result:
         menu = self.screens.menu(session, welcome=False)
@@ -431,10 +430,10 @@ class _Intents(_Kind):
         if target.intent == "rapport":
             url = self.desk.report_url
             text = phrases.REPORT_LINK.format(url=url) if url else phrases.REPORT
-            replies = [Reply(text), *self.screens.prompt(session, here)]
+            replies = [Reply(text), *self.screens.prompt(session, here, turn)]
             return Result(session, replies, "report")
         if here is not None and not here.walk.finished:  # "verder" at a question
-            pick = [Reply(phrases.PICK_ANSWER), *self.screens.prompt(session, here)]
+            pick = [Reply(phrases.PICK_ANSWER), *self.screens.prompt(session, here, turn)]
             return Result(session, pick, "pick-answer")
         return self.screens.menu(session, welcome=False)
 
@@ -482,7 +481,7 @@ class _Professions(_Kind):
             return Result(shown.session, [notice, *shown.replies], "profession")
         cleared = replace(updated, offer=None)
         where = screens.here(cleared)
-        return Result(cleared, [notice, *screens.prompt(cleared, where)], "profession")
+        return Result(cleared, [notice, *screens.prompt(cleared, where, turn)], "profession")
 
 
 class _Resume(_Kind):

@@ -6,17 +6,13 @@ partner and nowhere else: no session, register or log ever holds it.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
-import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from dialogs.phrases import CONSULTATION
+from dialogs.sealed import seal, unseal
 from dialogs.turn import Button, Payload, Reply
 
 __all__ = [
@@ -37,6 +33,7 @@ __all__ = [
 
 PICKUP_NODE = "_opgepakt"
 PICKUP_LABEL = "Ik pak dit op"
+_PICKUP_PURPOSE = "pickup"
 SHOWN_ZONE = ZoneInfo("Europe/Amsterdam")
 """Times are stored in UTC and shown to people in Dutch time (CET/CEST)."""
 
@@ -106,8 +103,9 @@ class IntakeDesk(Protocol):
 class Notifier(Protocol):
     """Tells a requester, in their own channel, that a partner picked their request up."""
 
-    async def notify(self, address: str, text: str) -> bool:
-        """Send ``text`` to ``address``; True once it was delivered, False when it could not be
+    async def notify(self, address: str, notice: Reply) -> bool:
+        """Send ``notice`` to ``address`` as the channel sends any reply (a card in Teams, Block
+        Kit in Slack, with its buttons); True once it was delivered, False when it could not be
         (logged, not raised: the requester is then told on their next turn)."""
 
 
@@ -126,22 +124,19 @@ class NoIntakes:
 def seal_pickup(pickup: Pickup, key: bytes, *, issued: float | None = None) -> str:
     """``pickup`` as a URL-safe token with an HMAC, stamped with the moment it was sealed
     (``issued``, Unix seconds; now when None) so a link can expire."""
-    data = {**asdict(pickup), "iat": int(time.time() if issued is None else issued)}
-    body = base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
-    return f"{body}.{_mac(body, key)}"
+    return seal(asdict(pickup), key, purpose=_PICKUP_PURPOSE, issued=issued)
 
 
 def read_pickup(token: str, key: bytes) -> tuple[Pickup, float] | None:
     """The pickup sealed in ``token`` and when it was sealed (Unix seconds; 0 for a token from
     before stamps, which counts as long expired), or None when it is malformed or forged."""
-    body, _, mac = token.partition(".")
-    if not body or not hmac.compare_digest(mac.encode(), _mac(body, key).encode()):
+    sealed = unseal(token, key, purpose=_PICKUP_PURPOSE)
+    if sealed is None:
         return None
+    data, issued = sealed
     try:
-        data = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-        issued = data.pop("iat", 0) if isinstance(data, dict) else 0
-        return Pickup(**data), float(issued)
-    except (ValueError, TypeError):
+        return Pickup(**data), issued
+    except TypeError:
         return None
 
 
@@ -149,10 +144,6 @@ def open_pickup(token: str, key: bytes) -> Pickup | None:
     """The pickup sealed in ``token``, or None when it is malformed or forged."""
     sealed = read_pickup(token, key)
     return None if sealed is None else sealed[0]
-
-
-def _mac(body: str, key: bytes) -> str:
-    return hmac.new(key, b"pickup:" + body.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def shown_time(moment: str) -> str:

@@ -1,8 +1,10 @@
 """Requests a session sent, kept (as ids) until their consultation is recorded.
 
-The conversation tells the requester on their next turn that a request was picked up; the record
-flow then records the consultation under the same reference, so a request and its record count
-once. This module is the only code that knows how these are kept in session facts.
+The requester is told once that a request was picked up (proactively, or on their next turn);
+the record flow then records the consultation under the same reference, so a request and its
+record count once. This module is the only code that knows how these are kept in session facts,
+and how a notice's button carries one sealed (``seal_request``), so it can be recorded after the
+session has ended.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import cast
 
-from dialogs.register import Direction, Kind
+from dialogs.register import DIRECTIONS, KINDS, Direction, Kind
+from dialogs.sealed import seal_ids, unseal_ids
 from dialogs.session import Session
 
 __all__ = [
@@ -20,7 +23,9 @@ __all__ = [
     "open_request",
     "open_requests",
     "picked_up",
+    "read_sealed_request",
     "reopened",
+    "seal_request",
 ]
 
 
@@ -110,3 +115,25 @@ def close_request(session: Session, reference: str) -> Session:
     for field in _OPEN_FIELDS:
         session = session.with_fact(_key(field, reference), None)
     return session
+
+
+_SEAL_PURPOSE = "picked-up-request"
+
+
+def seal_request(request: OpenRequest, key: bytes) -> str:
+    """``request`` (ids only) as a token a notice's button carries: pressed after the session
+    ended, the request can still be recorded under its own reference."""
+    ids = (request.reference, request.kind, request.partner, request.region or "")
+    return seal_ids((*ids, request.direction), key, purpose=_SEAL_PURPOSE)
+
+
+def read_sealed_request(token: str, key: bytes) -> OpenRequest | None:
+    """The picked-up request sealed in ``token``, or None when ``token`` is not one (a plain
+    reference, a forged or altered token)."""
+    ids = unseal_ids(token, key, purpose=_SEAL_PURPOSE, count=5)
+    if ids is None:
+        return None
+    reference, kind, partner, region, direction = ids
+    if kind not in KINDS or direction not in DIRECTIONS:
+        return None
+    return OpenRequest(reference, kind, partner, region or None, direction, picked_up=True)

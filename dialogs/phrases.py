@@ -117,7 +117,7 @@ REPORT_LINK = (
     "Excel). Het telt alleen dat er overleg was, nooit over wie."
 )
 STEPS_FIRST = "De stappen op een rij:"
-PICKED_UP = "Uw verzoek {reference} is opgepakt. U wordt benaderd zoals u aangaf."
+PICKED_UP = "Uw verzoek {reference} is opgepakt door {partner}. U wordt benaderd zoals u aangaf."
 ROLE_ASK = "Wat is uw rol? Tik hem aan, dan passen het menu en de antwoorden zich aan."
 CONTACT_ASK_JGZ = (
     "Voor welke gemeente zoekt u de JGZ? Typ de woonplaats of gemeente van het kind; ik noem dan "
@@ -297,10 +297,6 @@ CONSULTATION: dict[str, str] = {
     "picked-up": "U pakt verzoek {reference} op. De aanvrager krijgt bericht.",
     "already": "Verzoek {reference} was al opgepakt.",
     "bad-pickup": "Deze knop is ongeldig of verlopen.",
-    "notice": (
-        "Uw verzoek {reference} is opgepakt door {partner}. Leg het overleg daarna vast met "
-        "'overleg vastleggen': het telt dan onder dezelfde referentie."
-    ),
     "ask-linked": (
         "Gaat het om een verzoek dat is opgepakt? Dan legt Verbind het overleg vast onder "
         "dezelfde referentie, zodat het één keer telt."

@@ -12,6 +12,7 @@ from dialogs.commands import Command
 from dialogs.consultation import (
     RECORD_START,
     REQUEST_START,
+    SUBMIT,
     ChildFacts,
     Effect,
     FlowResult,
@@ -32,7 +33,7 @@ from dialogs.targets import (
     TreeTarget,
     encode,
 )
-from dialogs.turn import Button, ContactCard, Payload, Reply, SourceNote
+from dialogs.turn import Button, ContactCard, Payload, Reply, SourceNote, Turn
 from knowledge.engine import Position, RouteStep, Walk, walk
 from knowledge.library import KnowledgeBase
 from knowledge.model import (
@@ -48,6 +49,7 @@ __all__ = [
     "CHOOSE",
     "FAQ",
     "MENU",
+    "Forms",
     "Here",
     "Labels",
     "Result",
@@ -102,13 +104,26 @@ class Labels(Protocol):
         ...
 
 
-class Screens:
-    """Builds the replies for a session; ``labels`` names the buttons of offers."""
+class Forms(Protocol):
+    """Draws a waiting form again (the consultation flows)."""
 
-    def __init__(self, knowledge: KnowledgeBase, intakes: IntakeDesk, labels: Labels) -> None:
+    def form_again(self, session: Session, turn: Turn) -> FlowResult | None:
+        """The form ``session`` waits for, with its fields and its submit button; None when
+        it waits for no form."""
+        ...
+
+
+class Screens:
+    """Builds the replies for a session; ``labels`` names the buttons of offers, ``forms``
+    draws a waiting form again."""
+
+    def __init__(
+        self, knowledge: KnowledgeBase, intakes: IntakeDesk, labels: Labels, forms: Forms
+    ) -> None:
         self.knowledge = knowledge
         self._intakes = intakes
         self._labels = labels
+        self._forms = forms
 
     # -- where the session is ------------------------------------------------------------------
 
@@ -129,14 +144,21 @@ class Screens:
         return ()
 
     def offer_buttons(self, offer: Offer, here: Here | None) -> tuple[Button, ...]:
-        """One button per target of ``offer``."""
+        """One button per target of ``offer``; never a form's submit, which is drawn only with
+        its form (``Reply.form``)."""
         return tuple(
-            Button(self._labels.label(t, here), Payload(offer.node, t)) for t in offer.targets
+            Button(self._labels.label(t, here), Payload(offer.node, t))
+            for t in offer.targets
+            if t != SUBMIT
         )
 
-    def prompt(self, session: Session, here: Here | None) -> list[Reply]:
+    def prompt(self, session: Session, here: Here | None, turn: Turn) -> list[Reply]:
         """Show again where the user is, so the next step is one tap away: the question that
-        goes with the buttons on offer (the menu's question only with the menu's buttons)."""
+        goes with the buttons on offer (the menu's question only with the menu's buttons), or
+        the form that waits, whole."""
+        form = self._forms.form_again(session, turn)
+        if form is not None:
+            return form.replies
         if session.offer is not None:
             buttons = self.offer_buttons(session.offer, here)
             return [

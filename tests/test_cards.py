@@ -15,7 +15,7 @@ import pytest
 from bot.channels.slack.blocks import reply_blocks
 from bot.channels.teams.cards import MAX_CARD_BYTES, card_bytes, contact_attachment, reply_card
 from dialogs import Conversation, MemorySessionStore, Reply
-from dialogs.intake import request_reply
+from dialogs.intake import PICKUP_NODE, request_reply
 from dialogs.turn import Button, Form, FormField, Payload
 from knowledge import KnowledgeBase
 from knowledge.diagrams import STYLES
@@ -96,7 +96,11 @@ async def consultation_replies(shipped: KnowledgeBase) -> list[Reply]:
         gemeente="Zeist", vraag="Graag overleg over een casus", telefoon="030 123 45 67"
     )
     assert [r.form for r in chat.history if r.form], "the form is among the replies"
-    return [*chat.history, request_reply(desk.delivered[0])]
+    intake = ChannelChat(conversation, "cards:intake", "teams")
+    await intake.press(Payload(PICKUP_NODE, desk.delivered[0].pickup))
+    await chat.say("menu")
+    assert any(desk.delivered[0].reference in r.text for r in chat.replies), "the notice"
+    return [*chat.history, *intake.history, request_reply(desk.delivered[0])]
 
 
 async def test_every_card_passes_the_official_parser(

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from bot.channels.terminal import TerminalChannel
-from dialogs import Conversation, MemorySessionStore, Payload, Turn
+from bot.channels.web.page import MAX_PAYLOAD_FIELD
+from dialogs import Conversation, MemorySessionStore, Payload, Reply, Turn
 from dialogs.consultation import KIND_LABELS, PICKUP_NODE, SUBMIT, URGENCIES, ConsultationFlows
 from dialogs.consultation.fields import check_field
 from dialogs.consultation.labels import STAGES
 from dialogs.intake import ConsultationRequest, IntakeUnavailableError, Pickup, seal_pickup
+from dialogs.openrequests import OpenRequest
 from dialogs.register import ConsultationRecord, MemoryRegister, RegisterUnavailableError, Status
+from dialogs.sealed import seal_ids, unseal_ids
 from dialogs.targets import Flow, FlowTarget, Step
 from knowledge import KnowledgeBase
 from tests.conftest import Chat
@@ -46,14 +51,14 @@ class Bell:
     """A fake notifier that keeps what it sent where (or fails to send, when ``down``)."""
 
     def __init__(self, *, down: bool = False) -> None:
-        self.sent: list[tuple[str, str]] = []
+        self.sent: list[tuple[str, Reply]] = []
         self.down = down
 
-    async def notify(self, address: str, text: str) -> bool:
+    async def notify(self, address: str, notice: Reply) -> bool:
         """Keep the message; False (not delivered) while down."""
         if self.down:
             return False
-        self.sent.append((address, text))
+        self.sent.append((address, notice))
         return True
 
 
@@ -348,13 +353,27 @@ async def test_every_problem_is_named_at_once_and_the_values_kept(build: Build) 
     await request_by_phone(chat)
     await chat.submit(gemeente="Dorpsstraat 3", vraag="Graag overleg", naam="x" * 81, telefoon="12")
     warning = chat.replies[0].text
-    assert "alleen de gemeente" in warning
-    assert "langer dan 80" in warning
-    assert "werknummer" in warning
+    problems = [line for line in warning.splitlines() if line.startswith("- ")]
+    assert len(problems) == 3, "one line per problem, each named once"
+    assert "alleen de gemeente" in problems[0]
+    assert "langer dan 80" in problems[1]
+    assert "werknummer" in problems[2]
     form = chat.replies[-1].form
     assert form is not None
     assert {f.name: f.value for f in form.fields}["vraag"] == "Graag overleg"
     assert desk.delivered == []
+
+
+async def test_problems_are_named_in_the_order_of_the_fields(build: Build) -> None:
+    """An unknown gemeente (the form's first field) is named before the question's client
+    data, as the form shows them."""
+    chat, _ = build(desk=Desk("save"))
+    await request_by_phone(chat)
+    await chat.submit(gemeente="Nergensdorp", vraag=f"BSN {CANARY_BSN}", telefoon="030 1234567")
+    problems = [line for line in chat.replies[0].text.splitlines() if line.startswith("- ")]
+    assert len(problems) == 2
+    assert "gemeente ken ik niet" in problems[0]
+    assert "BSN" in problems[1]
 
 
 async def test_phone_is_required_for_a_phone_callback(build: Build) -> None:
@@ -381,15 +400,17 @@ async def test_intake_down_sends_and_records_nothing(build: Build) -> None:
 
 
 async def teams_request(
-    build: Build, bell: Bell
+    build: Build,
+    bell: Bell,
+    store: MemorySessionStore | None = None,
+    register: MemoryRegister | None = None,
 ) -> tuple[ChannelChat, ChannelChat, Desk, list[Any]]:
     """A Teams requester asks SAVE to reach them in Teams; the requester, SAVE's intake chat
-    (same sessions and register), the desk and the register's records."""
-    desk, register, store = (
-        Desk("save", "veilig-thuis-utrecht"),
-        MemoryRegister(),
-        MemorySessionStore(),
-    )
+    (same sessions and register, ``store`` and ``register`` when given), the desk and the
+    register's records."""
+    desk = Desk("save", "veilig-thuis-utrecht")
+    register = register if register is not None else MemoryRegister()
+    store = store if store is not None else MemorySessionStore()
     shared = {"desk": desk, "bell": bell, "register": register, "channel": "teams", "store": store}
     requester, _ = build(**shared)
     await requester.say("overleg aanvragen")
@@ -417,7 +438,8 @@ async def test_teams_request_is_picked_up_and_the_requester_told(build: Build) -
     assert "De aanvrager krijgt bericht" in intake.text
     assert [r.status for r in records] == ["aangevraagd", "opgepakt"]
     assert bell.sent == [("teams-address-1", bell.sent[0][1])]
-    assert request.reference in bell.sent[0][1]
+    assert request.reference in bell.sent[0][1].text
+    assert request.partner_name in bell.sent[0][1].text
     await intake.press(Payload(PICKUP_NODE, request.pickup))
     assert "al opgepakt" in intake.text
     assert len(records) == 2
@@ -434,7 +456,8 @@ async def test_a_picked_up_request_is_recorded_under_its_own_reference(build: Bu
     requester, intake, desk, records = await teams_request(build, bell)
     [request] = desk.delivered
     await intake.press(Payload(PICKUP_NODE, request.pickup))
-    assert "overleg vastleggen" in bell.sent[0][1]
+    [(_, notice)] = bell.sent
+    assert [b.label for b in notice.buttons] == [f"Overleg vastleggen: {request.reference}"]
     await requester.say("overleg vastleggen")
     assert "Ander overleg vastleggen" in requester.labels
     await requester.click(f"Overleg vastleggen: {request.reference}")
@@ -447,6 +470,152 @@ async def test_a_picked_up_request_is_recorded_under_its_own_reference(build: Bu
     ]
     await requester.say("overleg vastleggen")
     assert "Ander overleg vastleggen" not in requester.labels, "recorded: no longer offered"
+
+
+def linked(records: list[ConsultationRecord]) -> list[tuple[str, str]]:
+    """The register's (reference, status) pairs, in order."""
+    return [(r.reference, r.status) for r in records]
+
+
+async def test_the_notice_told_at_once_records_under_the_same_reference(build: Build) -> None:
+    """The notice the requester gets at once (proactively) carries "Overleg vastleggen: VB-…":
+    pressed, the consultation is recorded under the request's own reference, once; the same
+    button pressed again records nothing more."""
+    bell = Bell()
+    requester, intake, desk, records = await teams_request(build, bell)
+    [request] = desk.delivered
+    await intake.press(Payload(PICKUP_NODE, request.pickup))
+    [(_, notice)] = bell.sent
+    [button] = notice.buttons
+    await requester.press(button.payload)
+    assert request.reference in requester.text
+    await requester.click("Vastleggen")
+    assert linked(records) == [
+        (request.reference, "aangevraagd"),
+        (request.reference, "opgepakt"),
+        (request.reference, "vastgelegd"),
+    ]
+    await requester.press(button.payload)
+    assert "Vastleggen" not in requester.labels
+    assert len(records) == 3
+
+
+async def test_the_notice_is_the_same_at_once_and_on_the_next_turn(build: Build) -> None:
+    """Told at once or with the next message, the requester gets the same notice: who picked
+    the request up, and the button that records it under the same reference."""
+    shapes: list[tuple[str, list[str]]] = []
+    for bell in (Bell(), Bell(down=True)):
+        requester, intake, desk, _ = await teams_request(build, bell)
+        [request] = desk.delivered
+        await intake.press(Payload(PICKUP_NODE, request.pickup))
+        if not bell.sent:
+            await requester.say("menu")
+        notice = bell.sent[0][1] if bell.sent else requester.replies[0]
+        assert request.partner_name in notice.text
+        labels = [b.label.replace(request.reference, "VB-…") for b in notice.buttons]
+        shapes.append((notice.text.replace(request.reference, "VB-…"), labels))
+    at_once, next_turn = shapes
+    assert at_once == next_turn
+    assert at_once[1] == ["Overleg vastleggen: VB-…"]
+
+
+class StatusDown(MemoryRegister):
+    """A register that cannot say a request's status while ``down`` (writing still works)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = False
+
+    async def status(self, reference: str) -> Status | None:
+        """Fail while down."""
+        if self.down:
+            raise RegisterUnavailableError("down")
+        return await super().status(reference)
+
+
+async def test_the_notice_records_after_the_requesters_session_ended(build: Build) -> None:
+    """Picked up after the requester's session ended (idle for hours): the notice still comes
+    at once, and its button records the consultation under the request's reference in a new
+    session, once; pressed while the register cannot say it was picked up, nothing is put back
+    or recorded."""
+    now = [1_800_000_000.0]
+    store = MemorySessionStore(idle_seconds=1800, clock=lambda: now[0])
+    register, bell = StatusDown(), Bell()
+    requester, intake, desk, records = await teams_request(build, bell, store, register)
+    [request] = desk.delivered
+    now[0] += 3 * 3600
+    await intake.press(Payload(PICKUP_NODE, request.pickup))
+    [(_, notice)] = bell.sent
+    [button] = notice.buttons
+    register.down = True
+    await requester.press(button.payload)
+    assert "Vastleggen" not in requester.labels
+    register.down = False
+    await requester.press(button.payload)
+    assert request.reference in requester.text
+    await requester.click("Vastleggen")
+    await requester.say("stop")
+    await requester.press(button.payload)
+    assert "Vastleggen" not in requester.labels
+    assert linked(records) == [
+        (request.reference, "aangevraagd"),
+        (request.reference, "opgepakt"),
+        (request.reference, "vastgelegd"),
+    ]
+
+
+async def test_a_forged_notice_button_records_nothing(build: Build) -> None:
+    """A record button sealed with another key, or altered, is an old button: nothing is
+    recorded and nothing is put in the session."""
+    bell = Bell()
+    requester, intake, desk, records = await teams_request(build, bell)
+    [request] = desk.delivered
+    await intake.press(Payload(PICKUP_NODE, request.pickup))
+    [(_, notice)] = bell.sent
+    genuine = notice.buttons[0].payload
+    other = ConsultationFlows(requester.conversation.knowledge, intakes=desk, key=b"z" * 32)
+    opened = OpenRequest(request.reference, "save", "save", "VT20", "jgz-partner")
+    forged = other.pickup_notice(opened).buttons[0].payload
+    body, _, mac = genuine.choice.rpartition(".")
+    altered = Payload(genuine.node, f"{body[:-4]}AAAA.{mac}")
+    stranger, _ = build(desk=desk, bell=bell, channel="teams", key="other:1")
+    for press in (forged, altered):
+        await stranger.press(press)
+        assert "Vastleggen" not in stranger.labels
+    assert linked(records) == [(request.reference, "aangevraagd"), (request.reference, "opgepakt")]
+
+
+def test_a_sealed_token_serves_one_purpose_and_carries_ids_only() -> None:
+    """Ids sealed for one use are refused for another, with another key, altered or cut; text
+    that is not an id (a dot, a space) cannot be sealed at all."""
+    token = seal_ids(("VB-AAAA-BBBB", "save", ""), KEY, purpose="picked-up-request")
+    assert unseal_ids(token, KEY, purpose="picked-up-request", count=3) == (
+        "VB-AAAA-BBBB",
+        "save",
+        "",
+    )
+    assert unseal_ids(token, KEY, purpose="pickup", count=3) is None
+    assert unseal_ids(token, b"z" * 32, purpose="picked-up-request", count=3) is None
+    assert (
+        unseal_ids(token.replace("save", "sava"), KEY, purpose="picked-up-request", count=3) is None
+    )
+    assert unseal_ids(token, KEY, purpose="picked-up-request", count=2) is None
+    for text in ("Jan de Vries", "a.b"):
+        with pytest.raises(ValueError, match="only ids"):
+            seal_ids((text,), KEY, purpose="picked-up-request")
+
+
+def test_a_notice_button_fits_every_channel(shipped: KnowledgeBase) -> None:
+    """The notice's record button, for any partner and kind the content has, fits what every
+    channel carries back: the web page's payload field, a Slack button's value."""
+    flows = ConsultationFlows(shipped, intakes=Desk(), key=KEY)
+    longest = max(shipped.organisations, key=len)
+    kind = max(KIND_LABELS, key=len)
+    opened = OpenRequest("VB-AAAA-BBBB", kind, longest, "VT20", "partner-jgz")  # type: ignore[arg-type]
+    [button] = flows.pickup_notice(opened).buttons
+    assert len(button.payload.choice) <= MAX_PAYLOAD_FIELD
+    assert len(json.dumps({"node": button.payload.node, "choice": button.payload.choice})) <= 2000
+    assert flows.sealed_request(button.payload) == replace(opened, picked_up=True)
 
 
 async def test_a_notice_that_cannot_be_sent_comes_with_the_next_turn(build: Build) -> None:

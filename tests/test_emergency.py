@@ -143,7 +143,8 @@ async def test_typing_a_number_in_the_terminal_after_an_emergency(
     after = await terminal.say("3")
     first = acute.buttons[0]
     expected = await _first_answer(shipped, first.label)
-    assert after[-1].text == expected
+    # The terminal follows a form with its first field's prompt ("Gemeente van het kind:").
+    assert expected in [r.text for r in after]
 
 
 async def _first_answer(shipped: KnowledgeBase, label: str) -> str:

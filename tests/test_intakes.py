@@ -26,6 +26,7 @@ from bot.storage.backends import open_register
 from dialogs.register import ConsultationRecord
 from knowledge import KnowledgeBase
 from knowledge.problems import ContentError
+from tests.test_cards import microsoft_parser
 from tests.test_slack import FakeSlack, button_press, event, signed, slack_settings
 from tests.test_teams import activity, both_teams_sdks, expect_replies
 from tests.test_web import press, say
@@ -241,6 +242,14 @@ async def test_web_request_reaches_the_webhook_and_is_picked_up(
     ]
     replies = await say(client, {"text": "menu"})
     assert any("is opgepakt" in r["text"] for r in replies)
+    # The page's notice carries the same record button: pressed, recorded under the reference.
+    replies = await say(client, press(replies, f"Overleg vastleggen: {body['reference']}"))
+    await say(client, press(replies, "Vastleggen"))
+    assert [(r.reference, r.status) for r in registered(tmp_path / "data")] == [
+        (body["reference"], "aangevraagd"),
+        (body["reference"], "opgepakt"),
+        (body["reference"], "vastgelegd"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -397,9 +406,23 @@ async def test_teams_request_reaches_the_intake_channel_and_the_requester_is_tol
     channel = {"conversationType": "channel", "id": "19:save-intake"}
     await turn(value=pickup, conversation=channel, **{"from": intake_member})
     [notice] = connector.into("a:1ScrubbedPersonalConversation")
-    assert requested.reference in notice["text"]
-    assert "opgepakt" in notice["text"]
     assert [r.status for r in registered(tmp_path / "data")] == ["aangevraagd", "opgepakt"]
+    # Told at once, as any reply: the card alone, its summary naming the pick-up, and the
+    # button that records the consultation under the same reference.
+    assert "text" not in notice
+    assert requested.reference in notice["summary"]
+    assert "opgepakt" in notice["summary"]
+    [attachment] = notice["attachments"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    assert microsoft_parser([attachment["content"]]) == [[]]
+    record = card_actions(notice)[f"Overleg vastleggen: {requested.reference}"]
+    actions = await turn(value=record)
+    await turn(value=actions["Vastleggen"])
+    assert [(r.reference, r.status) for r in registered(tmp_path / "data")] == [
+        (requested.reference, "aangevraagd"),
+        (requested.reference, "opgepakt"),
+        (requested.reference, "vastgelegd"),
+    ]
 
 
 # -- Slack intakes ------------------------------------------------------------------------------
@@ -477,8 +500,22 @@ async def test_slack_request_with_form_reaches_the_intake_channel(
         "opgepakt",
         requested.reference,
     )
-    notices = [p for p in posts if p["channel"] == "D1" and requested.reference in p["text"]]
-    assert any("opgepakt" in p["text"] for p in notices)
+    # Told at once in the DM, as any reply: Block Kit with the button that records the
+    # consultation under the same reference (pressed: recorded once, under that reference).
+    told = f"{requested.reference} is opgepakt"
+    [notice] = [p for p in posts if p["channel"] == "D1" and told in p["text"]]
+    record = buttons(notice)[f"Overleg vastleggen: {requested.reference}"]
+    await click(record, user="U1", channel="D1")
+    await click(await offered("Vastleggen", "D1"), user="U1", channel="D1")
+    for _ in range(200):
+        if len(registered(tmp_path / "data")) == 3:
+            break
+        await asyncio.sleep(0.025)
+    assert [(r.reference, r.status) for r in registered(tmp_path / "data")] == [
+        (requested.reference, "aangevraagd"),
+        (requested.reference, "opgepakt"),
+        (requested.reference, "vastgelegd"),
+    ]
 
 
 TYPED_MARKUP = {

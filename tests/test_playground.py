@@ -4,10 +4,14 @@ against `verbind serve` in local mode, on each Teams SDK.
 
 One Playground and one server per SDK run every scenario in one session (tests/playground/
 drive.js): install in the personal chat, the menu, the afwegingskader by buttons (the acute
-answer and a calm outcome), a place, a story, the request form with an error and a correction,
-the partner's pick-up in the built-in inbox and the notice, the compose-box search and sending
-its card, installs in a group chat and a channel, and an @mention in the channel. The tests below
-read that session: what Verbind sent (the Playground's own log stream) and what the client drew.
+answer and a calm outcome), a story, a place, a request for that child (its gemeente shown as the
+form's first field), "help" while the form waits, the form with two errors and a correction, the
+partner's pick-up in the built-in inbox, the notice and recording the consultation from it under
+the same reference, the menu for the child's region, the compose-box search and sending its
+card, installs in a group chat and a channel, and an @mention in the channel. The tests below
+read that session: what Verbind sent (the Playground's own log stream), what the client drew
+and what the register holds. What to expect comes from the content and the code (labels,
+sentences, the core's own welcome), not from copies of them.
 The Playground is bound to this machine (tests/playground/loopback.js: 127.0.0.1 only, and no
 connection leaves the machine), told not to report telemetry, and its page may load nothing from
 elsewhere. Screenshots of every step: test-artifacts/playground/.
@@ -15,6 +19,7 @@ elsewhere. Screenshots of every step: test-artifacts/playground/.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import socket
@@ -27,22 +32,34 @@ from typing import Any
 
 import pytest
 
+from bot.channels.teams.activity import REACH
 from bot.settings import TEAMS_SDKS
+from dialogs import Conversation, MemorySessionStore, Reply, Turn
+from dialogs.consultation import ConsultationFlows
+from dialogs.consultation.fields import GEMEENTE_FIELD, check_field, find_gemeente
 from dialogs.consultation.labels import URGENCIES
+from dialogs.intake import NoIntakes
 from dialogs.phrases import (
     CALL_112,
     CALL_VEILIG_THUIS,
+    CONSULTATION,
     CONSULTATION_LABELS,
     DANGER,
+    HELP,
     MENU_PROMPT,
+    PICKED_UP,
+    PLACE,
     RESTART_LABEL,
     WELCOME,
 )
+from dialogs.profession import CHOICES as ROLES
+from dialogs.profession import label as role_label
 from knowledge import AdviceNode, load_knowledge
 from knowledge.diagrams import STYLES
 from tests.nodescript import run_script
 from tests.serving import FOREIGN_SETTINGS, free_port, start_serve, wait_until_healthy
 from tests.test_browser import browser_tools
+from tests.test_intakes import registered
 from tests.test_shipped_trees import AFWEGINGSKADER
 from tests.test_teams_security import _outside_address
 
@@ -57,10 +74,20 @@ START_LIMIT = 60.0
 SHIPPED = load_knowledge()
 TREE = SHIPPED.trees["afwegingskader"]
 START = TREE.node(TREE.start)
-SAVE = SHIPPED.organisations["save"].name
+FLOWS = ConsultationFlows(SHIPPED, intakes=NoIntakes(), key=b"playground" * 4)
+SAVE = FLOWS.partner_name("save", short=True)
+"""SAVE as the request's partner buttons name it."""
+PLACE_TYPED = "vt nummer zeist"
+CHILD = find_gemeente(SHIPPED, "Zeist")
+assert CHILD is not None
+PLACE_LINE = PLACE["gemeente"].format(name=CHILD.name, region=SHIPPED.regions[CHILD.region].name)
+"""The place answer's first line for the child's gemeente."""
+UNKNOWN_GEMEENTE = "Nergensdorp"
+BAD_QUESTION = "Kind met BSN 111222333, wat nu?"
 NAME = "Alex Wilber"
 ORGANISATION = "GGD regio Utrecht"
 LABEL = CONSULTATION_LABELS
+SAY = CONSULTATION
 STORY = (
     "Ik zag vandaag een baby van 3 maanden met een botbreuk die de ouders niet kunnen "
     "verklaren. Wat moet ik doen?"
@@ -97,22 +124,44 @@ def outcome_label(key: str) -> str:
     return STYLES[node.outcome].name
 
 
+def welcome() -> Reply:
+    """What Verbind's core answers a new user (the install's welcome, with the menu for a
+    role and region not yet known)."""
+    conversation = Conversation(SHIPPED, sessions=MemorySessionStore())
+    [reply] = asyncio.run(conversation.handle(Turn(key="playground:new", channel="teams")))
+    return reply
+
+
+WELCOME_REPLY = welcome()
+REGION_TREES = [
+    t.title
+    for t in SHIPPED.menu_trees_for(frozenset({CHILD.region}))
+    if t not in SHIPPED.menu_trees_for(frozenset())
+]
+"""The menu items of the child's region alone (its covenant), shown once the region is known."""
+COMPOSE_PICK = Conversation(SHIPPED, sessions=MemorySessionStore()).contacts_for("zeist")[0].name
+"""The first contact card the compose-box search finds for "zeist"."""
+
 STEPS: list[dict[str, Any]] = [
     {"name": "install-personal", "open": True},
     {"name": "afwegingskader", "click": TREE.title},
     {"name": "acute", "click": answer(acute_key())},
     {"name": "again", "click": RESTART_LABEL},
     {"name": "outcome", "click": answer("nee")},
-    {"name": "place", "type": "vt nummer zeist"},
     {"name": "story", "type": STORY},
+    # The place is answered just before the request: the request takes the child's gemeente
+    # from it and shows it as the form's first field.
+    {"name": "place", "type": PLACE_TYPED},
     {"name": "request", "type": "overleg aanvragen"},
     {"name": "partner", "click": SAVE},
     {"name": "urgency", "click": URGENCIES["vandaag"]},
-    {"name": "reach", "click": LABEL["by-channel"].format(reach="Teams")},
+    {"name": "reach", "click": LABEL["by-channel"].format(reach=REACH)},
+    {"name": "form-help", "type": "help"},
     {
         "name": "form-error",
         "fill": {
-            LABEL["question"]: "Kind met BSN 111222333, wat nu?",
+            LABEL["gemeente"]: UNKNOWN_GEMEENTE,
+            LABEL["question"]: BAD_QUESTION,
             LABEL["name"]: NAME,
             LABEL["organisation"]: ORGANISATION,
         },
@@ -121,6 +170,7 @@ STEPS: list[dict[str, Any]] = [
     {
         "name": "form-sent",
         "fill": {
+            LABEL["gemeente"]: CHILD.name,
             LABEL["question"]: "Hoe pakken we dit samen op?",
             LABEL["name"]: NAME,
             LABEL["organisation"]: ORGANISATION,
@@ -131,11 +181,13 @@ STEPS: list[dict[str, Any]] = [
     # The notice may come at once (proactively) or only with the next message: both are looked
     # at (test_one_notice_per_pick_up).
     {"name": "pickup", "pickup": True, "least": 0},
+    {"name": "record", "click": LABEL["record-linked"]},
+    {"name": "recorded", "click": LABEL["confirm"]},
     {"name": "after-pickup", "type": "menu"},
-    {"name": "compose", "compose": "zeist", "pick": "Veilig Thuis Utrecht", "quiet": True},
+    {"name": "compose", "compose": "zeist", "pick": COMPOSE_PICK, "quiet": True},
     {"name": "install-group", "chat": "Group Chat"},
     {"name": "install-channel", "chat": "My Team - General"},
-    {"name": "mention", "mention": "vt nummer zeist"},
+    {"name": "mention", "mention": PLACE_TYPED},
 ]
 
 
@@ -268,6 +320,9 @@ def _run_session(
             }
             summary = run_script(node, PLAYGROUND / "drive.js", plan, folder)
             summary["port"] = port
+            summary["records"] = [
+                (r.reference, r.status) for r in registered(folder / "data") if r.reference
+            ]
             summary["refused"] = (
                 (folder / "refused").read_text().split() if (folder / "refused").exists() else []
             )
@@ -335,14 +390,26 @@ def test_one_bubble_per_reply(session: dict[str, Any]) -> None:
 @pytest.mark.parametrize("install", ["install-personal", "install-group", "install-channel"])
 def test_one_welcome_per_install(session: dict[str, Any], install: str) -> None:
     """Installing in a personal chat, a group chat and a channel draws one welcome each (Teams
-    sends two install events for one install), with the menu."""
+    sends two install events for one install), with the menu for a new user: the national
+    topics, no region's own (the child's region is not known yet), and the roles to tap."""
     found = step(session, install)
     assert len(found["sent"]) == 1
     [drawn] = found["drawn"]
     assert drawn["card"]
     assert WELCOME.split(". ")[0] in drawn["text"]
-    menu = [t.title for t in SHIPPED.menu_trees]
-    assert drawn["buttons"][: len(menu)] == menu
+    assert drawn["buttons"] == [b.label for b in WELCOME_REPLY.buttons]
+    national = [t.title for t in SHIPPED.menu_trees_for(frozenset())]
+    assert drawn["buttons"][: len(national)] == national
+    assert not set(REGION_TREES) & set(drawn["buttons"])
+    assert drawn["buttons"][-len(ROLES) :] == [role_label(r) for r in ROLES]
+
+
+def test_the_menu_follows_the_childs_region(session: dict[str, Any]) -> None:
+    """Once the child's gemeente is known (a place, a request), the menu adds that region's
+    own items (its covenant) to the national ones."""
+    assert REGION_TREES, "the child's region has items of its own"
+    [menu] = [m for m in new_messages(step(session, "after-pickup")) if MENU_PROMPT in m["lines"]]
+    assert [b for b in menu["buttons"] if b in REGION_TREES] == REGION_TREES
 
 
 def test_nothing_drawn_raw(session: dict[str, Any]) -> None:
@@ -382,42 +449,104 @@ def test_emergency_numbers_come_first(session: dict[str, Any]) -> None:
     assert CALL_112 not in calm["buttons"]
 
 
-def test_request_form_refuses_client_data_then_sends(session: dict[str, Any]) -> None:
-    """The request form drawn in Teams: a question with client data is refused with the
-    reason and the form comes back; corrected, it is sent with a reference code."""
+def field(inputs: dict[str, str], label: str) -> str | None:
+    """The value the client shows in the input labelled ``label`` (a required field's label
+    may carry the client's own mark after it)."""
+    found = [v for k, v in inputs.items() if k == label or k.startswith(f"{label} ")]
+    return found[0] if len(found) == 1 else None
+
+
+def test_the_request_form_shows_the_childs_gemeente_first(session: dict[str, Any]) -> None:
+    """The request takes the child's gemeente from the place just answered: the form asks no
+    gemeente first and shows it, filled in, as its first field."""
+    assert not [m for m in new_messages(step(session, "request")) if m["inputs"]]
+    [form] = [m for m in new_messages(step(session, "reach")) if m["inputs"]]
+    first = next(iter(form["inputs"]))
+    assert first.startswith(GEMEENTE_FIELD.label)
+    assert field(form["inputs"], GEMEENTE_FIELD.label) == CHILD.name
+    assert LABEL["submit"] in form["buttons"]
+
+
+def test_a_submit_button_is_drawn_only_with_its_form(session: dict[str, Any]) -> None:
+    """ "help" while the form waits answers and draws the form again, whole; in the whole
+    session no message shows "Versturen" without the form's inputs."""
+    found = new_messages(step(session, "form-help"))
+    assert any(HELP.splitlines()[0] in m["lines"] for m in found)
+    assert [m["buttons"] for m in found if m["inputs"]] == [[LABEL["submit"], LABEL["cancel"]]]
+    for each in session["steps"]:
+        for drawn in each["drawn"]:
+            if LABEL["submit"] in drawn["buttons"]:
+                assert drawn["inputs"], (each["name"], drawn["text"][:200])
+
+
+def test_request_form_names_every_error_then_sends(session: dict[str, Any]) -> None:
+    """The request form drawn in Teams: an unknown gemeente and a question with client data
+    are refused together, each with its reason, and the form comes back; corrected, it is
+    sent with a reference code."""
     refused = new_messages(step(session, "form-error"))
-    assert any("cliëntgegevens" in m["text"] for m in refused)
+    [warning] = [m for m in refused if SAY["form-problems"] in m["lines"]]
+    # Every problem at once, in the order of the form's fields (drawn as a list).
+    problems = [SAY["unknown-gemeente"], check_field("vraag", BAD_QUESTION)]
+    assert warning["lines"] == [SAY["form-problems"], *problems, SAY["question-cleared"]]
     assert refused[-1]["inputs"], "the form comes back"
     sent = step(session, "form-sent")
     assert sent["reference"]
     assert any(sent["reference"] in m["text"] for m in new_messages(sent))
 
 
-@pytest.mark.skip(reason="needs issue 25: the request form keeps the user's values after an error")
 def test_form_values_are_kept_after_an_error(session: dict[str, Any]) -> None:
     """After an error the form comes back with what the user typed (but the refused
     question), so a phone user does not type it all again."""
     form = new_messages(step(session, "form-error"))[-1]["inputs"]
-    assert form.get(LABEL["name"]) == NAME
-    assert form.get(LABEL["organisation"]) == ORGANISATION
+    assert field(form, GEMEENTE_FIELD.label) == UNKNOWN_GEMEENTE
+    assert field(form, LABEL["question"]) == ""
+    assert field(form, LABEL["name"]) == NAME
+    assert field(form, LABEL["organisation"]) == ORGANISATION
+
+
+def told(messages: list[dict[str, Any]], reference: str) -> list[dict[str, Any]]:
+    """The drawn notices that request ``reference`` was picked up."""
+    notice = PICKED_UP.format(reference=reference, partner=SAVE).split(". ")[0]
+    return [m for m in messages if notice in m["text"]]
 
 
 def test_one_notice_per_pick_up(session: dict[str, Any]) -> None:
     """The partner's "Ik pak dit op" in the inbox reaches the Teams chat as one notice, at once
-    (proactively), and not again with the user's next message."""
+    (proactively), as a card with its summary and the button that records the consultation
+    under the same reference — and not again with any later message."""
     pickup = step(session, "pickup")
     reference = pickup["reference"]
-    told = [m for m in new_messages(pickup) if reference in m["text"]]
-    assert len(told) == 1
-    assert "opgepakt" in told[0]["text"]
-    after = new_messages(step(session, "after-pickup"))
-    assert [m for m in after if reference in m["text"]] == []
+    [notice] = told(new_messages(pickup), reference)
+    assert notice["card"]
+    assert notice["buttons"] == [LABEL["record-linked"].format(reference=reference)]
+    [sent] = [s["body"] for s in pickup["sent"] if reference in s["body"].get("summary", "")]
+    assert sent["attachments"]
+    assert not sent.get("text")
+    later = session["steps"][session["steps"].index(pickup) + 1 :]
+    assert [m for found in later for m in told(new_messages(found), reference)] == []
+
+
+def test_the_notice_records_under_the_same_reference(session: dict[str, Any]) -> None:
+    """The notice's button asks to confirm the record of that request, and confirmed, records
+    the consultation under the request's own reference: request, pick-up and record count
+    as one consultation in the register."""
+    reference = step(session, "pickup")["reference"]
+    asked = new_messages(step(session, "record"))[-1]
+    assert reference in asked["text"]
+    assert asked["buttons"] == [LABEL["confirm"], LABEL["cancel"]]
+    recorded = new_messages(step(session, "recorded"))[-1]
+    assert reference in recorded["text"]
+    assert session["records"] == [
+        (reference, "aangevraagd"),
+        (reference, "opgepakt"),
+        (reference, "vastgelegd"),
+    ]
 
 
 def test_a_card_from_the_compose_box_is_shared_not_answered(session: dict[str, Any]) -> None:
     """The compose-box search finds the contact cards for a place; sending one into the chat
     with Verbind gets no "geen antwoord" and no menu back."""
-    assert "Veilig Thuis Utrecht" in (session["composeResults"] or "")
+    assert COMPOSE_PICK in (session["composeResults"] or "")
     found = step(session, "compose")
     assert found["sent"] == []
     assert len(found["drawn"]) == found["drawnBefore"]
@@ -426,7 +555,7 @@ def test_a_card_from_the_compose_box_is_shared_not_answered(session: dict[str, A
 def test_a_mention_in_a_channel_is_answered(session: dict[str, Any]) -> None:
     """An @mention of Verbind in a channel post is answered in the post's thread, once."""
     found = step(session, "mention")
-    answers = [m for m in found["drawn"] if "Gemeente Zeist valt onder" in m["text"]]
+    answers = [m for m in found["drawn"] if PLACE_LINE in m["lines"]]
     assert len(answers) == 1
 
 

@@ -17,8 +17,9 @@ __all__ = ["TerminalChannel", "calls", "choices", "replies_json", "replies_text"
 
 CHANNEL = "terminal"
 _SKIP = "-"
-_LEAVE_FORM = ("annuleren", "stop", "menu", "terug", "opnieuw")
-"""Words that leave a form instead of filling in the next field."""
+_CANCEL = "annuleren"
+"""Leaves a form, as its "Annuleren" button does; any command ("help", "menu", "stop", …)
+leaves the line-by-line filling too and is answered as the chat answers it."""
 
 
 def _field_prompt(field: FormField) -> Reply:
@@ -81,7 +82,8 @@ class TerminalChannel:
 
     async def say(self, text: str) -> list[Reply]:
         """Send one user line; return the bot's replies."""
-        if self._form is not None and normalise(text) not in _LEAVE_FORM:
+        leaves = normalise(text) == _CANCEL or self._conversation.is_command(text)
+        if self._form is not None and not leaves:
             return await self._fill(self._form, text)
         self._form = None
         number = text.strip()

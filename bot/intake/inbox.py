@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from bot.intake.intakes import IntakeTarget
 from dialogs.intake import ConsultationRequest
+from dialogs.turn import Reply
 from knowledge.library import KnowledgeBase
 
 __all__ = ["Inbox", "InboxCourier", "InboxItem", "PickedUp", "inbox_partners", "inbox_targets"]
@@ -146,7 +147,7 @@ class InboxCourier:
         """Put ``request`` in the inbox (cannot fail)."""
         self._inbox.put(request)
 
-    async def notify(self, address: str, text: str) -> None:
+    async def notify(self, address: str, notice: Reply) -> None:
         """Nothing to do: a web or terminal requester sees the pick-up on their next turn."""
 
 

@@ -26,6 +26,7 @@ from aiohttp import ClientError, ClientSession, ClientTimeout
 
 from dialogs.consultation.pickup import IntakePlace
 from dialogs.intake import ConsultationRequest, IntakeUnavailableError
+from dialogs.turn import Reply
 from knowledge.library import KnowledgeBase
 from knowledge.problems import ContentError, Problem
 from knowledge.yamldoc import YamlDocument, read_yaml
@@ -62,8 +63,9 @@ class Courier(Protocol):
     async def deliver(self, target: IntakeTarget, request: ConsultationRequest) -> None:
         """Forward ``request``; raises IntakeUnavailableError."""
 
-    async def notify(self, address: str, text: str) -> None:
-        """Tell a requester (``address`` without its kind prefix)."""
+    async def notify(self, address: str, notice: Reply) -> None:
+        """Tell a requester (``address`` without its kind prefix) with ``notice``, drawn as
+        the channel draws a reply."""
 
 
 class Intakes:
@@ -118,15 +120,15 @@ class ChannelNotifier:
     def __init__(self, intakes: Intakes) -> None:
         self._intakes = intakes
 
-    async def notify(self, address: str, text: str) -> bool:
-        """Send ``text``; True once delivered. A failure is logged and answered False, so the
+    async def notify(self, address: str, notice: Reply) -> bool:
+        """Send ``notice``; True once delivered. A failure is logged and answered False, so the
         requester is told on their next turn instead."""
         kind, _, rest = address.partition(":")
         courier = self._intakes.courier(kind)
         if courier is None:
             return False
         try:
-            await courier.notify(rest, text)
+            await courier.notify(rest, notice)
         except (ClientError, ConnectionError, TimeoutError, ValueError) as exc:
             _log.warning("notify failed kind=%s error=%s", kind, type(exc).__name__)
             return False
@@ -159,7 +161,7 @@ class WebhookCourier:
         except (ClientError, TimeoutError) as exc:
             raise IntakeUnavailableError(type(exc).__name__) from exc
 
-    async def notify(self, address: str, text: str) -> None:
+    async def notify(self, address: str, notice: Reply) -> None:
         """Webhook requesters are told on their next turn instead."""
 
     async def close(self) -> None:

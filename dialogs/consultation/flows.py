@@ -15,13 +15,29 @@ from dialogs.consultation.requester import MemoryRequesterBook, RequesterBook
 from dialogs.consultation.state import FormWait, waiting_for
 from dialogs.consultation.steps import RECORD_NODE, SUBMIT, FlowResult, Steps
 from dialogs.intake import IntakeDesk
-from dialogs.openrequests import find_request, picked_up
+from dialogs.openrequests import (
+    OpenRequest,
+    find_request,
+    picked_up,
+    read_sealed_request,
+    seal_request,
+)
 from dialogs.phrases import CONSULTATION as SAY
 from dialogs.phrases import CONSULTATION_LABELS as LABEL
 from dialogs.phrases import PICKED_UP
 from dialogs.register import Kind
 from dialogs.session import Session
-from dialogs.targets import Asker, ChildPlace, Flow, FlowTarget, Reach, Step, Target, encode
+from dialogs.targets import (
+    Asker,
+    ChildPlace,
+    Flow,
+    FlowTarget,
+    Reach,
+    Step,
+    Target,
+    decode,
+    encode,
+)
 from dialogs.turn import Button, Payload, Reply, Turn
 from knowledge.library import KnowledgeBase
 from knowledge.model import RegionPack
@@ -179,6 +195,22 @@ class ConsultationFlows:
         """True when the session waits for a form (typed text then fills its first field)."""
         return session.offer is not None and SUBMIT in session.offer.targets
 
+    def form_again(self, session: Session, turn: Turn) -> FlowResult | None:
+        """The form ``session`` waits for, drawn anew (after "help", an old button, …): its
+        submit button is only ever shown with its fields. What was typed in it before is not
+        kept, so the fields show what the flow fills in (the gemeente, the requester's name);
+        None when no form waits."""
+        if not self.wants_form(session):
+            return None
+        waiting = waiting_for(session)
+        if waiting is FormWait.RECORD_GEMEENTE:
+            return self._record.ask_gemeente(session, Flow.RECORD)
+        if waiting is FormWait.REQUEST_GEMEENTE:
+            return self._request.ask_gemeente(session, Flow.REQUEST)
+        if waiting is FormWait.REQUEST:
+            return self._request.form_again(session, turn)
+        return None
+
     def submit(self, session: Session, turn: Turn, values: Mapping[str, str]) -> FlowResult:
         """A form came back: the child's gemeente for a record, or a request."""
         if waiting_for(session) is FormWait.RECORD_GEMEENTE:
@@ -187,16 +219,35 @@ class ConsultationFlows:
 
     # -- after a pick-up ---------------------------------------------------------------------
 
-    def after_pickup(self, session: Session, reference: str) -> tuple[Session, Reply]:
-        """The requester's notice that ``reference`` was picked up, with the offer to record the
-        consultation under the same reference (so request and record count once), and the
-        session that accepts that offer."""
-        updated = picked_up(session, reference)
-        if find_request(updated, reference) is None:
-            return updated, Reply(PICKED_UP.format(reference=reference))
-        target = encode(FlowTarget(Flow.RECORD, Step.LINKED, reference))
-        button = Button(
-            LABEL["record-linked"].format(reference=reference), Payload(RECORD_NODE, target)
+    def pickup_notice(self, request: OpenRequest) -> Reply:
+        """The requester's notice that ``request`` was picked up — the same message whether it
+        comes at once (proactively) or with their next turn — with the button that records the
+        consultation under the same reference, so request and record count once. The button
+        carries the request sealed: it works after the session ended too (see
+        ``sealed_request``)."""
+        name = self.partner_name(request.partner)
+        text = "\n".join(
+            (PICKED_UP.format(reference=request.reference, partner=name), SAY["notice-record"])
         )
-        text = f"{PICKED_UP.format(reference=reference)} {SAY['notice-record']}"
-        return updated, Reply(text, buttons=(button,))
+        sealed = FlowTarget(Flow.RECORD, Step.LINKED, seal_request(request, self._key))
+        label = LABEL["record-linked"].format(reference=request.reference)
+        return Reply(text, buttons=(Button(label, Payload(RECORD_NODE, encode(sealed))),))
+
+    def after_pickup(self, session: Session, request: OpenRequest) -> tuple[Session, Reply]:
+        """The session once its requester is told that ``request`` was picked up (it stays,
+        for its record under the same reference), and the notice that tells them."""
+        return picked_up(session, request.reference), self.pickup_notice(request)
+
+    def sealed_request(self, payload: Payload) -> OpenRequest | None:
+        """The picked-up request a notice's record button carries, or None for any other
+        button (a linked record offered from the session carries the bare reference)."""
+        target = decode(payload.choice)
+        if not isinstance(target, FlowTarget) or target.step is not Step.LINKED:
+            return None
+        return read_sealed_request(target.value, self._key)
+
+    @staticmethod
+    def linked_payload(reference: str) -> Payload:
+        """The button payload that records the consultation of this session's picked-up
+        request ``reference``."""
+        return Payload(RECORD_NODE, encode(FlowTarget(Flow.RECORD, Step.LINKED, reference)))

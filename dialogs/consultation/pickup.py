@@ -26,7 +26,7 @@ from typing import Literal, Protocol
 
 from dialogs.consultation.steps import Effect, FlowResult
 from dialogs.intake import Notifier, Pickup, read_pickup, shown_time
-from dialogs.openrequests import find_request, picked_up, reopened
+from dialogs.openrequests import OpenRequest, find_request, picked_up, reopened
 from dialogs.phrases import CONSULTATION as SAY
 from dialogs.phrases import PICKUP
 from dialogs.register import ConsultationRecord, PickupClaim, minute
@@ -162,12 +162,14 @@ class PickupFlow:
         knowledge: KnowledgeBase,
         rule: PickupRule,
         *,
-        partner_name: Callable[[str], str],
+        notice: Callable[[OpenRequest], Reply],
         clock: Callable[[], float] = time.time,
     ) -> None:
+        """``notice``: the requester's notice for a picked-up request (the one the next-turn
+        path gives too)."""
         self._knowledge = knowledge
         self._rule = rule
-        self._partner_name = partner_name
+        self._notice = notice
         self._clock = clock
 
     def press(self, session: Session, press: Press) -> FlowResult:
@@ -189,8 +191,15 @@ class PickupFlow:
         )
         done = Reply(SAY["picked-up"].format(reference=checked.reference))
         failed = Reply(PICKUP["unavailable"].format(reference=checked.reference), kind="warning")
-        name = self._partner_name(checked.recipient or checked.partner)
-        notice = SAY["notice"].format(reference=checked.reference, partner=name)
+        request = OpenRequest(
+            checked.reference,
+            checked.kind,  # type: ignore[arg-type]
+            checked.partner,
+            checked.region,
+            checked.direction,  # type: ignore[arg-type]
+            picked_up=True,
+        )
+        notice = self._notice(request)
         effect = Effect(
             done=(done,), failed=(failed,), record=record, pickup=checked, notice=notice
         )
@@ -232,14 +241,15 @@ class NoticeOnce:
         self._sessions = sessions
         self._notifier = notifier
 
-    async def deliver(self, pickup: Pickup, text: str) -> None:
-        """Tell the requester of ``pickup`` (``text``), once."""
+    async def deliver(self, pickup: Pickup, notice: Reply) -> None:
+        """Tell the requester of ``pickup`` (``notice``), once. Without their session (it
+        ended) the notice is sent all the same: its record button carries the request."""
         if pickup.address is None or self._notifier is None:
             return  # the fact stays: their next turn tells them
         taken = await self._take(pickup) if pickup.session else None
         if taken is False:
             return  # their own turn told them already, or is about to
-        if not await self._notifier.notify(pickup.address, text) and taken:
+        if not await self._notifier.notify(pickup.address, notice) and taken:
             await self._put_back(pickup)
 
     async def _take(self, pickup: Pickup) -> bool | None:

@@ -323,6 +323,14 @@ class RequestFlow(Steps):
         remembered = {"naam": known.name, "organisatie": known.organisation}
         return tuple(replace(f, value=remembered.get(f.name, f.value)) for f in fields)
 
+    def form_again(self, session: Session, turn: Turn) -> FlowResult | None:
+        """The request form once more, as it was first shown; None when the session lacks
+        what the form is for."""
+        state = RequestState.read(session)
+        if state.partner is None or state.urgency is None or state.reach is None:
+            return None
+        return self._form(session, turn)
+
     def _form(
         self,
         session: Session,
@@ -370,8 +378,10 @@ class RequestFlow(Steps):
         allowed = tuple(o.phone for o in self._knowledge.organisations.values() if o.phone)
         problems = check_form(fields, values, allowed=allowed, client_data=self._client_data)
         moved = self._moved(session, values)
-        if isinstance(moved, str):
+        if isinstance(moved, str) and all(name != "gemeente" for name, _ in problems):
             problems.append(("gemeente", moved))
+            order = [f.name for f in fields]  # named in the order of the form's fields
+            problems.sort(key=lambda problem: order.index(problem[0]))
         if problems:
             return self._refused(session, turn, values, problems)
         if isinstance(moved, Session):

@@ -73,7 +73,8 @@ class Effect:
     record: ConsultationRecord | None = None
     request: ConsultationRequest | None = None
     pickup: Pickup | None = None
-    notice: str | None = None
+    notice: Reply | None = None
+    """The requester's notice once the pick-up is recorded (with ``pickup``)."""
     requester: Requester | None = None
     """The requester's own details, kept for the conversation once the request went out."""
 

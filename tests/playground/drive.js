@@ -150,7 +150,9 @@ async function act(page, pages, plan, step, state) {
     await page.keyboard.type(` ${step.mention}`);
     await page.getByRole("button", { name: "Post", exact: true }).click();
   } else if (step.click !== undefined) {
-    await page.locator(".ac-adaptiveCard").getByRole("button", { name: step.click, exact: true }).last().click();
+    // A label may name the request's reference ("Overleg vastleggen: {reference}").
+    const label = step.click.replace("{reference}", state.reference || "");
+    await page.locator(".ac-adaptiveCard").getByRole("button", { name: label, exact: true }).last().click();
   } else if (step.fill !== undefined) {
     const card = page.locator(".ac-adaptiveCard").last();
     for (const [label, value] of Object.entries(step.fill)) {

@@ -31,7 +31,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.channels.slack.blocks import LINK_ACTION, escaped, request_message
+from bot.channels.slack.blocks import LINK_ACTION, reply_message, request_message
 from bot.channels.slack.listeners import REACH, SlackListeners
 from bot.intake.intakes import Intakes, IntakeTarget
 from bot.settings import Settings
@@ -42,6 +42,7 @@ from dialogs.intake import (
     ConsultationRequest,
     IntakeUnavailableError,
 )
+from dialogs.turn import Reply
 
 __all__ = ["SLACK_PATH", "mount_slack", "slack_manifest"]
 
@@ -83,10 +84,11 @@ class SlackCourier:
         except (SlackApiError, ClientError, TimeoutError) as exc:
             raise IntakeUnavailableError(type(exc).__name__) from exc
 
-    async def notify(self, address: str, text: str) -> None:
-        """Post ``text`` into the requester's channel; ConnectionError when Slack refuses."""
+    async def notify(self, address: str, notice: Reply) -> None:
+        """Post ``notice`` into the requester's channel as any reply goes (Block Kit, with its
+        buttons and escaped fallback text); ConnectionError when Slack refuses."""
         try:
-            await self._client.chat_postMessage(channel=address, text=escaped(text))
+            await self._client.chat_postMessage(channel=address, **reply_message(notice))
         except SlackApiError as exc:
             raise ConnectionError(f"slack answered {exc.response.get('error')}") from exc
 

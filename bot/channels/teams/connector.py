@@ -24,6 +24,7 @@ from bot.channels.teams.cards import reply_activity
 from bot.intake.intakes import IntakeTarget
 from bot.loopback import is_loopback_url
 from dialogs.intake import ConsultationRequest, IntakeUnavailableError, request_reply
+from dialogs.turn import Reply
 
 __all__ = ["TYPING_AFTER_SECONDS", "ConnectorSender", "TeamsCourier", "TokenSource"]
 
@@ -158,9 +159,8 @@ class TeamsCourier:
         except (ConnectionError, ClientError, TimeoutError) as exc:
             raise IntakeUnavailableError(type(exc).__name__) from exc
 
-    async def notify(self, address: str, text: str) -> None:
-        """Post ``text`` into the requester's conversation."""
+    async def notify(self, address: str, notice: Reply) -> None:
+        """Post ``notice`` into the requester's conversation as any reply goes: the card alone,
+        with its ``summary`` for the notification and its buttons."""
         data = json.loads(address)
-        await self._sender.post(
-            data["s"], data["c"], {"type": "message", "text": text, "textFormat": "plain"}
-        )
+        await self._sender.post(data["s"], data["c"], reply_activity(notice))

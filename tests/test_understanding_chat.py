@@ -128,7 +128,11 @@ async def test_the_menu_offers_contacts_and_consultation(
         ("een baby van 3 maanden met een botbreuk", "letsel"),
         ("moeder heeft een psychose, kinderen thuis", "crisis"),
         ("huwelijksdwang", "bemiddel niet zelf"),
-        ("wanneer neemt SAVE het over?", "In een gedwongen kader heeft SAVE de regie."),
+        (
+            # The regie in SAVE's region: the question names where the child lives.
+            "wanneer neemt SAVE het over? het kind woont in Zeist",
+            "In een gedwongen kader heeft SAVE de regie.",
+        ),
     ],
 )
 async def test_case_stories_and_topics_get_their_answer(

@@ -129,7 +129,11 @@ async def test_the_menu_offers_contacts_and_consultation(
         ("een baby van 3 maanden met een botbreuk", "letsel"),
         ("moeder heeft een psychose, kinderen thuis", "crisis"),
         ("huwelijksdwang", "bemiddel niet zelf"),
-        ("wanneer neemt SAVE het over?", "In een gedwongen kader heeft SAVE de regie."),
+        (
+            # The regie in SAVE's region: the question names where the child lives.
+            "wanneer neemt SAVE het over? het kind woont in Zeist",
+            "In een gedwongen kader heeft SAVE de regie.",
+        ),
     ],
 )
 async def test_case_stories_and_topics_get_their_answer(
@@ -359,6 +363,28 @@ async def test_a_bevraging_reaches_the_jgz(shipped: KnowledgeBase, make_chat: Ma
     await chat.say("bevraging jgz")
     await chat.say("Zeist")
     assert "GGD regio Utrecht" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "jgz"),
+    [
+        ("ik wil de jgz bevragen over een gezin in Zeist", "GGD regio Utrecht"),
+        ("kent het consultatiebureau een kind uit Houten?", "GGD regio Utrecht"),
+        ("bevraging jgz Groningen", "GGD Groningen"),
+        ("graag de jgz bevragen, het gezin woont in Maastricht", "GGD Zuid-Limburg"),
+    ],
+)
+async def test_a_place_beside_an_action_goes_into_it(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str, jgz: str
+) -> None:
+    """A bevraging that names where the child lives starts the request for that gemeente:
+    it goes to that gemeente's JGZ, without asking the gemeente again and without a separate
+    place answer."""
+    chat = make_chat(shipped)
+    await chat.say(typed)
+    assert jgz in chat.text
+    assert "in welke gemeente woont het kind?" not in chat.text
+    assert "valt onder Veilig Thuis-regio" not in chat.text
 
 
 async def test_a_question_about_consulting_is_answered_not_started(

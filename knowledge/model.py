@@ -525,12 +525,16 @@ class Intent(_Strict):
 
 
 class Story(_Strict):
-    """Signals of a described situation that point to a topic (``faq:<id>`` or ``tree:<id>``).
+    """Signals of a described situation that point to a topic (``faq:<id>`` or ``tree:<id>``,
+    or one node of a tree: ``tree:<id>:<node>``, "ik twijfel bij vraag 2").
 
     A signal matches when all its words occur in the message, in any word form.
     """
 
-    target: Annotated[str, Field(pattern=r"^(faq|tree):[a-z0-9][a-z0-9-]*$")]
+    target: Annotated[
+        str,
+        Field(pattern=r"^(faq:[a-z0-9][a-z0-9-]*|tree:[a-z0-9][a-z0-9-]*(:[a-z0-9][a-z0-9-]*)?)$"),
+    ]
     signals: Annotated[tuple[Phrase, ...], Field(min_length=1)]
     place_answers: bool = False
     """True for topics a place answers better ("welke regio"): with a place, show the place."""

@@ -32,11 +32,15 @@ def check_understanding(knowledge: KnowledgeBase) -> Iterator[Problem]:
     yield from _check_place_words(knowledge)
     for story in knowledge.stories.values():
         kind, _, ident = story.target.partition(":")
+        ident, _, node = ident.partition(":")
         table: Mapping[str, object] = knowledge.faq if kind == "faq" else knowledge.trees
         if ident not in table:
             yield _problem(
                 knowledge, "story", story.id, f"doel '{story.target}' bestaat niet", "target"
             )
+        elif node and not knowledge.trees[ident].has_node(node):
+            message = f"knoop '{node}' bestaat niet in boom '{ident}'"
+            yield _problem(knowledge, "story", story.id, message, "target")
     owner: dict[str, str] = {}
     for intent in knowledge.intents.values():
         for i, phrase in enumerate(intent.phrasings):
@@ -70,7 +74,7 @@ def _target_region(knowledge: KnowledgeBase, target: str) -> str | None:
     if kind == "faq":
         return knowledge.faq_region(ident)
     if kind == "tree":
-        return knowledge.tree_region(ident)
+        return knowledge.tree_region(ident.partition(":")[0])
     return None
 
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from dialogs.places import resolve_place
-from dialogs.router import Evidence, Reading
+from dialogs.router import Danger, Evidence, Reading
 from dialogs.targets import (
     FaqTarget,
     Flow,
@@ -41,7 +41,7 @@ from dialogs.understanding.search import Scores, TopicIndex
 from dialogs.understanding.text import SYNONYMS, Glossary, Message, Span, pattern_words
 from knowledge.frequency import word_frequency
 from knowledge.library import KnowledgeBase
-from knowledge.model import PARTNER_PROFESSION
+from knowledge.model import PARTNER_PROFESSION, PROFESSIONS
 from knowledge.normalise import normalise
 
 __all__ = ["Understanding"]
@@ -93,6 +93,9 @@ _STORY_PRIORITY = 0.15
 """In a described situation one step of priority outweighs all that explaining adds: the
 more specific kind of harm wins over how it came to light."""
 """A story's signal outside the part that asks counts a little less."""
+_DANGER_PRIORITY = 2
+"""In a described situation that names no kind of harm, the danger's own answer weighs as a
+kind of harm: above the general topics and how it came to light."""
 _HURT: dict[tuple[str | None, str], float] = {
     ("volwassene", "volwassene"): 0.12,
     ("kind", "kind"): 0.1,
@@ -120,6 +123,8 @@ class _Candidate:
     explains: float = 1.0
 
 
+_JGZ_ROLES = frozenset(PROFESSIONS)
+"""Roles at the JGZ: for them a topic's own words ("opschalen naar SAVE") are the topic."""
 _EITHER_SIDE = "procesevaluatie"
 """The partner action that JGZ and Veilig Thuis / SAVE both ask for."""
 
@@ -192,8 +197,16 @@ class Understanding:
         who = self._people.read(message, skip=placed)
         act = read_act(message, people=who.anyone)
         allowed = self._allowed(place, region, own_regions)
+        danger = self._danger.read(message, who, skip=placed)
         found = self._decide(
-            message, act, who, stated, place, role=stated.role if stated else role, allowed=allowed
+            message,
+            act,
+            who,
+            stated,
+            place,
+            role=stated.role if stated else role,
+            allowed=allowed,
+            danger=danger,
         )
         return Reading(
             found.targets,
@@ -201,7 +214,7 @@ class Understanding:
             runner_up=found.runner_up,
             evidence=found.evidence,
             beside=found.beside,
-            danger=self._danger.read(message, who, skip=placed),
+            danger=danger,
             role=stated.role if stated else (found.role if role is None else None),
             unknown_place=found.unknown_place,
             person=person,
@@ -219,6 +232,7 @@ class Understanding:
         *,
         role: str | None,
         allowed: frozenset[str] | None,
+        danger: Danger | None,
     ) -> Reading:
         lead = frozenset(range(stated.start, stated.name)) if stated else frozenset()
         if stated is not None and stated.start == 0 and stated.end == len(message.tokens):
@@ -226,9 +240,16 @@ class Understanding:
         rest = tuple(t for i, t in enumerate(message.tokens) if i not in lead)
         exact = self._topics.exact(rest)
         exact = self._gate(exact, allowed) if exact is not None else None
-        if exact is not None and not isinstance(exact, OrgTarget):
-            return Reading((exact,), evidence=(Evidence("phrasing", "exact"),))
         partner = self._partner.match(message, act, partner=role == PARTNER_PROFESSION)
+        if exact is not None and not isinstance(exact, OrgTarget):
+            if partner is None or role in _JGZ_ROLES:
+                return Reading((exact,), evidence=(Evidence("phrasing", "exact"),))
+            # "opschalen naar SAVE": the action, for anyone not known to work at the JGZ;
+            # the topic of the same words is offered beside it.
+            target = FlowTarget(Flow.REQUEST, Step.KIND, partner.value)
+            evidence = (Evidence("partner-action", partner.value),)
+            implied = None if partner.value == _EITHER_SIDE else PARTNER_PROFESSION
+            return Reading((target,), runner_up=exact, evidence=evidence, role=implied)
         if partner is not None:
             target = FlowTarget(Flow.REQUEST, Step.KIND, partner.value)
             evidence = (Evidence("partner-action", partner.value),)
@@ -248,7 +269,17 @@ class Understanding:
         if exact is not None:
             return self._exact_org(message, exact)  # a partner's name: its card
         ground = self._ground(message, lead, place)
-        ranked = self._gated(self._ranked(message, act, who, lead, ground, message.focus), allowed)
+        ranked = self._ranked(message, act, who, lead, ground, message.focus)
+        harm = max((s.priority for s in ground.stories), default=0)
+        if danger is not None and danger.then is not None and act.act == "story" and harm < 2:
+            # A described danger ("vader zegt dat hij er een eind aan maakt, de kinderen zijn
+            # bij hem") is what the story is about when it names no kind of harm: its own
+            # answer outweighs how it came out ("zegt").
+            weight = _STORY_FLOOR + _DANGER_PRIORITY * _STORY_PRIORITY
+            found = {c.target: c for c in ranked}
+            _keep(found, _Candidate(danger.then, weight, Evidence("danger", danger.kinds[0])))
+            ranked = sorted(found.values(), key=lambda c: (-round(c.score, 9), encode(c.target)))
+        ranked = self._gated(ranked, allowed)
         if message.clause is not None:
             # "…, moet ik melden?": the last clause may ask on its own; the reading that
             # explains the question best wins.

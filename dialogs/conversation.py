@@ -273,7 +273,7 @@ class Conversation:
         assert effect.record is not None
         assert effect.pickup is not None
         try:
-            claim = await self._register.record_pickup(effect.record)
+            claim = await self._register.record_once(effect.record)
         except RegisterUnavailableError as exc:
             _log.warning("pickup failed error=%s", type(exc).__name__)
             return PickupOutcome("mislukt", effect.failed[0].text, effect.pickup.reference)

@@ -98,7 +98,7 @@ async def test_presses_at_once_record_one_pickup_and_one_notice(
 
 
 async def test_the_register_refuses_a_second_pickup_of_a_reference(tmp_path: Path) -> None:
-    """Whatever the path, the register holds one pick-up per reference: record_pickup answers
+    """Whatever the path, the register holds one pick-up per reference: record_once answers
     with the earlier one, and SQLite's unique index refuses a second by plain SQL."""
     register = SqliteRegister(tmp_path / "register.sqlite3", key=KEY)
     first = ConsultationRecord(
@@ -109,9 +109,9 @@ async def test_the_register_refuses_a_second_pickup_of_a_reference(tmp_path: Pat
         "VB-AAAA-BBBB", "2026-12-07T10:01Z", "save", "save", "VT20", "jgz-partner", "teams",
         "1", "opgepakt",
     )  # fmt: skip
-    assert (await register.record_pickup(first)).recorded
-    claim = await register.record_pickup(later)
-    assert (claim.recorded, claim.pickup.time) == (False, "2026-12-07T10:00Z")
+    assert (await register.record_once(first)).recorded
+    claim = await register.record_once(later)
+    assert (claim.recorded, claim.kept.time) == (False, "2026-12-07T10:00Z")
     with pytest.raises(Exception, match="UNIQUE"):
         register.append_now(later)
     assert pickups(register.records()) == ["VB-AAAA-BBBB"]

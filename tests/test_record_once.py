@@ -8,6 +8,7 @@ appended as before, and the register's chain verifies."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import sqlite3
@@ -39,7 +40,15 @@ from tests.test_consultation import KEY, Bell, ChannelChat, Desk
 from tests.test_instances import KEY as SHARED_KEY
 from tests.test_instances import Server, wait_ready
 from tests.test_intakes import FakeConnector, FakeWebhook, card_actions
-from tests.test_pickup_once import PRESSES, ServerFactory, StartServers, ask_save, pg_servers
+from tests.test_pickup_once import (
+    PRESSES,
+    ServerFactory,
+    StartServers,
+    ask_save,
+    ask_save_over_teams,
+    pg_servers,
+    reply_actions,
+)
 from tests.test_teams import activity, expect_replies
 
 __all__ = ["pg_servers"]  # the fixture, shared with tests/test_pickup_once.py
@@ -257,19 +266,7 @@ async def test_presses_on_two_postgres_instances_record_one_consultation(
                 reply: dict[str, Any] = await r.json()
                 return reply
 
-        def actions(reply: dict[str, Any]) -> dict[str, dict[str, Any]]:
-            found: dict[str, dict[str, Any]] = {}
-            for item in reply["activities"]:
-                found.update(card_actions(item))
-            return found
-
-        await teams(servers[0], 0, type="message", text="kind woont in Zeist", value=None)
-        offered = actions(
-            await teams(servers[1], 0, type="message", text="overleg aanvragen", value=None)
-        )
-        offered = actions(await teams(servers[1], 0, value=offered["Binnen 3 werkdagen"]))
-        offered = actions(await teams(servers[0], 0, value=offered["Via Teams"]))
-        await teams(servers[1], 0, value={**offered["Versturen"], "vraag": "Graag overleg"})
+        await ask_save_over_teams(functools.partial(teams, n=0), servers)
         [delivered] = webhook.bodies
         reference = delivered["reference"]
         async with http.post(
@@ -282,7 +279,7 @@ async def test_presses_on_two_postgres_instances_record_one_consultation(
         confirms = await asyncio.gather(
             *(teams(servers[n % 2], n, value=button) for n in range(PRESSES))
         )
-        pressed = [actions(reply)[CONFIRM] for reply in confirms]
+        pressed = [reply_actions(reply)[CONFIRM] for reply in confirms]
         replies = await asyncio.gather(
             *(teams(servers[n % 2], n, value=pressed[n]) for n in range(PRESSES))
         )

@@ -18,10 +18,10 @@ from pathlib import Path
 from aiohttp import web
 
 from dialogs.conversation import Conversation
+from dialogs.understanding import Understanding
 from knowledge.library import KnowledgeBase
 from knowledge.loader import load_knowledge
 from knowledge.problems import ContentError
-from knowledge.search import SearchIndex
 
 __all__ = ["RELOADER", "ContentReloader", "install_reload"]
 
@@ -30,10 +30,10 @@ _log = logging.getLogger("verbind.reload")
 Loader = Callable[[Path], KnowledgeBase]
 
 
-def _prepared(load: Loader, root: Path) -> tuple[KnowledgeBase, SearchIndex]:
+def _prepared(load: Loader, root: Path) -> tuple[KnowledgeBase, Understanding]:
     """Load, validate and index (the slow part; runs in a worker thread)."""
     knowledge = load(root)
-    return knowledge, SearchIndex(knowledge)
+    return knowledge, Understanding(knowledge)
 
 
 class ContentReloader:

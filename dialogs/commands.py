@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from knowledge.intents import IntentIndex
+if TYPE_CHECKING:
+    from dialogs.understanding.intents import IntentIndex
 
 __all__ = ["Command", "parse_command"]
 

@@ -7,7 +7,8 @@ first step) and ``steps``. A step does one thing — ``say: text`` (type it) or 
 
 - ``shows``: text (or a list of texts) that the replies contain;
 - ``hides``: text (or a list of texts) that no reply contains (a wrong partner, a note);
-- ``starts``: text that the first reply begins with (the answer comes first);
+- ``starts``: text that the first reply begins with (the answer comes first; a reply about
+  acute danger, the 112 line, may stand before it);
 - ``offers``: button labels (one or a list) that are on offer afterwards;
 - ``reaches``: the node the conversation is at (``node-id`` or ``tree-id/node-id``);
 - ``outcome``: the kind of outcome shown (melden, hulp, afsluiten, contact, vervolg);
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 from dialogs.conversation import Conversation
+from dialogs.phrases import DANGER_FIRST
 from dialogs.profession import PROFESSION_FACT
 from dialogs.session import MemorySessionStore
 from dialogs.turn import Reply, Turn
@@ -355,7 +357,8 @@ async def _expectations(run: _Run, step: ContentStep) -> list[Problem]:
                 f"tekst „{unwanted}” mag er niet staan, maar het antwoord was: „{_short(text)}”"
             )
             failures.append(run.fail(step.where["hides"], message))
-    first = next((r.text for r in run.replies if r.text), "")
+    # The answer comes first — after the 112 line that opens every message about danger.
+    first = next((r.text for r in run.replies if r.text and r.text != DANGER_FIRST), "")
     if step.starts is not None and not first.startswith(step.starts):
         message = (
             f"verwacht dat het antwoord begint met „{step.starts}”; het begon: „{_short(first)}”"

@@ -14,7 +14,7 @@ import logging
 import secrets
 import time
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from dialogs import phrases, profession
@@ -39,31 +39,30 @@ from dialogs.consultation.pickup import (
     Press,
     claimed,
 )
+from dialogs.consultation.state import OWN_ORGANISATION_FACT
+from dialogs.freetext import RUNNER_UP_NODE, FreeText
 from dialogs.handlers import Desk
 from dialogs.intake import IntakeDesk, IntakeUnavailableError, NoIntakes, Notifier, Pickup
-from dialogs.matching import match_choice
+from dialogs.matching import answer_words, match_choice
 from dialogs.openrequests import find_request, open_request
 from dialogs.pii import PiiHit, find_pii
 from dialogs.places import place_contact_ids, resolve_place
 from dialogs.register import ConsultationRegister, MemoryRegister, RegisterUnavailableError
-from dialogs.router import Router, Routing
-from dialogs.screens import CHOOSE, MENU, Here, Result, flow_result
-from dialogs.session import Offer, Session, SessionConflictError, SessionStore, StoredSession
+from dialogs.router import Reading, Router
+from dialogs.screens import MENU, Here, Result, flow_result
+from dialogs.session import Session, SessionConflictError, SessionStore, StoredSession
 from dialogs.targets import (
     COMMAND_NODE,
     CommandTarget,
-    IntentTarget,
     OrgTarget,
     PlaceTarget,
     decode,
-    encode,
 )
 from dialogs.turn import ContactCard, Payload, Reply, Turn
+from dialogs.understanding import IntentIndex, Understanding
 from knowledge.engine import Position, StepError, step
-from knowledge.intents import IntentIndex
 from knowledge.library import KnowledgeBase
 from knowledge.normalise import normalise
-from knowledge.search import SearchIndex
 
 __all__ = ["MAX_TEXT_LENGTH", "Conversation", "clean_text"]
 
@@ -83,6 +82,9 @@ class _Content:
     intents: IntentIndex
     desk: Desk
     pickups: PickupFlow
+    free_text: FreeText
+    answers: Mapping[str, str]
+    """Words people type for a word of an answer's label (content: synonyms)."""
 
 
 def clean_text(text: str) -> str:
@@ -144,7 +146,7 @@ class Conversation:
         self._content = self._derive(knowledge, router)
 
     def _derive(self, knowledge: KnowledgeBase, router: Router | None) -> _Content:
-        index = router if router is not None else SearchIndex(knowledge)
+        index = router if router is not None else Understanding(knowledge)
 
         def client_data(text: str, allowed: Iterable[str]) -> tuple[PiiHit, ...]:
             # The chat's own guard, so a form refuses what the chat reminds about: the PII
@@ -164,7 +166,17 @@ class Conversation:
         )
         desk = Desk(knowledge, flows, self._intakes, report_url=self._report_url)
         pickups = PickupFlow(knowledge, self._rule, notice=flows.pickup_notice, clock=self._clock)
-        return _Content(knowledge, index, flows, IntentIndex(knowledge.intents), desk, pickups)
+        intents = IntentIndex(knowledge.intents)
+        return _Content(
+            knowledge,
+            index,
+            flows,
+            intents,
+            desk,
+            pickups,
+            FreeText(desk),
+            answer_words(knowledge),
+        )
 
     # One turn's decision is synchronous, so it sees one ``_Content`` from start to end.
     @property
@@ -376,29 +388,44 @@ class Conversation:
             if pressed:  # the name of a button beside the form ("Annuleren")
                 return self._on_payload(session, here, pressed[0].payload, turn)
             # Typed instead of the form: the text is the question (never echoed or kept); the
-            # flow's own guard refuses client data there.
-            return flow_result(self._flows.submit(session, turn, {"vraag": text}))
-        routing = self._router.understand(text)
-        result = self._on_words(session, here, turn, text, routing, new=new)
-        if find_pii(text) or routing.person:
-            # Client data typed: a reminder first; nothing of it is kept (sessions hold ids).
-            reminder = Reply(phrases.CLIENT_DATA, kind="warning")
-            return replace(result, replies=[reminder, *result.replies])
-        return result
+            # flow's own guard refuses client data there. Danger in it still comes first.
+            result = flow_result(self._flows.submit(session, turn, {"vraag": text}))
+            reading = Reading(danger=self._understand(session, text).danger)
+            return self._content.free_text.safety(result, reading)
+        answered = self._typed_answer(session, here, turn, text, new=new)
+        if answered is not None:
+            return self._reminded(answered, text, person=False)
+        reading = self._understand(session, text)
+        result = self._content.free_text.answer(session, here, turn, reading)
+        return self._reminded(result, text, person=reading.person)
 
-    def _on_words(
-        self,
-        session: Session,
-        here: Here | None,
-        turn: Turn,
-        text: str,
-        routing: Routing,
-        *,
-        new: bool,
-    ) -> Result:
-        """Typed text: an answer on offer, a command, a profession, else what it means."""
+    def _understand(self, session: Session, text: str) -> Reading:
+        """``text`` read for this user: their role, and the regions whose own answers apply
+        (the child's, their own organisation's)."""
+        own = session.facts.get(OWN_ORGANISATION_FACT, "")
+        return self._router.understand(
+            text,
+            role=session.facts.get(profession.PROFESSION_FACT),
+            region=self._desk.screens.region(session),
+            own_regions=self.knowledge.organisation_regions(own),
+        )
+
+    @staticmethod
+    def _reminded(result: Result, text: str, *, person: bool) -> Result:
+        """Client data typed: a reminder (after any danger line); nothing of it is kept."""
+        if not (find_pii(text) or person):
+            return result
+        reminder = Reply(phrases.CLIENT_DATA, kind="warning")
+        replies = result.replies
+        first = 1 if replies and replies[0].emergency else 0
+        return replace(result, replies=[*replies[:first], reminder, *replies[first:]])
+
+    def _typed_answer(
+        self, session: Session, here: Here | None, turn: Turn, text: str, *, new: bool
+    ) -> Result | None:
+        """Typed text that answers what is on offer, is a command or names a profession."""
         buttons = self._desk.screens.buttons(session, here)
-        index = match_choice(text, [b.label for b in buttons])
+        index = match_choice(text, [b.label for b in buttons], synonyms=self._content.answers)
         command = parse_command(text, self._content.intents)
         exact = index is not None and normalise(text) == normalise(buttons[index].label)
         if command is not None and not exact:
@@ -408,7 +435,7 @@ class Conversation:
         chosen = profession.typed(text)
         if chosen is not None:
             return self._desk.professions.chosen(session, chosen, here=here, turn=turn)
-        return self._on_free_text(session, here, turn, routing)
+        return None
 
     def _on_payload(
         self, session: Session, here: Here | None, payload: Payload, turn: Turn
@@ -416,6 +443,8 @@ class Conversation:
         if payload.node == PICKUP_NODE:
             press = Press(payload.choice, turn.channel, turn.place)
             return flow_result(self._content.pickups.press(session, press))
+        if payload.node == RUNNER_UP_NODE:
+            return self._content.free_text.runner_up(session, here, payload.choice, turn)
         offer = session.offer
         offered = offer is not None and payload.choice in offer.targets
         if payload.choice == SUBMIT and offered:
@@ -435,39 +464,12 @@ class Conversation:
             session, [stale, *self._desk.screens.prompt(session, here, turn)], "stale-button"
         )
 
-    def _on_free_text(
-        self, session: Session, here: Here | None, turn: Turn, routing: Routing
-    ) -> Result:
-        screens = self._desk.screens
-        if routing.intent is not None:
-            return self._desk.open(session, here, IntentTarget(routing.intent), turn)
-        targets = [t for t in map(decode, routing.targets) if t is not None and self._desk.known(t)]
-        if len(targets) == 1:
-            opened = self._desk.open(session, here, targets[0], turn)
-            beside = decode(routing.beside[0]) if routing.beside else None
-            if isinstance(beside, PlaceTarget):
-                return self._desk.place_beside(opened, beside)
-            return opened
-        if targets:
-            offer = Offer(CHOOSE, tuple(encode(t) for t in targets))
-            buttons = screens.offer_buttons(offer, here)
-            reply = Reply(phrases.AMBIGUOUS, kind="question", buttons=buttons)
-            return Result(replace(session, offer=offer), [reply], "ambiguous")
-        if routing.unknown_place:
-            unknown = Reply(f"{phrases.UNKNOWN_PLACE}\n{phrases.SAFETY_LINE}", kind="warning")
-            return Result(session, [unknown, *screens.prompt(session, here, turn)], "unknown-place")
-        fallback = Reply(f"{phrases.FALLBACK}\n{phrases.SAFETY_LINE}", kind="warning")
-        if here is not None and not here.walk.finished:
-            shown = screens.show(session, here.tree, session.answers, action="not-understood")
-            return Result(shown.session, [fallback, *shown.replies], "not-understood")
-        menu = screens.menu(session, welcome=False)
-        return Result(menu.session, [fallback, *menu.replies], "fallback")
-
     def contacts_for(self, text: str, *, limit: int = 5) -> tuple[ContactCard, ...]:
         """Contact cards for a partner or a place (the compose-box search), best first."""
         routing = self._router.understand(clean_text(text)[:MAX_TEXT_LENGTH])
         ids: list[str] = []
-        for target in map(decode, (*routing.beside, *routing.targets)):
+        beside = (routing.beside,) if routing.beside is not None else ()
+        for target in (*beside, *routing.targets):
             if isinstance(target, OrgTarget) and target.org in self.knowledge.organisations:
                 ids.append(target.org)
             place = (

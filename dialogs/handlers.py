@@ -4,6 +4,7 @@ an intent) is one handler here and one entry in ``Desk``."""
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -38,9 +39,9 @@ from dialogs.targets import (
 )
 from dialogs.turn import Reply, Turn
 from knowledge.dates import dutch_date
-from knowledge.engine import Position, back
+from knowledge.engine import Position, back, walk
 from knowledge.library import KnowledgeBase
-from knowledge.model import FaqEntry
+from knowledge.model import DecisionTree, FaqEntry
 
 __all__ = ["Desk", "Handler"]
 
@@ -215,15 +216,34 @@ class _Kind:
 
 class _Trees(_Kind):
     def known(self, target: TreeTarget) -> bool:
-        return target.tree in self.knowledge.trees
+        tree = self.knowledge.trees.get(target.tree)
+        return tree is not None and (not target.node or _path_to(tree, target.node) is not None)
 
     def label(self, target: TreeTarget, here: Here | None) -> str:
-        return self.knowledge.trees[target.tree].title
+        tree = self.knowledge.trees[target.tree]
+        if not target.node:
+            return tree.title
+        node = tree.node(target.node)
+        short = getattr(node, "short", None)
+        if short:
+            return f"{tree.title}: {short}"
+        # An advice: the question and the answer that lead to it ("… — Ik twijfel").
+        answers = _path_to(tree, target.node) or ()
+        route = walk(tree, Position(tree.id, answers)).route
+        if not route:
+            return tree.title
+        asked = getattr(tree.node(route[-1].node_id), "short", None) or route[-1].question
+        return f"{tree.title}: {asked} — {route[-1].answer_label}"
 
     def open(self, session: Session, here: Here | None, target: TreeTarget, turn: Turn) -> Result:
         tree = self.knowledge.trees[target.tree]
         if not self.screens.applies(session, self.knowledge.tree_region(tree.id)):
             return self.desk.not_here(session, here, target, national=None)
+        answers = _path_to(tree, target.node) if target.node else None
+        if answers is not None:
+            # A typed way into one node ("ik twijfel bij vraag 2"): the tree as if answered
+            # there, so the route shows how it was reached and "terug" goes a step back.
+            return self.screens.show(session, tree, answers, action="open-node")
         if tree.asks_profession and profession.PROFESSION_FACT not in session.facts:
             # The steps first, then the profession for their wording; the safety line comes
             # with the steps, so acute danger never waits for the profession question.
@@ -232,6 +252,22 @@ class _Trees(_Kind):
         shown = self.screens.show(session, tree, (), action="open-tree")
         intro = Reply(f"{tree.title}: {tree.summary}\n{phrases.SAFETY_LINE}")
         return Result(shown.session, [intro, *shown.replies], "open-tree")
+
+
+def _path_to(tree: DecisionTree, node: str) -> tuple[str, ...] | None:
+    """The fewest answers (option keys) from the start of ``tree`` to ``node``; None when no
+    way leads there. Marked cycles are not followed."""
+    seen = {tree.start}
+    queue: deque[tuple[str, tuple[str, ...]]] = deque([(tree.start, ())])
+    while queue:
+        at, answers = queue.popleft()
+        if at == node:
+            return answers
+        for option in tree.node(at).options:
+            if not option.cycle and option.next not in seen:
+                seen.add(option.next)
+                queue.append((option.next, (*answers, option.key)))
+    return None
 
 
 class _Faqs(_Kind):
@@ -456,7 +492,7 @@ class _Intents(_Kind):
 
 class _Professions(_Kind):
     def known(self, target: ProfessionTarget) -> bool:
-        return target.profession in profession.CHOICES
+        return target.profession in profession.KNOWN
 
     def label(self, target: ProfessionTarget, here: Here | None) -> str:
         return profession.label(target.profession)

@@ -20,6 +20,8 @@ __all__ = [
     "CONTACT_SEARCH_LABEL",
     "CONTENT_CHANGED",
     "DANGER",
+    "DANGER_FIRST",
+    "DID_YOU_MEAN",
     "EMPTY",
     "FALLBACK",
     "FAQ_RESUME",
@@ -44,6 +46,7 @@ __all__ = [
     "STEPS_FIRST",
     "STOPPED",
     "TOO_LONG",
+    "UNDERSTOOD",
     "UNKNOWN_PLACE",
     "VEILIG_THUIS_NUMBER",
     "WELCOME",
@@ -55,6 +58,13 @@ VEILIG_THUIS_NUMBER = "Veilig Thuis 0800-2000 (gratis, 24/7)"
 DANGER = "Direct gevaar? Bel 112."
 SAFETY_LINE = f"{DANGER} Acuut onveilig, zorgen of twijfel? Bel {VEILIG_THUIS_NUMBER}."
 """The 112 / 0800-2000 line: on the first screen of every tree, beside help and fallbacks."""
+# DOMAIN.md §1: acute danger comes first, before any step and before anything else asked.
+DANGER_FIRST = (
+    f"Dit klinkt als acuut gevaar. Direct gevaar: bel 112. Acuut onveilig: bel nu "
+    f"{VEILIG_THUIS_NUMBER}, vóór alle andere stappen.\n"
+    "Hieronder het antwoord op de rest van uw bericht."
+)
+"""The first reply to any message that carries danger (the danger lexicon)."""
 CALL_112 = "Bel 112"
 CALL_VEILIG_THUIS = "Bel 0800-2000"
 """The two emergency actions every channel shows first on an emergency reply (dialogs.contacts
@@ -75,6 +85,10 @@ HELP = (
 )
 FALLBACK = "Daar heb ik geen antwoord op. Kies een onderwerp uit het menu of stel uw vraag anders."
 AMBIGUOUS = "Bedoelt u een van deze?"
+DID_YOU_MEAN = "Bedoelde u: {label}"
+"""The one button with a close second reading of a message."""
+UNDERSTOOD = "Ik lees uw bericht als: {label}"
+"""What a described situation or a close call was read as, before its answer."""
 EMPTY = "Ik zag geen tekst. Typ een vraag of kies een knop."
 TOO_LONG = (
     "Uw bericht is te lang (meer dan {limit} tekens). Typ een korte vraag, zonder gegevens "

@@ -6,12 +6,13 @@ from dataclasses import replace
 
 from dialogs.session import Offer, Session
 from dialogs.targets import ProfessionTarget, encode
-from knowledge.model import PARTNER_PROFESSION, PROFESSIONS
+from knowledge.model import MANAGER_PROFESSION, PARTNER_PROFESSION, PROFESSIONS
 from knowledge.normalise import normalise
 
 __all__ = [
     "ASK_PROFESSION",
     "CHOICES",
+    "KNOWN",
     "PROFESSION_FACT",
     "PROFESSION_NODE",
     "PROFESSION_SET",
@@ -28,8 +29,12 @@ CHOICES: dict[str, str] = {
     **PROFESSIONS,
     PARTNER_PROFESSION: "Veilig Thuis / jeugdbescherming",
 }
-"""What the user can say they are: a JGZ profession, or a Veilig Thuis/SAVE professional (who
-then asks and informs the JGZ: the other direction of the covenant)."""
+"""The roles offered as buttons: a JGZ profession, or a Veilig Thuis or child-protection
+professional (who then asks and informs the JGZ: the other direction of the covenant)."""
+KNOWN: dict[str, str] = {**CHOICES, MANAGER_PROFESSION: "Aandachtsfunctionaris / manager"}
+"""Every role the ``beroep`` fact can hold: the offered ones, and the aandachtsfunctionaris or
+manager (who evaluates the covenant), understood from what they type ("als
+aandachtsfunctionaris")."""
 ASK_PROFESSION = (
     "Wat is uw beroep? Dan toon ik de stappen zoals uw beroepsgroep ze beschrijft "
     "(jeugdarts: KNMG-meldcode; jeugdverpleegkundige: V&VN). Werkt u bij Veilig Thuis of de "
@@ -54,7 +59,7 @@ def chosen(session: Session, profession: str) -> tuple[Session, str | None]:
 
 def label(profession: str) -> str:
     """The button label for a profession id."""
-    return CHOICES.get(profession, profession)
+    return KNOWN.get(profession, profession)
 
 
 _SAID = {

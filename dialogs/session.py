@@ -176,8 +176,12 @@ class MemorySessionStore:
         return StoredSession(Session.from_json(document), etag)
 
     async def save(self, key: str, session: Session, *, etag: str | None) -> str:
-        current = await self.load(key)
-        if (current.etag if current else None) != etag:
+        item = self._items.get(key)
+        if item is not None and self.clock() - item[2] > self.idle_seconds:
+            del self._items[key]
+            item = None
+        # The etag alone decides (compare-and-set); the stored document need not be read.
+        if (item[1] if item is not None else None) != etag:
             raise SessionConflictError(key)
         new_etag = uuid.uuid4().hex
         self._items[key] = (session.to_json(), new_etag, self.clock())

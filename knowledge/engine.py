@@ -70,6 +70,20 @@ def walk(tree: DecisionTree, position: Position) -> Walk:
     """Replay ``position`` in ``tree``; StepError if its answers do not fit the tree."""
     if position.tree_id != tree.id:
         raise StepError(f"position is in tree {position.tree_id!r}, not {tree.id!r}")
+    known = tree.walks.get(position.answers)
+    if isinstance(known, Walk):
+        return known  # a tree is immutable: the same answers always walk the same way
+    found = _replay(tree, position)
+    if len(tree.walks) < _WALKS_KEPT:
+        tree.walks[position.answers] = found
+    return found
+
+
+_WALKS_KEPT = 4096
+"""Walks remembered per tree (answer paths are few; a marked cycle could make them many)."""
+
+
+def _replay(tree: DecisionTree, position: Position) -> Walk:
     node = tree.node(tree.start)
     route: list[RouteStep] = []
     for key in position.answers:

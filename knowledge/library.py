@@ -9,16 +9,24 @@ from functools import cached_property
 from knowledge.model import (
     Alias,
     Coverage,
+    DangerSignals,
     DecisionTree,
     FaqEntry,
     Gemeente,
     Intent,
     Meta,
     Organisation,
+    PartnerAction,
+    PeopleWords,
+    PlaceWords,
     Region,
     RegionPack,
+    RoleLead,
+    RoleWords,
     Source,
     Story,
+    Synonyms,
+    Translation,
 )
 from knowledge.yamldoc import Path_, YamlDocument
 
@@ -54,7 +62,22 @@ class KnowledgeBase:
     """Actions by intent id, with the words people use for them (understanding/)."""
     stories: Mapping[str, Story] = field(default_factory=dict)
     """Case-story signals by target (understanding/)."""
-    """Region packs by pack id (``regions/<id>/pack.yaml``)."""
+    danger: Mapping[str, DangerSignals] = field(default_factory=dict)
+    """The danger lexicon by kind (understanding/danger.yaml)."""
+    roles: Mapping[str, RoleWords] = field(default_factory=dict)
+    """What people call each role, by role id (understanding/roles.yaml)."""
+    leads: Mapping[str, RoleLead] = field(default_factory=dict)
+    """Words before a role's name that make it the writer's own role."""
+    partner_actions: Mapping[str, PartnerAction] = field(default_factory=dict)
+    """Veilig Thuis / SAVE actions towards the JGZ, by kind."""
+    people: Mapping[str, PeopleWords] = field(default_factory=dict)
+    """Who is who in a story (adults, children, injuries, witnesses)."""
+    place_words: Mapping[str, PlaceWords] = field(default_factory=dict)
+    """Place names that are frequent words, and ordinary words that are place names."""
+    synonyms: Mapping[str, Synonyms] = field(default_factory=dict)
+    """Words people type for a word of an answer's label."""
+    english: Mapping[str, Translation] = field(default_factory=dict)
+    """English words and the Dutch words they are read as."""
     origins: Mapping[tuple[str, str], Origin] = field(default_factory=dict, repr=False)
 
     def pack_for(self, region: str | None) -> RegionPack:

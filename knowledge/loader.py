@@ -11,24 +11,32 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from knowledge.directory_checks import check_directory
-from knowledge.intents import check_understanding
 from knowledge.library import KnowledgeBase, Origin
 from knowledge.model import (
     Alias,
     Coverage,
+    DangerSignals,
     DecisionTree,
     FaqEntry,
     Gemeente,
     Intent,
     Meta,
     Organisation,
+    PartnerAction,
+    PeopleWords,
+    PlaceWords,
     Region,
     RegionPack,
+    RoleLead,
+    RoleWords,
     Source,
     Story,
+    Synonyms,
+    Translation,
 )
 from knowledge.problems import ContentError, Location, Problem
 from knowledge.regionwords import check_region_words
+from knowledge.understanding import check_understanding
 from knowledge.validator import check_graph
 from knowledge.wording import check_wording
 from knowledge.yamldoc import Path_, YamlDocument, read_yaml
@@ -59,12 +67,24 @@ _DIRECTORY_KEYS: dict[str, tuple[str, type[BaseModel]]] = {
     "aliases": ("alias", Alias),
     "coverage": ("coverage", Coverage),
 }
+_UNDERSTANDING_KEYS: dict[str, tuple[str, type[BaseModel]]] = {
+    "intents": ("intent", Intent),
+    "stories": ("story", Story),
+    "danger": ("danger", DangerSignals),
+    "roles": ("role", RoleWords),
+    "leads": ("lead", RoleLead),
+    "partner_actions": ("partner-action", PartnerAction),
+    "people": ("people", PeopleWords),
+    "places": ("place-words", PlaceWords),
+    "synonyms": ("synonym", Synonyms),
+    "english": ("english", Translation),
+}
 _SECTIONS = (
     _Section("sources.yaml", {"sources": ("source", Source)}),
     _Section("trees/*.yaml", model=("tree", DecisionTree)),
     _Section("faq/*.yaml", {"faq": ("faq", FaqEntry)}),
     _Section("directory/*.yaml", _DIRECTORY_KEYS),
-    _Section("understanding/*.yaml", {"intents": ("intent", Intent), "stories": ("story", Story)}),
+    _Section("understanding/*.yaml", _UNDERSTANDING_KEYS),
     # A region pack: regions/<pack>/pack.yaml, with its own trees, FAQ and directory beside it.
     _Section("regions/*/pack.yaml", model=("pack", RegionPack)),
     _Section("regions/*/trees/*.yaml", model=("tree", DecisionTree)),
@@ -84,6 +104,14 @@ _KINDS = (
     "pack",
     "intent",
     "story",
+    "danger",
+    "role",
+    "lead",
+    "partner-action",
+    "people",
+    "place-words",
+    "synonym",
+    "english",
 )
 
 
@@ -113,6 +141,14 @@ def load_knowledge(root: Path | str = DEFAULT_CONTENT) -> KnowledgeBase:
         packs=found["pack"],
         intents=found["intent"],
         stories=found["story"],
+        danger=found["danger"],
+        roles=found["role"],
+        leads=found["lead"],
+        partner_actions=found["partner-action"],
+        people=found["people"],
+        place_words=found["place-words"],
+        synonyms=found["synonym"],
+        english=found["english"],
         origins=origins,
     )
     problems.extend(check_graph(knowledge))

@@ -7,6 +7,7 @@ loader turns their validation errors into located problems.
 from __future__ import annotations
 
 from datetime import date
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
@@ -15,12 +16,16 @@ from pydantic_core import PydanticCustomError
 from knowledge.normalise import slug
 
 __all__ = [
+    "MANAGER_PROFESSION",
     "PARTNER_PROFESSION",
+    "PROFESSIONS",
+    "ROLES",
     "AdviceNode",
     "Alias",
     "Choice",
     "ConsultationKind",
     "Coverage",
+    "DangerSignals",
     "DecisionTree",
     "FaqEntry",
     "Gemeente",
@@ -30,10 +35,17 @@ __all__ = [
     "Option",
     "Organisation",
     "Outcome",
+    "PartnerAction",
+    "PeopleWords",
+    "PlaceWords",
     "QuestionNode",
     "Region",
     "RegionPack",
+    "RoleLead",
+    "RoleWords",
     "Source",
+    "Synonyms",
+    "Translation",
 ]
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
@@ -60,6 +72,11 @@ PROFESSIONS: dict[str, str] = {
 PARTNER_PROFESSION = "veilig-thuis-save"
 """A professional of Veilig Thuis or SAVE: the covenant's other direction (partner → JGZ).
 Offered beside :data:`PROFESSIONS`; trees have no wording of their own for it."""
+MANAGER_PROFESSION = "manager"
+"""An aandachtsfunctionaris or manager, who evaluates the covenant (its yearly figures)."""
+Role = Literal["jeugdarts", "jeugdverpleegkundige", "veilig-thuis-save", "manager"]
+"""Every role a user can have (the session fact ``beroep``)."""
+ROLES: tuple[str, ...] = (*PROFESSIONS, PARTNER_PROFESSION, MANAGER_PROFESSION)
 
 ConsultationKind = Literal[
     "collegiale-consultatie",
@@ -145,7 +162,7 @@ class Choice(_Strict):
     cycle: bool = False
     """Marks a deliberate edge back to an earlier node, so the cycle check accepts it."""
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The choice id carried in button payloads (derived from the label if not set)."""
         return self.id or slug(self.label)
@@ -183,8 +200,9 @@ class QuestionNode(_Strict):
         """The question in the wording for ``profession`` (the general text if it has none)."""
         return _variant(self.variants, profession, self.question)
 
-    @property
+    @cached_property
     def options(self) -> tuple[Option, ...]:
+        # Built once per node: every turn inside a tree reads them several times.
         return tuple(
             Option(key=c.key, label=c.label, next=c.next, cycle=c.cycle) for c in self.choices
         )
@@ -218,7 +236,7 @@ class AdviceNode(_Strict):
         """The advice in the wording for ``profession`` (the general text if it has none)."""
         return _variant(self.variants, profession, self.advice)
 
-    @property
+    @cached_property
     def options(self) -> tuple[Option, ...]:
         if self.next is None:
             return ()
@@ -262,6 +280,12 @@ class DecisionTree(_Strict):
     """What the tree's title and summary leave out until a reviewer confirms it."""
 
     _by_id: dict[str, QuestionNode | AdviceNode] = PrivateAttr(default_factory=dict)
+    _walks: dict[tuple[str, ...], Any] = PrivateAttr(default_factory=dict)
+
+    @property
+    def walks(self) -> dict[tuple[str, ...], Any]:
+        """Walks already replayed, by answers (``knowledge.engine.walk`` keeps them here)."""
+        return self._walks
 
     def model_post_init(self, context: Any, /) -> None:
         self._by_id.update((n.id, n) for n in reversed(self.nodes))
@@ -495,22 +519,133 @@ class Intent(_Strict):
     id: IntentId
     phrasings: tuple[Phrase, ...] = ()
     patterns: tuple[Phrase, ...] = ()
+    unless: tuple[Phrase, ...] = ()
+    """Words that show the message is about something else (recording in one's own
+    "dossier" is no record in Verbind's register): then no pattern counts."""
 
 
 class Story(_Strict):
-    """Signals of a described situation that point to a topic (``faq:<id>`` or ``tree:<id>``).
+    """Signals of a described situation that point to a topic (``faq:<id>`` or ``tree:<id>``,
+    or one node of a tree: ``tree:<id>:<node>``, "ik twijfel bij vraag 2").
 
     A signal matches when all its words occur in the message, in any word form.
     """
 
-    target: Annotated[str, Field(pattern=r"^(faq|tree):[a-z0-9][a-z0-9-]*$")]
+    target: Annotated[
+        str,
+        Field(pattern=r"^(faq:[a-z0-9][a-z0-9-]*|tree:[a-z0-9][a-z0-9-]*(:[a-z0-9][a-z0-9-]*)?)$"),
+    ]
     signals: Annotated[tuple[Phrase, ...], Field(min_length=1)]
     place_answers: bool = False
     """True for topics a place answers better ("welke regio"): with a place, show the place."""
     priority: Annotated[int, Field(ge=0, le=9)] = 1
     """Which topic wins when several match: the more specific situation (a kind of harm: 2)
     over how it came to light or the general steps (1, 0)."""
+    hurt: Literal["baby", "kind", "volwassene"] | None = None
+    """Whose injury the topic is about: a baby's, a child's (toegebracht letsel) or an
+    adult's, seen by a child (partner violence). A story's injury then decides between them."""
 
     @property
     def id(self) -> str:
         return self.target
+
+
+Target = Annotated[str, Field(pattern=r"^(faq|tree|org):[a-z0-9][a-z0-9-]*$")]
+"""A content target: an FAQ entry, a tree (opened at its start) or an organisation's card."""
+
+
+class DangerSignals(_Strict):
+    """Words of one kind of acute danger (violence now, a weapon, strangulation, …).
+
+    A signal matches when all its words occur in the message, in any order and word form, and
+    no negation ("niet", "geen", "nooit") stands in or just before it. Any match puts the 112 /
+    0800-2000 line first; ``then`` is answered after it when the message asks nothing else.
+    """
+
+    id: Id
+    then: Target
+    signals: Annotated[tuple[Phrase, ...], Field(min_length=1)]
+    needs: tuple[Phrase, ...] = ()
+    """When given, one of these must occur too ("gisteren", "vannacht": recent)."""
+    unless: tuple[Phrase, ...] = ()
+    """Words that show it is not acute now ("jaren geleden", "vroeger")."""
+    who: Literal["baby", "kind"] | None = None
+    """The signal counts only when the one it happens to is this (``people``: a baby or a
+    child) — a mother's bruise is not a baby's injury."""
+    contacts: tuple[Id, ...] = ()
+    """Partners shown with the danger line itself, first (recent sexual violence: the Centrum
+    Seksueel Geweld)."""
+
+
+class RoleWords(_Strict):
+    """What people call a role, after a lead such as "ik ben" or "ik werk bij": the text then
+    states the user's role. ``people``: a person's title ("jvk", "aandachtsfunctionaris");
+    ``organisations``: where they work ("vt", "save")."""
+
+    id: Role
+    people: tuple[Phrase, ...] = ()
+    organisations: tuple[Phrase, ...] = ()
+
+
+class RoleLead(_Strict):
+    """Words before a role's name that make it the writer's own role ("ik werk bij",
+    "vanuit", "als"). ``before``: what may follow (a person's title, an organisation, or
+    both); ``article``: an article may stand between ("ik werk bij de GGD")."""
+
+    words: Phrase
+    before: Literal["persoon", "organisatie", "beide"] = "beide"
+    article: bool = False
+
+    @property
+    def id(self) -> str:
+        return slug(self.words)
+
+
+PartnerKind = Literal["bevraging", "terugkoppeling", "opschalen", "afschalen", "procesevaluatie"]
+"""What a Veilig Thuis or SAVE professional sends the JGZ (the covenant's other direction)."""
+
+
+class PartnerAction(_Strict):
+    """Words of a Veilig Thuis / SAVE action towards the JGZ: the request flow opens at its
+    kind. A signal matches when all its words occur, in any order and word form."""
+
+    id: PartnerKind
+    signals: Annotated[tuple[Phrase, ...], Field(min_length=1)]
+
+
+class PeopleWords(_Strict):
+    """Who is who in a story: ``volwassene`` and ``kind`` (people), ``baby`` (a young child),
+    ``letsel`` (words of an injury) and ``getuige`` (words of being there, seeing it)."""
+
+    id: Literal["volwassene", "kind", "baby", "letsel", "getuige"]
+    words: Annotated[tuple[Phrase, ...], Field(min_length=1)]
+
+
+class PlaceWords(_Strict):
+    """Place names and ordinary words: ``namen`` are frequent words that are foremost a place
+    ("leiden", "zwolle"), found without a place word; ``woorden`` are place names that are
+    also ordinary words but not frequent enough for the frequency list ("velden")."""
+
+    id: Literal["namen", "woorden"]
+    words: Annotated[tuple[Phrase, ...], Field(min_length=1)]
+
+
+class Synonyms(_Strict):
+    """Words people type for a word of an answer's label ("spoed" for "vandaag"), so a typed
+    answer matches the choice on offer in a tree or a flow."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9]+$", max_length=40)]
+    words: Annotated[tuple[Phrase, ...], Field(min_length=1)]
+
+
+class Translation(_Strict):
+    """English words read as the Dutch words the content uses ("consent": toestemming), so a
+    message in plain English finds the same intents and topics. An empty ``dutch`` drops the
+    words ("do", "to")."""
+
+    dutch: Annotated[str, Field(max_length=120)]
+    english: Annotated[tuple[Phrase, ...], Field(min_length=1)]
+
+    @property
+    def id(self) -> str:
+        return slug(self.dutch) if self.dutch else "-"

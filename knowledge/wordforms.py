@@ -11,7 +11,19 @@ from functools import lru_cache
 
 import snowballstemmer
 
-__all__ = ["Forms", "WordForm", "same_word", "stem", "stems", "with_particle_verbs"]
+from knowledge.frequency import word_frequency
+
+__all__ = [
+    "Forms",
+    "WordForm",
+    "exact_keys",
+    "lookup_keys",
+    "same_word",
+    "stem",
+    "stems",
+    "with_particle_verbs",
+    "word_keys",
+]
 
 _STEMMER = snowballstemmer.stemmer("dutch")
 _PREFIX_MIN = 4
@@ -21,8 +33,26 @@ _PARTICLES = frozenset("aan vast terug op over door mee uit af bij na toe".split
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """The Snowball Dutch stem of one normalised word."""
-    return str(_STEMMER.stemWord(word))
+    """The Snowball Dutch stem of one normalised word. The stemmer takes "ge-" off every word
+    ("gezin" → "zin", "geweld" → "wel"); it stays on unless the word is a participle of a
+    known verb ("gemeld": melden, "gebeld": bellen)."""
+    stemmed = str(_STEMMER.stemWord(word))
+    if word.startswith("ge") and not stemmed.startswith("ge") and not _participle(word):
+        return "ge" + stemmed
+    return stemmed
+
+
+def _participle(word: str) -> bool:
+    """ "gemeld", "gebeld", "geslagen": "ge-" before a verb people use, ending in -d, -t or
+    -en."""
+    root = word[2:]
+    if root.endswith("en"):
+        return word_frequency().is_common(root)
+    if not root.endswith(("d", "t")) or len(root) < 3:
+        return False
+    base = root[:-1]
+    verbs = (root + "en", root + root[-1] + "en", base + "en", base + base[-1] + "en")
+    return any(word_frequency().is_common(verb) for verb in verbs)
 
 
 def stems(words: list[str] | tuple[str, ...]) -> tuple[str, ...]:
@@ -72,6 +102,53 @@ class Forms:
             or form.canon in self._canons
             or not form.shorter.isdisjoint(self._words)
         )
+
+
+_SUFFIXES = ("ingen", "ing", "en", "e", "t")
+_ROOT_MIN = 4
+"""A rough root keeps four letters: "wiet" stays "wiet", not "wie"."""
+
+
+@lru_cache(maxsize=65536)
+def _crude(word: str) -> str:
+    """A rough root beside the stemmer's: without the "ge-" of a participle and one common
+    ending, so forms the stemmer splits meet again ("melden", "melding", "gemeld" and "meldt"
+    all give "meld"; "geweer" keeps its "ge")."""
+    participle = word.startswith("ge") and len(word) > 5 and word.endswith(("d", "t", "en"))
+    root = word[2:] if participle else word
+    for suffix in _SUFFIXES:
+        if root.endswith(suffix) and len(root) - len(suffix) >= _ROOT_MIN:
+            return root[: -len(suffix)]
+    return root
+
+
+@lru_cache(maxsize=65536)
+def word_keys(word: str) -> frozenset[str]:
+    """The keys under which an index files a pattern word (a normalised word): its stem, the
+    stem's canonical spelling, its rough root, and the shorter stems a message word may have
+    (``lookup_keys`` of a message word meets these exactly when ``same_word`` holds, or the
+    rough roots agree)."""
+    stemmed = stem(word)
+    keys = {"s:" + stemmed, "c:" + _canon(stemmed), "k:" + _crude(word)}
+    keys |= {"t:" + short for short in _truncations(stemmed)}
+    return frozenset(keys)
+
+
+@lru_cache(maxsize=65536)
+def lookup_keys(word: str) -> frozenset[str]:
+    """The keys to look a message word (normalised) up by in an index built with
+    ``word_keys``."""
+    stemmed = stem(word)
+    keys = {"s:" + stemmed, "c:" + _canon(stemmed), "k:" + _crude(word), "t:" + stemmed}
+    keys |= {"s:" + short for short in _truncations(stemmed)}
+    return frozenset(keys)
+
+
+@lru_cache(maxsize=65536)
+def exact_keys(word: str) -> frozenset[str]:
+    """The look-up keys of a word made up from others (a joined separable verb: "leg … bij"
+    gives "bijleg"): its stem and rough root only, never a shorter stem ("bijl")."""
+    return frozenset({"s:" + stem(word), "k:" + _crude(word), "t:" + stem(word)})
 
 
 def _truncations(word: str) -> frozenset[str]:

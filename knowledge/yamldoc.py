@@ -62,7 +62,7 @@ def _identity(value: Any) -> str | None:
     return None
 
 
-_IDENTITY_KEYS = ("id", "code", "name", "gemeente", "target")
+_IDENTITY_KEYS = ("id", "code", "name", "gemeente", "target", "dutch", "words")
 
 
 def read_yaml(path: Path, *, display_name: str) -> YamlDocument:

@@ -75,6 +75,9 @@ def test_every_error_kind_has_a_broken_example() -> None:
         "ongeldige CBS-code",
         "staat ook bij intent",
         "doel '",
+        "staat ook bij '",
+        "is geen bekende plaatsnaam",
+        "moet een van deze zijn",
         "zonder JGZ",
         "bestaat niet in boom",
         "staat niet in 'jgz'",
@@ -87,6 +90,7 @@ def test_every_error_kind_has_a_broken_example() -> None:
         "zet haar in de landelijke directory",
         "een hook hoort bij een knoop",
         "hoort bij een regiopakket, niet bij de landelijke inhoud",
+        "is een antwoord van regiopakket",
     ):
         assert fragment in messages, fragment
 

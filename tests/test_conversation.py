@@ -164,15 +164,17 @@ async def test_unclear_answer_mid_tree_keeps_the_question(
     assert chat.replies[-1].text.startswith("Vraag 2 van 5")
 
 
-async def test_ambiguous_question_is_asked_not_guessed(
+async def test_a_close_second_is_offered_as_one_button(
     examples: KnowledgeBase, make_chat: MakeChat
 ) -> None:
-    """Two equally good matches are offered as "Bedoelt u…" buttons."""
+    """The better match is answered first, then what it was read as, with the close second as
+    one "Bedoelde u: …" button that opens it."""
     chat = make_chat(examples)
     await chat.say("example basic question")
-    assert chat.replies[-1].text == "Bedoelt u een van deze?"
-    assert sorted(chat.labels) == ["Basic question", "What does the example say?"]
-    await chat.click("What does the example say?")
+    assert chat.replies[-2].text == "Is it so?"
+    assert chat.replies[-1].text == "Ik lees uw bericht als: Basic question"
+    assert chat.labels[-1] == "Bedoelde u: What does the example say?"
+    await chat.click("Bedoelde u: What does the example say?")
     assert chat.replies[-1].text == "The example says this."
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from dialogs import Command, match_choice, parse_command
+from dialogs.understanding import IntentIndex
 from knowledge import KnowledgeBase
-from knowledge.intents import IntentIndex
 
 LABELS = ["Ja", "Nee"]
 TOPICS = ["Afwegingskader (stap 4/5)", "Meldcode stappenplan", "Contact zoeken"]

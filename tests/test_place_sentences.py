@@ -10,10 +10,11 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 
-from dialogs.places import PLACE_KINDS, resolve_place
+from dialogs.places import resolve_place
+from dialogs.targets import PlaceTarget, Target
+from dialogs.understanding import Understanding
 from knowledge import KnowledgeBase
 from knowledge.normalise import normalise
-from knowledge.search import SearchIndex
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _TYPO_MIN = 6
@@ -49,10 +50,10 @@ def _typo(name: str, rng: random.Random) -> str:
     return name[:i] + rng.choice(_LETTERS) + name[i + 1 :]
 
 
-def _regions(knowledge: KnowledgeBase, targets: tuple[str, ...]) -> list[str]:
+def _regions(knowledge: KnowledgeBase, targets: tuple[Target, ...]) -> list[str]:
     found = []
     for target in targets:
-        place = resolve_place(knowledge, target) if target.split(":")[0] in PLACE_KINDS else None
+        place = resolve_place(knowledge, target) if isinstance(target, PlaceTarget) else None
         if place is not None:
             found.append(place.region.code)
     return found
@@ -60,7 +61,7 @@ def _regions(knowledge: KnowledgeBase, targets: tuple[str, ...]) -> list[str]:
 
 def test_every_place_name_in_any_phrasing(shipped: KnowledgeBase) -> None:
     """At least 99% right region or an honest question; no silent answer in another region."""
-    index = SearchIndex(shipped)
+    index = Understanding(shipped)
     names = _names(shipped)
     keys = {normalise(n) for n in names}
     rng = random.Random(14)

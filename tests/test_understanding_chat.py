@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from bot.channels.teams.manifest import COMMANDS
+from dialogs import Conversation, MemorySessionStore
 from knowledge import KnowledgeBase
 from tests.conftest import Chat
 
@@ -275,3 +276,213 @@ async def test_the_profession_in_everyday_words(
     assert "Genoteerd: Jeugdverpleegkundige" in chat.text
     assert "Meldcode: de vijf stappen:" in chat.text
     assert "Wat is uw beroep" not in chat.text
+
+
+async def test_typed_answers_in_the_record_flow_match_their_choice(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """Inside the record flow, an answer in other words picks its choice ("ik vroeg erom" is
+    "Ik vroeg om overleg") and the flow goes on; nothing drops out of it."""
+    chat = make_chat(shipped)
+    await chat.say("overleg vastleggen")
+    await chat.say("Zeist")
+    await chat.say("vertrouwensarts")
+    assert "Wie vroeg om het overleg?" in chat.text
+    await chat.say("ik vroeg erom")
+    assert "Wie vroeg om het overleg?" not in chat.text
+    assert "Vastgelegd" in chat.text
+
+
+class _Intakes:
+    """An intake desk that reaches one partner and delivers nowhere (the flow's steps only)."""
+
+    def partners(self) -> tuple[str, ...]:
+        """The one partner with an intake."""
+        return ("veilig-thuis-utrecht",)
+
+    async def deliver(self, request: object) -> None:
+        """Deliver nothing."""
+
+
+async def test_typed_urgency_in_other_words(shipped: KnowledgeBase) -> None:
+    """ "spoed" at the request's urgency question picks "Vandaag nog" and the flow goes on."""
+    conversation = Conversation(shipped, sessions=MemorySessionStore(), intakes=_Intakes())
+    chat = Chat(conversation)
+    await chat.say("overleg aanvragen")
+    await chat.say("Zeist")
+    assert "Hoe snel is overleg nodig?" in chat.text
+    await chat.say("spoed")
+    assert "Hoe snel is overleg nodig?" not in chat.text
+    assert chat.replies[-1].form is not None
+
+
+async def test_a_role_in_the_text_is_kept(shipped: KnowledgeBase, make_chat: MakeChat) -> None:
+    """ "ik werk bij veilig thuis" sets the role for the conversation: the request then asks
+    what to send the JGZ."""
+    chat = make_chat(shipped)
+    await chat.say("ik werk bij veilig thuis")
+    assert "Genoteerd: Veilig Thuis / jeugdbescherming" in chat.text
+    await chat.say("overleg aanvragen")
+    assert "Wat wilt u de JGZ sturen?" in chat.text
+
+
+async def test_the_manager_role_is_understood_not_offered(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """ "als aandachtsfunctionaris …" keeps the manager role for the conversation; the buttons
+    that offer a role do not list it (it shapes no tree's wording)."""
+    chat = make_chat(shipped)
+    await chat.say("als aandachtsfunctionaris wil ik weten hoe vaak er overlegd is")
+    assert "Genoteerd: Aandachtsfunctionaris / manager" in chat.text
+    await chat.say("beroep")
+    assert "Aandachtsfunctionaris / manager" not in chat.labels
+
+
+@pytest.mark.parametrize(
+    ("typed", "asked"),
+    [
+        ("bevraging jgz", "in welke gemeente woont het kind?"),
+        ("kent de jgz dit gezin, wie bel ik", "in welke gemeente woont het kind?"),
+        ("hoe geef ik terugkoppeling aan de jeugdarts die meldde", "Hoe staat het onderzoek?"),
+    ],
+)
+async def test_veilig_thuis_words_reach_the_jgz_side(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str, asked: str
+) -> None:
+    """Veilig Thuis / SAVE words open the request to the JGZ at their kind, and say whose side
+    the user is on (the role is kept, so the request goes to the JGZ)."""
+    chat = make_chat(shipped)
+    await chat.say(typed)
+    assert asked in chat.text
+    assert "Genoteerd: Veilig Thuis / jeugdbescherming" in chat.text
+
+
+async def test_a_bevraging_reaches_the_jgz(shipped: KnowledgeBase, make_chat: MakeChat) -> None:
+    """ "bevraging jgz" and the child's gemeente: the request goes to that region's JGZ."""
+    chat = make_chat(shipped)
+    await chat.say("bevraging jgz")
+    await chat.say("Zeist")
+    assert "GGD regio Utrecht" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "jgz"),
+    [
+        ("ik wil de jgz bevragen over een gezin in Zeist", "GGD regio Utrecht"),
+        ("kent het consultatiebureau een kind uit Houten?", "GGD regio Utrecht"),
+        ("bevraging jgz Groningen", "GGD Groningen"),
+        ("graag de jgz bevragen, het gezin woont in Maastricht", "GGD Zuid-Limburg"),
+    ],
+)
+async def test_a_place_beside_an_action_goes_into_it(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str, jgz: str
+) -> None:
+    """A bevraging that names where the child lives starts the request for that gemeente:
+    it goes to that gemeente's JGZ, without asking the gemeente again and without a separate
+    place answer."""
+    chat = make_chat(shipped)
+    await chat.say(typed)
+    assert jgz in chat.text
+    assert "in welke gemeente woont het kind?" not in chat.text
+    assert "valt onder Veilig Thuis-regio" not in chat.text
+
+
+async def test_a_question_about_consulting_is_answered_not_started(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """ "wie geeft toestemming als ik wil overleggen met school" answers about consent; no
+    request flow starts."""
+    chat = make_chat(shipped)
+    await chat.say("wie geeft toestemming als ik wil overleggen met school")
+    assert "toestemming" in chat.text.casefold()
+    assert "Bij welke organisatie vraagt u overleg aan?" not in chat.text
+
+
+async def test_a_story_says_what_it_was_read_as(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """A mother's bruises with a toddler present: read as partner violence seen by a child;
+    after the answer, the reply says what it was read as."""
+    chat = make_chat(shipped)
+    await chat.say("moeder heeft blauwe plekken, de peuter was erbij")
+    assert chat.replies[-1].text.startswith("Ik lees uw bericht als:")
+    assert "geweld tussen de ouders" in chat.replies[-1].text
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["jaarverslag", "cijfers van het convenant", "hoe vaak is er dit jaar overlegd met VT?"],
+)
+async def test_a_manager_asking_for_figures_gets_the_report_page(
+    shipped: KnowledgeBase, typed: str
+) -> None:
+    """A manager asking for the year's figures in their own words gets the link to the
+    deployment's report page."""
+    url = "https://verbind.example/rapport"
+    chat = Chat(Conversation(shipped, sessions=MemorySessionStore(), report_url=url))
+    await chat.say("ik ben manager")
+    await chat.say(typed)
+    assert url in chat.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "advice"),
+    [
+        ("ik twijfel bij vraag 2", "beantwoord vraag 2 daarna opnieuw"),
+        ("twijfel over de tweede afwegingsvraag", "beantwoord vraag 2 daarna opnieuw"),
+        ("ik twijfel bij vraag 1 van het afwegingskader", "beantwoord vraag 1 daarna opnieuw"),
+        ("wat bedoelen ze met afwegingsvraag 3", "Vraag 3 van 5"),
+        ("afwegingsvraag 4 snap ik niet", "Vraag 4 van 5"),
+    ],
+)
+async def test_a_question_of_the_afwegingskader_named_by_its_number(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str, advice: str
+) -> None:
+    """Doubt at, or a question about, afwegingsvraag N opens that question's own place in the
+    afwegingskader (never vraag 1 for another number); "terug" goes to the question before."""
+    chat = make_chat(shipped)
+    await chat.say("jeugdarts")
+    await chat.say(typed)
+    assert advice in chat.text
+    await chat.say("terug")
+    assert "Vraag" in chat.text
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "moeder dreigt zichzelf iets aan te doen, kinderen zijn thuis",
+        "vader zegt dat hij er een eind aan maakt, de kinderen zijn bij hem",
+        "mama wil niet meer leven en is alleen met de baby",
+    ],
+)
+async def test_a_parent_s_suicide_threat_with_children_is_danger(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str
+) -> None:
+    """A parent's suicide threat with children at home opens with the emergency line (112 and
+    0800-2000), then the answer on a parent in crisis — not on what a child tells."""
+    chat = make_chat(shipped)
+    await chat.say(typed)
+    first = chat.replies[0]
+    assert first.emergency
+    assert "112" in first.text
+    assert "0800-2000" in first.text
+    assert "zelfdoding" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind_question"),
+    [
+        ("opschalen naar SAVE", "in welke gemeente woont het kind?"),
+        ("terugkoppeling geven aan de jeugdarts", "Hoe staat het onderzoek?"),
+        ("procesevaluatie aanvragen met de jgz", "in welke gemeente woont het kind?"),
+    ],
+)
+async def test_a_typed_action_opens_the_request_at_its_kind(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str, kind_question: str
+) -> None:
+    """A Veilig Thuis / SAVE action typed in a few words opens the request flow at that kind
+    (its first question), not an answer about it."""
+    chat = make_chat(shipped)
+    await chat.say(typed)
+    assert kind_question in chat.text

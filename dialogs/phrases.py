@@ -295,6 +295,10 @@ CONSULTATION: dict[str, str] = {
         "{partner} en wordt niet bewaard."
     ),
     "need-phone": "Vul uw werknummer in, bijvoorbeeld 030 123 45 67.",
+    "bad-phone": (
+        "{number} is geen geldig Nederlands telefoonnummer. Vul uw werknummer met netnummer in, "
+        "bijvoorbeeld 030 123 45 67."
+    ),
     "too-long": "{field} is langer dan {limit} tekens. Maak het korter.",
     "sent": (
         f"Verstuurd naar {{partner}}. Referentie: {{reference}}\n"

@@ -985,7 +985,10 @@ async def test_region_cards_offer_a_request(build: Build) -> None:
     ("field", "value", "problem"),
     [
         ("vraag", f"BSN {CANARY_BSN}", "cliëntgegevens"),
-        ("telefoon", "12", "werknummer"),
+        ("telefoon", "12", "geen geldig Nederlands telefoonnummer"),
+        ("telefoon", "12345", "geen geldig Nederlands telefoonnummer"),
+        ("telefoon", "030 123 45 6a", "geen geldig Nederlands telefoonnummer"),
+        ("telefoon", "", "Vul uw werknummer in"),
         ("gemeente", "3701 AB Zeist", "alleen de gemeente"),
         ("naam", "x" * 81, "langer dan 80"),
     ],

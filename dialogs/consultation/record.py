@@ -25,9 +25,10 @@ from dialogs.session import Session
 from dialogs.targets import Asker, Flow, FlowTarget, Step
 from dialogs.turn import Reply
 from knowledge.dates import dutch_date
+from knowledge.library import KnowledgeBase
 from knowledge.model import RegionPack
 
-__all__ = ["RecordFlow"]
+__all__ = ["RecordFlow", "register_partners"]
 
 NATIONAL_VT = "veilig-thuis"
 NATIONAL_VERTROUWENSARTS = "vertrouwensarts"
@@ -42,6 +43,18 @@ _FIXED: Mapping[Kind, Direction] = {
 _ADVICE: tuple[Kind, ...] = ("advies-veilig-thuis", "vertrouwensarts")
 """Kinds that may be anonymous: the dossier line reminds the user to say so."""
 _OFFERED = frozenset(k for k in KIND_LABELS if k != "save")
+
+
+def register_partners(knowledge: KnowledgeBase) -> tuple[str, ...]:
+    """Directory ids the register can name as partner or JGZ organisation (the record flow's
+    candidates over every region): the national Veilig Thuis and vertrouwensarts, every pack's
+    partners and every gemeente's JGZ. Not emergency numbers, the police or one's own
+    aandachtsfunctionaris, which are never a partner of a record."""
+    named = [NATIONAL_VT, NATIONAL_VERTROUWENSARTS]
+    for pack in knowledge.packs.values():
+        named.extend(pack.partners)
+    named.extend(c.jgz for c in knowledge.coverage.values() if c.jgz)
+    return tuple(o for o in dict.fromkeys(named) if o in knowledge.organisations)
 
 
 class RecordFlow(Steps):

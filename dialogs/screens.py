@@ -382,10 +382,16 @@ class Screens:
         self, ids: Sequence[str], *, session: Session | None = None
     ) -> tuple[ContactCard, ...]:
         """Contact cards for organisation ``ids``; with ``session``, a region's own
-        organisations only for a child in that region."""
+        organisations only for a child in that region, and one that serves certain gemeenten
+        only for a child there."""
         if session is not None:
             region = self.region(session)
-            ids = [i for i in ids if self.knowledge.shown_in(i, region)]
+            gemeente = ChildFacts.read(session).gemeente
+            ids = [
+                i
+                for i in ids
+                if self.knowledge.shown_in(i, region) and self.knowledge.serves(i, gemeente)
+            ]
         return contact_cards(self.knowledge, ids)
 
     def sources(self, ids: Sequence[str]) -> tuple[SourceNote, ...]:

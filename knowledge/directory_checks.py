@@ -26,6 +26,7 @@ def check_directory(knowledge: KnowledgeBase) -> list[Problem]:
         *_packs(knowledge),
         *_faq_counterparts(knowledge),
         *_contact_data(knowledge),
+        *_served_gemeenten(knowledge),
     ]
 
 
@@ -56,6 +57,29 @@ def _contact_data(knowledge: KnowledgeBase) -> Iterator[Problem]:
                     f"'{field_name}' in 'unconfirmed' (te bevestigen)"
                 )
                 yield _problem(knowledge, "organisation", organisation.id, message, field_name)
+
+
+def _served_gemeenten(knowledge: KnowledgeBase) -> Iterator[Problem]:
+    """An organisation's ``gemeenten`` exist and lie in the regions whose packs name it; a
+    dossier line's ``jgz`` are its pack's JGZ organisations."""
+    for organisation in knowledge.organisations.values():
+        regions = knowledge.organisation_regions(organisation.id)
+        for i, code in enumerate(organisation.gemeenten):
+            gemeente = knowledge.gemeenten.get(code)
+            if gemeente is None:
+                message = f"gemeente '{code}' bestaat niet"
+            elif regions and gemeente.region not in regions:
+                message = (
+                    f"gemeente '{code}' ({gemeente.name}) ligt buiten de regio van deze organisatie"
+                )
+            else:
+                continue
+            yield _problem(knowledge, "organisation", organisation.id, message, "gemeenten", i)
+    for pack in knowledge.packs.values():
+        for i, org in enumerate(pack.dossier.jgz if pack.dossier else ()):
+            if org not in pack.jgz:
+                message = f"dossierregel voor JGZ '{org}', die niet in 'jgz' van het pakket staat"
+                yield _problem(knowledge, "pack", pack.id, message, "dossier", "jgz", i)
 
 
 def _quoted(knowledge: KnowledgeBase, organisation: Organisation, value: str) -> bool:

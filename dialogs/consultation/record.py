@@ -253,7 +253,14 @@ class RecordFlow(Steps):
         """The dossier line of the region's pack when it applies to this kind and to the user's
         organisation (a JGZ line is not for Veilig Thuis); else the plain one."""
         dossier = pack.dossier if pack is not None else None
-        if dossier is None or self.is_partner_professional(session):
+        gemeente = self.gemeente(session)
+        code = gemeente.code if gemeente else None
+        if (
+            pack is None
+            or dossier is None
+            or self.is_partner_professional(session)
+            or not self._knowledge.dossier_applies(pack, code)
+        ):
             return SAY["dossier"], ()
         line = dossier.kinds.get(kind, dossier.line) if kind != "register" else dossier.line
         return line, (dossier.source,) if dossier.source else ()
@@ -286,7 +293,9 @@ class RecordFlow(Steps):
             return self._present(pack.protection)
         if kind in ("opschalen", "afschalen"):
             return self._present((*(o for o in (pack.veilig_thuis,) if o), *pack.protection))
-        chain = (p for p in pack.chain if p not in pack.jgz)
+        gemeente = self.gemeente(session)
+        code = gemeente.code if gemeente else None
+        chain = (p for p in pack.chain if p not in pack.jgz and self._knowledge.serves(p, code))
         return (*self._present(tuple(chain), fallback=False), "overig")
 
     def _jgz_of_child(self, session: Session, pack: RegionPack) -> tuple[str, ...]:

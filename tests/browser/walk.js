@@ -114,6 +114,17 @@ async function emergencyLook(page) {
   });
 }
 
+// The newest answer's text outside folded parts (a closed details element): what a reader sees
+// without opening "Lees verder".
+async function unfoldedText(page) {
+  return page.evaluate(() => {
+    const boxes = document.querySelectorAll("#gesprek .msg.bot");
+    const copy = boxes[boxes.length - 1].cloneNode(true);
+    copy.querySelectorAll("details:not([open])").forEach((folded) => folded.remove());
+    return copy.textContent.replace(/\s+/g, " ");
+  });
+}
+
 // Nothing on the page is wider than the screen (no sideways scrolling on a phone).
 async function pageWidth(page) {
   return page.evaluate(() => ({
@@ -229,6 +240,12 @@ async function runStep(page, step, index) {
       problems.push("composer like the form");
     }
     if (problems.length) fail(`step ${index}: form ${problems} in ${JSON.stringify(look)}`);
+  }
+  if (step.unfolded) {
+    const shown = await unfoldedText(page);
+    for (const line of step.unfolded) {
+      if (!shown.includes(line)) fail(`step ${index}: "${line}" should be shown, not folded: ${shown}`);
+    }
   }
   if (step.emergency) {
     const look = await emergencyLook(page);

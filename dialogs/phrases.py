@@ -40,6 +40,7 @@ __all__ = [
     "REPORT_LINK",
     "RESTART_LABEL",
     "ROLE_ASK",
+    "ROLE_GROUP",
     "ROUTE_HEADER",
     "SAFETY_LINE",
     "STALE_BUTTON",
@@ -132,6 +133,8 @@ REPORT_LINK = (
 )
 STEPS_FIRST = "De stappen op een rij:"
 PICKED_UP = "Uw verzoek {reference} is opgepakt door {partner}. U wordt benaderd zoals u aangaf."
+ROLE_GROUP = "Ik ben:"
+"""The label above the role buttons, apart from the menu's topics."""
 ROLE_ASK = "Wat is uw rol? Tik hem aan, dan passen het menu en de antwoorden zich aan."
 CONTACT_ASK_JGZ = (
     "Voor welke gemeente zoekt u de JGZ? Typ de woonplaats of gemeente van het kind; ik noem dan "

@@ -146,8 +146,14 @@ class Screens:
     def offer_buttons(self, offer: Offer, here: Here | None) -> tuple[Button, ...]:
         """One button per target of ``offer``; never a form's submit, which is drawn only with
         its form (``Reply.form``)."""
+        roles = {encode(ProfessionTarget(p)) for p in profession.CHOICES}
+        mixed = any(t not in roles for t in offer.targets)
         return tuple(
-            Button(self._labels.label(t, here), Payload(offer.node, t))
+            Button(
+                self._labels.label(t, here),
+                Payload(offer.node, t),
+                phrases.ROLE_GROUP if mixed and t in roles else "",
+            )
             for t in offer.targets
             if t != SUBMIT
         )

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from dialogs import phrases, profession
 from dialogs.contacts import EMERGENCY_LINKS
 from knowledge import AdviceNode, DecisionTree, load_knowledge
 from knowledge.diagrams import STYLES
@@ -173,6 +174,7 @@ def walk_plan(url: str, chromium: str, screen: str) -> dict[str, Any]:
         "url": url,
         "chromium": chromium,
         "welcome": "Welkom bij Verbind",
+        "roleGroup": {"label": phrases.ROLE_GROUP, "roles": list(profession.CHOICES.values())},
         "screenshot": str(shot(SCREENSHOT, screen)),
         "viewport": SCREENS[screen],
         "steps": steps,

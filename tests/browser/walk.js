@@ -265,6 +265,23 @@ main((plan) =>
   withPage(plan.chromium, plan.viewport, async (page, problems) => {
     const first = await answered(page, () => page.goto(plan.url));
     expectText(first, plan.welcome, "open");
+    if (plan.roleGroup) {
+      // The role choice is a group of its own under its visible label, apart from the topics.
+      const group = await page.evaluate((label) => {
+        const found = [...document.querySelectorAll("#gesprek [role=group][aria-labelledby]")]
+          .find((g) => document.getElementById(g.getAttribute("aria-labelledby")).textContent === label);
+        if (!found) return null;
+        const outside = [...document.querySelectorAll("#gesprek button.choice")]
+          .filter((b) => !found.contains(b)).map((b) => b.textContent);
+        return { inside: [...found.querySelectorAll("button")].map((b) => b.textContent), outside };
+      }, plan.roleGroup.label);
+      const want = plan.roleGroup.roles;
+      if (!group || JSON.stringify(group.inside) !== JSON.stringify(want) ||
+          want.some((role) => group.outside.includes(role))) {
+        fail(`open: the roles ${JSON.stringify(want)} should be a group "${plan.roleGroup.label}" ` +
+          `of their own, got ${JSON.stringify(group)}`);
+      }
+    }
     const start = await accessibility(page);
     let replies = 0;
     for (const [index, step] of plan.steps.entries()) {

@@ -129,16 +129,33 @@
   }
 
   function renderButtons(buttons, secondary) {
+    // The answers; a labelled choice group ("Ik ben:") follows apart, under its visible label.
     const group = element("div", "choices");
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", "Antwoorden");
+    let labelled = null;
     for (const item of buttons) {
       const button = element("button", secondary ? "choice secondary" : "choice", item.label);
       button.type = "button";
       button.addEventListener("click", () =>
         send({ payload: item.payload }, item.label, { fromClick: true }),
       );
-      group.append(button);
+      if (!item.group) {
+        group.append(button);
+        continue;
+      }
+      if (!labelled || labelled.dataset.group !== item.group) {
+        formCount += 1;
+        labelled = element("div", "choices choice-group");
+        labelled.dataset.group = item.group;
+        labelled.setAttribute("role", "group");
+        const heading = element("p", "choice-group-label", item.group);
+        heading.id = "groep-" + formCount;
+        labelled.setAttribute("aria-labelledby", heading.id);
+        labelled.append(heading);
+        group.append(labelled);
+      }
+      labelled.append(button);
     }
     return group;
   }

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from aiohttp import ClientError, ClientSession, ClientTimeout
+from aiohttp import ClientError, ClientSession, ClientTimeout, DummyCookieJar
 from yarl import URL
 
 from bot.channels.teams.activity import reply_address
@@ -50,7 +50,10 @@ class ConnectorSender:
         """Service URLs already parsed and checked (a deployment talks to a handful)."""
 
     async def start(self) -> None:
-        self._session = ClientSession(timeout=ClientTimeout(total=self._timeout))
+        # The Bot Connector sets no cookies we want back: no jar to consult on every post.
+        self._session = ClientSession(
+            timeout=ClientTimeout(total=self._timeout), cookie_jar=DummyCookieJar()
+        )
 
     async def stop(self) -> None:
         if self._session is not None:

@@ -6,6 +6,10 @@ with typos, topics, case stories) over the labelled sets (tests/search/ and
 tests/understanding/) and the index build time, and in the same run the same queries through a
 naive
 ``rapidfuzz.process.extractOne`` over every indexed string, with the ratio between them.
+A second row per function takes each query's median over the rounds: on a shared machine the
+pooled p99 is mostly other processes preempting this one; the per-query median is what the
+query itself costs (with the caches a running bot has). The targets (issue 23): route p99
+< 0.5 ms and mean < 0.2 ms.
 """
 
 from __future__ import annotations
@@ -49,15 +53,31 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def timed(function: object, texts: list[str]) -> list[float]:
+def timed(function: object, texts: list[str]) -> list[list[float]]:
+    """Per query, its latency (ms) in each round."""
     assert callable(function)
-    samples = []
+    samples: list[list[float]] = [[] for _ in texts]
     for _ in range(ROUNDS):
-        for text in texts:
+        for n, text in enumerate(texts):
             started = time.perf_counter()
             function(text)
-            samples.append((time.perf_counter() - started) * 1000)
+            samples[n].append((time.perf_counter() - started) * 1000)
     return samples
+
+
+def rows(name: str, samples: list[list[float]]) -> list[tuple[str, float, float, float]]:
+    """The pooled figures (p50, p99, mean) and those of each query's median over the rounds."""
+    pooled = [s for per_query in samples for s in per_query]
+    medians = [statistics.median(per_query) for per_query in samples]
+    return [
+        (name, percentile(pooled, 0.5), percentile(pooled, 0.99), statistics.mean(pooled)),
+        (
+            "  per-query median",
+            percentile(medians, 0.5),
+            percentile(medians, 0.99),
+            statistics.mean(medians),
+        ),
+    ]
 
 
 def main() -> None:
@@ -82,11 +102,14 @@ def main() -> None:
     print(f"index build: median {statistics.median(builds):.1f} ms (target < 500 ms)")
     print(f"{'':24}{'p50 ms':>10}{'p99 ms':>10}{'mean ms':>10}")
     for name, samples in (("Understanding.route", ours), ("naive extractOne", baseline)):
-        row = (percentile(samples, 0.5), percentile(samples, 0.99), statistics.mean(samples))
-        print(f"{name:24}" + "".join(f"{value:>10.3f}" for value in row))
-    ratio = statistics.mean(baseline) / statistics.mean(ours)
-    p99_ratio = percentile(baseline, 0.99) / percentile(ours, 0.99)
-    print(f"naive / ours: mean {ratio:.1f}x, p99 {p99_ratio:.1f}x (target: p99 < 2 ms)")
+        for label, *row in rows(name, samples):
+            print(f"{label:24}" + "".join(f"{value:>10.3f}" for value in row))
+    ours_pooled = [s for q in ours for s in q]
+    naive_pooled = [s for q in baseline for s in q]
+    ratio = statistics.mean(naive_pooled) / statistics.mean(ours_pooled)
+    p99_ratio = percentile(naive_pooled, 0.99) / percentile(ours_pooled, 0.99)
+    print(f"naive / ours: mean {ratio:.1f}x, p99 {p99_ratio:.1f}x")
+    print("targets (issue 23): route p99 < 0.5 ms, mean < 0.2 ms")
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ from dialogs.consultation.pickup import (
     Press,
     claimed,
 )
+from dialogs.consultation.state import OWN_ORGANISATION_FACT
 from dialogs.freetext import RUNNER_UP_NODE, FreeText
 from dialogs.handlers import Desk
 from dialogs.intake import IntakeDesk, IntakeUnavailableError, NoIntakes, Notifier, Pickup
@@ -356,7 +357,6 @@ class Conversation:
     def _on_text(
         self, session: Session, here: Here | None, turn: Turn, text: str, *, new: bool
     ) -> Result:
-        role = session.facts.get(profession.PROFESSION_FACT)
         if self._flows.wants_form(session) and not self.is_command(text):
             typed = normalise(text)
             buttons = self._desk.screens.buttons(session, here)
@@ -366,14 +366,25 @@ class Conversation:
             # Typed instead of the form: the text is the question (never echoed or kept); the
             # flow's own guard refuses client data there. Danger in it still comes first.
             result = flow_result(self._flows.submit(session, turn, {"vraag": text}))
-            reading = Reading(danger=self._router.understand(text, role=role).danger)
+            reading = Reading(danger=self._understand(session, text).danger)
             return self._content.free_text.safety(result, reading)
         answered = self._typed_answer(session, here, turn, text, new=new)
         if answered is not None:
             return self._reminded(answered, text, person=False)
-        reading = self._router.understand(text, role=role)
+        reading = self._understand(session, text)
         result = self._content.free_text.answer(session, here, turn, reading)
         return self._reminded(result, text, person=reading.person)
+
+    def _understand(self, session: Session, text: str) -> Reading:
+        """``text`` read for this user: their role, and the regions whose own answers apply
+        (the child's, their own organisation's)."""
+        own = session.facts.get(OWN_ORGANISATION_FACT, "")
+        return self._router.understand(
+            text,
+            role=session.facts.get(profession.PROFESSION_FACT),
+            region=self._desk.screens.region(session),
+            own_regions=self.knowledge.organisation_regions(own),
+        )
 
     @staticmethod
     def _reminded(result: Result, text: str, *, person: bool) -> Result:

@@ -12,11 +12,12 @@ import re
 from dataclasses import replace
 
 from dialogs import phrases, profession
-from dialogs.handlers import Desk
+from dialogs.handlers import Desk, at_place
+from dialogs.places import resolve_place
 from dialogs.router import Danger, Reading
 from dialogs.screens import CHOOSE, Here, Result
 from dialogs.session import Offer, Session
-from dialogs.targets import FaqTarget, Target, TreeTarget, decode, encode
+from dialogs.targets import FaqTarget, FlowTarget, Target, TreeTarget, decode, encode
 from dialogs.turn import Button, Payload, Reply, Turn
 
 __all__ = ["RUNNER_UP_FACT", "RUNNER_UP_NODE", "FreeText"]
@@ -89,8 +90,13 @@ class FreeText:
     def _one(
         self, session: Session, here: Here | None, turn: Turn, reading: Reading, target: Target
     ) -> Result:
+        place = resolve_place(self._desk.knowledge, reading.beside) if reading.beside else None
+        if place is not None:
+            # Where the message says the child lives holds for what it asks: a region's own
+            # answer is given for that region, an action is started for that gemeente.
+            session = at_place(session, place)
         opened = self._desk.open(session, here, target, turn)
-        if reading.beside is not None:
+        if reading.beside is not None and not isinstance(target, FlowTarget):
             opened = self._desk.place_beside(opened, reading.beside)
         runner = reading.runner_up
         if runner is not None and (not self._desk.known(runner) or runner == target):

@@ -4,6 +4,7 @@ an intent) is one handler here and one entry in ``Desk``."""
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -38,8 +39,9 @@ from dialogs.targets import (
 )
 from dialogs.turn import Reply, Turn
 from knowledge.dates import dutch_date
-from knowledge.engine import Position, back
+from knowledge.engine import Position, back, walk
 from knowledge.library import KnowledgeBase
+from knowledge.model import DecisionTree, FaqEntry
 
 __all__ = ["Desk", "Handler"]
 
@@ -115,7 +117,13 @@ class Desk:
         place = resolve_place(self.knowledge, target)
         if place is None or result.session is None:
             return result
-        session = at_place(result.session, place)
+        waiting = self.waiting(result.session)
+        session = at_place(result.session.with_fact(AFTER_PLACE_FACT, None), place)
+        if waiting is not None:
+            # The region's own question waited only for the gemeente named beside it: answered
+            # for that gemeente instead of asking. A question or tree reads no turn.
+            result = self.open(session, self.screens.here(session), waiting, _NO_TURN)
+            session = result.session or session
         side = partner_side(session)
         reply = Reply(
             self.place_text(place, side),
@@ -135,6 +143,45 @@ class Desk:
         found = resolve_place(self.knowledge, place)
         return self.open(at_place(session, found) if found else session, here, target, turn)
 
+    def not_here(
+        self, session: Session, here: Here | None, target: Target, *, national: str | None
+    ) -> Result:
+        """A region's own question or tree (``target``) asked by a user it is not for. For a
+        child (or own organisation) in another region: that it applies elsewhere, then the
+        ``national`` entry that answers the question there, or the menu. While the region is
+        not known: the national answer (if any) and the question which gemeente the child
+        lives in; the next place typed answers ``target`` for it."""
+        faqs = self._handlers[FaqTarget]
+        assert isinstance(faqs, _Faqs)
+        entry = self.knowledge.faq.get(national) if national is not None else None
+        regions = self.screens.regions(session)
+        if regions:
+            child = self.screens.region(session)
+            name = self.knowledge.regions[child or sorted(regions)[0]].name
+            lead = phrases.REGION["elsewhere"].format(region=name)
+            if entry is not None:
+                return faqs.answer(
+                    session, here, entry, before=f"{lead} {phrases.REGION['national']}"
+                )
+            text = f"{lead} {phrases.REGION['none']}"
+            return self.screens.aside(session, here, action="region-elsewhere", text=text)
+        asking = session.with_fact(AFTER_PLACE_FACT, encode(target))
+        if entry is not None:
+            after = phrases.REGION["ask-more"]
+            return faqs.answer(asking, here, entry, after=after, offer_node=REGION_NODE)
+        return self.screens.aside(
+            asking, here, action="region-ask", text=phrases.REGION["ask"], offer_node=REGION_NODE
+        )
+
+    def waiting(self, session: Session) -> Target | None:
+        """The question or tree waiting for the child's gemeente, if the user was just asked
+        for it (the offer of that question is still the session's)."""
+        raw = session.facts.get(AFTER_PLACE_FACT)
+        if raw is None or session.offer is None or session.offer.node != REGION_NODE:
+            return None
+        target = decode(raw)
+        return target if target is not None and self.known(target) else None
+
     def place_text(self, place: Place, side: bool) -> str:
         """The place answer for the user's side of the covenant."""
         jgz_inbox = False
@@ -142,6 +189,15 @@ class Desk:
             jgz = self.knowledge.coverage[place.gemeente.code].jgz
             jgz_inbox = jgz in self.flows.partners_with_intake()
         return place_text(self.knowledge, place, partner_side=side, jgz_inbox=jgz_inbox)
+
+
+AFTER_PLACE_FACT = "na-plaats"
+"""The session fact holding a region's own question or tree (an encoded target) that waits for
+the child's gemeente, asked for while the child's region was not known."""
+_NO_TURN = Turn(key="", channel="")
+REGION_NODE = "_regio"
+"""The offer of an answer that asks for the child's gemeente; a place typed next answers the
+waiting question."""
 
 
 def at_place(session: Session, place: Place) -> Session:
@@ -160,13 +216,34 @@ class _Kind:
 
 class _Trees(_Kind):
     def known(self, target: TreeTarget) -> bool:
-        return target.tree in self.knowledge.trees
+        tree = self.knowledge.trees.get(target.tree)
+        return tree is not None and (not target.node or _path_to(tree, target.node) is not None)
 
     def label(self, target: TreeTarget, here: Here | None) -> str:
-        return self.knowledge.trees[target.tree].title
+        tree = self.knowledge.trees[target.tree]
+        if not target.node:
+            return tree.title
+        node = tree.node(target.node)
+        short = getattr(node, "short", None)
+        if short:
+            return f"{tree.title}: {short}"
+        # An advice: the question and the answer that lead to it ("… — Ik twijfel").
+        answers = _path_to(tree, target.node) or ()
+        route = walk(tree, Position(tree.id, answers)).route
+        if not route:
+            return tree.title
+        asked = getattr(tree.node(route[-1].node_id), "short", None) or route[-1].question
+        return f"{tree.title}: {asked} — {route[-1].answer_label}"
 
     def open(self, session: Session, here: Here | None, target: TreeTarget, turn: Turn) -> Result:
         tree = self.knowledge.trees[target.tree]
+        if not self.screens.applies(session, self.knowledge.tree_region(tree.id)):
+            return self.desk.not_here(session, here, target, national=None)
+        answers = _path_to(tree, target.node) if target.node else None
+        if answers is not None:
+            # A typed way into one node ("ik twijfel bij vraag 2"): the tree as if answered
+            # there, so the route shows how it was reached and "terug" goes a step back.
+            return self.screens.show(session, tree, answers, action="open-node")
         if tree.asks_profession and profession.PROFESSION_FACT not in session.facts:
             # The steps first, then the profession for their wording; the safety line comes
             # with the steps, so acute danger never waits for the profession question.
@@ -175,6 +252,22 @@ class _Trees(_Kind):
         shown = self.screens.show(session, tree, (), action="open-tree")
         intro = Reply(f"{tree.title}: {tree.summary}\n{phrases.SAFETY_LINE}")
         return Result(shown.session, [intro, *shown.replies], "open-tree")
+
+
+def _path_to(tree: DecisionTree, node: str) -> tuple[str, ...] | None:
+    """The fewest answers (option keys) from the start of ``tree`` to ``node``; None when no
+    way leads there. Marked cycles are not followed."""
+    seen = {tree.start}
+    queue: deque[tuple[str, tuple[str, ...]]] = deque([(tree.start, ())])
+    while queue:
+        at, answers = queue.popleft()
+        if at == node:
+            return answers
+        for option in tree.node(at).options:
+            if not option.cycle and option.next not in seen:
+                seen.add(option.next)
+                queue.append((option.next, (*answers, option.key)))
+    return None
 
 
 class _Faqs(_Kind):
@@ -186,14 +279,37 @@ class _Faqs(_Kind):
 
     def open(self, session: Session, here: Here | None, target: FaqTarget, turn: Turn) -> Result:
         entry = self.knowledge.faq[target.faq]
+        region = self.knowledge.faq_region(entry.id)
+        if not self.screens.applies(session, region):
+            return self.desk.not_here(session, here, target, national=entry.national)
+        return self.answer(session, here, entry)
+
+    def answer(
+        self,
+        session: Session,
+        here: Here | None,
+        entry: FaqEntry,
+        *,
+        before: str = "",
+        after: str = "",
+        offer_node: str = FAQ,
+    ) -> Result:
+        """``entry``'s answer (between ``before`` and ``after``). A national entry gets what the
+        child's region's pack adds to it (its hook) and shows no other region's cards; a
+        region's own entry, asked in its region, shows its own cards."""
+        national = self.knowledge.faq_region(entry.id) is None
+        hook = self.screens.faq_hook(session, entry.id) if national else None
+        text = f"{entry.answer}\n\n{hook.line}" if hook is not None and hook.line else entry.answer
         return self.screens.aside(
             session,
             here,
             action="faq",
-            text=entry.answer,
-            related=entry.related,
-            contacts=entry.contacts,
-            sources=entry.sources,
+            text="\n\n".join(part for part in (before, text, after) if part),
+            related=(*entry.related, *(hook.related if hook else ())),
+            contacts=(*entry.contacts, *(hook.contacts if hook else ())),
+            sources=(*entry.sources, *(hook.sources if hook else ())),
+            regional=national,
+            offer_node=offer_node,
         )
 
 
@@ -231,10 +347,11 @@ class _Places(_Kind):
     def open(self, session: Session, here: Here | None, target: PlaceTarget, turn: Turn) -> Result:
         place = resolve_place(self.knowledge, target)
         assert place is not None
-        session = at_place(session, place)
+        waiting = self.desk.waiting(session)
+        session = at_place(session.with_fact(AFTER_PLACE_FACT, None), place)
         side = partner_side(session)
         contacts = place_contact_ids(self.knowledge, place, partner_side=side)
-        return self.screens.aside(
+        answered = self.screens.aside(
             session,
             here,
             action="place",
@@ -244,6 +361,11 @@ class _Places(_Kind):
             outcome="contact",
             extra=self.screens.consultation_targets(contacts, session),
         )
+        if waiting is None or answered.session is None:
+            return answered
+        # The question that waited for the child's gemeente, answered for it now.
+        then = self.desk.open(answered.session, here, waiting, turn)
+        return replace(then, replies=[*answered.replies, *then.replies], action="place")
 
 
 class _Flows(_Kind):

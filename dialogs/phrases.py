@@ -35,6 +35,7 @@ __all__ = [
     "PICKUP",
     "PICK_ANSWER",
     "PLACE",
+    "REGION",
     "REPORT",
     "REPORT_LINK",
     "RESTART_LABEL",
@@ -136,6 +137,26 @@ CONTACT_ASK_JGZ = (
     "Voor welke gemeente zoekt u de JGZ? Typ de woonplaats of gemeente van het kind; ik noem dan "
     "de JGZ-organisatie en hoe u die bereikt."
 )
+
+
+# -- a region's own answers (its pack's FAQ and covenant) -----------------------------------------
+
+REGION: dict[str, str] = {
+    "elsewhere": "Dat geldt in een andere Veilig Thuis-regio dan regio {region}.",
+    "national": "Wat daar geldt:",
+    "none": "Voor regio {region} heb ik daar geen antwoord op; kies een onderwerp uit het menu.",
+    "ask": (
+        "Het antwoord hangt af van de regio waar het kind woont. In welke gemeente woont het "
+        "kind? Typ de gemeente, dan krijgt u het antwoord dat daar geldt."
+    ),
+    "ask-more": (
+        "In de regio van het kind kan meer gelden. Typ de gemeente waar het kind woont, dan vul "
+        "ik het aan."
+    ),
+}
+"""What Verbind says when a question belongs to one region's own content: for a child in
+another region (``elsewhere``, then the national answer or ``none``), or while the child's
+region is not known (``ask``; after a national answer ``ask-more``)."""
 
 
 # -- place answers (dialogs.places) ---------------------------------------------------------------

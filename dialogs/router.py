@@ -71,7 +71,20 @@ class Reading:
 class Router(Protocol):
     """Understands free text."""
 
-    def understand(self, text: str, *, role: str | None = None) -> Reading:
+    def understand(
+        self,
+        text: str,
+        *,
+        role: str | None = None,
+        region: str | None = None,
+        own_regions: frozenset[str] = frozenset(),
+    ) -> Reading:
         """How ``text`` is understood; ``role`` is the user's role kept for the conversation
-        (the ``beroep`` fact), which decides which side of the covenant answers."""
+        (the ``beroep`` fact), which decides which side of the covenant answers. ``region``:
+        the region (``VT20``) of the child the conversation is about, if known; ``own_regions``:
+        those of the user's own organisation. A region pack's own answers are read where they
+        apply: for a child (or an own organisation) in that region, or while the child's region
+        is not known. Elsewhere only those that name a national entry for the same question
+        (``FaqEntry.national``) are read, and the conversation answers that one. A place the
+        message names is where the child lives."""
         ...

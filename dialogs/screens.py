@@ -307,6 +307,18 @@ class Screens:
             return None
         return self.knowledge.pack_for(region).hook(tree.id, node.id)
 
+    def faq_hook(self, session: Session, faq: str) -> NodeHook | None:
+        """What the child's region's pack adds to the FAQ entry ``faq`` (national ones only)."""
+        region = self.region(session)
+        if region is None or self.knowledge.faq_region(faq) is not None:
+            return None
+        return self.knowledge.pack_for(region).faq_hook(faq)
+
+    def applies(self, session: Session, region: str | None) -> bool:
+        """Whether content of ``region`` (None: national) is for this user: a region's own
+        content only for a child — or a professional's own organisation — in that region."""
+        return region is None or region in self.regions(session)
+
     def aside(
         self,
         session: Session,
@@ -320,22 +332,22 @@ class Screens:
         outcome: str | None = None,
         extra: tuple[str, ...] = (),
         regional: bool = True,
+        offer_node: str = FAQ,
     ) -> Result:
         """An answer beside the tree (FAQ, partner, place): the place in the tree is kept,
         and the follow-ups are the related trees, ``extra``, "Verder met …" and the menu.
-        With ``regional``, a region's own organisations are not shown for a child known to
-        live in another region (a card asked for by name is always shown)."""
+        With ``regional``, a region's own organisations are shown only for a child known to
+        live in that region (a card asked for by name, or a region's own answer given in its
+        region, is always shown)."""
         targets = [*(encode(TreeTarget(t)) for t in related), *extra]
         if here is not None and not here.walk.finished:
             targets.append(encode(ResumeTarget()))
-        offer = Offer(FAQ, (*targets, encode(CommandTarget(Command.MENU))))
+        offer = Offer(offer_node, (*targets, encode(CommandTarget(Command.MENU))))
         reply = Reply(
             text,
             kind="advice",
             buttons=self.offer_buttons(offer, here),
-            contacts=self.contacts(
-                contacts, session=session if regional and self.region(session) else None
-            ),
+            contacts=self.contacts(contacts, session=session if regional else None),
             sources=self.sources(
                 self._national([s for s in sources if s in self.knowledge.sources], session)
                 if regional and self.region(session)

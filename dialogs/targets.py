@@ -102,9 +102,11 @@ class Reach(StrEnum):
 
 @dataclass(frozen=True)
 class TreeTarget:
-    """A decision tree, opened at its start."""
+    """A decision tree, opened at its start — or at one of its nodes (``node``), reached by
+    the shortest way of answers ("ik twijfel bij vraag 2": the advice for doubt there)."""
 
     tree: str
+    node: str = ""
 
 
 @dataclass(frozen=True)
@@ -200,7 +202,8 @@ def decode(raw: str) -> Target | None:
         return ResumeTarget()
     kind, _, rest = raw.partition(":")
     if kind == "tree":
-        return TreeTarget(rest)
+        tree, _, node = rest.partition(":")
+        return TreeTarget(tree, node)
     if kind == "faq":
         return FaqTarget(rest)
     if kind == "org":
@@ -226,8 +229,8 @@ def decode(raw: str) -> Target | None:
 def encode(target: Target) -> str:
     """The string a session keeps for ``target`` (``decode`` reads it back)."""
     match target:
-        case TreeTarget(tree):
-            return f"tree:{tree}"
+        case TreeTarget(tree, node):
+            return f"tree:{tree}:{node}" if node else f"tree:{tree}"
         case FaqTarget(faq):
             return f"faq:{faq}"
         case OrgTarget(org):

@@ -23,6 +23,7 @@ def check_directory(knowledge: KnowledgeBase) -> list[Problem]:
         *_aliases(knowledge),
         *_coverage(knowledge),
         *_packs(knowledge),
+        *_faq_counterparts(knowledge),
     ]
 
 
@@ -159,18 +160,12 @@ def _pack_references(knowledge: KnowledgeBase, pack: RegionPack) -> Iterator[Pro
 def _hook_problems(
     knowledge: KnowledgeBase, pack: RegionPack, hook: NodeHook
 ) -> Iterator[tuple[str, tuple[str | int, ...]]]:
-    """What is wrong with one hook, with its path: the node must be in a national tree (another
-    region's tree is not this pack's to change) and everything it adds must exist."""
-    tree = knowledge.trees.get(hook.tree)
-    if tree is None:
-        yield f"boom '{hook.tree}' bestaat niet", ("tree",)
-        return
-    if knowledge.tree_region(tree.id) not in (None, pack.region):
-        yield f"boom '{hook.tree}' hoort bij een ander regiopakket", ("tree",)
-    if not tree.has_node(hook.node):
-        yield f"knoop '{hook.node}' bestaat niet in boom '{hook.tree}'", ("node",)
-    elif hook.related and tree.node(hook.node).options:
-        yield "'related' kan alleen bij een advies dat een pad afsluit", ("related",)
+    """What is wrong with one hook, with its path: the node or FAQ entry must be national
+    (another region's content is not this pack's to change) and everything it adds must exist."""
+    if hook.faq is not None:
+        yield from _faq_hook_problems(knowledge, pack, hook.faq)
+    else:
+        yield from _node_hook_problems(knowledge, pack, hook)
     for key, known, noun in (
         ("contacts", knowledge.organisations, "organisatie"),
         ("related", knowledge.trees, "boom"),
@@ -179,3 +174,45 @@ def _hook_problems(
         for j, ident in enumerate(getattr(hook, key)):
             if ident not in known:
                 yield f"{noun} '{ident}' bestaat niet", (key, j)
+
+
+def _node_hook_problems(
+    knowledge: KnowledgeBase, pack: RegionPack, hook: NodeHook
+) -> Iterator[tuple[str, tuple[str | int, ...]]]:
+    tree = knowledge.trees.get(hook.tree or "")
+    if tree is None:
+        yield f"boom '{hook.tree}' bestaat niet", ("tree",)
+        return
+    if knowledge.tree_region(tree.id) not in (None, pack.region):
+        yield f"boom '{hook.tree}' hoort bij een ander regiopakket", ("tree",)
+    if not tree.has_node(hook.node or ""):
+        yield f"knoop '{hook.node}' bestaat niet in boom '{hook.tree}'", ("node",)
+    elif hook.related and tree.node(hook.node or "").options:
+        yield "'related' kan alleen bij een advies dat een pad afsluit", ("related",)
+
+
+def _faq_hook_problems(
+    knowledge: KnowledgeBase, pack: RegionPack, faq: str
+) -> Iterator[tuple[str, tuple[str | int, ...]]]:
+    if faq not in knowledge.faq:
+        yield f"vraag '{faq}' bestaat niet", ("faq",)
+    elif knowledge.faq_region(faq) is not None:
+        # A pack's own entry says what it says there; a hook adds to national answers only.
+        yield f"vraag '{faq}' hoort bij een regiopakket, niet bij de landelijke inhoud", ("faq",)
+
+
+def _faq_counterparts(knowledge: KnowledgeBase) -> Iterator[Problem]:
+    """A pack's FAQ entry may name the national entry answered for a child elsewhere
+    (``national``); a national entry names none."""
+    for entry in knowledge.faq.values():
+        if entry.national is None:
+            continue
+        if knowledge.faq_region(entry.id) is None:
+            message = "'national' hoort bij een vraag van een regiopakket"
+        elif entry.national not in knowledge.faq:
+            message = f"vraag '{entry.national}' bestaat niet"
+        elif knowledge.faq_region(entry.national) is not None:
+            message = f"vraag '{entry.national}' is geen landelijke vraag"
+        else:
+            continue
+        yield _problem(knowledge, "faq", entry.id, message, "national")

@@ -125,6 +125,11 @@ class KnowledgeBase:
         regions = self._regional_sources.get(source, frozenset())
         return not regions or region in regions
 
+    def folder_region(self, origin: Origin | None) -> str | None:
+        """The region whose pack folder (``regions/<folder>/``) holds ``origin``; None for
+        national content."""
+        return self._pack_folders.get(_folder(origin) or "")
+
     @cached_property
     def _regional_sources(self) -> dict[str, frozenset[str]]:
         found: dict[str, set[str]] = {}

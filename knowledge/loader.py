@@ -35,6 +35,7 @@ from knowledge.model import (
     Translation,
 )
 from knowledge.problems import ContentError, Location, Problem
+from knowledge.regionwords import check_region_words
 from knowledge.understanding import check_understanding
 from knowledge.validator import check_graph
 from knowledge.wording import check_wording
@@ -154,6 +155,7 @@ def load_knowledge(root: Path | str = DEFAULT_CONTENT) -> KnowledgeBase:
     problems.extend(check_directory(knowledge))
     problems.extend(check_understanding(knowledge))
     problems.extend(check_wording(knowledge))
+    problems.extend(check_region_words(knowledge))
     if problems:
         raise ContentError(problems)
     return knowledge

@@ -10,7 +10,8 @@ from datetime import date
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic_core import PydanticCustomError
 
 from knowledge.normalise import slug
 
@@ -310,6 +311,10 @@ class FaqEntry(_Strict):
     related: tuple[Id, ...] = ()
     to_confirm: ToConfirm = ()
     """What the answer leaves out until a reviewer confirms it (never shown to users)."""
+    national: Id | None = None
+    """For an entry of a region pack: the national entry that answers the same question for a
+    child elsewhere ("wat doet SAVE?" → what child protection does). A pack's own entry is
+    answered only for a child (or a professional) in its region."""
 
 
 RegionCode = Annotated[str, Field(pattern=r"^VT[0-9]{2}$")]
@@ -398,21 +403,34 @@ class Dossier(_Strict):
 
 
 class NodeHook(_Strict):
-    """What a region pack adds to one node of a national tree, for a child in its region: a
-    line after the node's text, contact cards, follow-up trees (choices after an outcome) and
-    the sources for them. National trees so hold no region's words."""
+    """What a region pack adds to one node of a national tree (``tree`` and ``node``) or to one
+    national FAQ entry (``faq``), for a child in its region: a line after the text, contact
+    cards, follow-up trees (choices after an outcome or an answer) and the sources for them.
+    National content so holds no region's words."""
 
-    tree: Id
-    node: Id
+    tree: Id | None = None
+    node: Id | None = None
+    faq: Id | None = None
     line: Text | None = None
     contacts: tuple[Id, ...] = ()
     related: tuple[Id, ...] = ()
-    """Trees offered as a next step (only after an advice that ends a path)."""
+    """Trees offered as a next step (after a FAQ answer, or an advice that ends a path)."""
     sources: tuple[Id, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_target(self) -> NodeHook:
+        on_node = self.tree is not None and self.node is not None and self.faq is None
+        on_faq = self.faq is not None and self.tree is None and self.node is None
+        if not (on_node or on_faq):
+            raise PydanticCustomError(
+                "hook_target",
+                "een hook hoort bij een knoop ('tree' en 'node') of bij een vraag ('faq')",
+            )
+        return self
 
     @property
     def id(self) -> str:
-        return f"{self.tree}/{self.node}"
+        return f"faq:{self.faq}" if self.faq is not None else f"{self.tree}/{self.node}"
 
 
 class RegionPack(_Strict):
@@ -447,7 +465,7 @@ class RegionPack(_Strict):
     kind_names: dict[ConsultationKind, Label] = Field(default_factory=dict)
     """The region's own name for a kind (its child-protection team's, for jeugdbescherming)."""
     hooks: tuple[NodeHook, ...] = ()
-    """Lines, contacts and choices the region adds to national nodes."""
+    """Lines, contacts and choices the region adds to national nodes and FAQ entries."""
     dossier: Dossier | None = None
     synonyms: dict[Annotated[str, Field(pattern=r"^[a-z0-9]{2,12}$")], PlaceName] = Field(
         default_factory=dict
@@ -455,6 +473,10 @@ class RegionPack(_Strict):
     """Abbreviations people in the region type, and what they mean ("vtu": "veilig thuis …")."""
     sources: tuple[Id, ...] = ()
     """Sources for what the pack says about the region, cited with its place answers."""
+    words: tuple[Annotated[str, Field(min_length=2, max_length=80)], ...] = ()
+    """Words that belong to this region only besides its organisations' names (its dossier
+    system, what its teams are called, its own name): national content never uses them, and
+    ``verbind check`` says where it does (knowledge.regionwords)."""
 
     @property
     def partners(self) -> tuple[Id, ...]:
@@ -465,6 +487,10 @@ class RegionPack(_Strict):
     def hook(self, tree: str, node: str) -> NodeHook | None:
         """What the pack adds to ``node`` of ``tree``, if anything."""
         return next((h for h in self.hooks if h.tree == tree and h.node == node), None)
+
+    def faq_hook(self, faq: str) -> NodeHook | None:
+        """What the pack adds to the national FAQ entry ``faq``, if anything."""
+        return next((h for h in self.hooks if h.faq == faq), None)
 
 
 IntentId = Literal[
@@ -500,12 +526,16 @@ class Intent(_Strict):
 
 
 class Story(_Strict):
-    """Signals of a described situation that point to a topic (``faq:<id>`` or ``tree:<id>``).
+    """Signals of a described situation that point to a topic (``faq:<id>`` or ``tree:<id>``,
+    or one node of a tree: ``tree:<id>:<node>``, "ik twijfel bij vraag 2").
 
     A signal matches when all its words occur in the message, in any word form.
     """
 
-    target: Annotated[str, Field(pattern=r"^(faq|tree):[a-z0-9][a-z0-9-]*$")]
+    target: Annotated[
+        str,
+        Field(pattern=r"^(faq:[a-z0-9][a-z0-9-]*|tree:[a-z0-9][a-z0-9-]*(:[a-z0-9][a-z0-9-]*)?)$"),
+    ]
     signals: Annotated[tuple[Phrase, ...], Field(min_length=1)]
     place_answers: bool = False
     """True for topics a place answers better ("welke regio"): with a place, show the place."""

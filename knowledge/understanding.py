@@ -13,9 +13,12 @@ __all__ = ["check_understanding"]
 
 
 def check_understanding(knowledge: KnowledgeBase) -> Iterator[Problem]:
-    """Story and danger targets exist; no phrasing belongs to two intents, no name to two
-    roles, no synonym to two words; place words name known places."""
+    """Story and danger targets exist, and lie in the same region as the understanding that
+    names them (national understanding never targets a region pack's own answer: that goes in
+    the pack's ``understanding/``); no phrasing belongs to two intents, no name to two roles,
+    no synonym to two words; place words name known places."""
     yield from _check_danger(knowledge)
+    yield from _check_regions(knowledge)
     roles: dict[str, tuple[str, ...]] = {
         r.id: (*r.people, *r.organisations) for r in knowledge.roles.values()
     }
@@ -29,11 +32,15 @@ def check_understanding(knowledge: KnowledgeBase) -> Iterator[Problem]:
     yield from _check_place_words(knowledge)
     for story in knowledge.stories.values():
         kind, _, ident = story.target.partition(":")
+        ident, _, node = ident.partition(":")
         table: Mapping[str, object] = knowledge.faq if kind == "faq" else knowledge.trees
         if ident not in table:
             yield _problem(
                 knowledge, "story", story.id, f"doel '{story.target}' bestaat niet", "target"
             )
+        elif node and not knowledge.trees[ident].has_node(node):
+            message = f"knoop '{node}' bestaat niet in boom '{ident}'"
+            yield _problem(knowledge, "story", story.id, message, "target")
     owner: dict[str, str] = {}
     for intent in knowledge.intents.values():
         for i, phrase in enumerate(intent.phrasings):
@@ -59,6 +66,38 @@ def _target_exists(knowledge: KnowledgeBase, target: str) -> bool:
         "org": knowledge.organisations,
     }
     return ident in tables.get(kind, {})
+
+
+def _target_region(knowledge: KnowledgeBase, target: str) -> str | None:
+    """The region whose pack holds ``target`` (``faq:…``, ``tree:…``); None for national."""
+    kind, _, ident = target.partition(":")
+    if kind == "faq":
+        return knowledge.faq_region(ident)
+    if kind == "tree":
+        return knowledge.tree_region(ident.partition(":")[0])
+    return None
+
+
+def _check_regions(knowledge: KnowledgeBase) -> Iterator[Problem]:
+    """A story or danger entry may target only answers of its own place: national ones, or
+    its own pack's (a national story would else lead everywhere to one region's answer)."""
+    named: list[tuple[str, str, str, str]] = [
+        *(("story", s.id, s.target, "target") for s in knowledge.stories.values()),
+        *(("danger", d.id, d.then, "then") for d in knowledge.danger.values()),
+    ]
+    for kind, ident, target, key in named:
+        region = _target_region(knowledge, target)
+        if region is None:
+            continue
+        own = knowledge.folder_region(knowledge.origins.get((kind, ident)))
+        if own != region:
+            pack = next(p.id for p in knowledge.packs.values() if p.region == region)
+            folder = knowledge.origins[("pack", pack)].document.file.rsplit("/", 1)[0]
+            message = (
+                f"doel '{target}' is een antwoord van regiopakket '{pack}': "
+                f"zet dit in {folder}/understanding/"
+            )
+            yield _problem(knowledge, kind, ident, message, key)
 
 
 def _check_danger(knowledge: KnowledgeBase) -> Iterator[Problem]:

@@ -28,7 +28,7 @@ from knowledge.yamldoc import Path_
 if TYPE_CHECKING:
     from knowledge.library import KnowledgeBase, Origin
 
-__all__ = ["DEVELOPER_WORDS", "asks_yes_or_no", "check_wording"]
+__all__ = ["DEVELOPER_WORDS", "asks_yes_or_no", "check_wording", "node_texts"]
 
 _NOTE = re.compile(r"\bte\s+bevestigen\b", re.IGNORECASE)
 DEVELOPER_WORDS = frozenset(
@@ -136,7 +136,7 @@ def _user_texts(knowledge: KnowledgeBase) -> Iterator[tuple[Origin, Path_, str]]
         yield origin, (*origin.path, "title"), tree.title
         yield origin, (*origin.path, "summary"), tree.summary
         for i, node in enumerate(tree.nodes):
-            yield from _node_texts(origin, (*origin.path, "nodes", i), node)
+            yield from node_texts(origin, (*origin.path, "nodes", i), node)
     for entry in knowledge.faq.values():
         origin = knowledge.origins[("faq", entry.id)]
         yield origin, (*origin.path, "question"), entry.question
@@ -153,9 +153,11 @@ def _user_texts(knowledge: KnowledgeBase) -> Iterator[tuple[Origin, Path_, str]]
             yield origin, (*origin.path, "dossier", "kinds", kind), line
 
 
-def _node_texts(
+def node_texts(
     origin: Origin, path: Path_, node: QuestionNode | AdviceNode
 ) -> Iterable[tuple[Origin, Path_, str]]:
+    """(origin, path, text) for every text of ``node`` a user reads: its question or advice,
+    profession variants, short text, info and answer labels."""
     texts: list[tuple[Path_, str]] = [((*path, "variants", p), t) for p, t in node.variants.items()]
     if isinstance(node, AdviceNode):
         texts.insert(0, ((*path, "advice"), node.advice))

@@ -2,8 +2,10 @@
 
 One test per path from a tree's start to an outcome, per profession the tree reads differently
 for: open the tree by its title, click every answer, then expect the outcome node, its kind,
-its text in the profession's wording and every source it cites. Run once after a tree changes
-and commit the result; tests/test_content_tests.py fails while a path has no test.
+its text in the profession's wording and every source it cites. A region's own tree (a
+covenant) is opened for a child in that region: the test first names a gemeente there. Run once
+after a tree changes and commit the result; tests/test_content_tests.py fails while a path has
+no test.
 
     .venv/bin/python scripts/generate_path_tests.py
 """
@@ -20,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dialogs.contenttest import TESTS_DIR, profession_variants  # noqa: E402
-from knowledge import AdviceNode, DecisionTree, load_knowledge  # noqa: E402
+from knowledge import AdviceNode, DecisionTree, KnowledgeBase, load_knowledge  # noqa: E402
 from knowledge.engine import outcome_paths  # noqa: E402
 from knowledge.loader import DEFAULT_CONTENT  # noqa: E402
 
@@ -30,10 +32,18 @@ HEADER = (
 )
 
 
-def path_test(tree: DecisionTree, answers: tuple[str, ...], end: str, profession: str | None):
-    """One test that clicks ``answers`` from the start of ``tree`` to the outcome ``end``."""
+def path_test(
+    tree: DecisionTree,
+    answers: tuple[str, ...],
+    end: str,
+    profession: str | None,
+    place: str | None = None,
+):
+    """One test that clicks ``answers`` from the start of ``tree`` to the outcome ``end`` (for a
+    child in gemeente ``place`` first, when given)."""
     first = tree.node(tree.start)
-    steps: list[dict[str, Any]] = [{"say": tree.title, "shows": first.text_for(profession)}]
+    steps: list[dict[str, Any]] = [{"say": f"kind woont in {place}"}] if place else []
+    steps.append({"say": tree.title, "shows": first.text_for(profession)})
     node = first
     labels = []
     for key in answers:
@@ -59,12 +69,20 @@ def path_test(tree: DecisionTree, answers: tuple[str, ...], end: str, profession
     return test
 
 
+def home(knowledge: KnowledgeBase, tree: DecisionTree) -> str | None:
+    """For a region's own tree: its region's gemeente that comes first by name."""
+    region = knowledge.tree_region(tree.id)
+    names = (g.name for g in knowledge.gemeenten.values() if g.region == region)
+    return min(names, default=None) if region is not None else None
+
+
 def main() -> None:
     """Write one file per shipped tree."""
     knowledge = load_knowledge()
     for tree in knowledge.trees.values():
+        place = home(knowledge, tree)
         tests = [
-            path_test(tree, answers, end, profession)
+            path_test(tree, answers, end, profession, place)
             for profession in profession_variants(tree)
             for answers, end in outcome_paths(tree)
         ]

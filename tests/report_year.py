@@ -159,8 +159,10 @@ def _recorded(
 ) -> tuple[list[ConsultationRecord], Truth]:
     direction = "intern" if partner == "intern" else "jgz-partner"
     record = _record(reference, moment, kind, partner, region, direction, "vastgelegd")
+    # A consultation stored under the old kind "save" counts as the national jeugdbescherming.
+    counted = "jeugdbescherming" if kind == "save" else kind
     truth = Truth(
-        reference, moment, kind, partner, region or "onbekend", direction, None, False, None
+        reference, moment, counted, partner, region or "onbekend", direction, None, False, None
     )
     return [record], truth
 

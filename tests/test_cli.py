@@ -143,7 +143,7 @@ def test_check_summarises_and_warns_about_overdue_content(tmp_path: Path) -> Non
     result = run_verbind("--content", str(root), "check", "--details", "--as-of", "2026-11-30")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Samenvatting: 3 bomen, 9 knopen, 4 uitkomsten, 1 vragen (FAQ)" in out
+    assert "Samenvatting: 3 bomen, 9 knopen, 4 uitkomsten, 2 vragen (FAQ)" in out
     assert (
         "4 adresboekregels te bevestigen, 1 feiten buiten het advies tot ze bevestigd zijn,"
         " 2 onderdelen over de herziendatum." in out

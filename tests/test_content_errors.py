@@ -85,6 +85,12 @@ def test_every_error_kind_has_a_broken_example() -> None:
         "ontwikkelaarswoord",
         "interne naam",
         "geen ja/nee-vraag",
+        "landelijke inhoud noemt geen regio",
+        "citeer een landelijke bron",
+        "zet haar in de landelijke directory",
+        "een hook hoort bij een knoop",
+        "hoort bij een regiopakket, niet bij de landelijke inhoud",
+        "is een antwoord van regiopakket",
     ):
         assert fragment in messages, fragment
 

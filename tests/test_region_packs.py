@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+import yaml
+
 from dialogs import Conversation, MemorySessionStore
 from dialogs.register import MemoryRegister
-from knowledge import KnowledgeBase
-from tests.conftest import Chat
+from knowledge import DEFAULT_CONTENT, ContentError, KnowledgeBase, load_knowledge
+from tests.conftest import EXAMPLES, Chat
 
 ROOT = Path(__file__).parent.parent
 PACKAGES = ("bot", "dialogs", "knowledge")
@@ -183,3 +187,149 @@ def test_national_trees_hold_no_regions_words(shipped: KnowledgeBase) -> None:
             if hits:
                 found[f"{tree.id}/{node.id}"] = sorted(hits)
     assert found == {}
+
+
+async def test_a_hook_adds_a_regions_line_to_a_national_faq_answer(examples: KnowledgeBase) -> None:
+    """A national FAQ answer gets the Zuidregio's line and card for a child there, and neither
+    for a child in another region or one whose region is not known."""
+    for place, added in (("zuidveen", True), ("noordstad", False), (None, False)):
+        chat, _ = _chat(examples)
+        if place:
+            await chat.say(place)
+        await chat.say("example question")
+        assert chat.text.startswith("The example says this.")
+        assert ("In de Zuidregio noteert u het in ZuidDossier." in chat.text) is added
+        assert ("JGZ Zuidveen" in [c.name for c in chat.replies[-1].contacts]) is added
+
+
+async def test_a_regions_own_faq_is_answered_only_there(examples: KnowledgeBase) -> None:
+    """A region's own FAQ entry: answered for a child in the region; for a child elsewhere
+    "another region" and the national answer; with the region unknown the national answer and
+    the question where the child lives, the gemeente typed next answering it."""
+    south, _ = _chat(examples)
+    await south.say("zuidveen")
+    await south.say("south question")
+    assert south.text.startswith("Only the south says this.")
+    north, _ = _chat(examples)
+    await north.say("noordstad")
+    await north.say("south question")
+    assert north.text.startswith("Dat geldt in een andere Veilig Thuis-regio dan regio Noordregio.")
+    assert "The example says this." in north.text
+    assert "Only the south" not in north.text
+    assert "JGZ Zuidveen" not in [c.name for r in north.replies for c in r.contacts]
+    nowhere, _ = _chat(examples)
+    await nowhere.say("south question")
+    assert nowhere.text.startswith("The example says this.")
+    assert "Typ de gemeente waar het kind woont" in nowhere.text
+    await nowhere.say("zuidveen")
+    assert "Only the south says this." in nowhere.text
+
+
+def _content_with(tmp_path: Path, files: dict[str, str]) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(EXAMPLES, root)
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+_SOUTH_TREE = """id: zuid-tree
+title: South tree
+summary: The south's own tree.
+start: end
+nodes:
+  - id: end
+    advice: Only in the south.
+    outcome: contact
+    sources: [example-source]
+"""
+
+
+def test_national_content_offers_no_regions_tree_and_names_its_counterparts(
+    tmp_path: Path,
+) -> None:
+    """A national answer that offers a region's tree, a national entry with a ``national``
+    counterpart and a region's entry whose counterpart is another region's are each refused,
+    located."""
+    root = _content_with(
+        tmp_path,
+        {
+            "regions/zuid/trees/zuid-tree.yaml": _SOUTH_TREE,
+            "faq/more.yaml": (
+                "faq:\n"
+                "  - id: offers-south\n    question: Which tree?\n    answer: This one.\n"
+                "    sources: [example-source]\n    related: [zuid-tree]\n"
+                "  - id: national-with-national\n    question: Which?\n    answer: This.\n"
+                "    sources: [example-source]\n    national: example-question\n"
+            ),
+            "regions/noord/faq/noord.yaml": (
+                "faq:\n"
+                "  - id: north-question\n    question: North?\n    answer: North.\n"
+                "    sources: [example-source]\n    national: zuid-question\n"
+            ),
+        },
+    )
+    with pytest.raises(ContentError) as caught:
+        load_knowledge(root)
+    assert [str(p) for p in caught.value.problems] == [
+        "faq/more.yaml:6: offers-south: boom 'zuid-tree' hoort bij regio Zuidregio: het"
+        " regiopakket biedt die aan met een hook ('related')",
+        "faq/more.yaml:11: national-with-national: 'national' hoort bij een vraag van een"
+        " regiopakket",
+        "regions/noord/faq/noord.yaml:6: north-question: vraag 'zuid-question' is geen"
+        " landelijke vraag",
+    ]
+
+
+def test_national_contact_points_stand_without_any_pack(
+    shipped: KnowledgeBase, tmp_path: Path
+) -> None:
+    """The vertrouwensarts, the aandachtsfunctionaris, the LECK, the forensic doctors, the LKHA
+    and the Centrum Seksueel Geweld are national: in the national directory, shown for a child
+    in any region, and the content still loads with the Utrecht pack removed."""
+    national = (
+        "vertrouwensarts",
+        "aandachtsfunctionaris",
+        "leck",
+        "forensisch-artsen",
+        "knooppunt-huwelijksdwang",
+        "centrum-seksueel-geweld",
+    )
+    for org in national:
+        assert shipped.origins[("organisation", org)].document.file == "directory/national.yaml"
+        assert all(shipped.shown_in(org, region) for region in (*shipped.regions, None))
+    root = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT, root, ignore=shutil.ignore_patterns("tests"))
+    shutil.rmtree(root / "regions" / "utrecht")
+    _drop_stories_of_removed_answers(root)
+    without = load_knowledge(root)
+    assert set(national) <= set(without.organisations)
+    assert without.pack_for("VT20").id == "landelijk"
+
+
+def _drop_stories_of_removed_answers(root: Path) -> None:
+    """The understanding's story signals for answers no longer in ``root`` go with them (the
+    story about the covenant's training points into the removed pack)."""
+    answers = {
+        f"faq:{entry['id']}"
+        for file in root.glob("**/faq/*.yaml")
+        for entry in yaml.safe_load(file.read_text(encoding="utf-8"))["faq"]
+    }
+    trees = {f"tree:{file.stem}" for file in root.glob("**/trees/*.yaml")}
+    stories = root / "understanding" / "stories.yaml"
+    data = yaml.safe_load(stories.read_text(encoding="utf-8"))
+    data["stories"] = [s for s in data["stories"] if s["target"] in answers | trees]
+    stories.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+async def test_a_child_elsewhere_still_gets_the_national_experts(
+    shipped: KnowledgeBase, make_chat: Callable[[KnowledgeBase], Chat]
+) -> None:
+    """For a child in Groningen the LECK, the forensic doctors and the vertrouwensarts are
+    shown as before: moving them out of the Utrecht pack hid nothing."""
+    chat = make_chat(shipped)
+    await chat.say("kind woont in Groningen")
+    await chat.say("waar laat ik letsel duiden")
+    names = [c.name for c in chat.replies[-1].contacts]
+    assert names[:2] == [shipped.organisations[o].name for o in ("leck", "forensisch-artsen")]

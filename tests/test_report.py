@@ -214,9 +214,9 @@ def test_kind_partner_region_and_direction_are_counted(build: Callable[..., Repo
     report = build(records)
     assert counts(report.by_kind) == {
         "collegiale-consultatie": 5, "advies-veilig-thuis": 0, "vertrouwensarts": 6,
-        "aandachtsfunctionaris": 0, "save": 7, "melding": 0, "procesevaluatie": 0, "overig": 2,
+        "aandachtsfunctionaris": 0, "melding": 0, "procesevaluatie": 0, "overig": 2,
         "bevraging": 0, "terugkoppeling": 0, "opschalen": 0, "afschalen": 0,
-        "jeugdbescherming": 0,
+        "jeugdbescherming": 7,
     }  # fmt: skip
     partners = {row.label: row.count for row in report.by_partner.rows}
     assert partners == {
@@ -228,6 +228,23 @@ def test_kind_partner_region_and_direction_are_counted(build: Callable[..., Repo
     regions = [(row.label, row.count) for row in report.by_region.rows]
     assert regions == [("Utrecht", 11), ("Gelderland-Midden", 2), ("Onbekend", 7)]
     assert counts(report.by_direction) == {"jgz-partner": 8, "partner-jgz": 7, "intern": 5}
+
+
+def test_records_of_the_old_kind_save_count_as_jeugdbescherming(
+    build: Callable[..., Report],
+) -> None:
+    """A consultation stored as ``save`` (before jeugdbescherming became a national kind) counts
+    as jeugdbescherming, beside those stored so today, in the kind split and in the totals; the
+    old kind has no row of its own, so no region's name shows in any region's report."""
+    records = series("S", 3, kind="save", partner="save") + series(
+        "J", 4, kind="jeugdbescherming", partner="save", day="2026-03-02"
+    )
+    report = build(records)
+    assert counts(report.by_kind)["jeugdbescherming"] == 7
+    assert report.kind("jeugdbescherming") == 7
+    assert report.kind("save") == 0
+    assert "save" not in counts(report.by_kind)
+    assert "SAVE" not in "\n".join(section(render_text(report), "Per soort"))
 
 
 def test_every_kind_has_a_dutch_label(build: Callable[..., Report]) -> None:
@@ -354,8 +371,8 @@ def test_end_before_start_is_refused(build: Callable[..., Report]) -> None:
 @pytest.mark.parametrize(
     ("first", "second"),
     [
-        ({"save": 3, "melding": 2}, {"save": 1, "melding": 4}),  # same total, other small counts
-        ({"save": 3}, {"save": 2}),  # a small total
+        ({"jeugdbescherming": 3, "melding": 2}, {"jeugdbescherming": 1, "melding": 4}),
+        ({"jeugdbescherming": 3}, {"jeugdbescherming": 2}),  # a small total
     ],
 )
 def test_small_counts_never_show_through(
@@ -377,17 +394,25 @@ def test_small_counts_never_show_through(
 
 
 def test_a_small_count_is_masked_in_every_format(build: Callable[..., Report]) -> None:
-    """Three SAVE consultations read "<5" in the text, the CSV, the table and the chart."""
-    report = build(series("A", 10) + series("S", 3, kind="save") + series("M", 1, kind="melding"))
-    assert section(render_text(report), "Per soort")[5].split() == ["SAVE", MASK, "0"]
+    """Three jeugdbescherming consultations read "<5" in the text, the CSV, the table and the
+    chart."""
+    report = build(
+        series("A", 10) + series("S", 3, kind="jeugdbescherming") + series("M", 1, kind="melding")
+    )
+    rows_text = section(render_text(report), "Per soort")
+    assert next(r for r in rows_text if r.split()[0] == "Jeugdbescherming").split() == [
+        "Jeugdbescherming",
+        MASK,
+        "0",
+    ]
     rows = dict_rows(render_csv(report))
-    save_row = next(r for r in rows if r["code"] == "save")
+    save_row = next(r for r in rows if r["code"] == "jeugdbescherming")
     assert (save_row["waarde"], save_row["toelichting"]) == ("", "waarde <5")
     page = render_html(report)
-    assert '<th scope="row">SAVE</th><td class="getal">&lt;5</td>' in page
+    assert '<th scope="row">Jeugdbescherming</th><td class="getal">&lt;5</td>' in page
     kinds_chart = svgs(page)[3]
     bars = {g.findtext("title"): g.find("rect") for g in kinds_chart.iter("g")}
-    save = bars["SAVE: <5, vorige periode 0"]
+    save = bars["Jeugdbescherming: <5, vorige periode 0"]
     melding = bars["Melding Veilig Thuis: <5, vorige periode 0"]
     assert save is not None
     assert melding is not None
@@ -412,7 +437,7 @@ def test_masked_partners_are_listed_by_name(build: Callable[..., Report]) -> Non
 
 def test_text_has_aligned_columns(build: Callable[..., Report]) -> None:
     """Within a section of the text format every line has the same width, counts right-aligned."""
-    text = render_text(build(series("A", 12) + series("S", 2, kind="save")))
+    text = render_text(build(series("A", 12) + series("S", 2, kind="jeugdbescherming")))
     for title in ("Per maand", "Per soort", "Per richting", "Convenant"):
         assert len({len(line) for line in section(text, title)}) == 1
     assert section(text, "Per maand")[2].split()[-2:] == ["14", "0"]
@@ -428,7 +453,7 @@ def test_text_states_how_it_counts(build: Callable[..., Report]) -> None:
 
 def test_csv_parses_back_as_one_tidy_table(build: Callable[..., Report]) -> None:
     """The CSV reads back with the csv module: a header and one figure per row."""
-    report = build(series("A", 6) + series("S", 5, kind="save", day="2026-07-01"))
+    report = build(series("A", 6) + series("S", 5, kind="jeugdbescherming", day="2026-07-01"))
     rows = table(render_csv(report))
     assert tuple(rows[0]) == CSV_HEADER
     assert all(len(row) == len(CSV_HEADER) for row in rows)
@@ -436,7 +461,7 @@ def test_csv_parses_back_as_one_tidy_table(build: Callable[..., Report]) -> None
     assert by_part[("totaal", "consultaties")] == "11"
     assert [code for part, code in by_part if part == "maand"][6] == "2026-07"
     assert by_part[("maand", "2026-07")] == "5"
-    assert by_part[("soort", "save")] == "5"
+    assert by_part[("soort", "jeugdbescherming")] == "5"
     assert {(r[0], r[2]) for r in rows[1:]} == {("2026-01-01", "2025-01-01")}
 
 
@@ -541,7 +566,7 @@ def test_report_command_reads_the_register(tmp_path: Path) -> None:
     assert tuple(rows[0]) == CSV_HEADER
     by_part = values(out.read_text(encoding="utf-8"))
     assert by_part[("totaal", "consultaties")] == "11"
-    assert by_part[("soort", "save")] == "5"
+    assert by_part[("soort", "jeugdbescherming")] == "5"  # stored as save: counted as today
 
     text = run_cli(tmp_path, "report", "--from", "2026-01-01", "--to", "2026-12-31")
     assert text.returncode == 0

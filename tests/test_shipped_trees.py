@@ -47,8 +47,18 @@ WALKS = [
 ]
 
 
+def home(tree: DecisionTree) -> str | None:
+    """For a region's own tree (its covenant): a gemeente of that region, where it applies."""
+    region = SHIPPED.tree_region(tree.id)
+    return min((g.name for g in SHIPPED.gemeenten.values() if g.region == region), default=None)
+
+
 async def open_tree(chat: Chat, tree: DecisionTree, profession: str | None) -> None:
-    """Open ``tree`` by its title, answering the profession question when it is asked."""
+    """Open ``tree`` by its title — a region's own tree for a child in that region — answering
+    the profession question when it is asked."""
+    place = home(tree)
+    if place is not None:
+        await chat.say(f"kind woont in {place}")
     await chat.say(tree.title)
     if tree.asks_profession:
         assert chat.replies[-1].text.startswith("Wat is uw beroep?")

@@ -129,7 +129,11 @@ async def test_the_menu_offers_contacts_and_consultation(
         ("een baby van 3 maanden met een botbreuk", "letsel"),
         ("moeder heeft een psychose, kinderen thuis", "crisis"),
         ("huwelijksdwang", "bemiddel niet zelf"),
-        ("wanneer neemt SAVE het over?", "In een gedwongen kader heeft SAVE de regie."),
+        (
+            # The regie in SAVE's region: the question names where the child lives.
+            "wanneer neemt SAVE het over? het kind woont in Zeist",
+            "In een gedwongen kader heeft SAVE de regie.",
+        ),
     ],
 )
 async def test_case_stories_and_topics_get_their_answer(
@@ -361,6 +365,28 @@ async def test_a_bevraging_reaches_the_jgz(shipped: KnowledgeBase, make_chat: Ma
     assert "GGD regio Utrecht" in chat.text
 
 
+@pytest.mark.parametrize(
+    ("typed", "jgz"),
+    [
+        ("ik wil de jgz bevragen over een gezin in Zeist", "GGD regio Utrecht"),
+        ("kent het consultatiebureau een kind uit Houten?", "GGD regio Utrecht"),
+        ("bevraging jgz Groningen", "GGD Groningen"),
+        ("graag de jgz bevragen, het gezin woont in Maastricht", "GGD Zuid-Limburg"),
+    ],
+)
+async def test_a_place_beside_an_action_goes_into_it(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str, jgz: str
+) -> None:
+    """A bevraging that names where the child lives starts the request for that gemeente:
+    it goes to that gemeente's JGZ, without asking the gemeente again and without a separate
+    place answer."""
+    chat = make_chat(shipped)
+    await chat.say(typed)
+    assert jgz in chat.text
+    assert "in welke gemeente woont het kind?" not in chat.text
+    assert "valt onder Veilig Thuis-regio" not in chat.text
+
+
 async def test_a_question_about_consulting_is_answered_not_started(
     shipped: KnowledgeBase, make_chat: MakeChat
 ) -> None:
@@ -381,3 +407,82 @@ async def test_a_story_says_what_it_was_read_as(
     await chat.say("moeder heeft blauwe plekken, de peuter was erbij")
     assert chat.replies[-1].text.startswith("Ik lees uw bericht als:")
     assert "geweld tussen de ouders" in chat.replies[-1].text
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["jaarverslag", "cijfers van het convenant", "hoe vaak is er dit jaar overlegd met VT?"],
+)
+async def test_a_manager_asking_for_figures_gets_the_report_page(
+    shipped: KnowledgeBase, typed: str
+) -> None:
+    """A manager asking for the year's figures in their own words gets the link to the
+    deployment's report page."""
+    url = "https://verbind.example/rapport"
+    chat = Chat(Conversation(shipped, sessions=MemorySessionStore(), report_url=url))
+    await chat.say("ik ben manager")
+    await chat.say(typed)
+    assert url in chat.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "advice"),
+    [
+        ("ik twijfel bij vraag 2", "beantwoord vraag 2 daarna opnieuw"),
+        ("twijfel over de tweede afwegingsvraag", "beantwoord vraag 2 daarna opnieuw"),
+        ("ik twijfel bij vraag 1 van het afwegingskader", "beantwoord vraag 1 daarna opnieuw"),
+        ("wat bedoelen ze met afwegingsvraag 3", "Vraag 3 van 5"),
+        ("afwegingsvraag 4 snap ik niet", "Vraag 4 van 5"),
+    ],
+)
+async def test_a_question_of_the_afwegingskader_named_by_its_number(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str, advice: str
+) -> None:
+    """Doubt at, or a question about, afwegingsvraag N opens that question's own place in the
+    afwegingskader (never vraag 1 for another number); "terug" goes to the question before."""
+    chat = make_chat(shipped)
+    await chat.say("jeugdarts")
+    await chat.say(typed)
+    assert advice in chat.text
+    await chat.say("terug")
+    assert "Vraag" in chat.text
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "moeder dreigt zichzelf iets aan te doen, kinderen zijn thuis",
+        "vader zegt dat hij er een eind aan maakt, de kinderen zijn bij hem",
+        "mama wil niet meer leven en is alleen met de baby",
+    ],
+)
+async def test_a_parent_s_suicide_threat_with_children_is_danger(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str
+) -> None:
+    """A parent's suicide threat with children at home opens with the emergency line (112 and
+    0800-2000), then the answer on a parent in crisis — not on what a child tells."""
+    chat = make_chat(shipped)
+    await chat.say(typed)
+    first = chat.replies[0]
+    assert first.emergency
+    assert "112" in first.text
+    assert "0800-2000" in first.text
+    assert "zelfdoding" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind_question"),
+    [
+        ("opschalen naar SAVE", "in welke gemeente woont het kind?"),
+        ("terugkoppeling geven aan de jeugdarts", "Hoe staat het onderzoek?"),
+        ("procesevaluatie aanvragen met de jgz", "in welke gemeente woont het kind?"),
+    ],
+)
+async def test_a_typed_action_opens_the_request_at_its_kind(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str, kind_question: str
+) -> None:
+    """A Veilig Thuis / SAVE action typed in a few words opens the request flow at that kind
+    (its first question), not an answer about it."""
+    chat = make_chat(shipped)
+    await chat.say(typed)
+    assert kind_question in chat.text

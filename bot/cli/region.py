@@ -41,6 +41,9 @@ jgz: []                                     # the JGZ organisations of the regio
 # covenant: convenant-{ident}               # the covenant's tree, in trees/
 # kind_names: {{jeugdbescherming: "…"}}      # the region's own name for a kind
 # hooks: []                                 # lines and contacts added to national nodes
+#                                           # (tree and node) and FAQ answers (faq)
+# words: []                                 # the region's own words (its dossier system):
+#                                           # national content never uses them
 """
 
 

@@ -11,6 +11,9 @@ states the same rules in Dutch, :data:`dialogs.report.wording.RULES`):
   its recording (``vastgelegd``) when there is one, else of its request.
 - A consultation with the vertrouwensarts is the kind ``vertrouwensarts``, also when the record
   says ``advies-veilig-thuis`` (older flows recorded it so).
+- A consultation with child protection is the national kind ``jeugdbescherming``, also when the
+  record says ``save`` (how it was stored before the kind became national); ``save`` has no row
+  of its own.
 - A bevraging or terugkoppeling (partner → JGZ) names the JGZ organisation it went to as its
   partner; the split per JGZ organisation counts the consultations whose partner is a JGZ
   organisation of a region pack. The register holds nothing about the user, so a JGZ
@@ -72,6 +75,9 @@ NOT_RECORDED = "niet-vastgelegd"
 _PARTNER_LABELS = {"intern": "Intern (collega)", "overig": "Overig"}
 _COUNTED = frozenset({"vastgelegd", "aangevraagd"})
 _VERTROUWENSARTS = "vertrouwensarts"
+_RENAMED: Mapping[str, str] = {"save": "jeugdbescherming"}
+"""Kinds stored under an older name, counted under today's (issue 25 made ``save`` the
+national ``jeugdbescherming``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,10 +405,11 @@ def _consultation(
 
 
 def _kind(record: ConsultationRecord) -> str:
-    """The kind a record counts as: the vertrouwensarts is a kind of its own."""
+    """The kind a record counts as: the vertrouwensarts is a kind of its own, and child
+    protection is one national kind whatever a region called it when it was recorded."""
     if record.kind == "advies-veilig-thuis" and _is_vertrouwensarts(record.partner):
         return _VERTROUWENSARTS
-    return record.kind
+    return _RENAMED.get(record.kind, record.kind)
 
 
 def _is_vertrouwensarts(partner: str) -> bool:
@@ -538,7 +545,7 @@ class _Splitter:
 
     def by_kind(self) -> Breakdown:
         """Every kind, in register order."""
-        codes = [(k, kind_label(k)) for k in KINDS if k != "register"]
+        codes = [(k, kind_label(k)) for k in KINDS if k != "register" and k not in _RENAMED]
         rows = self._fixed(lambda c: c.kind, codes)
         return Breakdown("soort", "Per soort", "Soort", rows)
 

@@ -37,6 +37,11 @@ RULES: tuple[tuple[str, str], ...] = (
         "Veilig Thuis is vastgelegd.",
     ),
     (
+        "Jeugdbescherming",
+        "Overleg met de jeugdbescherming telt als één soort in elke regio, ook wat eerder onder "
+        "de eigen naam van een regio is vastgelegd.",
+    ),
+    (
         "JGZ-organisatie",
         "Een bevraging of terugkoppeling telt bij de JGZ-organisatie waar die naartoe ging. Bij "
         "overleg dat een JGZ-professional zelf begon, staat niet in het register welke "
@@ -45,8 +50,8 @@ RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "Richting",
-        "Van JGZ naar partner: de JGZ vroeg of meldde. Van partner naar JGZ: Veilig Thuis, SAVE "
-        "of een andere partner vroeg de JGZ of gaf terugkoppeling.",
+        "Van JGZ naar partner: de JGZ vroeg of meldde. Van partner naar JGZ: Veilig Thuis, de "
+        "jeugdbescherming of een andere partner vroeg de JGZ of gaf terugkoppeling.",
     ),
     (
         "Oppaktijd",

@@ -371,6 +371,8 @@ class Gazetteer:
             return "lives"
         if near and near[-1] in ("in", "te") and _NOW & set(near):
             return "lives"
+        if len(near) > 1 and near[-1] in ("uit", "in", "te") and near[-2] in _CHILD:
+            return "plain"  # "kent het consultatiebureau een kind uit Houten": the child's
         if _WORK & set(near) or (near[:1] == ("ik",) and "in" in near):
             return "work"
         just_before = tokens[max(clause.start, start - 3) : start]

@@ -79,11 +79,17 @@ class PatternIndex(Generic[T]):
         self._values: list[T] = []
         self._keys: list[tuple[frozenset[str], ...]] = []
         self._anchors: dict[str, list[int]] = {}
+        self._numbered: dict[int, tuple[int, ...]] = {}
         self._window = window
         for words, value in listed:
             index = len(self._values)
             self._values.append(value)
             self._keys.append(tuple(word_keys(w) for w in words))
+            numbers = tuple(i for i, w in enumerate(words) if i and w.isdigit())
+            if numbers:
+                # "afwegingsvraag 3" names the third question; "de 3 afwegingsvragen" counts
+                # them: a number in a pattern follows the word before it.
+                self._numbered[index] = numbers
             anchor = min(words, key=lambda w: (counts[stem(w)], -len(w)))
             for key in word_keys(anchor):
                 self._anchors.setdefault(key, []).append(index)
@@ -108,6 +114,9 @@ class PatternIndex(Generic[T]):
                     break
                 lists.append(positions)
             else:
+                numbered = self._numbered.get(index)
+                if numbered and not all(max(lists[i]) > min(lists[i - 1]) for i in numbered):
+                    continue
                 chosen = _closest(lists)
                 if self._window and chosen[-1] - chosen[0] >= self._window:
                     continue

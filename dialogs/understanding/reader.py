@@ -14,14 +14,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from dialogs.router import Evidence, Reading
+from dialogs.places import resolve_place
+from dialogs.router import Danger, Evidence, Reading
 from dialogs.targets import (
+    FaqTarget,
     Flow,
     FlowTarget,
     IntentTarget,
     OrgTarget,
+    PlaceTarget,
     Step,
     Target,
     TreeTarget,
@@ -38,7 +41,7 @@ from dialogs.understanding.search import Scores, TopicIndex
 from dialogs.understanding.text import SYNONYMS, Glossary, Message, Span, pattern_words
 from knowledge.frequency import word_frequency
 from knowledge.library import KnowledgeBase
-from knowledge.model import PARTNER_PROFESSION
+from knowledge.model import PARTNER_PROFESSION, PROFESSIONS
 from knowledge.normalise import normalise
 
 __all__ = ["Understanding"]
@@ -90,6 +93,9 @@ _STORY_PRIORITY = 0.15
 """In a described situation one step of priority outweighs all that explaining adds: the
 more specific kind of harm wins over how it came to light."""
 """A story's signal outside the part that asks counts a little less."""
+_DANGER_PRIORITY = 2
+"""In a described situation that names no kind of harm, the danger's own answer weighs as a
+kind of harm: above the general topics and how it came to light."""
 _HURT: dict[tuple[str | None, str], float] = {
     ("volwassene", "volwassene"): 0.12,
     ("kind", "kind"): 0.1,
@@ -117,6 +123,8 @@ class _Candidate:
     explains: float = 1.0
 
 
+_JGZ_ROLES = frozenset(PROFESSIONS)
+"""Roles at the JGZ: for them a topic's own words ("opschalen naar SAVE") are the topic."""
 _EITHER_SIDE = "procesevaluatie"
 """The partner action that JGZ and Veilig Thuis / SAVE both ask for."""
 
@@ -145,6 +153,9 @@ class Understanding:
         self._roles = RoleReader(knowledge)
         self._hurt = {s.target: s.hurt for s in knowledge.stories.values() if s.hurt is not None}
         self._vocabulary = KnownWords(self._topics.vocabulary | _lexicon_words(knowledge))
+        self._packed, self._national = _region_answers(knowledge)
+        self._knowledge = knowledge
+        self._place_regions: dict[PlaceTarget, str | None] = {}
 
     @property
     def places(self) -> Gazetteer:
@@ -160,7 +171,14 @@ class Understanding:
         """The targets of ``text``, best first (see ``understand``)."""
         return self.understand(text).targets
 
-    def understand(self, text: str, *, role: str | None = None) -> Reading:
+    def understand(
+        self,
+        text: str,
+        *,
+        role: str | None = None,
+        region: str | None = None,
+        own_regions: frozenset[str] = frozenset(),
+    ) -> Reading:
         """How ``text`` is understood (the dialogs Router port)."""
         cleaned, person = self._places.without_names(text)
         message = Message(cleaned, self._synonyms, self._glossary)
@@ -178,14 +196,25 @@ class Understanding:
         placed = frozenset(range(place.span.start, place.span.end)) if place else frozenset()
         who = self._people.read(message, skip=placed)
         act = read_act(message, people=who.anyone)
-        found = self._decide(message, act, who, stated, place, role=stated.role if stated else role)
+        allowed = self._allowed(place, region, own_regions)
+        danger = self._danger.read(message, who, skip=placed)
+        found = self._decide(
+            message,
+            act,
+            who,
+            stated,
+            place,
+            role=stated.role if stated else role,
+            allowed=allowed,
+            danger=danger,
+        )
         return Reading(
             found.targets,
             act=act.act,
             runner_up=found.runner_up,
             evidence=found.evidence,
             beside=found.beside,
-            danger=self._danger.read(message, who, skip=placed),
+            danger=danger,
             role=stated.role if stated else (found.role if role is None else None),
             unknown_place=found.unknown_place,
             person=person,
@@ -202,26 +231,37 @@ class Understanding:
         place: PlaceFind | None,
         *,
         role: str | None,
+        allowed: frozenset[str] | None,
+        danger: Danger | None,
     ) -> Reading:
         lead = frozenset(range(stated.start, stated.name)) if stated else frozenset()
         if stated is not None and stated.start == 0 and stated.end == len(message.tokens):
             return Reading()  # only a role: "ik werk bij veilig thuis"
         rest = tuple(t for i, t in enumerate(message.tokens) if i not in lead)
         exact = self._topics.exact(rest)
-        if exact is not None and not isinstance(exact, OrgTarget):
-            return Reading((exact,), evidence=(Evidence("phrasing", "exact"),))
+        exact = self._gate(exact, allowed) if exact is not None else None
         partner = self._partner.match(message, act, partner=role == PARTNER_PROFESSION)
+        if exact is not None and not isinstance(exact, OrgTarget):
+            if partner is None or role in _JGZ_ROLES:
+                return Reading((exact,), evidence=(Evidence("phrasing", "exact"),))
+            # "opschalen naar SAVE": the action, for anyone not known to work at the JGZ;
+            # the topic of the same words is offered beside it.
+            target = FlowTarget(Flow.REQUEST, Step.KIND, partner.value)
+            evidence = (Evidence("partner-action", partner.value),)
+            implied = None if partner.value == _EITHER_SIDE else PARTNER_PROFESSION
+            return Reading((target,), runner_up=exact, evidence=evidence, role=implied)
         if partner is not None:
             target = FlowTarget(Flow.REQUEST, Step.KIND, partner.value)
             evidence = (Evidence("partner-action", partner.value),)
             # Only Veilig Thuis / SAVE sends the JGZ a bevraging, terugkoppeling or a scaling:
             # the message says whose side the request is on (a procesevaluatie is either's).
             implied = None if partner.value == _EITHER_SIDE else PARTNER_PROFESSION
-            if place is not None:
-                # "ik wil de jgz bevragen over een kind in Zeist": the place's JGZ first, with
-                # the actions towards it on offer.
-                targets = place.targets[:_MAX_CANDIDATES]
-                return Reading(targets, evidence=(*evidence, *place.evidence), role=implied)
+            if place is not None and len(place.targets) == 1:
+                # "ik wil de jgz bevragen over een kind in Zeist": the request for that
+                # gemeente (several places: the request asks which gemeente itself).
+                beside = place.targets[0]
+                both = (*evidence, *place.evidence)
+                return Reading((target,), evidence=both, role=implied, beside=beside)
             return Reading((target,), evidence=evidence, role=implied)
         intent = self._intents.match(message, act)
         if intent is not None and intent != "contact":
@@ -230,10 +270,21 @@ class Understanding:
             return self._exact_org(message, exact)  # a partner's name: its card
         ground = self._ground(message, lead, place)
         ranked = self._ranked(message, act, who, lead, ground, message.focus)
+        harm = max((s.priority for s in ground.stories), default=0)
+        if danger is not None and danger.then is not None and act.act == "story" and harm < 2:
+            # A described danger ("vader zegt dat hij er een eind aan maakt, de kinderen zijn
+            # bij hem") is what the story is about when it names no kind of harm: its own
+            # answer outweighs how it came out ("zegt").
+            weight = _STORY_FLOOR + _DANGER_PRIORITY * _STORY_PRIORITY
+            found = {c.target: c for c in ranked}
+            _keep(found, _Candidate(danger.then, weight, Evidence("danger", danger.kinds[0])))
+            ranked = sorted(found.values(), key=lambda c: (-round(c.score, 9), encode(c.target)))
+        ranked = self._gated(ranked, allowed)
         if message.clause is not None:
             # "…, moet ik melden?": the last clause may ask on its own; the reading that
             # explains the question best wins.
             clause = self._ranked(message, act, who, lead, ground, message.clause)
+            clause = self._gated(clause, allowed)
             if clause and (not ranked or clause[0].score >= ranked[0].score + _CLAUSE_MARGIN):
                 ranked = clause
         if place is not None and self._intents.asks_contact(message):
@@ -243,6 +294,47 @@ class Understanding:
                 place.targets[:_MAX_CANDIDATES], runner_up=runner, evidence=place.evidence
             )
         return self._choose(message, ranked, place, contact=intent == "contact")
+
+    # -- a region's own answers ----------------------------------------------------------------
+
+    def _allowed(
+        self, place: PlaceFind | None, region: str | None, own: frozenset[str]
+    ) -> frozenset[str] | None:
+        """The regions whose packs' own answers apply (None: all, the child's region is not
+        known): the user's own organisation's and the child's — where the message says the
+        child lives, else the conversation's."""
+        named = {r for t in place.targets if (r := self._region_of(t))} if place else set()
+        child = next(iter(named)) if len(named) == 1 else (None if named else region)
+        if child is None and not own:
+            return None
+        return frozenset({*own, *((child,) if child is not None else ())})
+
+    def _region_of(self, target: PlaceTarget) -> str | None:
+        """The region of a place (remembered: a place is looked up once)."""
+        if target not in self._place_regions:
+            place = resolve_place(self._knowledge, target)
+            self._place_regions[target] = place.region.code if place is not None else None
+        return self._place_regions[target]
+
+    def _gate(self, target: Target, allowed: frozenset[str] | None) -> Target | None:
+        """``target``, or None for a region's own answer that does not apply here and has no
+        national entry answering the same question elsewhere. One that has is kept: the
+        conversation says it applies in another region and gives the national answer."""
+        owner = self._packed.get(target)
+        if owner is None or allowed is None or owner in allowed or target in self._national:
+            return target
+        return None
+
+    def _gated(self, ranked: list[_Candidate], allowed: frozenset[str] | None) -> list[_Candidate]:
+        """``ranked`` with each region's own answer gated (``_gate``), best first still."""
+        if allowed is None or not ranked:
+            return ranked
+        found: dict[Target, _Candidate] = {}
+        for candidate in ranked:
+            target = self._gate(candidate.target, allowed)
+            if target is not None:
+                _keep(found, replace(candidate, target=target))
+        return sorted(found.values(), key=lambda c: (-round(c.score, 9), encode(c.target)))
 
     def _exact_org(self, message: Message, exact: Target) -> Reading:
         """A partner's name alone: its topic when a story names it whole ("huwelijksdwang"),
@@ -256,15 +348,16 @@ class Understanding:
 
     def _ground(self, message: Message, lead: frozenset[int], place: PlaceFind | None) -> _Ground:
         """The words that can say what ``message`` is about, and the stories they tell."""
-        placed = set(range(place.span.start, place.span.end)) if place else set()
+        placed = frozenset(range(place.span.start, place.span.end)) if place else frozenset()
         tokens = tuple(
             # The role's lead, the place and — with a place — "veilig thuis", "nummer",
             # "welke regio" (they ask for the place's contacts) say nothing of the topic.
             "" if i in lead or i in placed or (place is not None and t in CONTACT_WORDS) else t
             for i, t in enumerate(message.tokens)
         )
-        blank = frozenset(i for i, t in enumerate(tokens) if not t)
-        return _Ground(tokens, self._stories.ranked(message, skip=blank))
+        # A story's signal may hold a contact word ("neemt SAVE het over"): the stories are
+        # read with only the role's lead and the place left out.
+        return _Ground(tokens, self._stories.ranked(message, skip=frozenset(lead) | placed))
 
     def _ranked(
         self,
@@ -447,6 +540,24 @@ class Understanding:
 
     def _place_answers(self, candidate: _Candidate) -> bool:
         return encode(candidate.target) in self._stories.place_answers
+
+
+def _region_answers(knowledge: KnowledgeBase) -> tuple[dict[Target, str], frozenset[Target]]:
+    """The answers of region packs with their region, and the pack FAQ entries that name a
+    national entry answering the same question elsewhere (``FaqEntry.national``)."""
+    packed: dict[Target, str] = {}
+    stand_in: set[Target] = set()
+    for entry in knowledge.faq.values():
+        region = knowledge.faq_region(entry.id)
+        if region is not None:
+            packed[FaqTarget(entry.id)] = region
+            if entry.national is not None:
+                stand_in.add(FaqTarget(entry.id))
+    for tree in knowledge.trees.values():
+        region = knowledge.tree_region(tree.id)
+        if region is not None:
+            packed[TreeTarget(tree.id)] = region
+    return packed, frozenset(stand_in)
 
 
 def _lexicon_words(knowledge: KnowledgeBase) -> frozenset[str]:

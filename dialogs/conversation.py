@@ -201,8 +201,8 @@ class Conversation:
         stored = await self._sessions.load(turn.key)
         session = stored.session if stored is not None else None
         notices, session = await self._notices(session)
-        session, turn = await self._from_notice(session, turn)
-        result = self._decide(session, turn)
+        session, turn, answered = await self._record_press(session, turn)
+        result = answered if answered is not None else self._decide(session, turn)
         try:
             etag = stored.etag if stored is not None else None
             if result.session is None:
@@ -217,7 +217,7 @@ class Conversation:
             return [Reply(phrases.CONFLICT)]
         replies = result.replies
         if result.effect is not None:
-            replies = await self._apply(result.effect, turn, stored, etag)
+            replies = await self._apply(result.effect, turn, stored, etag, result.session)
         elapsed = (time.perf_counter() - started) * 1000
         _log.info("turn channel=%s action=%s ms=%.1f", turn.channel, result.action, elapsed)
         return [*notices, *replies]
@@ -258,26 +258,38 @@ class Conversation:
                 notices.append(notice)
         return notices, session
 
-    async def _from_notice(
+    async def _record_press(
         self, session: Session | None, turn: Turn
-    ) -> tuple[Session | None, Turn]:
+    ) -> tuple[Session | None, Turn, Result | None]:
         """A notice's record button carries its request sealed: pressed after the session that
         sent the request ended (or in another one), the request is put back in the session —
         only while the register says it is picked up and not yet recorded, so it is recorded
-        once — and the press becomes the session's own "Overleg vastleggen: VB-…"."""
-        opened = self._flows.sealed_request(turn.payload) if turn.payload is not None else None
-        if opened is None:
-            return session, turn
-        turn = replace(turn, payload=self._flows.linked_payload(opened.reference))
-        if session is not None and find_request(session, opened.reference) is not None:
-            return session, turn
+        once — and the press becomes the session's own "Overleg vastleggen: VB-…". A record
+        button (this one, or the "Vastleggen" that confirms it) pressed once the consultation
+        is recorded — by anyone, in any window — is answered at once: it was recorded already."""
+        payload = turn.payload
+        opened = self._flows.sealed_request(payload) if payload is not None else None
+        reference = opened.reference if opened is not None else None
+        if opened is None and payload is not None:
+            reference = self._flows.confirmed_reference(payload)
+        if reference is None:
+            return session, turn, None
+        if opened is not None:
+            turn = replace(turn, payload=self._flows.linked_payload(reference))
+        if session is not None and find_request(session, reference) is not None:
+            return session, turn, None
         try:
-            status = await self._register.status(opened.reference)
+            status = await self._register.status(reference)
+            recorded = status == "vastgelegd"
+            kept = await self._register.kept(reference, "vastgelegd") if recorded else None
         except RegisterUnavailableError:
-            return session, turn  # not put back: the press is answered as an old button
-        if status != "opgepakt":
-            return session, turn
-        return open_request(session or Session(), opened), turn
+            return session, turn, None  # not put back: the press is answered as an old button
+        if kept is not None:
+            done = self._flows.already_recorded(session or Session(), kept)
+            return session, turn, flow_result(done)
+        if status != "opgepakt" or opened is None:
+            return session, turn, None
+        return open_request(session or Session(), opened), turn, None
 
     async def _apply_pickup(self, effect: Effect) -> PickupOutcome:
         """Record the pick-up unless another press won (atomically, in the register); the
@@ -285,7 +297,7 @@ class Conversation:
         assert effect.record is not None
         assert effect.pickup is not None
         try:
-            claim = await self._register.record_pickup(effect.record)
+            claim = await self._register.record_once(effect.record)
         except RegisterUnavailableError as exc:
             _log.warning("pickup failed error=%s", type(exc).__name__)
             return PickupOutcome("mislukt", effect.failed[0].text, effect.pickup.reference)
@@ -294,17 +306,27 @@ class Conversation:
         return claimed(claim, effect)
 
     async def _apply(
-        self, effect: Effect, turn: Turn, before: StoredSession | None, etag: str | None
+        self,
+        effect: Effect,
+        turn: Turn,
+        before: StoredSession | None,
+        etag: str | None,
+        after: Session | None,
     ) -> list[Reply]:
-        """Do what the turn decided, now that its session is saved; on failure, undo the step."""
+        """Do what the turn decided, now that its session (``after``) is saved; on failure,
+        undo the step."""
         if effect.pickup is not None:
             outcome = await self._apply_pickup(effect)
             won = outcome.result == "opgepakt"
             return [Reply(outcome.text, kind="info" if won else "warning")]
+        claim = None
         try:
             if effect.request is not None:
                 await self._intakes.deliver(effect.request)
-            if effect.record is not None:
+            if effect.record is not None and effect.once:
+                # A request's consultation: once per reference, whoever presses (atomically).
+                claim = await self._register.record_once(effect.record)
+            elif effect.record is not None:
                 await self._register.append(effect.record)
             if effect.requester is not None:
                 self._requesters.keep(turn.key, effect.requester)
@@ -314,6 +336,8 @@ class Conversation:
                 with contextlib.suppress(SessionConflictError):
                     await self._sessions.save(turn.key, before.session, etag=etag)
             return list(effect.failed)
+        if claim is not None and not claim.recorded:
+            return self._flows.already_recorded(after or Session(), claim.kept).replies
         return list(effect.done)
 
     # -- deciding ------------------------------------------------------------------------------

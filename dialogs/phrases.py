@@ -324,6 +324,10 @@ CONSULTATION: dict[str, str] = {
     "request-callback": "Bereikbaar: {callback}",
     "request-time": "Aangevraagd: {when}",
     "notice-record": "Wilt u het overleg nu vastleggen? Dat gebeurt onder dezelfde referentie.",
+    "already-recorded": (
+        "Dit overleg is al vastgelegd op {when}, onder referentie {reference}. Het telt één keer; "
+        "u hoeft niets meer te doen."
+    ),
     "request-not-kept": (
         "Verbind bewaart deze gegevens niet; noteer wat u nodig hebt in uw eigen systeem."
     ),

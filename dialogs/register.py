@@ -18,18 +18,21 @@ from knowledge.model import ConsultationKind
 __all__ = [
     "DIRECTIONS",
     "KINDS",
+    "ONCE",
     "RECORD_FIELDS",
     "STATUSES",
+    "Claim",
     "ConsultationRecord",
     "ConsultationRegister",
     "Direction",
     "Kind",
     "MemoryRegister",
-    "PickupClaim",
+    "RecordRefusedError",
     "RegisterUnavailableError",
     "Status",
     "minute",
     "new_reference",
+    "once_only",
 ]
 
 Kind = Literal[ConsultationKind, "register"]
@@ -44,6 +47,9 @@ Status = Literal["vastgelegd", "aangevraagd", "opgepakt", "opgeschoond"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
 DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
 STATUSES: tuple[Status, ...] = get_args(Status)
+ONCE: tuple[Status, ...] = ("opgepakt", "vastgelegd")
+"""Statuses a reference holds at most once: its pick-up, and its recorded consultation (a
+request's record continues the request's reference; an ordinary record has a fresh one)."""
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 """Reference codes avoid look-alikes (0/O, 1/I) so they can be typed into a dossier."""
@@ -85,14 +91,20 @@ class RegisterUnavailableError(Exception):
     """The register cannot be written now (a database is down); nothing was recorded."""
 
 
+class RecordRefusedError(RegisterUnavailableError):
+    """The register refused an appended record: its reference holds that status already (a
+    unique index; for an ordinary record, a fresh reference that happened to be drawn before).
+    Nothing was recorded; trying again draws a new reference."""
+
+
 @dataclass(frozen=True, slots=True)
-class PickupClaim:
-    """What :meth:`ConsultationRegister.record_pickup` came to."""
+class Claim:
+    """What :meth:`ConsultationRegister.record_once` came to."""
 
     recorded: bool
-    """True when this call recorded the pick-up; False when the reference had one already."""
-    pickup: ConsultationRecord
-    """The pick-up in force: the record given (``recorded``) or the earlier one, as stored."""
+    """True when this call recorded it; False when the reference had a record of that status."""
+    kept: ConsultationRecord
+    """The record in force: the one given (``recorded``) or the earlier one, as stored."""
 
 
 class ConsultationRegister(Protocol):
@@ -104,12 +116,19 @@ class ConsultationRegister(Protocol):
     async def status(self, reference: str) -> Status | None:
         """The latest status recorded for ``reference`` (None when unknown)."""
 
-    async def record_pickup(self, record: ConsultationRecord) -> PickupClaim:
-        """Append ``record`` (status ``opgepakt``) unless its reference has a pick-up already.
+    async def record_once(self, record: ConsultationRecord) -> Claim:
+        """Append ``record`` — a pick-up (``opgepakt``) or the recorded consultation of a
+        request (``vastgelegd``, under the request's reference) — unless its reference has a
+        record of that status already.
 
         One atomic step in the register (a conditional insert under its write lock, backed by
-        a unique index): of two presses at once, on any instances, exactly one is recorded.
-        Raises :class:`RegisterUnavailableError` when it cannot tell (nothing recorded)."""
+        a unique index per status): of two presses at once, on any instances, exactly one is
+        recorded. Raises ValueError for another status, and :class:`RegisterUnavailableError`
+        when it cannot tell (nothing recorded)."""
+
+    async def kept(self, reference: str, status: Status) -> ConsultationRecord | None:
+        """The record of ``status`` in force for ``reference`` (its first), or None; raises
+        :class:`RegisterUnavailableError` when it cannot tell."""
 
 
 class MemoryRegister:
@@ -126,16 +145,26 @@ class MemoryRegister:
         """The latest status recorded for ``reference``."""
         return _latest_status(self.records, reference)
 
-    async def record_pickup(self, record: ConsultationRecord) -> PickupClaim:
-        """Append the pick-up unless one exists (no await between the check and the append,
-        so it is atomic on the event loop)."""
-        if record.status != "opgepakt":
-            raise ValueError("record_pickup takes a pick-up (status opgepakt)")
+    async def record_once(self, record: ConsultationRecord) -> Claim:
+        """Append ``record`` unless its reference has one of its status (no await between the
+        check and the append, so it is atomic on the event loop)."""
+        once_only(record)
         for kept in self.records:
-            if kept.reference == record.reference and kept.status == "opgepakt":
-                return PickupClaim(False, kept)
+            if kept.reference == record.reference and kept.status == record.status:
+                return Claim(False, kept)
         self.records.append(record)
-        return PickupClaim(True, record)
+        return Claim(True, record)
+
+    async def kept(self, reference: str, status: Status) -> ConsultationRecord | None:
+        """The first record of ``status`` for ``reference``."""
+        found = (r for r in self.records if r.reference == reference and r.status == status)
+        return next(found, None)
+
+
+def once_only(record: ConsultationRecord) -> None:
+    """Raises ValueError unless ``record`` has a status held once per reference (:data:`ONCE`)."""
+    if record.status not in ONCE:
+        raise ValueError(f"record_once takes a status of {ONCE}, not {record.status!r}")
 
 
 def _latest_status(records: Sequence[ConsultationRecord], reference: str) -> Status | None:

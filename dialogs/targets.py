@@ -72,6 +72,9 @@ class Step(StrEnum):
     SUBMIT = "versturen"
     LINKED = "na-oppakken"
     """Value: the reference of a picked-up request, recorded with that same reference."""
+    CONFIRM_LINKED = "vastleggen"
+    """Value: the reference of the picked-up request whose record is confirmed (carried, so a
+    press after it was recorded, in another window, is told so)."""
     UNLINKED = "los"
     """A record of another consultation than the picked-up requests on offer."""
 

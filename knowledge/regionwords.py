@@ -1,10 +1,27 @@
 """National content holds no region's words: a region's own goes through its pack.
 
-A region's words come from its pack (``regions/<pack>/``): the names and aliases of the
-organisations the pack names — its partners and the JGZ and local team of each of its
-gemeenten — and the pack's own ``words`` (its dossier system, what its teams are called). Text
-is compared word by word after normalising (case, accents, hyphens and punctuation), so a
-source title that writes "Noord-Oost" names the organisation its pack writes "Noord Oost".
+A region's words come from its pack (``regions/<pack>/``) and the directory: the region's own
+name(s) — its name and its CBS name (``directory/regions.yaml``; the generator also writes them
+into each default pack's ``words``, and they count for a pack of the region's own whether it
+lists them or not) —, the names and aliases of the
+organisations the pack names (its partners and the JGZ and local team of each of its gemeenten),
+and the pack's own ``words`` (its dossier system, what its teams are called). Text is compared
+word by word after normalising (case, accents, hyphens and punctuation), so a source title that
+writes "Noord-Oost" names the organisation its pack writes "Noord Oost", and a gemeente whose
+name only begins with a region's name is not that region.
+
+The rule is about national content naming a region's own arrangements, so a region's name counts
+also where it is the name of a province, gemeente or woonplaats as well (six regions are named
+like their province, two of them like a gemeente too): in the national content checked here
+that name is how a region's arrangements are named ("Meldcode <region>", "Veilig Thuis
+<region>", a protocol of the province), whichever the author meant, and a national answer needs
+no place to make its point. Where it wants a place as an example it takes one whose name is no
+region's ("bijvoorbeeld Zeist"); the message says so when the word is also a place's name. What
+names regions and places legitimately for the whole country is not checked here: the directory
+itself (the CBS list of the 25 regions, the gemeenten and woonplaatsen, former gemeenten and
+aliases), what Verbind builds from it (a place answer names the child's gemeente and region, a
+choice between places names each one's region), and the fixed sentences of
+``dialogs/phrases.py`` (their place examples).
 
 National content is every FAQ entry and tree outside the packs and every organisation shown
 everywhere. Four kinds of fault are errors, each located as ``file:line: id: message``:
@@ -46,6 +63,8 @@ class RegionWords:
     words: Mapping[str, tuple[str, frozenset[str]]]
     """Normalised word → (the word as the content writes it, the region codes it belongs to: a
     GGD serving gemeenten of two regions belongs to both)."""
+    places: frozenset[str] = frozenset()
+    """Normalised words that are also a gemeente's or woonplaats' name (a region named like one)."""
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -71,13 +90,28 @@ def region_words(knowledge: KnowledgeBase) -> RegionWords:
             found.setdefault(key, (word, set()))[1].add(region)
 
     for pack in knowledge.packs.values():
-        for word in pack.words:
+        for word in (*_names(knowledge, pack.region), *pack.words):
             add(word, pack.region)
     for organisation in knowledge.organisations.values():
         for region in knowledge.organisation_regions(organisation.id):
             for name in (organisation.name, *organisation.aliases):
                 add(name, region)
-    return RegionWords({key: (word, frozenset(regions)) for key, (word, regions) in found.items()})
+    words = {key: (word, frozenset(regions)) for key, (word, regions) in found.items()}
+    return RegionWords(words, frozenset(words) & _place_names(knowledge))
+
+
+def _names(knowledge: KnowledgeBase, region: str) -> tuple[str, ...]:
+    """The region's own name and its CBS name (none for a code the directory lacks)."""
+    found = knowledge.regions.get(region)
+    return () if found is None else (found.name, found.cbs_name)
+
+
+def _place_names(knowledge: KnowledgeBase) -> frozenset[str]:
+    """Every gemeente's and woonplaats' name, and the names people use for them, normalised."""
+    names = {g.name for g in knowledge.gemeenten.values()}
+    names |= {place for g in knowledge.gemeenten.values() for _, place in g.places}
+    names |= {alias.name for alias in knowledge.aliases.values()}
+    return frozenset(normalise(n) for n in names)
 
 
 def check_region_words(knowledge: KnowledgeBase) -> list[Problem]:
@@ -123,12 +157,18 @@ class _Check:
     def _names(self, regions: Iterable[str]) -> str:
         return ", ".join(sorted(self._name(r) for r in regions))
 
+    def _place(self, word: str) -> str:
+        """A hint where a region's word is also a place's name (a place as an example)."""
+        if normalise(word) not in self.words.places:
+            return ""
+        return "; als voorbeeld van een plaats: kies er een die niet zo heet als een regio"
+
     def texts(self, origin: Origin, path: Path_, texts: Iterable[tuple[Path_, str]]) -> None:
         for key, text in texts:
             for word, regions in self.words.found(text):
                 message = (
                     f"'{word}' hoort bij regio {self._names(regions)}: landelijke inhoud noemt"
-                    " geen regio; laat het regiopakket het toevoegen (hooks)"
+                    " geen regio; laat het regiopakket het toevoegen (hooks)" + self._place(word)
                 )
                 self.problems.append(origin.document.problem((*path, *key), message))
 

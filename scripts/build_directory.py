@@ -16,7 +16,9 @@ Veilig Thuis organisations). CONTENT_DIR is the content root (default: knowledge
   (``generated: true``) with the region's Veilig Thuis, its vertrouwensarts and, per gemeente,
   the gemeente's GGD as its JGZ for 4–18 years ("te bevestigen"; JGZ 0–4 may be another
   organisation). A Veilig Thuis name is used only where scripts/data/veiligthuis_namen.tsv
-  records a current page that confirms it; else "Veilig Thuis, regio <name>".
+  records a current page that confirms it; else "Veilig Thuis, regio <name>". The pack's
+  ``words`` are the region's own name(s) (its name, and its CBS name where that differs), which
+  national content never uses (knowledge/regionwords.py).
 
 A region whose pack is not generated (Utrecht, or one taken over with ``verbind region new``) is
 left alone, and so are the organisations its pack defines. The output is committed: re-run after
@@ -274,10 +276,19 @@ class Region:
     code: str
     display: str
     gemeenten: tuple[str, ...]
+    cbs_name: str = ""
 
     @property
     def folder(self) -> str:
         return slug(self.display)
+
+    @property
+    def names(self) -> list[str]:
+        """The region's own name(s): its display name, and its CBS name where that is another
+        name, not only another spelling ("West-brabant" is "West-Brabant")."""
+        names = {slug(self.display): self.display}
+        names.setdefault(slug(self.cbs_name or self.display), self.cbs_name)
+        return list(names.values())
 
 
 def pack_yaml(region: Region, ggd: dict[str, Ggd], confirmed: Confirmed | None) -> str:
@@ -298,6 +309,8 @@ def pack_yaml(region: Region, ggd: dict[str, Ggd], confirmed: Confirmed | None) 
             f"jgz: [{', '.join(jgz)}]\n",
             f"chain: [veilig-thuis-{ident}, vertrouwensarts-{ident}]\n",
             *([f"sources: [{', '.join(sources)}]\n"] if sources else []),
+            "# The region's own name(s): national content never names them.\n",
+            f"words: [{', '.join(quote(name) for name in region.names)}]\n",
         ]
     )
 
@@ -377,16 +390,17 @@ def national_packs(
 ) -> int:
     """Write regions/<region>/ for every region without a pack of its own; returns how many."""
     hand = hand_packs(content)
-    members: dict[tuple[str, str], list[str]] = defaultdict(list)
+    members: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for g in sorted(gemeenten, key=lambda g: g["gemeentecode"]):
-        members[(g["vt_code"], DISPLAY.get(g["vt_regio"], g["vt_regio"]))].append(g["gemeentecode"])
+        cbs_name = g["vt_regio"]
+        members[(g["vt_code"], DISPLAY.get(cbs_name, cbs_name), cbs_name)].append(g["gemeentecode"])
     for folder in hand.generated_folders.values():
         shutil.rmtree(folder)
     written = 0
-    for (code, display), codes in sorted(members.items()):
+    for (code, display, cbs_name), codes in sorted(members.items()):
         if code in hand.regions:
             continue
-        region = Region(code, display, tuple(codes))
+        region = Region(code, display, tuple(codes), cbs_name)
         folder = content / "regions" / region.folder
         (folder / "directory").mkdir(parents=True, exist_ok=True)
         found = confirmed.get(code)

@@ -98,7 +98,7 @@ async def test_presses_at_once_record_one_pickup_and_one_notice(
 
 
 async def test_the_register_refuses_a_second_pickup_of_a_reference(tmp_path: Path) -> None:
-    """Whatever the path, the register holds one pick-up per reference: record_pickup answers
+    """Whatever the path, the register holds one pick-up per reference: record_once answers
     with the earlier one, and SQLite's unique index refuses a second by plain SQL."""
     register = SqliteRegister(tmp_path / "register.sqlite3", key=KEY)
     first = ConsultationRecord(
@@ -109,9 +109,9 @@ async def test_the_register_refuses_a_second_pickup_of_a_reference(tmp_path: Pat
         "VB-AAAA-BBBB", "2026-12-07T10:01Z", "save", "save", "VT20", "jgz-partner", "teams",
         "1", "opgepakt",
     )  # fmt: skip
-    assert (await register.record_pickup(first)).recorded
-    claim = await register.record_pickup(later)
-    assert (claim.recorded, claim.pickup.time) == (False, "2026-12-07T10:00Z")
+    assert (await register.record_once(first)).recorded
+    claim = await register.record_once(later)
+    assert (claim.recorded, claim.kept.time) == (False, "2026-12-07T10:00Z")
     with pytest.raises(Exception, match="UNIQUE"):
         register.append_now(later)
     assert pickups(register.records()) == ["VB-AAAA-BBBB"]
@@ -123,6 +123,28 @@ async def test_the_register_refuses_a_second_pickup_of_a_reference(tmp_path: Pat
 
 
 StartServers = Callable[[str], list[Server]]
+Post = Callable[..., Awaitable[dict[str, Any]]]
+"""Posts a Teams activity (its fields changed as given) to an instance; the replies."""
+
+
+def reply_actions(reply: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The card actions of every activity in a Teams reply, by title."""
+    found: dict[str, dict[str, Any]] = {}
+    for item in reply["activities"]:
+        found.update(card_actions(item))
+    return found
+
+
+async def ask_save_over_teams(teams: Post, servers: list[Server]) -> None:
+    """Ask SAVE for a consultation about a child in Zeist, in Teams, turn by turn on either
+    instance, to be told in the chat."""
+    await teams(servers[0], type="message", text="kind woont in Zeist", value=None)
+    offered = reply_actions(
+        await teams(servers[1], type="message", text="overleg aanvragen", value=None)
+    )
+    offered = reply_actions(await teams(servers[1], value=offered["Binnen 3 werkdagen"]))
+    offered = reply_actions(await teams(servers[0], value=offered["Via Teams"]))
+    await teams(servers[1], value={**offered["Versturen"], "vraag": "Graag overleg"})
 
 
 @pytest.fixture
@@ -171,19 +193,7 @@ async def test_presses_on_two_postgres_instances_record_one_pickup_and_one_notic
                 reply: dict[str, Any] = await response.json()
                 return reply
 
-        def actions(reply: dict[str, Any]) -> dict[str, dict[str, Any]]:
-            found: dict[str, dict[str, Any]] = {}
-            for item in reply["activities"]:
-                found.update(card_actions(item))
-            return found
-
-        await teams(servers[0], type="message", text="kind woont in Zeist", value=None)
-        offered = actions(
-            await teams(servers[1], type="message", text="overleg aanvragen", value=None)
-        )
-        offered = actions(await teams(servers[1], value=offered["Binnen 3 werkdagen"]))
-        offered = actions(await teams(servers[0], value=offered["Via Teams"]))
-        await teams(servers[1], value={**offered["Versturen"], "vraag": "Graag overleg"})
+        await ask_save_over_teams(teams, servers)
         [delivered] = webhook.bodies
 
         async def press(server: Server) -> str:

@@ -102,6 +102,9 @@ def test_each_region_without_its_own_pack_gets_a_national_default(tmp_path: Path
         ("ggd-noord",),
         "vertrouwensarts-west-brabant",
     )
+    assert pack.words == ("West-Brabant",), "its name once: the CBS spelling is the same name"
+    north_pack = yaml.safe_load((content / "regions/noordregio/pack.yaml").read_text())
+    assert north_pack["words"] == ["Noordregio"]
     ggd = (content / "directory" / "ggd.yaml").read_text(encoding="utf-8")
     assert "Bron: CBS" in ggd
     assert "id: ggd-noord" in ggd

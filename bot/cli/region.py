@@ -42,8 +42,8 @@ jgz: []                                     # the JGZ organisations of the regio
 # kind_names: {{jeugdbescherming: "…"}}      # the region's own name for a kind
 # hooks: []                                 # lines and contacts added to national nodes
 #                                           # (tree and node) and FAQ answers (faq)
-# words: []                                 # the region's own words (its dossier system):
-#                                           # national content never uses them
+words: ["{name}"]                           # the region's own words (its name, its dossier
+#                                           # system): national content never uses them
 """
 
 

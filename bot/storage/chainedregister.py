@@ -26,10 +26,10 @@ from bot.storage.chain import (
     record_mac,
     verify_chain,
 )
-from dialogs.register import RECORD_FIELDS, ConsultationRecord, PickupClaim, Status
+from dialogs.register import RECORD_FIELDS, Claim, ConsultationRecord, Status, once_only
 from dialogs.report.reading import Reading, read_rows
 
-__all__ = ["ONE_PICKUP_INDEX", "ChainedRegister", "Dialect"]
+__all__ = ["ONCE_INDEXES", "ChainedRegister", "Dialect"]
 
 _log = logging.getLogger("verbind.register")
 _COLUMNS = ", ".join(RECORD_FIELDS)
@@ -40,23 +40,31 @@ _INSERT = (
     f"VALUES (?, {', '.join('?' for _ in RECORD_FIELDS)}, ?, ?)"
 )
 _STATUS = "SELECT status FROM consultations WHERE reference = ? ORDER BY seq DESC LIMIT 1"
-_PICKUP = (
-    f"SELECT {_COLUMNS} FROM consultations WHERE reference = ? AND status = 'opgepakt' "
-    "ORDER BY seq LIMIT 1"
+_KEPT = (
+    f"SELECT {_COLUMNS} FROM consultations WHERE reference = ? AND status = ? ORDER BY seq LIMIT 1"
 )
-# One statement: the row goes in only while the reference has no pick-up. Under the writer's
-# lock (SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock) nothing can come in between, and
-# the unique index consultations_one_pickup refuses a second pick-up whatever the path.
-_INSERT_PICKUP = (
+# One statement: the row goes in only while the reference has no record of its status (a
+# pick-up, or a request's recorded consultation). Under the writer's lock (SQLite's BEGIN
+# IMMEDIATE, PostgreSQL's advisory lock) nothing can come in between, and a unique index per
+# status (ONCE_INDEXES) refuses a second whatever the path. A refused row takes no seq, so the
+# chain stays whole.
+_INSERT_ONCE = (
     f"INSERT INTO consultations (seq, {_COLUMNS}, prev_mac, mac) "
     f"SELECT ?, {', '.join('?' for _ in RECORD_FIELDS)}, ?, ? WHERE NOT EXISTS "
-    "(SELECT 1 FROM consultations WHERE reference = ? AND status = 'opgepakt')"
+    "(SELECT 1 FROM consultations WHERE reference = ? AND status = ?)"
 )
-ONE_PICKUP_INDEX = (
-    "CREATE UNIQUE INDEX IF NOT EXISTS consultations_one_pickup "
-    "ON consultations (reference) WHERE status = 'opgepakt'"
-)
-"""At most one pick-up per reference, as a constraint (SQLite and PostgreSQL alike)."""
+ONCE_INDEXES: dict[str, str] = {
+    "opgepakt": (
+        "CREATE UNIQUE INDEX IF NOT EXISTS consultations_one_pickup "
+        "ON consultations (reference) WHERE status = 'opgepakt'"
+    ),
+    "vastgelegd": (
+        "CREATE UNIQUE INDEX IF NOT EXISTS consultations_one_record "
+        "ON consultations (reference) WHERE status = 'vastgelegd'"
+    ),
+}
+"""At most one record per reference of each status in :data:`dialogs.register.ONCE`, as a
+constraint (SQLite and PostgreSQL alike; PostgreSQL builds them in its migrations)."""
 _RECORDS = f"SELECT {_COLUMNS} FROM consultations WHERE time >= ? AND time < ? ORDER BY seq"
 _CHAIN = f"SELECT seq, {_COLUMNS}, prev_mac, mac FROM consultations ORDER BY seq"
 _LAST_BEFORE = (
@@ -116,18 +124,26 @@ class ChainedRegister:
         self.advanced(row)
         return int(row[0])
 
-    def record_pickup_now(self, record: ConsultationRecord) -> PickupClaim:
-        """Chain and store the pick-up ``record`` unless its reference has one; see
-        :meth:`dialogs.register.ConsultationRegister.record_pickup`."""
+    def record_once_now(self, record: ConsultationRecord) -> Claim:
+        """Chain and store ``record`` unless its reference has a record of its status; see
+        :meth:`dialogs.register.ConsultationRegister.record_once`."""
+        once_only(record)
+        key = (record.reference, record.status)
         with self._dialect.writing() as conn:
             row = self.next_row(self._fetch_head(conn), record)
-            inserted = conn.execute(self.sql(_INSERT_PICKUP), (*row, record.reference)).rowcount
-            kept = None if inserted == 1 else conn.execute(self.sql(_PICKUP), (record.reference,))
-            earlier = None if kept is None else kept.fetchone()
+            inserted = conn.execute(self.sql(_INSERT_ONCE), (*row, *key)).rowcount
+            earlier = None if inserted == 1 else conn.execute(self.sql(_KEPT), key).fetchone()
+        return self.claimed(row, record, earlier)
+
+    def claimed(
+        self, row: tuple[Any, ...], record: ConsultationRecord, earlier: tuple[Any, ...] | None
+    ) -> Claim:
+        """The claim once the conditional insert of ``row`` ran: the earlier record when there
+        was one (nothing inserted), else ``record``, chained (the head advances)."""
         if earlier is not None:
-            return PickupClaim(False, self.as_record(earlier))
+            return Claim(False, self.as_record(earlier))
         self.advanced(row)
-        return PickupClaim(True, record)
+        return Claim(True, record)
 
     @staticmethod
     def as_record(row: tuple[Any, ...]) -> ConsultationRecord:
@@ -139,6 +155,12 @@ class ChainedRegister:
         with self._dialect.reading() as conn:
             row = conn.execute(self.sql(_STATUS), (reference,)).fetchone()
         return None if row is None else row[0]
+
+    def kept_now(self, reference: str, status: Status) -> ConsultationRecord | None:
+        """The first record of ``status`` for ``reference``, or None."""
+        with self._dialect.reading() as conn:
+            row = conn.execute(self.sql(_KEPT), (reference, status)).fetchone()
+        return None if row is None else self.as_record(row)
 
     def records(self, start: str = "", end: str = "9999") -> list[ConsultationRecord]:
         """Records with ``start <= time < end`` (register time strings), oldest first."""
@@ -236,7 +258,8 @@ class ChainedRegister:
         return _INSERT
 
     @staticmethod
-    def pickup_sql() -> tuple[str, str]:
-        """The conditional pick-up insert (its last placeholder is the reference again) and the
-        query for the pick-up in force (``?`` placeholders), for an async caller."""
-        return _INSERT_PICKUP, _PICKUP
+    def once_sql() -> tuple[str, str]:
+        """The conditional insert (its last two placeholders are the reference and the status
+        again) and the query for the record in force (reference, status), ``?`` placeholders,
+        for an async caller."""
+        return _INSERT_ONCE, _KEPT

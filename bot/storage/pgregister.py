@@ -19,7 +19,14 @@ import psycopg
 from bot.storage.chain import HeadFile
 from bot.storage.chainedregister import ChainedRegister
 from bot.storage.postgres import Database, connect, describe, ensure_schema
-from dialogs.register import ConsultationRecord, PickupClaim, RegisterUnavailableError, Status
+from dialogs.register import (
+    Claim,
+    ConsultationRecord,
+    RecordRefusedError,
+    RegisterUnavailableError,
+    Status,
+    once_only,
+)
 from dialogs.session import StorageUnavailableError
 
 __all__ = ["PostgresRegister"]
@@ -93,34 +100,35 @@ class PostgresRegister(ChainedRegister):
         self._database = database
 
     async def append(self, record: ConsultationRecord) -> None:
-        """Chain and store ``record``; committed when this returns."""
+        """Chain and store ``record``; committed when this returns. A record a unique index
+        refuses raises :class:`RecordRefusedError` (nothing stored)."""
         try:
             async with self._pool().connection() as conn, conn.transaction():
                 row = await self._locked_row(conn, record)
                 await conn.execute(self.sql(self.insert_sql()), row)
         except StorageUnavailableError as exc:
             raise RegisterUnavailableError(str(exc)) from exc
+        except psycopg.errors.UniqueViolation as exc:
+            raise RecordRefusedError(type(exc).__name__) from exc
         self.advanced(row)
 
-    async def record_pickup(self, record: ConsultationRecord) -> PickupClaim:
-        """Chain and store the pick-up unless its reference has one: the conditional insert
-        runs under the append lock that every instance takes, and the unique index
-        ``consultations_one_pickup`` backs it."""
-        insert_sql, pickup_sql = (self.sql(s) for s in self.pickup_sql())
+    async def record_once(self, record: ConsultationRecord) -> Claim:
+        """Chain and store ``record`` unless its reference has one of its status: the
+        conditional insert runs under the append lock that every instance takes, and a unique
+        index per status (``consultations_one_pickup``, ``consultations_one_record``) backs it."""
+        once_only(record)
+        insert_sql, kept_sql = (self.sql(s) for s in self.once_sql())
+        key = (record.reference, record.status)
         earlier = None
         try:
             async with self._pool().connection() as conn, conn.transaction():
                 row = await self._locked_row(conn, record)
-                cursor = await conn.execute(insert_sql, (*row, record.reference))
+                cursor = await conn.execute(insert_sql, (*row, *key))
                 if cursor.rowcount != 1:
-                    found = await conn.execute(pickup_sql, (record.reference,))
-                    earlier = await found.fetchone()
+                    earlier = await (await conn.execute(kept_sql, key)).fetchone()
         except StorageUnavailableError as exc:
             raise RegisterUnavailableError(str(exc)) from exc
-        if earlier is not None:
-            return PickupClaim(False, self.as_record(earlier))
-        self.advanced(row)
-        return PickupClaim(True, record)
+        return self.claimed(row, record, earlier)
 
     async def _locked_row(
         self, conn: psycopg.AsyncConnection[Any], record: ConsultationRecord
@@ -143,6 +151,17 @@ class PostgresRegister(ChainedRegister):
         except StorageUnavailableError as exc:
             raise RegisterUnavailableError(str(exc)) from exc
         return None if row is None else row[0]
+
+    async def kept(self, reference: str, status: Status) -> ConsultationRecord | None:
+        """The first record of ``status`` for ``reference``."""
+        _, kept_sql = self.once_sql()
+        try:
+            async with self._pool().connection() as conn:
+                cursor = await conn.execute(self.sql(kept_sql), (reference, status))
+                row = await cursor.fetchone()
+        except StorageUnavailableError as exc:
+            raise RegisterUnavailableError(str(exc)) from exc
+        return None if row is None else self.as_record(row)
 
     def close(self) -> None:
         """Close the command line's connection (the pool belongs to its Database)."""

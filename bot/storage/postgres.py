@@ -106,6 +106,21 @@ MIGRATIONS: tuple[str, ...] = (
         END IF;
     END $$;
     """,
+    # 4: at most one recorded consultation per reference (a request's record continues the
+    # request's reference; ordinary records have fresh ones). As in 3, a register that already
+    # holds a reference recorded twice keeps it, and the conditional insert alone guards.
+    """
+    DO $$
+    BEGIN
+        IF NOT EXISTS (
+            SELECT 1 FROM consultations WHERE status = 'vastgelegd'
+            GROUP BY reference HAVING count(*) > 1
+        ) THEN
+            CREATE UNIQUE INDEX consultations_one_record
+                ON consultations (reference) WHERE status = 'vastgelegd';
+        END IF;
+    END $$;
+    """,
 )
 """Schema steps, applied in order; step N brings the schema to version N. Append, never edit."""
 

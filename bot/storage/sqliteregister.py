@@ -20,8 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from bot.storage.chain import HeadFile
-from bot.storage.chainedregister import ONE_PICKUP_INDEX, ChainedRegister
-from dialogs.register import ConsultationRecord, PickupClaim, RegisterUnavailableError, Status
+from bot.storage.chainedregister import ONCE_INDEXES, ChainedRegister
+from dialogs.register import (
+    Claim,
+    ConsultationRecord,
+    RecordRefusedError,
+    RegisterUnavailableError,
+    Status,
+)
 
 __all__ = ["SCHEMA", "SqliteRegister"]
 
@@ -74,14 +80,16 @@ def _use_wal(db: sqlite3.Connection) -> None:
     db.execute("PRAGMA journal_mode=WAL")
 
 
-def _one_pickup_index(db: sqlite3.Connection) -> None:
-    """The unique index on pick-ups. A register written before it existed may hold a reference
-    picked up twice (the append-only chain keeps it): then the index cannot be built, and the
-    conditional insert under ``BEGIN IMMEDIATE`` alone keeps new pick-ups single."""
-    try:
-        db.execute(ONE_PICKUP_INDEX)
-    except sqlite3.IntegrityError:
-        _log.warning("register has a reference picked up twice; unique pick-up index not built")
+def _once_indexes(db: sqlite3.Connection) -> None:
+    """The unique indexes: one pick-up and one recorded consultation per reference. A register
+    written before them may hold a reference with two (the append-only chain keeps them): then
+    that index cannot be built, and the conditional insert under ``BEGIN IMMEDIATE`` alone keeps
+    new ones single."""
+    for status, index in ONCE_INDEXES.items():
+        try:
+            db.execute(index)
+        except sqlite3.IntegrityError:
+            _log.warning("register has a reference %s twice; its unique index not built", status)
 
 
 class _SqliteDialect:
@@ -99,7 +107,7 @@ class _SqliteDialect:
         self.db.execute("PRAGMA synchronous=FULL")
         with self.reading() as db:  # idempotent; executescript manages its own transaction
             db.executescript(SCHEMA)
-            _one_pickup_index(db)
+            _once_indexes(db)
 
     @contextmanager
     def writing(self) -> Iterator[sqlite3.Connection]:
@@ -144,17 +152,25 @@ class SqliteRegister(ChainedRegister):
         super().__init__(self._sqlite, key=key, head=HeadFile(head) if head else None)
 
     async def append(self, record: ConsultationRecord) -> None:
-        """Chain and store ``record``; durable when this returns."""
-        await asyncio.to_thread(self.append_now, record)
+        """Chain and store ``record``; durable when this returns. A record a unique index
+        refuses raises :class:`RecordRefusedError` (nothing stored)."""
+        try:
+            await asyncio.to_thread(self.append_now, record)
+        except sqlite3.IntegrityError as exc:
+            raise RecordRefusedError(str(exc)) from exc
 
     async def status(self, reference: str) -> Status | None:
         """The latest status recorded for ``reference``."""
         return await asyncio.to_thread(self.status_now, reference)
 
-    async def record_pickup(self, record: ConsultationRecord) -> PickupClaim:
-        """Store the pick-up unless its reference has one (``BEGIN IMMEDIATE`` serialises
-        writers across processes); durable when this returns."""
-        return await asyncio.to_thread(self.record_pickup_now, record)
+    async def record_once(self, record: ConsultationRecord) -> Claim:
+        """Store ``record`` unless its reference has one of its status (``BEGIN IMMEDIATE``
+        serialises writers across processes); durable when this returns."""
+        return await asyncio.to_thread(self.record_once_now, record)
+
+    async def kept(self, reference: str, status: Status) -> ConsultationRecord | None:
+        """The first record of ``status`` for ``reference``."""
+        return await asyncio.to_thread(self.kept_now, reference, status)
 
     def close(self) -> None:
         """Close the database file."""

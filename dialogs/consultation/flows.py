@@ -25,7 +25,7 @@ from dialogs.openrequests import (
 from dialogs.phrases import CONSULTATION as SAY
 from dialogs.phrases import CONSULTATION_LABELS as LABEL
 from dialogs.phrases import PICKED_UP
-from dialogs.register import Kind
+from dialogs.register import ConsultationRecord, Kind
 from dialogs.session import Session
 from dialogs.targets import (
     Asker,
@@ -65,6 +65,7 @@ _FIXED_STEPS = {
     Step.CANCEL: LABEL["cancel"],
     Step.SUBMIT: LABEL["submit"],
     Step.UNLINKED: LABEL["record-other"],
+    Step.CONFIRM_LINKED: LABEL["confirm"],
 }
 
 
@@ -233,6 +234,11 @@ class ConsultationFlows:
         label = LABEL["record-linked"].format(reference=request.reference)
         return Reply(text, buttons=(Button(label, Payload(RECORD_NODE, encode(sealed))),))
 
+    def already_recorded(self, session: Session, kept: ConsultationRecord) -> FlowResult:
+        """The answer to recording a request's consultation once the register holds it already
+        (``kept``): when it was recorded; it counts once, nothing more to do."""
+        return self._record.already_recorded(session, kept)
+
     def after_pickup(self, session: Session, request: OpenRequest) -> tuple[Session, Reply]:
         """The session once its requester is told that ``request`` was picked up (it stays,
         for its record under the same reference), and the notice that tells them."""
@@ -245,6 +251,14 @@ class ConsultationFlows:
         if not isinstance(target, FlowTarget) or target.step is not Step.LINKED:
             return None
         return read_sealed_request(target.value, self._key)
+
+    @staticmethod
+    def confirmed_reference(payload: Payload) -> str | None:
+        """The reference a linked record's confirm button carries, or None for any other."""
+        target = decode(payload.choice)
+        if not isinstance(target, FlowTarget) or target.step is not Step.CONFIRM_LINKED:
+            return None
+        return target.value
 
     @staticmethod
     def linked_payload(reference: str) -> Payload:

@@ -13,7 +13,7 @@ intake chat (through ``Conversation.handle``), the built-in inbox and the pick-u
    tests) only 1 and 2 apply.
 
 Whether it was picked up already is not read here: the register decides that atomically when
-the pick-up is recorded (``ConsultationRegister.record_pickup``), so of two presses at once
+the pick-up is recorded (``ConsultationRegister.record_once``), so of two presses at once
 exactly one wins. :class:`NoticeOnce` then tells the requester exactly once.
 """
 
@@ -29,7 +29,7 @@ from dialogs.intake import Notifier, Pickup, read_pickup, shown_time
 from dialogs.openrequests import OpenRequest, find_request, picked_up, reopened
 from dialogs.phrases import CONSULTATION as SAY
 from dialogs.phrases import PICKUP
-from dialogs.register import ConsultationRecord, PickupClaim, minute
+from dialogs.register import Claim, ConsultationRecord, minute
 from dialogs.session import Session, SessionConflictError, SessionStore
 from dialogs.turn import Reply
 from knowledge.library import KnowledgeBase
@@ -206,13 +206,13 @@ class PickupFlow:
         return FlowResult(session, [], "pickup", effect)
 
 
-def claimed(claim: PickupClaim, effect: Effect) -> PickupOutcome:
-    """The outcome once the register has answered ``record_pickup`` for ``effect``."""
-    reference = claim.pickup.reference
+def claimed(claim: Claim, effect: Effect) -> PickupOutcome:
+    """The outcome once the register has answered ``record_once`` for the pick-up ``effect``."""
+    reference = claim.kept.reference
     if claim.recorded:
-        return PickupOutcome("opgepakt", effect.done[0].text, reference, None, claim.pickup.time)
-    text = PICKUP["already"].format(reference=reference, when=shown_time(claim.pickup.time))
-    return PickupOutcome("al-opgepakt", text, reference, None, claim.pickup.time)
+        return PickupOutcome("opgepakt", effect.done[0].text, reference, None, claim.kept.time)
+    text = PICKUP["already"].format(reference=reference, when=shown_time(claim.kept.time))
+    return PickupOutcome("al-opgepakt", text, reference, None, claim.kept.time)
 
 
 def waiting(session: Session, reference: str) -> bool:

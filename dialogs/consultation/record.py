@@ -17,9 +17,10 @@ from dialogs.consultation.labels import JGZ_KINDS, KIND_LABELS, PARTNER_KINDS, k
 from dialogs.consultation.state import RecordState, without_flow
 from dialogs.consultation.steps import PSEUDO_PARTNERS, Effect, FlowResult, Steps
 from dialogs.contacts import source_notes
+from dialogs.intake import shown_time
 from dialogs.openrequests import OpenRequest, close_request, find_request, open_requests
 from dialogs.phrases import CONSULTATION as SAY
-from dialogs.register import Direction, Kind
+from dialogs.register import ConsultationRecord, Direction, Kind
 from dialogs.session import Session
 from dialogs.targets import Asker, Flow, FlowTarget, Step
 from dialogs.turn import Reply
@@ -75,6 +76,11 @@ class RecordFlow(Steps):
             return self.cancel(session)
         if step is Step.LINKED:
             return self.start_linked(session, value)
+        if step is Step.CONFIRM_LINKED:
+            if find_request(session, value) is None:
+                return self.start(session)
+            confirmed = RecordState(reference=value.lower(), asker=Asker.FIXED)
+            return self._next(confirmed.write(without_flow(session)), channel)
         if step is Step.UNLINKED:
             return self._next(without_flow(session), channel)
         if step is Step.PLACE:
@@ -161,7 +167,7 @@ class RecordFlow(Steps):
             subject = self.subject(request.kind, request.partner, self._pack_of(request))
             text = SAY["confirm-linked"].format(subject=subject, reference=request.reference)
             targets = (
-                FlowTarget(Flow.RECORD, Step.DIRECTION, Asker.FIXED),
+                FlowTarget(Flow.RECORD, Step.CONFIRM_LINKED, request.reference),
                 FlowTarget(Flow.RECORD, Step.CANCEL),
             )
             return self.ask(session, Flow.RECORD, text, targets, "record-linked")
@@ -216,8 +222,17 @@ class RecordFlow(Steps):
             sources=source_notes(self._knowledge, sources),
         )
         failed = Reply(SAY["record-failed"], kind="warning")
-        effect = Effect(done=(done,), failed=(failed,), record=record)
+        effect = Effect(done=(done,), failed=(failed,), record=record, once=request is not None)
         return FlowResult(after, [], "recorded", effect)
+
+    def already_recorded(self, session: Session, kept: ConsultationRecord) -> FlowResult:
+        """A request's consultation is in the register already as ``kept`` (another press, in
+        another window or by someone else in the chat, recorded it): say when; the request is
+        done in this session too."""
+        after = self.after(close_request(session, kept.reference))
+        text = SAY["already-recorded"].format(when=shown_time(kept.time), reference=kept.reference)
+        reply = Reply(text, kind="info", buttons=self.buttons(after.offer, after))
+        return FlowResult(after, [reply], "record-already")
 
     def _dossier(
         self, session: Session, kind: Kind, pack: RegionPack | None

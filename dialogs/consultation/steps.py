@@ -71,6 +71,11 @@ class Effect:
     done: tuple[Reply, ...]
     failed: tuple[Reply, ...]
     record: ConsultationRecord | None = None
+    once: bool = False
+    """True when ``record`` continues a request's reference (its consultation, recorded once per
+    reference: ``ConsultationRegister.record_once``; when another press recorded it first, the
+    user is told so instead of ``done``); False for a record under a fresh reference, which is
+    appended as it is."""
     request: ConsultationRequest | None = None
     pickup: Pickup | None = None
     notice: Reply | None = None

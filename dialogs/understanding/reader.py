@@ -235,6 +235,7 @@ class Understanding:
         danger: Danger | None,
     ) -> Reading:
         lead = frozenset(range(stated.start, stated.name)) if stated else frozenset()
+        placed = frozenset(range(place.span.start, place.span.end)) if place else frozenset()
         if stated is not None and stated.start == 0 and stated.end == len(message.tokens):
             return Reading()  # only a role: "ik werk bij veilig thuis"
         rest = tuple(t for i, t in enumerate(message.tokens) if i not in lead)
@@ -268,7 +269,8 @@ class Understanding:
             return Reading((IntentTarget(intent),), evidence=(Evidence("intent", intent),))
         if exact is not None:
             return self._exact_org(message, exact)  # a partner's name: its card
-        ground = self._ground(message, lead, place)
+        denied = self._danger.denied(message, skip=placed)
+        ground = self._ground(message, lead | denied, place)
         ranked = self._ranked(message, act, who, lead, ground, message.focus)
         harm = max((s.priority for s in ground.stories), default=0)
         if danger is not None and danger.then is not None and act.act == "story" and harm < 2:

@@ -126,6 +126,8 @@ class _Candidate:
 _JGZ_ROLES = frozenset(PROFESSIONS)
 """Roles at the JGZ: for them a topic's own words ("opschalen naar SAVE") are the topic."""
 _EITHER_SIDE = "procesevaluatie"
+_MELDCODE = TreeTarget("meldcode")
+"""The general answer to a recognised worry about a child: the meldcode from its start."""
 """The partner action that JGZ and Veilig Thuis / SAVE both ask for."""
 
 
@@ -295,7 +297,7 @@ class Understanding:
             return Reading(
                 place.targets[:_MAX_CANDIDATES], runner_up=runner, evidence=place.evidence
             )
-        return self._choose(message, ranked, place, contact=intent == "contact")
+        return self._choose(message, ranked, place, who, contact=intent == "contact")
 
     # -- a region's own answers ----------------------------------------------------------------
 
@@ -509,6 +511,7 @@ class Understanding:
         message: Message,
         ranked: list[_Candidate],
         place: PlaceFind | None,
+        who: Who,
         *,
         contact: bool,
     ) -> Reading:
@@ -517,6 +520,10 @@ class Understanding:
         if place is not None and place_first:
             return Reading(place.targets[:_MAX_CANDIDATES], evidence=place.evidence)
         names_a_place = place is None and self._places.names_a_place(message, self._vocabulary)
+        if top is None and message.is_story and who.child and not names_a_place:
+            # A described worry about a child that no topic answers: the meldcode's start
+            # (signals, advice from Veilig Thuis), never nothing.
+            return Reading((_MELDCODE,), evidence=(Evidence("worry", "child"),))
         if top is None:
             if contact:
                 return Reading(

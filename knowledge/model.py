@@ -505,6 +505,8 @@ IntentId = Literal[
     "opnieuw",
     "stop",
     "beroep",
+    "bedankt",
+    "groet",
 ]
 """What a message can ask to *do*; each has one handler in dialogs/."""
 Phrase = Annotated[str, Field(min_length=1, max_length=120)]

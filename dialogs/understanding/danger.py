@@ -78,6 +78,17 @@ class DangerReader:
         contacts = tuple(dict.fromkeys(c for i in order for c in self._entries[i].signals.contacts))
         return Danger(kinds, decode(self._entries[order[0]].signals.then), contacts)
 
+    def denied(self, message: Message, *, skip: frozenset[int] = frozenset()) -> frozenset[int]:
+        """The positions of danger words a negation denies ("er is geen *wapen* in huis"):
+        they choose no topic either."""
+        own = message.without(skip)
+        return frozenset(
+            p
+            for match in self._signals.matches(message.lookup, skip=skip)
+            if _denied(own, match)
+            for p in match.positions
+        )
+
     @staticmethod
     def _holds(entry: _Entry, lookup: Lookup, skip: frozenset[int], who: Who) -> bool:
         if entry.needs and not entry.needs.matches(lookup, skip=skip):

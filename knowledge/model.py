@@ -572,6 +572,10 @@ class DangerSignals(_Strict):
     """When given, one of these must occur too ("gisteren", "vannacht": recent)."""
     unless: tuple[Phrase, ...] = ()
     """Words that show it is not acute now ("jaren geleden", "vroeger")."""
+    despite: tuple[Phrase, ...] = ()
+    """Words that show it happens now or again ("gisteren", "opnieuw"): when one occurs,
+    ``unless`` does not hold — a past that returns is danger ("vroeger sloeg hij haar,
+    gisteren weer")."""
     who: Literal["baby", "kind"] | None = None
     """The signal counts only when the one it happens to is this (``people``: a baby or a
     child) — a mother's bruise is not a baby's injury."""

@@ -7,13 +7,16 @@ Teams' local mode (no MicrosoftAppId) and ``verbind serve``'s refusal of a netwo
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 __all__ = ["is_loopback_address", "is_loopback_host", "is_loopback_url"]
 
 
+@lru_cache(maxsize=1024)
 def is_loopback_address(address: str | None) -> bool:
-    """A loopback IP address (IPv4, IPv6, or IPv4 mapped into IPv6; a zone id is ignored)."""
+    """A loopback IP address (IPv4, IPv6, or IPv4 mapped into IPv6; a zone id is ignored).
+    Remembered per address: a server asks this about the same few peers on every request."""
     if not address:
         return False
     try:

@@ -19,6 +19,11 @@ def loads_strict(raw: bytes | str) -> Any:
         value = json.loads(raw)
     except RecursionError as exc:  # "[[[[…" nested deeper than the parser goes
         raise ValueError("JSON nested too deeply") from exc
+    # ASCII bytes without a backslash hold no surrogate in any encoding json.loads reads
+    # (UTF-8/16/32: a surrogate needs a byte above 0x7F or a \u escape): only then is the
+    # check skipped (it encodes the whole value again).
+    if isinstance(raw, bytes) and raw.isascii() and b"\\" not in raw:
+        return value
     if not valid_unicode(value):
         raise ValueError("JSON strings must be valid Unicode")
     return value

@@ -28,4 +28,7 @@ def parse_command(text: str, intents: IntentIndex) -> Command | None:
     """The command ``text`` is (the whole message is one of its phrasings in the content's
     understanding/intents.yaml), or None."""
     found = intents.exact(text)
-    return next((c for c in Command if c.value == found), None)
+    return _BY_WORD.get(found) if found is not None else None
+
+
+_BY_WORD = {command.value: command for command in Command}

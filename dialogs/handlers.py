@@ -463,6 +463,12 @@ class _Intents(_Kind):
             return self.desk.commands.run(session, here, command, new=False, turn=turn)
         if target.intent == "contact":
             return self._contact(session, here)
+        if target.intent in phrases.SMALL_TALK:
+            # "dank je wel!", "hoi hoe gaat het": a short reply, then on where it was.
+            talk = [Reply(phrases.SMALL_TALK[target.intent])]
+            if here is not None and not here.walk.finished:
+                talk.extend(self.screens.prompt(session, here, turn))
+            return Result(session, talk, "small-talk")
         if target.intent == "rapport":
             url = self.desk.report_url
             text = phrases.REPORT_LINK.format(url=url) if url else phrases.REPORT

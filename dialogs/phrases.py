@@ -43,6 +43,7 @@ __all__ = [
     "ROLE_GROUP",
     "ROUTE_HEADER",
     "SAFETY_LINE",
+    "SMALL_TALK",
     "STALE_BUTTON",
     "STEPS_FIRST",
     "STOPPED",
@@ -121,6 +122,11 @@ CONTACT_ASK = (
 CONTACT_SEARCH_LABEL = "Contact zoeken"
 UNKNOWN_PLACE = "Die plaats ken ik niet. Typ de gemeente waar het kind woont."
 PICK_ANSWER = "Kies een van de antwoorden hieronder, of typ het nummer ervan."
+SMALL_TALK = {
+    "bedankt": "Graag gedaan! Typ gerust uw volgende vraag.",
+    "groet": "Goed, dank u! Waarmee kan ik u helpen? Typ uw vraag of beschrijf de situatie.",
+}
+"""Small talk (intents ``bedankt``, ``groet``): a short friendly reply, without the menu."""
 REPORT = (
     "Het jaaroverzicht van consultaties (voor de evaluatie van het convenant) maakt de beheerder "
     "van Verbind met het commando 'verbind report'. Het telt alleen dat er overleg was, nooit "

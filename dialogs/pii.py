@@ -41,6 +41,9 @@ _DATE = re.compile(
     + r")\.?\s+\d{4})\b",
     re.I,
 )
+_DIGIT = re.compile(r"\d")
+"""Any decimal digit (Unicode, as ``phonenumbers``' own pattern reads them): every phone number
+has one, so text without one skips the matcher, the costliest check of a message."""
 _PHONE_SHAPE = re.compile(r"(?<![\w+])0\d(?:[\s-]?\d){8}(?!\d)")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b")
 _POSTCODE = re.compile(r"\b[1-9]\d{3}(?:\s?[A-Z]{2}|[a-z]{2})\b")
@@ -125,6 +128,8 @@ def _has_bsn(text: str) -> bool:
 def _has_phone(text: str, allowed: set[str]) -> bool:
     """A number valid in the Netherlands (``phonenumbers``), or one written as Dutch numbers
     are (ten digits from 0) in a range not handed out yet: typed by hand, it is still one."""
+    if not _DIGIT.search(text):
+        return False
     matcher = phonenumbers.PhoneNumberMatcher(text, "NL", leniency=phonenumbers.Leniency.VALID)
     found = [m.raw_string for m in matcher] + [m.group(0) for m in _PHONE_SHAPE.finditer(text)]
     return any(_digits(number) not in allowed for number in found)

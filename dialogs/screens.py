@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Protocol
 
 from dialogs import phrases, profession
@@ -380,9 +381,15 @@ class Screens:
         if partner_side(session):
             kinds = ("bevraging", "terugkoppeling")
             return (*(encode(FlowTarget(Flow.REQUEST, Step.KIND, k)) for k in kinds), RECORD_START)
-        jgz = {o for p in self.knowledge.packs.values() for o in p.jgz}
-        with_intake = [c for c in contacts if c in self._intakes.partners() and c not in jgz]
+        partners = self._intakes.partners()
+        jgz = self._jgz_organisations
+        with_intake = [c for c in contacts if c in partners and c not in jgz]
         return (*(encode(request_target(c)) for c in with_intake[:1]), RECORD_START)
+
+    @cached_property
+    def _jgz_organisations(self) -> frozenset[str]:
+        """Every region pack's JGZ organisations (the content is fixed for these screens)."""
+        return frozenset(o for p in self.knowledge.packs.values() for o in p.jgz)
 
     def contacts(
         self, ids: Sequence[str], *, session: Session | None = None

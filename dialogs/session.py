@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+import secrets
 import time
-import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Protocol
@@ -32,13 +33,27 @@ _FACT = re.compile(r"^[a-z0-9][a-z0-9:_-]{0,63}$")
 """Facts are ids (a profession, a chosen kind), never free text: the pattern enforces it."""
 
 
+_CHECKED: dict[int, Mapping[str, str]] = {}
+"""Facts mappings this module made, by identity (held here, so an id is not reused while it
+is a key): a session derived from another (``replace``, ``touched``) keeps the same read-only
+facts, which need no second check. Bounded by _CHECKED_KEPT."""
+_CHECKED_KEPT = 4096
+
+
 def _checked_facts(facts: Mapping[str, str]) -> Mapping[str, str]:
+    if _CHECKED.get(id(facts)) is facts:
+        return facts
     for key, value in facts.items():
         if not (isinstance(key, str) and isinstance(value, str)):
             raise ValueError("session facts are strings")
         if not (_FACT.match(key) and _FACT.match(value)):
             raise ValueError("session facts are ids, never free text")
-    return MappingProxyType(dict(facts))
+    # A copy behind a read-only view: nobody holds the dict it shows, so it cannot change.
+    checked = MappingProxyType(dict(facts))
+    if len(_CHECKED) >= _CHECKED_KEPT:
+        _CHECKED.clear()
+    _CHECKED[id(checked)] = checked
+    return checked
 
 
 @dataclass(frozen=True)
@@ -154,15 +169,24 @@ class MemorySessionStore:
 
     At most ``max_sessions`` are kept: saving one more drops the least recently used (loaded or
     saved) session, so a flood of new conversations costs bounded memory; ``evicted`` counts
-    them. An evicted conversation starts again at the menu, as after the idle time."""
+    them. An evicted conversation starts again at the menu, as after the idle time.
+
+    The JSON document is what is kept; the last ``recent_sessions`` sessions saved are also
+    kept as the (immutable) objects they were, so the next turn of an active conversation does
+    not parse its document again."""
 
     idle_seconds: float = DEFAULT_IDLE_SECONDS
     clock: Callable[[], float] = time.time
     max_sessions: int = DEFAULT_MAX_SESSIONS
     evicted: int = 0
+    recent_sessions: int = 1024
     _items: OrderedDict[str, tuple[str, str, float]] = field(
         default_factory=OrderedDict, repr=False
     )
+    _recent: OrderedDict[str, Session] = field(default_factory=OrderedDict, repr=False)
+    """Sessions as saved, by etag (an etag names one save of one key)."""
+    _etags: Iterator[int] = field(default_factory=itertools.count, repr=False)
+    _etag_prefix: str = field(default_factory=lambda: secrets.token_hex(4), repr=False)
 
     async def load(self, key: str) -> StoredSession | None:
         item = self._items.get(key)
@@ -170,36 +194,48 @@ class MemorySessionStore:
             return None
         document, etag, saved = item
         if self.clock() - saved > self.idle_seconds:
-            del self._items[key]
+            self._drop(key)
             return None
         self._items.move_to_end(key)
-        return StoredSession(Session.from_json(document), etag)
+        session = self._recent.get(etag)
+        return StoredSession(session if session is not None else Session.from_json(document), etag)
 
     async def save(self, key: str, session: Session, *, etag: str | None) -> str:
         item = self._items.get(key)
         if item is not None and self.clock() - item[2] > self.idle_seconds:
-            del self._items[key]
+            self._drop(key)
             item = None
         # The etag alone decides (compare-and-set); the stored document need not be read.
         if (item[1] if item is not None else None) != etag:
             raise SessionConflictError(key)
-        new_etag = uuid.uuid4().hex
+        # Unique per save within this store (compare-and-set is all an etag is for).
+        new_etag = f"{self._etag_prefix}{next(self._etags):x}"
         self._items[key] = (session.to_json(), new_etag, self.clock())
         self._items.move_to_end(key)
+        if etag is not None:
+            self._recent.pop(etag, None)
+        self._recent[new_etag] = session
+        while len(self._recent) > max(0, self.recent_sessions):
+            self._recent.popitem(last=False)
         while len(self._items) > max(1, self.max_sessions):
-            self._items.popitem(last=False)
+            self._drop(next(iter(self._items)))
             self.evicted += 1
         return new_etag
 
+    def _drop(self, key: str) -> None:
+        item = self._items.pop(key, None)
+        if item is not None:
+            self._recent.pop(item[1], None)
+
     async def delete(self, key: str) -> None:
-        self._items.pop(key, None)
+        self._drop(key)
 
     async def purge(self) -> int:
         """Drop every expired session; returns how many were dropped."""
         now = self.clock()
         expired = [k for k, (_, _, saved) in self._items.items() if now - saved > self.idle_seconds]
         for key in expired:
-            del self._items[key]
+            self._drop(key)
         return len(expired)
 
     async def count(self) -> int:

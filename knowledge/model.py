@@ -10,7 +10,7 @@ from datetime import date
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 from pydantic_core import PydanticCustomError
 
 from knowledge.normalise import slug
@@ -283,23 +283,24 @@ class DecisionTree(_Strict):
     to_confirm: ToConfirm = ()
     """What the tree's title and summary leave out until a reviewer confirms it."""
 
-    _by_id: dict[str, QuestionNode | AdviceNode] = PrivateAttr(default_factory=dict)
-    _walks: dict[tuple[str, ...], Any] = PrivateAttr(default_factory=dict)
-
-    @property
+    # Plain attributes once built (cached_property), not pydantic private attributes: those are
+    # read through BaseModel.__getattr__, and every turn inside a tree reads these several times.
+    @cached_property
     def walks(self) -> dict[tuple[str, ...], Any]:
         """Walks already replayed, by answers (``knowledge.engine.walk`` keeps them here)."""
-        return self._walks
+        return {}
 
-    def model_post_init(self, context: Any, /) -> None:
-        self._by_id.update((n.id, n) for n in reversed(self.nodes))
+    @cached_property
+    def nodes_by_id(self) -> dict[str, QuestionNode | AdviceNode]:
+        """The nodes by id (the first of a duplicated id, which validation refuses anyway)."""
+        return {n.id: n for n in reversed(self.nodes)}
 
     def node(self, node_id: str) -> QuestionNode | AdviceNode:
         """The node with ``node_id``; KeyError if there is none."""
-        return self._by_id[node_id]
+        return self.nodes_by_id[node_id]
 
     def has_node(self, node_id: str) -> bool:
-        return node_id in self._by_id
+        return node_id in self.nodes_by_id
 
 
 class FaqEntry(_Strict):
@@ -510,6 +511,8 @@ IntentId = Literal[
     "opnieuw",
     "stop",
     "beroep",
+    "bedankt",
+    "groet",
 ]
 """What a message can ask to *do*; each has one handler in dialogs/."""
 Phrase = Annotated[str, Field(min_length=1, max_length=120)]
@@ -575,6 +578,10 @@ class DangerSignals(_Strict):
     """When given, one of these must occur too ("gisteren", "vannacht": recent)."""
     unless: tuple[Phrase, ...] = ()
     """Words that show it is not acute now ("jaren geleden", "vroeger")."""
+    despite: tuple[Phrase, ...] = ()
+    """Words that show it happens now or again ("gisteren", "opnieuw"): when one occurs,
+    ``unless`` does not hold — a past that returns is danger ("vroeger sloeg hij haar,
+    gisteren weer")."""
     who: Literal["baby", "kind"] | None = None
     """The signal counts only when the one it happens to is this (``people``: a baby or a
     child) — a mother's bruise is not a baby's injury."""

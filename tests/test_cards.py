@@ -13,7 +13,14 @@ from typing import Any
 import pytest
 
 from bot.channels.slack.blocks import reply_blocks
-from bot.channels.teams.cards import MAX_CARD_BYTES, card_bytes, contact_attachment, reply_card
+from bot.channels.teams.cards import (
+    MAX_CARD_BYTES,
+    card_bytes,
+    contact_attachment,
+    reply_activity,
+    reply_card,
+    reply_document,
+)
 from dialogs import Conversation, MemorySessionStore, Reply
 from dialogs.intake import PICKUP_NODE, request_reply
 from dialogs.turn import Button, Form, FormField, Payload
@@ -121,6 +128,21 @@ async def test_every_card_passes_the_official_parser(
         assert card["fallbackText"]
     problems = microsoft_parser(cards)
     assert {i: p for i, p in enumerate(problems) if p} == {}
+
+
+async def test_posted_documents_are_the_cards_and_only_replies_without_a_form_are_kept(
+    shipped: KnowledgeBase, make_chat: Callable[[KnowledgeBase], Chat]
+) -> None:
+    """What is posted for a reply is its activity as JSON, for every reply; it is remembered
+    for a reply without a form and drawn afresh for one with a form (whose values a user
+    typed), so those are kept nowhere."""
+    replies = await every_reply(shipped, make_chat)
+    with_form = [r for r in replies if r.form is not None]
+    assert with_form, "the request form is among the replies"
+    for reply in replies:
+        document = reply_document(reply)
+        assert json.loads(document) == reply_activity(reply)
+        assert (reply_document(reply) is document) is (reply.form is None)
 
 
 def test_the_parser_check_can_fail() -> None:

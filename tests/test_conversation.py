@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
@@ -339,6 +340,11 @@ def test_session_facts_are_ids_only() -> None:
             '{"v":1,"tree":null,"answers":[],"offer":null,'
             '"facts":{"naam":"Jan de Vries"},"created":0,"updated":0}'
         )
+    # A session derived from a checked one keeps its checked facts; new facts are checked.
+    touched = session.touched(1.0)
+    assert touched.facts is session.facts
+    with pytest.raises(ValueError, match="free text"):
+        replace(touched, facts={**touched.facts, "naam": "Jan de Vries"})
 
 
 async def test_profession_is_asked_once_and_shapes_the_wording(

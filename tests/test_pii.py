@@ -20,6 +20,8 @@ from dialogs.pii import explain, find_pii
         ("bel de moeder op 06-12345678", "telefoon"),
         ("moeder: +31 6 1234 5678", "telefoon"),
         ("vader 010-1234567 belde", "telefoon"),
+        ("bel de moeder op ０６１２３４５６７８", "telefoon"),  # full-width digits
+        ("bel de moeder op ٠٦١٢٣٤٥٦٧٨", "telefoon"),  # Arabic-Indic digits
         ("mail ouder@example.nl", "email"),
         ("woont op Dorpsstraat 12, 3511 AB Utrecht", "adres"),
         ("3511AB 12", "adres"),

@@ -172,3 +172,43 @@ async def test_memory_sessions_are_capped_least_recently_used_first(clock: Clock
         await store.save(key, at("a"), etag=None)
     assert await store.load("k3") is not None
     assert (await store.count(), store.evicted) == (3, 3)
+
+
+async def test_memory_sessions_load_the_same_with_or_without_the_recent_cache(clock: Clock) -> None:
+    """A session loads equal to what was saved whether it comes from the recent-sessions cache
+    or is parsed from its JSON document, and the document stays the stored truth."""
+    session = at("afwegingskader", "ja", "nee").with_fact("beroep", "jeugdarts").touched(5.0)
+    cached = MemorySessionStore(idle_seconds=IDLE, clock=clock)
+    parsed = MemorySessionStore(idle_seconds=IDLE, clock=clock, recent_sessions=0)
+    for store in (cached, parsed):
+        etag = await store.save("k", session, etag=None)
+        loaded = await store.load("k")
+        assert loaded is not None
+        assert (loaded.session, loaded.etag) == (session, etag)
+        assert Session.from_json(store._items["k"][0]) == session
+    assert len(cached._recent) == 1
+    assert len(parsed._recent) == 0
+
+
+async def test_memory_sessions_cache_no_session_that_was_replaced_or_dropped(
+    clock: Clock,
+) -> None:
+    """After an update, a delete or an expiry, a load never returns an older session from the
+    recent-sessions cache, and the cache stays within its bound."""
+    store = MemorySessionStore(idle_seconds=IDLE, clock=clock, recent_sessions=2)
+    etag = await store.save("k", at("a"), etag=None)
+    etag = await store.save("k", at("a", "ja"), etag=etag)
+    loaded = await store.load("k")
+    assert loaded is not None
+    assert loaded.session == at("a", "ja")
+    await store.delete("k")
+    assert await store.load("k") is None
+    await store.save("k", at("b"), etag=None)
+    clock.now += IDLE + 1
+    assert await store.load("k") is None
+    for key in ("k1", "k2", "k3"):
+        await store.save(key, at("c"), etag=None)
+    assert len(store._recent) == 2
+    old = await store.load("k1")
+    assert old is not None
+    assert old.session == at("c")

@@ -416,6 +416,27 @@ async def test_a_cookie_the_server_never_issued_names_no_session(
     assert (await say(client, body))[-1]["text"].startswith("Vraag 2 van 5")
 
 
+async def test_a_genuine_cookie_accepted_before_does_not_vouch_for_an_altered_one(
+    client: TestClient[Any, Any],
+) -> None:
+    """After the server accepted its own cookie (and remembered that check), the same cookie
+    with one character of its seal changed still gets a fresh cookie and no session."""
+    response = await client.post(TURN_PATH, json={"text": "afwegingskader"})
+    issued = response.cookies[COOKIE_NAME].value
+    body = press((await response.json())["replies"], "Ja")
+    jar = client.session.cookie_jar
+    for _ in range(2):  # accepted, then accepted again from the remembered check
+        response = await client.post(TURN_PATH, json={"text": "menu"})
+        assert COOKIE_NAME not in response.cookies
+    altered = issued[:-1] + ("A" if issued[-1] != "A" else "B")
+    jar.clear()
+    jar.update_cookies({COOKIE_NAME: altered})
+    response = await client.post(TURN_PATH, json=body)
+    assert response.cookies[COOKIE_NAME].value not in (issued, altered)
+    replies = (await response.json())["replies"]
+    assert replies[0]["text"].startswith("Die knop hoort bij een eerdere vraag")
+
+
 async def test_a_cookie_sealed_elsewhere_is_refused_and_a_shared_key_is_accepted(
     aiohttp_client: ClientFactory, shipped: KnowledgeBase
 ) -> None:

@@ -2,7 +2,8 @@
 
 The lexicon is content (understanding/danger.yaml), compiled into one pattern index. A signal
 counts when its words stand in one sentence, unless a negation stands in or just before it ("er
-is geen wapen"), unless a word says it is long past ("jaren geleden"), and — for an injury — only
+is geen wapen"), unless a word says it is long past ("jaren geleden") and none says it happens
+now or again ("gisteren", "opnieuw"), and — for an injury — only
 when it happened to a baby or child (people.py: a mother's black eye is not a baby's injury).
 """
 
@@ -31,6 +32,7 @@ class _Entry:
     signals: DangerSignals
     needs: PatternIndex[int]
     unless: PatternIndex[int]
+    despite: PatternIndex[int]
 
 
 class DangerReader:
@@ -43,6 +45,7 @@ class DangerReader:
                 e,
                 PatternIndex(((pattern_words(w), 0) for w in e.needs), window=_WINDOW),
                 PatternIndex(((pattern_words(w), 0) for w in e.unless), window=_WINDOW),
+                PatternIndex(((pattern_words(w), 0) for w in e.despite), window=_WINDOW),
             )
             for e in entries
         ]
@@ -78,11 +81,22 @@ class DangerReader:
         contacts = tuple(dict.fromkeys(c for i in order for c in self._entries[i].signals.contacts))
         return Danger(kinds, decode(self._entries[order[0]].signals.then), contacts)
 
+    def denied(self, message: Message, *, skip: frozenset[int] = frozenset()) -> frozenset[int]:
+        """The positions of danger words a negation denies ("er is geen *wapen* in huis"):
+        they choose no topic either."""
+        own = message.without(skip)
+        return frozenset(
+            p
+            for match in self._signals.matches(message.lookup, skip=skip)
+            if _denied(own, match)
+            for p in match.positions
+        )
+
     @staticmethod
     def _holds(entry: _Entry, lookup: Lookup, skip: frozenset[int], who: Who) -> bool:
         if entry.needs and not entry.needs.matches(lookup, skip=skip):
             return False
-        if entry.unless.matches(lookup, skip=skip):
+        if entry.unless.matches(lookup, skip=skip) and not entry.despite.matches(lookup, skip=skip):
             return False
         wanted = entry.signals.who
         if wanted == "baby":

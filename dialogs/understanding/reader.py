@@ -126,6 +126,8 @@ class _Candidate:
 _JGZ_ROLES = frozenset(PROFESSIONS)
 """Roles at the JGZ: for them a topic's own words ("opschalen naar SAVE") are the topic."""
 _EITHER_SIDE = "procesevaluatie"
+_MELDCODE = TreeTarget("meldcode")
+"""The general answer to a recognised worry about a child: the meldcode from its start."""
 """The partner action that JGZ and Veilig Thuis / SAVE both ask for."""
 
 
@@ -235,6 +237,7 @@ class Understanding:
         danger: Danger | None,
     ) -> Reading:
         lead = frozenset(range(stated.start, stated.name)) if stated else frozenset()
+        placed = frozenset(range(place.span.start, place.span.end)) if place else frozenset()
         if stated is not None and stated.start == 0 and stated.end == len(message.tokens):
             return Reading()  # only a role: "ik werk bij veilig thuis"
         rest = tuple(t for i, t in enumerate(message.tokens) if i not in lead)
@@ -268,7 +271,8 @@ class Understanding:
             return Reading((IntentTarget(intent),), evidence=(Evidence("intent", intent),))
         if exact is not None:
             return self._exact_org(message, exact)  # a partner's name: its card
-        ground = self._ground(message, lead, place)
+        denied = self._danger.denied(message, skip=placed)
+        ground = self._ground(message, lead | denied, place)
         ranked = self._ranked(message, act, who, lead, ground, message.focus)
         harm = max((s.priority for s in ground.stories), default=0)
         if danger is not None and danger.then is not None and act.act == "story" and harm < 2:
@@ -293,7 +297,7 @@ class Understanding:
             return Reading(
                 place.targets[:_MAX_CANDIDATES], runner_up=runner, evidence=place.evidence
             )
-        return self._choose(message, ranked, place, contact=intent == "contact")
+        return self._choose(message, ranked, place, who, contact=intent == "contact")
 
     # -- a region's own answers ----------------------------------------------------------------
 
@@ -507,6 +511,7 @@ class Understanding:
         message: Message,
         ranked: list[_Candidate],
         place: PlaceFind | None,
+        who: Who,
         *,
         contact: bool,
     ) -> Reading:
@@ -515,6 +520,10 @@ class Understanding:
         if place is not None and place_first:
             return Reading(place.targets[:_MAX_CANDIDATES], evidence=place.evidence)
         names_a_place = place is None and self._places.names_a_place(message, self._vocabulary)
+        if top is None and message.is_story and who.child and not names_a_place:
+            # A described worry about a child that no topic answers: the meldcode's start
+            # (signals, advice from Veilig Thuis), never nothing.
+            return Reading((_MELDCODE,), evidence=(Evidence("worry", "child"),))
         if top is None:
             if contact:
                 return Reading(

@@ -205,6 +205,14 @@ class TopicIndex:
     def exact(self, tokens: tuple[str, ...]) -> Target | None:
         """The topic whose phrasing is exactly ``tokens`` (in any word form), or None."""
         found = self._exact.get(tuple(stem(t) for t in tokens))
+        if found is None:
+            # "moet ik meldne?": the phrasing with each word read as the content word it is a
+            # typo of.
+            fixed = tuple(self._corrected(t) or t for t in tokens)
+            if fixed != tokens:
+                found = self._exact.get(tuple(stem(t) for t in fixed))
+                if found is not None and isinstance(self._phrases[found].target, OrgTarget):
+                    found = None  # a partner's name with a typo may be a place ("… Groningn")
         return self._phrases[found].target if found is not None else None
 
     def score(

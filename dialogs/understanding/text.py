@@ -78,7 +78,22 @@ def normalise_query(text: str, synonyms: Mapping[str, str] = SYNONYMS) -> list[s
             tokens.append(_AF if upper else token)
             continue
         tokens.extend(synonyms.get(token, token).split())
-    return _joined(tokens)
+    return _joined(_counted(tokens))
+
+
+_COUNTS = dict(enumerate("een twee drie vier vijf zes zeven acht negen tien".split(), start=1))
+"""A digit that counts ("de 5 stappen") is read as its word: "stap 5" names one step."""
+_COUNTED = frozenset("stappen vragen normen steps questions".split())
+
+
+def _counted(tokens: list[str]) -> list[str]:
+    """``tokens`` with a digit before a plural noun ("5 stappen") written as a word ("vijf")."""
+    return [
+        _COUNTS.get(int(t), t)
+        if t.isdigit() and i + 1 < len(tokens) and tokens[i + 1] in _COUNTED
+        else t
+        for i, t in enumerate(tokens)
+    ]
 
 
 def pattern_words(phrase: str) -> list[str]:

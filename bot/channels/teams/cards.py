@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from dialogs.contacts import ContactLink, contact_links, emergency_links
@@ -35,6 +36,7 @@ __all__ = [
     "contact_attachment",
     "reply_activity",
     "reply_card",
+    "reply_document",
     "summary",
     "text_blocks",
 ]
@@ -221,6 +223,21 @@ def reply_activity(reply: Reply) -> Json:
         "summary": summary(reply),
         "attachments": [{"contentType": ADAPTIVE_CARD, "content": reply_card(reply)}],
     }
+
+
+def reply_document(reply: Reply) -> str:
+    """:func:`reply_activity` as JSON text (``json.dumps``), as it is posted. Remembered for
+    replies without a form (the same question or advice is drawn for turn after turn; bounded,
+    in this process): only a form can carry what a user typed (its values), so a reply with one
+    is drawn afresh every time and kept nowhere."""
+    if reply.form is not None:
+        return json.dumps(reply_activity(reply))
+    return _remembered_document(reply)
+
+
+@lru_cache(maxsize=512)
+def _remembered_document(reply: Reply) -> str:
+    return json.dumps(reply_activity(reply))
 
 
 def contact_attachment(card: ContactCard) -> Json:

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from aiohttp import ClientError, ClientSession, ClientTimeout
+from aiohttp import ClientError, ClientSession, ClientTimeout, DummyCookieJar
 from yarl import URL
 
 from bot.channels.teams.activity import reply_address
@@ -50,7 +50,10 @@ class ConnectorSender:
         """Service URLs already parsed and checked (a deployment talks to a handful)."""
 
     async def start(self) -> None:
-        self._session = ClientSession(timeout=ClientTimeout(total=self._timeout))
+        # The Bot Connector sets no cookies we want back: no jar to consult on every post.
+        self._session = ClientSession(
+            timeout=ClientTimeout(total=self._timeout), cookie_jar=DummyCookieJar()
+        )
 
     async def stop(self) -> None:
         if self._session is not None:
@@ -67,19 +70,25 @@ class ConnectorSender:
 
         Raises ConnectionError (refused, redirected, local mode elsewhere), ClientError or
         TimeoutError."""
+        await self.send_documents(activity, [json.dumps(payload) for payload in payloads])
+
+    async def send_documents(self, activity: dict[str, Any], documents: list[str]) -> None:
+        """:meth:`send` for payloads already serialised (JSON objects as text, such as
+        :func:`bot.channels.teams.cards.reply_document`): each is posted with the reply's
+        address added, exactly as ``json.dumps({**payload, **address})`` would write it."""
         path = f"v3/conversations/{quote(activity['conversation']['id'], safe='')}/activities"
         if isinstance(activity.get("id"), str) and activity["id"]:
             path += f"/{quote(activity['id'], safe='')}"
         url = self._url(activity["serviceUrl"], path)
-        address = reply_address(activity)
-        for payload in payloads:
-            await self._post(url, {**payload, **address})
+        address = json.dumps(reply_address(activity))
+        for document in documents:
+            await self._post(url, _merged(document, address))
 
     async def post(self, service_url: str, conversation_id: str, payload: dict[str, Any]) -> None:
         """Start a message in a conversation (proactive: an intake channel, a requester)."""
         path = f"v3/conversations/{quote(conversation_id, safe='')}/activities"
         url = self._url(service_url, path)
-        await self._post(url, {**payload, "conversation": {"id": conversation_id}})
+        await self._post(url, json.dumps({**payload, "conversation": {"id": conversation_id}}))
 
     def _url(self, service_url: str, path: str) -> URL:
         """``path`` (already percent-encoded) under ``service_url``. The service URL is parsed
@@ -122,11 +131,12 @@ class ConnectorSender:
         except (ConnectionError, ClientError, TimeoutError) as exc:
             _log.info("teams typing not sent error=%s", type(exc).__name__)
 
-    async def _post(self, url: URL, body: dict[str, Any]) -> None:
+    async def _post(self, url: URL, body: str) -> None:
+        """POST ``body`` (JSON text) as aiohttp's ``json=`` would: UTF-8, application/json."""
         assert self._session is not None, "start() first"
-        headers = await self._headers()
+        headers = {**await self._headers(), "Content-Type": "application/json"}
         async with self._session.post(
-            url, json=body, headers=headers, allow_redirects=False
+            url, data=body.encode(), headers=headers, allow_redirects=False
         ) as response:
             if response.status >= 300:
                 raise ConnectionError(f"connector answered {response.status}")
@@ -141,6 +151,16 @@ class ConnectorSender:
         except Exception as exc:
             raise ConnectionError(f"no token for the Bot Connector: {type(exc).__name__}") from exc
         return {"Authorization": f"Bearer {token}"}
+
+
+def _merged(document: str, address: str) -> str:
+    """Two JSON objects as text, merged as ``{**document, **address}`` would be serialised
+    (``document``'s keys first; the two share none: a payload is not addressed)."""
+    if document == "{}":
+        return address
+    if address == "{}":
+        return document
+    return f"{document[:-1]}, {address[1:]}"
 
 
 class TeamsCourier:

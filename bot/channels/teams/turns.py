@@ -22,7 +22,7 @@ from bot.channels.teams.activity import (
     welcome_turn,
     welcomes,
 )
-from bot.channels.teams.cards import reply_activity
+from bot.channels.teams.cards import reply_activity, reply_document
 from bot.channels.teams.connector import ConnectorSender
 from bot.loopback import is_loopback_address
 from bot.storage.recent import RecentRequests
@@ -82,11 +82,10 @@ class TeamsTurns:
         replies = await self.sender.while_typing(
             body, self.conversation.handle(turn), show=not expect_replies
         )
-        payloads = [reply_activity(r) for r in replies]
         if expect_replies:
-            return payloads
-        if payloads:
-            await self.sender.send(body, payloads)
+            return [reply_activity(r) for r in replies]
+        if replies:
+            await self.sender.send_documents(body, [reply_document(r) for r in replies])
         return []
 
     def invoke_result(self, body: dict[str, Any]) -> dict[str, Any] | None:

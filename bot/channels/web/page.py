@@ -21,7 +21,7 @@ from importlib.resources import files
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from bot.channels.keys import session_key
 from bot.loopback import is_loopback_address, is_loopback_host
@@ -126,6 +126,8 @@ def _proxied(request: web.Request) -> bool:
         if lowered in PROXY_HEADERS or lowered.startswith(PROXY_HEADER_PREFIXES):
             return True
     proxies = request.config_dict.get(TRUSTED_PROXIES, ())
+    if not proxies:
+        return False
     try:
         peer = ipaddress.ip_address((request.remote or "").split("%", 1)[0])
     except ValueError:
@@ -320,6 +322,29 @@ def _visitor(request: web.Request, key: bytes) -> tuple[str, bool]:
     return f"{visitor}.{_seal(key, visitor)}", True
 
 
+class _Visitors:
+    """:func:`_visitor` with the cookies already checked remembered, by the request's whole
+    ``Cookie`` header (parsing it and checking the seal were a tenth of a turn's own cost).
+    Only headers whose seal checked are kept, at most ``kept`` of them, in this process."""
+
+    def __init__(self, key: bytes, *, kept: int = 4096) -> None:
+        self._key = key
+        self._kept = kept
+        self._checked: dict[str, str] = {}
+
+    def __call__(self, request: web.Request) -> tuple[str, bool]:
+        header = request.headers.get(hdrs.COOKIE)
+        known = self._checked.get(header) if header is not None else None
+        if known is not None:
+            return known, False
+        visitor, fresh = _visitor(request, self._key)
+        if header is not None and not fresh:
+            if len(self._checked) >= self._kept:
+                self._checked.clear()
+            self._checked[header] = visitor
+        return visitor, fresh
+
+
 def _remember(response: web.StreamResponse, request: web.Request, visitor: str) -> None:
     # A session cookie (no expiry): closing the browser ends the test conversation.
     response.set_cookie(
@@ -337,7 +362,7 @@ class WebPage:
     def __init__(self, conversation: Conversation, *, everyone: bool, key: bytes) -> None:
         self._conversation = conversation
         self._everyone = everyone
-        self._key = key
+        self._visitor = _Visitors(key)
         self._assets = {
             path: (files("bot.channels.web").joinpath("static", name).read_bytes(), kind)
             for path, (name, kind) in _ASSETS.items()
@@ -354,7 +379,7 @@ class WebPage:
         body, kind = self._assets[request.path]
         response = web.Response(body=body, content_type=kind, charset="utf-8")
         response.headers.update(_PAGE_HEADERS)
-        visitor, fresh = _visitor(request, self._key)
+        visitor, fresh = self._visitor(request)
         if fresh and request.path == "/":
             _remember(response, request, visitor)
         return response
@@ -378,7 +403,7 @@ class WebPage:
             text, payload, values = _parse_turn(loads_strict(body))
         except ValueError:  # not JSON, not UTF-8, too deep, lone surrogates, wrong shape
             _refuse(400, _BAD_TURN)
-        visitor, fresh = _visitor(request, self._key)
+        visitor, fresh = self._visitor(request)
         turn = Turn(
             key=_session_key(visitor), channel=CHANNEL, text=text, payload=payload, form=values
         )

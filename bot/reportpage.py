@@ -23,6 +23,7 @@ from bot.access import Colleague, StaffAccess
 from bot.channels.web.page import page_url
 from bot.settings import Settings
 from bot.storage.backends import Register
+from dialogs.consultation.record import register_partners
 from dialogs.conversation import Conversation
 from dialogs.register import RegisterUnavailableError
 from dialogs.report import (
@@ -154,8 +155,9 @@ class _ReportPage:
         return tuple((r.code, r.name) for r in sorted(regions, key=lambda r: r.name))
 
     def _organisations(self) -> tuple[tuple[str, str], ...]:
-        organisations = self._conversation.knowledge.organisations.values()
-        return tuple((o.id, o.name) for o in sorted(organisations, key=lambda o: o.name.casefold()))
+        knowledge = self._conversation.knowledge
+        partners = (knowledge.organisations[o] for o in register_partners(knowledge))
+        return tuple((o.id, o.name) for o in sorted(partners, key=lambda o: o.name.casefold()))
 
     @staticmethod
     def _download(report: Report, body: bytes, suffix: str, kind: str) -> web.Response:

@@ -40,6 +40,7 @@ __all__ = [
     "REPORT_LINK",
     "RESTART_LABEL",
     "ROLE_ASK",
+    "ROLE_GROUP",
     "ROUTE_HEADER",
     "SAFETY_LINE",
     "SMALL_TALK",
@@ -138,6 +139,8 @@ REPORT_LINK = (
 )
 STEPS_FIRST = "De stappen op een rij:"
 PICKED_UP = "Uw verzoek {reference} is opgepakt door {partner}. U wordt benaderd zoals u aangaf."
+ROLE_GROUP = "Ik ben:"
+"""The label above the role buttons, apart from the menu's topics."""
 ROLE_ASK = "Wat is uw rol? Tik hem aan, dan passen het menu en de antwoorden zich aan."
 CONTACT_ASK_JGZ = (
     "Voor welke gemeente zoekt u de JGZ? Typ de woonplaats of gemeente van het kind; ik noem dan "
@@ -301,6 +304,10 @@ CONSULTATION: dict[str, str] = {
         "{partner} en wordt niet bewaard."
     ),
     "need-phone": "Vul uw werknummer in, bijvoorbeeld 030 123 45 67.",
+    "bad-phone": (
+        "{number} is geen geldig Nederlands telefoonnummer. Vul uw werknummer met netnummer in, "
+        "bijvoorbeeld 030 123 45 67."
+    ),
     "too-long": "{field} is langer dan {limit} tekens. Maak het korter.",
     "sent": (
         f"Verstuurd naar {{partner}}. Referentie: {{reference}}\n"

@@ -84,5 +84,13 @@ def reply_text(reply: Reply) -> str:
 
 
 def numbered_choices(reply: Reply) -> str:
-    """The choices as a numbered list ("1. Ja"), empty when there are none."""
-    return "\n".join(f"{i}. {button.label}" for i, button in enumerate(reply.buttons, start=1))
+    """The choices as a numbered list ("1. Ja"), empty when there are none; a labelled choice
+    group ("Ik ben:") gets its label on a line of its own above its first choice."""
+    lines = []
+    group = ""
+    for i, button in enumerate(reply.buttons, start=1):
+        if button.group and button.group != group:
+            lines.append(button.group)
+        group = button.group
+        lines.append(f"{i}. {button.label}")
+    return "\n".join(lines)

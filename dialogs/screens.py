@@ -147,8 +147,14 @@ class Screens:
     def offer_buttons(self, offer: Offer, here: Here | None) -> tuple[Button, ...]:
         """One button per target of ``offer``; never a form's submit, which is drawn only with
         its form (``Reply.form``)."""
+        roles = {encode(ProfessionTarget(p)) for p in profession.CHOICES}
+        mixed = any(t not in roles for t in offer.targets)
         return tuple(
-            Button(self._labels.label(t, here), Payload(offer.node, t))
+            Button(
+                self._labels.label(t, here),
+                Payload(offer.node, t),
+                phrases.ROLE_GROUP if mixed and t in roles else "",
+            )
             for t in offer.targets
             if t != SUBMIT
         )
@@ -389,10 +395,16 @@ class Screens:
         self, ids: Sequence[str], *, session: Session | None = None
     ) -> tuple[ContactCard, ...]:
         """Contact cards for organisation ``ids``; with ``session``, a region's own
-        organisations only for a child in that region."""
+        organisations only for a child in that region, and one that serves certain gemeenten
+        only for a child there."""
         if session is not None:
             region = self.region(session)
-            ids = [i for i in ids if self.knowledge.shown_in(i, region)]
+            gemeente = ChildFacts.read(session).gemeente
+            ids = [
+                i
+                for i in ids
+                if self.knowledge.shown_in(i, region) and self.knowledge.serves(i, gemeente)
+            ]
         return contact_cards(self.knowledge, ids)
 
     def sources(self, ids: Sequence[str]) -> tuple[SourceNote, ...]:

@@ -61,6 +61,9 @@ class Button:
 
     label: str
     payload: Payload
+    group: str = ""
+    """The label of a choice group it belongs to ("Ik ben:"): channels show such a group apart,
+    under its label. Empty: one of the reply's ordinary answers."""
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,7 @@ from knowledge.problems import Problem
 
 if TYPE_CHECKING:
     from knowledge.library import KnowledgeBase
-    from knowledge.model import NodeHook, RegionPack
+    from knowledge.model import NodeHook, Organisation, RegionPack
 
 __all__ = ["check_directory"]
 
@@ -24,6 +25,8 @@ def check_directory(knowledge: KnowledgeBase) -> list[Problem]:
         *_coverage(knowledge),
         *_packs(knowledge),
         *_faq_counterparts(knowledge),
+        *_contact_data(knowledge),
+        *_served_gemeenten(knowledge),
     ]
 
 
@@ -32,6 +35,60 @@ def _problem(
 ) -> Problem:
     origin = knowledge.origins[(kind, ident)]
     return origin.document.problem((*origin.path, *path), message)
+
+
+_CONTACT_FIELDS = (("phone", "telefoonnummer"), ("email", "e-mailadres"))
+_JOINED_DIGITS = re.compile(r"(?<=\d)[ -](?=\d)")
+
+
+def _contact_data(knowledge: KnowledgeBase) -> Iterator[Problem]:
+    """Every phone number and e-mail address of a directory entry is either quoted by one of
+    its sources (a source's title says what the page showed on its ``checked`` date) or
+    listed in ``unconfirmed`` (shown as "te bevestigen" with the entry's ``verified`` date)."""
+    for organisation in knowledge.organisations.values():
+        for field_name, label in _CONTACT_FIELDS:
+            value = getattr(organisation, field_name)
+            if value is None or field_name in organisation.unconfirmed:
+                continue
+            if not _quoted(knowledge, organisation, value):
+                message = (
+                    f"{label} {value} staat in geen van de bronnen van deze organisatie; "
+                    "noem de bron die het bevestigt, of zet "
+                    f"'{field_name}' in 'unconfirmed' (te bevestigen)"
+                )
+                yield _problem(knowledge, "organisation", organisation.id, message, field_name)
+
+
+def _served_gemeenten(knowledge: KnowledgeBase) -> Iterator[Problem]:
+    """An organisation's ``gemeenten`` exist and lie in the regions whose packs name it; a
+    dossier line's ``jgz`` are its pack's JGZ organisations."""
+    for organisation in knowledge.organisations.values():
+        regions = knowledge.organisation_regions(organisation.id)
+        for i, code in enumerate(organisation.gemeenten):
+            gemeente = knowledge.gemeenten.get(code)
+            if gemeente is None:
+                message = f"gemeente '{code}' bestaat niet"
+            elif regions and gemeente.region not in regions:
+                message = (
+                    f"gemeente '{code}' ({gemeente.name}) ligt buiten de regio van deze organisatie"
+                )
+            else:
+                continue
+            yield _problem(knowledge, "organisation", organisation.id, message, "gemeenten", i)
+    for pack in knowledge.packs.values():
+        for i, org in enumerate(pack.dossier.jgz if pack.dossier else ()):
+            if org not in pack.jgz:
+                message = f"dossierregel voor JGZ '{org}', die niet in 'jgz' van het pakket staat"
+                yield _problem(knowledge, "pack", pack.id, message, "dossier", "jgz", i)
+
+
+def _quoted(knowledge: KnowledgeBase, organisation: Organisation, value: str) -> bool:
+    """Whether a source of ``organisation`` quotes ``value`` in its title (numbers compared
+    without the spaces and dashes between digits)."""
+    wanted = _JOINED_DIGITS.sub("", value.casefold())
+    pattern = re.compile(rf"(?<![\w@.]){re.escape(wanted)}(?![\w@]|\.\w)")
+    titles = (knowledge.sources[s].title for s in organisation.sources if s in knowledge.sources)
+    return any(pattern.search(_JOINED_DIGITS.sub("", t.casefold())) for t in titles)
 
 
 def _regions(knowledge: KnowledgeBase) -> Iterator[Problem]:

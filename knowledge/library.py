@@ -118,6 +118,25 @@ class KnowledgeBase:
         regions = self.organisation_regions(organisation)
         return not regions or region in regions
 
+    def serves(self, organisation: str, gemeente: str | None) -> bool:
+        """Whether ``organisation`` serves a child in gemeente ``gemeente`` (CBS code): True
+        unless it names the gemeenten it serves and ``gemeente`` is known and not one of them."""
+        found = self.organisations.get(organisation)
+        return (
+            found is None or not found.gemeenten or gemeente is None or gemeente in found.gemeenten
+        )
+
+    def dossier_applies(self, pack: RegionPack, gemeente: str | None) -> bool:
+        """Whether ``pack``'s dossier line is for a child in ``gemeente``: a line for certain
+        JGZ organisations only where the gemeente's JGZ is one of them (unknown gemeente:
+        no)."""
+        if pack.dossier is None:
+            return False
+        if not pack.dossier.jgz:
+            return True
+        coverage = self.coverage.get(gemeente) if gemeente else None
+        return coverage is not None and coverage.jgz in pack.dossier.jgz
+
     def source_shown_in(self, source: str, region: str | None) -> bool:
         """Whether ``source`` may be cited for a child in ``region``: a region's own sources
         (its pack's ``sources``, dossier and hooks: its protocols, its partners' pages) only

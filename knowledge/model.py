@@ -57,6 +57,7 @@ Label = Annotated[str, Field(min_length=1, max_length=40)]
 """A button's text: Teams draws action titles on one line, cut at about 42 characters on a
 phone (tests/test_card_rendering.py)."""
 Url = Annotated[str, Field(pattern=r"^https://\S+$")]
+GemeenteCode = Annotated[str, Field(pattern=r"^GM[0-9]{4}$")]
 
 ContactField = Literal["name", "role", "phone", "email", "url", "hours", "note"]
 
@@ -146,6 +147,9 @@ class Organisation(_Strict):
     verified: date
     """When the contact data was last verified."""
     sources: Annotated[tuple[Id, ...], Field(min_length=1)]
+    gemeenten: tuple[GemeenteCode, ...] = ()
+    """The gemeenten (CBS codes) it serves when that is not the whole region its pack covers
+    (a city's own teams): offered only for a child there. Empty: no such limit."""
 
     @property
     def confirmed(self) -> bool:
@@ -318,7 +322,6 @@ class FaqEntry(_Strict):
 
 
 RegionCode = Annotated[str, Field(pattern=r"^VT[0-9]{2}$")]
-GemeenteCode = Annotated[str, Field(pattern=r"^GM[0-9]{4}$")]
 PlaceName = Annotated[str, Field(min_length=1, max_length=80)]
 
 
@@ -400,6 +403,9 @@ class Dossier(_Strict):
     """A different opening per kind of consultation (a melding is not "intern overleg")."""
     to_confirm: ToConfirm = ()
     """What the dossier lines leave out until a reviewer confirms it (never shown to users)."""
+    jgz: tuple[Id, ...] = ()
+    """The JGZ organisations whose practice the lines describe (their dossier system): shown
+    only when the child's gemeente's JGZ (its coverage) is one of them. Empty: every JGZ."""
 
 
 class NodeHook(_Strict):

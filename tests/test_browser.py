@@ -10,6 +10,7 @@ import dataclasses
 import http.server
 import json
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from dialogs import phrases, profession
 from dialogs.contacts import EMERGENCY_LINKS
 from knowledge import AdviceNode, DecisionTree, load_knowledge
 from knowledge.diagrams import STYLES
@@ -100,10 +102,19 @@ def label(node: Node, key: str) -> str:
     return next(o.label for o in node.options if o.key == key)
 
 
+EMERGENCY_SENTENCE = re.compile(r"[^.?!]*(?<!\d)(?:112|0800-2000)(?!\d)[^.?!]*[.?!]?")
+"""A sentence that names an emergency number: never folded away on the page."""
+
+
 def arrival(node: Node) -> dict[str, Any]:
-    """What the page must show on reaching ``node``: its text, and for an outcome its kind as
-    the diagrams' legend names and colours it (walk.js always checks the focus)."""
+    """What the page must show on reaching ``node``: its text, its emergency sentences outside
+    any folded part, and for an outcome its kind as the diagrams' legend names and colours it
+    (walk.js always checks the focus)."""
     expected: dict[str, Any] = {"expect": node.text_for(None)}
+    extra = getattr(node, "info", None) or ""
+    urgent = [m.group().strip() for m in EMERGENCY_SENTENCE.finditer(extra)]
+    if urgent:
+        expected["unfolded"] = urgent
     if not node.options and isinstance(node, AdviceNode) and node.outcome:
         expected["outcome"] = node.outcome
         expected["outcomeStyle"] = dataclasses.asdict(STYLES[node.outcome])
@@ -163,6 +174,7 @@ def walk_plan(url: str, chromium: str, screen: str) -> dict[str, Any]:
         "url": url,
         "chromium": chromium,
         "welcome": "Welkom bij Verbind",
+        "roleGroup": {"label": phrases.ROLE_GROUP, "roles": list(profession.CHOICES.values())},
         "screenshot": str(shot(SCREENSHOT, screen)),
         "viewport": SCREENS[screen],
         "steps": steps,

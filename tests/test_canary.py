@@ -43,8 +43,8 @@ SURNAME = "Canarius"
 """A surname on its own: no guard can tell it from a word, so it is forwarded — and must then
 leave no trace either (a full name is refused in a form, as in the chat)."""
 BIRTH = "14-07-2019"
-PHONE = "06-98765432"
-NEEDLES = (BSN, "Canarius", BIRTH, "2019-07-14", "14072019", "98765432", "9876 5432")
+PHONE = "06-87654321"
+NEEDLES = (BSN, "Canarius", BIRTH, "2019-07-14", "14072019", "87654321", "8765 4321")
 """The canaries as typed and in the shapes code might turn them into."""
 
 TYPED = (

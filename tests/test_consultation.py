@@ -165,7 +165,12 @@ async def test_record_a_veilig_thuis_consultation(build: Build) -> None:
         "vastgelegd",
     )
     assert record.reference in chat.text
-    assert "KIDOS" in chat.text
+    assert "KIDOS" not in chat.text, "Zeist's JGZ is GGD regio Utrecht, not JGZ Utrecht"
+    await chat.say("kind woont in Utrecht")
+    await chat.say("leg vast dat ik overlegd heb")
+    await chat.click("Advies Veilig Thuis")
+    await chat.click("Ik vroeg om overleg")
+    assert "KIDOS" in chat.text, "JGZ Utrecht's dossier line for a child in the city"
     assert chat.replies[-1].sources, "the dossier advice cites its source"
 
 
@@ -789,7 +794,7 @@ async def test_the_vertrouwensarts_is_a_kind_and_a_partner_of_its_own(build: Bui
 async def test_a_melding_gets_its_own_dossier_line(build: Build) -> None:
     """A melding is not noted as 'intern overleg' and is not told to say it was anonymous."""
     chat, register = build()
-    await chat.say("kind woont in Zeist")
+    await chat.say("kind woont in Utrecht")
     await chat.say("overleg vastleggen")
     await chat.click("Melding Veilig Thuis")
     await chat.click("Vastleggen")
@@ -981,11 +986,30 @@ async def test_region_cards_offer_a_request(build: Build) -> None:
     assert "Overleg aanvragen: Veilig Thuis Utrecht" in chat.labels
 
 
+async def test_a_city_partner_is_offered_only_for_a_child_in_that_city(build: Build) -> None:
+    """A partner that serves certain gemeenten (the city of Utrecht's buurtteams) is offered
+    for a request only for a child there, not elsewhere in its region (Nieuwegein)."""
+    offered = {}
+    for place in ("Utrecht", "Nieuwegein"):
+        chat, _ = build(desk=Desk("buurtteams-utrecht"))
+        await chat.say(f"kind woont in {place}")
+        await chat.say("overleg aanvragen")
+        if "Vandaag nog" in chat.labels:
+            await chat.click("Vandaag nog")
+        offered[place] = " ".join(chat.labels) + chat.text
+    assert "Buurtteams Utrecht" in offered["Utrecht"]
+    assert "nog geen overleg aanvragen" in offered["Nieuwegein"]
+    assert "Buurtteams Utrecht" not in offered["Nieuwegein"]
+
+
 @pytest.mark.parametrize(
     ("field", "value", "problem"),
     [
         ("vraag", f"BSN {CANARY_BSN}", "cliëntgegevens"),
-        ("telefoon", "12", "werknummer"),
+        ("telefoon", "12", "geen geldig Nederlands telefoonnummer"),
+        ("telefoon", "12345", "geen geldig Nederlands telefoonnummer"),
+        ("telefoon", "030 123 45 6a", "geen geldig Nederlands telefoonnummer"),
+        ("telefoon", "", "Vul uw werknummer in"),
         ("gemeente", "3701 AB Zeist", "alleen de gemeente"),
         ("naam", "x" * 81, "langer dan 80"),
     ],

@@ -91,6 +91,8 @@ def test_every_error_kind_has_a_broken_example() -> None:
         "een hook hoort bij een knoop",
         "hoort bij een regiopakket, niet bij de landelijke inhoud",
         "is een antwoord van regiopakket",
+        "staat in geen van de bronnen",
+        "ligt buiten de regio van deze organisatie",
     ):
         assert fragment in messages, fragment
 

@@ -197,8 +197,9 @@ async def test_a_covenant_asked_without_a_region_opens_after_the_gemeente() -> N
 
 async def test_a_national_answer_gets_the_childs_regions_line() -> None:
     """A national FAQ answer holds no region's words; for a child in Utrecht the pack's hook adds
-    its line, cards and source (the KIDOS wording), for a child elsewhere nothing."""
-    for place, added in (("Zeist", True), ("Zwolle", False), (None, False)):
+    its line, cards and source (the KIDOS wording), for a child elsewhere nothing; a partner
+    that serves certain gemeenten (the city's buurtteams) only for a child there."""
+    for place, added in (("Utrecht", True), ("Zeist", True), ("Zwolle", False), (None, False)):
         walker = Walker(SHIPPED, None, "jeugdarts")
         if place:
             await walker.chat.say(f"kind woont in {place}")
@@ -209,5 +210,5 @@ async def test_a_national_answer_gets_the_childs_regions_line() -> None:
         cited = [s.url for r in walker.chat.replies for s in r.sources]
         assert (SHIPPED.sources["handelingsprotocol-utrecht-jgz"].url in cited) is added
         teams = await walker.open(encode(FaqTarget("lokale-teams")))
-        assert ("Buurtteams Utrecht" in teams) is added
+        assert ("Buurtteams Utrecht" in teams) is (place == "Utrecht"), "the city's teams only"
         assert ("Convenant Utrecht: op- en afschalen" in walker.chat.labels) is added

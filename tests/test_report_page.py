@@ -86,6 +86,22 @@ async def test_the_page_shows_the_figures_beside_the_previous_period(
     assert '<option value="VT05" selected>' in region
 
 
+async def test_the_organisation_filter_lists_register_partners_only(
+    tmp_path: Path, shipped: KnowledgeBase, aiohttp_client: ClientFactory
+) -> None:
+    """The Organisatie filter offers partners and JGZ organisations a record can name, never
+    112, the police or one's own aandachtsfunctionaris."""
+    fill(tmp_path)
+    client = await aiohttp_client(create_app(Settings(data_dir=tmp_path), knowledge=shipped))
+    html = await (await client.get(f"/rapport?{YEAR}")).text()
+    select = html[html.index('name="organisatie"') :]
+    select = select[: select.index("</select>")]
+    for partner in ("save", "veilig-thuis-utrecht", "vertrouwensarts", "ggd-regio-utrecht"):
+        assert f'<option value="{partner}"' in select
+    for never in ("alarmnummer", "politie", "aandachtsfunctionaris", "helpwanted"):
+        assert f'<option value="{never}"' not in select
+
+
 async def test_the_downloads_are_the_same_report(
     tmp_path: Path, shipped: KnowledgeBase, aiohttp_client: ClientFactory
 ) -> None:

@@ -177,16 +177,19 @@ def test_pickup_times_in_working_and_clock_minutes(year: Year, report: Report) -
     ("start", "end", "before"),
     [
         (date(2026, 1, 1), date(2026, 12, 31), (date(2025, 1, 1), date(2025, 12, 31))),
-        (date(2026, 4, 1), date(2026, 6, 30), (date(2026, 1, 1), date(2026, 3, 31))),
-        (date(2026, 3, 1), date(2026, 3, 31), (date(2026, 2, 1), date(2026, 2, 28))),
-        (date(2026, 3, 10), date(2026, 3, 19), (date(2026, 2, 28), date(2026, 3, 9))),
+        (date(2026, 1, 1), date(2026, 12, 7), (date(2025, 1, 1), date(2025, 12, 7))),
+        (date(2026, 4, 1), date(2026, 6, 30), (date(2025, 4, 1), date(2025, 6, 30))),
+        (date(2026, 3, 1), date(2026, 3, 31), (date(2025, 3, 1), date(2025, 3, 31))),
+        (date(2026, 3, 10), date(2026, 3, 19), (date(2025, 3, 10), date(2025, 3, 19))),
+        (date(2028, 2, 1), date(2028, 2, 29), (date(2027, 2, 1), date(2027, 2, 28))),
+        (date(2028, 2, 29), date(2028, 3, 5), (date(2027, 2, 28), date(2027, 3, 5))),
     ],
-    ids=["year", "quarter", "month", "days"],
+    ids=["year", "year-to-date", "quarter", "month", "days", "leap-month", "leap-day"],
 )
-def test_the_previous_period_has_the_same_length(
+def test_the_previous_period_is_the_same_span_a_year_earlier(
     start: date, end: date, before: tuple[date, date]
 ) -> None:
-    """Whole months give as many whole months before; other periods as many days before."""
+    """The previous period is the same calendar days one year earlier; 29 Feb gives 28 Feb."""
     earlier = Period(start, end).previous()
     assert (earlier.start, earlier.end) == before
 
@@ -205,6 +208,23 @@ def test_every_figure_has_the_previous_period_beside_it(year: Year, report: Repo
     line = next(x for x in shown.headline if x.code == "consultaties")
     assert line.before.value == len(before)
     assert "vorige periode" in render_text(report)
+
+
+def test_a_year_to_date_is_compared_with_the_same_days_a_year_earlier(
+    year: Year, shipped: KnowledgeBase
+) -> None:
+    """1 January–7 December 2026 stands beside 1 January–7 December 2025, month beside month."""
+    report = build_report(
+        year.records, start=date(2026, 1, 1), end=date(2026, 12, 7), knowledge=shipped
+    )
+    before = in_period(year.truths, date(2025, 1, 1), date(2025, 12, 7))
+    assert (report.previous_period.start, report.previous_period.end) == (
+        date(2025, 1, 1),
+        date(2025, 12, 7),
+    )
+    assert report.previous.consultations == len(before)
+    months = Counter(f"2026-{t.local.month:02d}" for t in before)
+    assert previous(report.by_month)["2026-12"] == months["2026-12"]
 
 
 # -- suppression ---------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
+import phonenumbers
+
 from dialogs import pii
 from dialogs.phrases import CONSULTATION as SAY
 from dialogs.phrases import CONSULTATION_LABELS as LABEL
@@ -36,7 +38,6 @@ __all__ = [
 
 QUESTION_LIMIT = 300
 NAME_LIMIT = 80
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{8,18}[0-9]$")
 _ADDRESS_LIKE = re.compile(r"\d")
 GEMEENTE_FIELD = FormField("gemeente", LABEL["gemeente"], True, 60)
 
@@ -80,7 +81,7 @@ def check_field(
     """
     text = " ".join(value.split())
     if name == "telefoon":
-        return None if _PHONE.match(text) else SAY["need-phone"]
+        return _phone_problem(text)
     limit = QUESTION_LIMIT if name == "vraag" else NAME_LIMIT
     if len(text) > limit:
         return SAY["too-long"].format(field=_field_name(name), limit=limit)
@@ -94,6 +95,19 @@ def check_field(
     if name == "gemeente" and not text:
         return SAY["need-gemeente"]
     return None
+
+
+def _phone_problem(text: str) -> str | None:
+    """Why ``text`` is no work number: empty, or not a valid Dutch (or +-prefixed) number."""
+    if not text:
+        return SAY["need-phone"]
+    try:
+        number = phonenumbers.parse(text, "NL")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is not None and phonenumbers.is_valid_number(number):
+        return None
+    return SAY["bad-phone"].format(number=text)
 
 
 def pii_only(text: str, allowed: Iterable[str]) -> tuple[pii.PiiHit, ...]:

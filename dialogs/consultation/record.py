@@ -25,9 +25,10 @@ from dialogs.session import Session
 from dialogs.targets import Asker, Flow, FlowTarget, Step
 from dialogs.turn import Reply
 from knowledge.dates import dutch_date
+from knowledge.library import KnowledgeBase
 from knowledge.model import RegionPack
 
-__all__ = ["RecordFlow"]
+__all__ = ["RecordFlow", "register_partners"]
 
 NATIONAL_VT = "veilig-thuis"
 NATIONAL_VERTROUWENSARTS = "vertrouwensarts"
@@ -42,6 +43,18 @@ _FIXED: Mapping[Kind, Direction] = {
 _ADVICE: tuple[Kind, ...] = ("advies-veilig-thuis", "vertrouwensarts")
 """Kinds that may be anonymous: the dossier line reminds the user to say so."""
 _OFFERED = frozenset(k for k in KIND_LABELS if k != "save")
+
+
+def register_partners(knowledge: KnowledgeBase) -> tuple[str, ...]:
+    """Directory ids the register can name as partner or JGZ organisation (the record flow's
+    candidates over every region): the national Veilig Thuis and vertrouwensarts, every pack's
+    partners and every gemeente's JGZ. Not emergency numbers, the police or one's own
+    aandachtsfunctionaris, which are never a partner of a record."""
+    named = [NATIONAL_VT, NATIONAL_VERTROUWENSARTS]
+    for pack in knowledge.packs.values():
+        named.extend(pack.partners)
+    named.extend(c.jgz for c in knowledge.coverage.values() if c.jgz)
+    return tuple(o for o in dict.fromkeys(named) if o in knowledge.organisations)
 
 
 class RecordFlow(Steps):
@@ -240,7 +253,14 @@ class RecordFlow(Steps):
         """The dossier line of the region's pack when it applies to this kind and to the user's
         organisation (a JGZ line is not for Veilig Thuis); else the plain one."""
         dossier = pack.dossier if pack is not None else None
-        if dossier is None or self.is_partner_professional(session):
+        gemeente = self.gemeente(session)
+        code = gemeente.code if gemeente else None
+        if (
+            pack is None
+            or dossier is None
+            or self.is_partner_professional(session)
+            or not self._knowledge.dossier_applies(pack, code)
+        ):
             return SAY["dossier"], ()
         line = dossier.kinds.get(kind, dossier.line) if kind != "register" else dossier.line
         return line, (dossier.source,) if dossier.source else ()
@@ -273,7 +293,9 @@ class RecordFlow(Steps):
             return self._present(pack.protection)
         if kind in ("opschalen", "afschalen"):
             return self._present((*(o for o in (pack.veilig_thuis,) if o), *pack.protection))
-        chain = (p for p in pack.chain if p not in pack.jgz)
+        gemeente = self.gemeente(session)
+        code = gemeente.code if gemeente else None
+        chain = (p for p in pack.chain if p not in pack.jgz and self._knowledge.serves(p, code))
         return (*self._present(tuple(chain), fallback=False), "overig")
 
     def _jgz_of_child(self, session: Session, pack: RegionPack) -> tuple[str, ...]:

@@ -242,7 +242,15 @@ class RequestFlow(Steps):
             return ()
         named = (pack.veilig_thuis, pack.vertrouwensarts, *pack.protection, *pack.chain)
         own = {*pack.jgz, *(o for o in self._own_side(session))}
-        return tuple(dict.fromkeys(p for p in named if p and p in with_intake and p not in own))
+        gemeente = self.gemeente(session)
+        code = gemeente.code if gemeente else None
+        return tuple(
+            dict.fromkeys(
+                p
+                for p in named
+                if p and p in with_intake and p not in own and self._knowledge.serves(p, code)
+            )
+        )
 
     def _recipient(self, session: Session, state: RequestState) -> str | None:
         """The organisation a request should reach: the JGZ of the child's gemeente for a

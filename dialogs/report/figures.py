@@ -25,8 +25,8 @@ states the same rules in Dutch, :data:`dialogs.report.wording.RULES`):
   (nearest rank).
 - ``register``/``opgeschoond`` records (purges) are not consultations. A purge at or after the
   start of the period may have removed data from it; the report says so.
-- ``start`` and ``end`` are inclusive Amsterdam days. The previous period has the same length
-  and ends the day before ``start`` (whole months give whole months: a year the year before).
+- ``start`` and ``end`` are inclusive Amsterdam days. The previous period is the same calendar
+  span one year earlier (29 February becomes 28 February).
 - Filters (a region, an organisation as partner) apply to both periods alike.
 
 Pass every record the register holds: pick-ups and purges after the period still count. Counts
@@ -95,6 +95,13 @@ class Filters:
         return self.organisation is None or consultation.partner == self.organisation
 
 
+def _year_before(day: date) -> date:
+    """The same calendar day one year earlier; 29 February becomes 28 February."""
+    if (day.month, day.day) == (2, 29):
+        return date(day.year - 1, 2, 28)
+    return day.replace(year=day.year - 1)
+
+
 @dataclass(frozen=True, slots=True)
 class Period:
     """Amsterdam days from ``start`` to ``end``, both included."""
@@ -115,15 +122,9 @@ class Period:
         return self.start.day == 1 and (self.end + timedelta(days=1)).day == 1
 
     def previous(self) -> Period:
-        """The period of the same length just before: as many whole months before when this
-        period is whole months (2026 → 2025, a quarter → the quarter before), else as many
-        days."""
-        end = self.start - timedelta(days=1)
-        if self.whole_months:
-            count = len(self.months())
-            index = self.start.year * 12 + self.start.month - 1 - count
-            return Period(date(index // 12, index % 12 + 1, 1), end)
-        return Period(end - (self.end - self.start), end)
+        """The same calendar span one year earlier (1 Jan–7 Dec 2026 → 1 Jan–7 Dec 2025, a
+        quarter → that quarter a year before); 29 February becomes 28 February."""
+        return Period(_year_before(self.start), _year_before(self.end))
 
     def months(self) -> list[tuple[int, int]]:
         """Every (year, month) from ``start`` to ``end``, both included."""

@@ -114,6 +114,17 @@ async function emergencyLook(page) {
   });
 }
 
+// The newest answer's text outside folded parts (a closed details element): what a reader sees
+// without opening "Lees verder".
+async function unfoldedText(page) {
+  return page.evaluate(() => {
+    const boxes = document.querySelectorAll("#gesprek .msg.bot");
+    const copy = boxes[boxes.length - 1].cloneNode(true);
+    copy.querySelectorAll("details:not([open])").forEach((folded) => folded.remove());
+    return copy.textContent.replace(/\s+/g, " ");
+  });
+}
+
 // Nothing on the page is wider than the screen (no sideways scrolling on a phone).
 async function pageWidth(page) {
   return page.evaluate(() => ({
@@ -230,6 +241,12 @@ async function runStep(page, step, index) {
     }
     if (problems.length) fail(`step ${index}: form ${problems} in ${JSON.stringify(look)}`);
   }
+  if (step.unfolded) {
+    const shown = await unfoldedText(page);
+    for (const line of step.unfolded) {
+      if (!shown.includes(line)) fail(`step ${index}: "${line}" should be shown, not folded: ${shown}`);
+    }
+  }
   if (step.emergency) {
     const look = await emergencyLook(page);
     if (JSON.stringify(look.hrefs) !== JSON.stringify(step.emergency) || look.small || !look.before) {
@@ -248,6 +265,23 @@ main((plan) =>
   withPage(plan.chromium, plan.viewport, async (page, problems) => {
     const first = await answered(page, () => page.goto(plan.url));
     expectText(first, plan.welcome, "open");
+    if (plan.roleGroup) {
+      // The role choice is a group of its own under its visible label, apart from the topics.
+      const group = await page.evaluate((label) => {
+        const found = [...document.querySelectorAll("#gesprek [role=group][aria-labelledby]")]
+          .find((g) => document.getElementById(g.getAttribute("aria-labelledby")).textContent === label);
+        if (!found) return null;
+        const outside = [...document.querySelectorAll("#gesprek button.choice")]
+          .filter((b) => !found.contains(b)).map((b) => b.textContent);
+        return { inside: [...found.querySelectorAll("button")].map((b) => b.textContent), outside };
+      }, plan.roleGroup.label);
+      const want = plan.roleGroup.roles;
+      if (!group || JSON.stringify(group.inside) !== JSON.stringify(want) ||
+          want.some((role) => group.outside.includes(role))) {
+        fail(`open: the roles ${JSON.stringify(want)} should be a group "${plan.roleGroup.label}" ` +
+          `of their own, got ${JSON.stringify(group)}`);
+      }
+    }
     const start = await accessibility(page);
     let replies = 0;
     for (const [index, step] of plan.steps.entries()) {

@@ -95,20 +95,29 @@ def _inputs(reply: Reply) -> list[Json]:
 
 
 def _buttons(reply: Reply) -> list[Json]:
+    """Actions blocks for the answers; a labelled choice group ("Ik ben:") follows in blocks of
+    its own, under its label."""
     submit = () if reply.form is None else (reply.form.submit,)
-    buttons = [
-        {
+    runs: list[tuple[str, list[Json]]] = []
+    for i, button in enumerate((*submit, *reply.buttons)):
+        element = {
             "type": "button",
             "text": _plain(button.label[:MAX_BUTTON_TEXT]),
             "action_id": f"verbind-{i}",
             "value": json.dumps({"node": button.payload.node, "choice": button.payload.choice}),
         }
-        for i, button in enumerate((*submit, *reply.buttons))
-    ]
-    return [
-        {"type": "actions", "elements": buttons[start : start + MAX_BUTTONS_PER_BLOCK]}
-        for start in range(0, len(buttons), MAX_BUTTONS_PER_BLOCK)
-    ]
+        if not runs or runs[-1][0] != button.group:
+            runs.append((button.group, []))
+        runs[-1][1].append(element)
+    blocks: list[Json] = []
+    for group, buttons in runs:
+        if group:
+            blocks.append(_section(f"*{escaped(group)}*"))
+        blocks += [
+            {"type": "actions", "elements": buttons[start : start + MAX_BUTTONS_PER_BLOCK]}
+            for start in range(0, len(buttons), MAX_BUTTONS_PER_BLOCK)
+        ]
+    return blocks
 
 
 LINK_ACTION = "verbind-link-"

@@ -154,7 +154,23 @@ def reply_card(reply: Reply) -> Json:
         actions.insert(0, {**_submit(reply.form.submit), "style": "positive"})
     # One answer per row: side by side, Teams cuts answer labels to a few words ("Huwelijks…")
     # and pushes the last buttons out of a narrow card (tests/test_card_rendering.py).
-    body += [{"type": "ActionSet", "actions": [action]} for action in actions]
+    groups = [""] * (len(actions) - len(reply.buttons)) + [b.group for b in reply.buttons]
+    previous = ""
+    for action, group in zip(actions, groups, strict=True):
+        if group and group != previous:
+            # A labelled choice group ("Ik ben:") apart from the answers, under its label.
+            body.append(
+                {
+                    "type": "TextBlock",
+                    "text": group,
+                    "weight": "Bolder",
+                    "wrap": True,
+                    "spacing": "Large",
+                    "separator": True,
+                }
+            )
+        previous = group
+        body.append({"type": "ActionSet", "actions": [action]})
     return _card(body, _fallback(reply))
 
 

@@ -213,6 +213,7 @@ def reply_json(reply: Reply) -> Json:
             {
                 "label": button.label,
                 "payload": {"node": button.payload.node, "choice": button.payload.choice},
+                "group": button.group,
             }
             for button in reply.buttons
         ],

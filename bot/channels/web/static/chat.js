@@ -43,6 +43,23 @@
     return box;
   }
 
+  // An emergency line (112, 0800-2000) is never folded: its sentences (with the question just
+  // before, "Direct gevaar? Bel 112.") stay in the shown part, in their order; the rest folds.
+  const EMERGENCY = /(^|[^0-9])(112|0800[ \u2013-]*2000)([^0-9]|$)/;
+  const SENTENCE_END = /(?<=[.!?])\s+/;
+
+  function splitEmergency(paragraph) {
+    const sentences = paragraph.split(SENTENCE_END);
+    const keep = sentences.map((sentence) => EMERGENCY.test(sentence));
+    sentences.forEach((sentence, index) => {
+      if (keep[index + 1] && sentence.endsWith("?")) keep[index] = true;
+    });
+    return {
+      urgent: sentences.filter((_, index) => keep[index]).join(" "),
+      rest: sentences.filter((_, index) => !keep[index]).join(" "),
+    };
+  }
+
   function renderText(text) {
     const paragraphs = text.split(/\n[ \t]*\n/);
     const shown = [paragraphs[0]];
@@ -51,7 +68,12 @@
       length += paragraphs[shown.length].length;
       shown.push(paragraphs[shown.length]);
     }
-    const rest = paragraphs.slice(shown.length);
+    const rest = [];
+    for (const paragraph of paragraphs.slice(shown.length)) {
+      const { urgent, rest: other } = splitEmergency(paragraph);
+      if (urgent) shown.push(urgent);
+      if (other) rest.push(other);
+    }
     const nodes = [element("p", "text", shown.join("\n\n"))];
     if (rest.length) nodes.push(folded("more", "Lees verder", [element("p", "text", rest.join("\n\n"))]));
     return nodes;
@@ -107,16 +129,33 @@
   }
 
   function renderButtons(buttons, secondary) {
+    // The answers; a labelled choice group ("Ik ben:") follows apart, under its visible label.
     const group = element("div", "choices");
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", "Antwoorden");
+    let labelled = null;
     for (const item of buttons) {
       const button = element("button", secondary ? "choice secondary" : "choice", item.label);
       button.type = "button";
       button.addEventListener("click", () =>
         send({ payload: item.payload }, item.label, { fromClick: true }),
       );
-      group.append(button);
+      if (!item.group) {
+        group.append(button);
+        continue;
+      }
+      if (!labelled || labelled.dataset.group !== item.group) {
+        formCount += 1;
+        labelled = element("div", "choices choice-group");
+        labelled.dataset.group = item.group;
+        labelled.setAttribute("role", "group");
+        const heading = element("p", "choice-group-label", item.group);
+        heading.id = "groep-" + formCount;
+        labelled.setAttribute("aria-labelledby", heading.id);
+        labelled.append(heading);
+        group.append(labelled);
+      }
+      labelled.append(button);
     }
     return group;
   }

@@ -12,12 +12,21 @@ import re
 from dataclasses import replace
 
 from dialogs import phrases, profession
-from dialogs.handlers import Desk, at_place
+from dialogs.handlers import OTHER_PLACE, Desk, at_place
 from dialogs.places import resolve_place
 from dialogs.router import Danger, Reading
 from dialogs.screens import CHOOSE, Here, Result
 from dialogs.session import Offer, Session
-from dialogs.targets import FaqTarget, FlowTarget, Target, TreeTarget, decode, encode
+from dialogs.targets import (
+    FaqTarget,
+    FlowTarget,
+    IntentTarget,
+    PlaceTarget,
+    Target,
+    TreeTarget,
+    decode,
+    encode,
+)
 from dialogs.turn import Button, Payload, Reply, Turn
 
 __all__ = ["RUNNER_UP_FACT", "RUNNER_UP_NODE", "FreeText"]
@@ -68,6 +77,9 @@ class FreeText:
         danger = reading.danger
         if not targets and danger is not None and danger.then is not None:
             targets = [danger.then] if self._desk.known(danger.then) else []
+        places = [t for t in targets if isinstance(t, PlaceTarget)]
+        if reading.guessed and places and len(places) == len(targets):
+            return self._guessed(session, here, places)
         if len(targets) == 1:
             return self._one(session, here, turn, reading, targets[0])
         if targets:
@@ -86,6 +98,25 @@ class FreeText:
             return Result(shown.session, [fallback, *shown.replies], "not-understood")
         menu = screens.menu(session, welcome=False)
         return Result(menu.session, [fallback, *menu.replies], "fallback")
+
+    def _guessed(self, session: Session, here: Here | None, targets: list[PlaceTarget]) -> Result:
+        """A spelling-corrected place is asked, never answered: "Bedoelde u Esch (gemeente
+        Boxtel)?", each candidate a button, and "Een andere plaats"."""
+        raw = (*(encode(t) for t in targets), encode(IntentTarget(OTHER_PLACE)))
+        offer = Offer(CHOOSE, raw)
+        buttons = self._desk.screens.offer_buttons(offer, here)
+        place = resolve_place(self._desk.knowledge, targets[0]) if len(targets) == 1 else None
+        if place is None:
+            text = phrases.PLACE_GUESSES
+        else:
+            named = place.name
+            if place.gemeente is not None and place.gemeente.name != place.name:
+                named = phrases.PLACE_IN_GEMEENTE.format(
+                    name=place.name, gemeente=place.gemeente.name
+                )
+            text = phrases.PLACE_GUESS.format(place=named)
+        reply = Reply(text, kind="question", buttons=buttons)
+        return Result(replace(session, offer=offer), [reply], "place-guess")
 
     def _one(
         self, session: Session, here: Here | None, turn: Turn, reading: Reading, target: Target

@@ -43,9 +43,11 @@ from knowledge.engine import Position, back, walk
 from knowledge.library import KnowledgeBase
 from knowledge.model import DecisionTree, FaqEntry
 
-__all__ = ["Desk", "Handler"]
+__all__ = ["OTHER_PLACE", "Desk", "Handler"]
 
 _LABEL_LIMIT = 75
+OTHER_PLACE = "andere-plaats"
+"""The intent of the "Een andere plaats" button beside a spelling-corrected place."""
 
 
 class Handler(Protocol):
@@ -455,13 +457,15 @@ class _Intents(_Kind):
         return True
 
     def label(self, target: IntentTarget, here: Here | None) -> str:
+        if target.intent == OTHER_PLACE:
+            return phrases.OTHER_PLACE
         return phrases.CONTACT_SEARCH_LABEL if target.intent == "contact" else target.intent
 
     def open(self, session: Session, here: Here | None, target: IntentTarget, turn: Turn) -> Result:
         command = next((c for c in Command if c.value == target.intent), None)
         if command is not None:
             return self.desk.commands.run(session, here, command, new=False, turn=turn)
-        if target.intent == "contact":
+        if target.intent in ("contact", OTHER_PLACE):
             return self._contact(session, here)
         if target.intent == "rapport":
             url = self.desk.report_url

@@ -31,10 +31,14 @@ __all__ = [
     "MENU_PROMPT",
     "NEXT_STEP",
     "NO_PREVIOUS",
+    "OTHER_PLACE",
     "PICKED_UP",
     "PICKUP",
     "PICK_ANSWER",
     "PLACE",
+    "PLACE_GUESS",
+    "PLACE_GUESSES",
+    "PLACE_IN_GEMEENTE",
     "REGION",
     "REPORT",
     "REPORT_LINK",
@@ -119,6 +123,11 @@ CONTACT_ASK = (
 )
 CONTACT_SEARCH_LABEL = "Contact zoeken"
 UNKNOWN_PLACE = "Die plaats ken ik niet. Typ de gemeente waar het kind woont."
+PLACE_GUESS = "Die plaats ken ik niet precies. Bedoelde u {place}?"
+"""A place name that was spelling-corrected: asked, never answered silently."""
+PLACE_GUESSES = "Die plaats ken ik niet precies. Welke bedoelde u?"
+OTHER_PLACE = "Een andere plaats"
+PLACE_IN_GEMEENTE = "{name} (gemeente {gemeente})"
 PICK_ANSWER = "Kies een van de antwoorden hieronder, of typ het nummer ervan."
 REPORT = (
     "Het jaaroverzicht van consultaties (voor de evaluatie van het convenant) maakt de beheerder "

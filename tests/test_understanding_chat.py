@@ -22,11 +22,6 @@ REMINDER = "Typ liever geen cliëntgegevens"
         ("ik heb een gezin uit Den Bosch", "Gemeente 's-Hertogenbosch valt onder"),
         ("kind uit Kraggenburg", "Kraggenburg ligt in de gemeente Noordoostpolder"),
         ("welke veilig thuis regio hoort bij zeist", "Gemeente Zeist valt onder"),
-        ("veilig thuis sint-oedenrod", "Sint-Oedenrode ligt in de gemeente Meierijstad"),
-        ("gezin uit niew-vennep, welk veilig thuis?", "Nieuw-Vennep ligt in de gemeente"),
-        ("veilig thuis hooge zwalwe", "Hooge Zwaluwe ligt in de gemeente Drimmelen"),
-        ("veilig thuis bergen op zom", "Gemeente Bergen op Zoom valt onder"),
-        ("sint oedenrod", "Sint-Oedenrode ligt in de gemeente Meierijstad"),
         (
             "Lingewaal",
             "Lingewaal was tot 2019 een gemeente en hoort nu bij de gemeente West Betuwe, "
@@ -44,6 +39,78 @@ async def test_places_in_any_phrasing(
     chat = make_chat(shipped)
     await chat.say(typed)
     assert answer in chat.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "asked", "answer"),
+    [
+        (
+            "veilig thuis sint-oedenrod",
+            "Bedoelde u Sint-Oedenrode (gemeente Meierijstad)?",
+            "Sint-Oedenrode ligt in de gemeente Meierijstad",
+        ),
+        (
+            "gezin uit niew-vennep, welk veilig thuis?",
+            "Bedoelde u Nieuw-Vennep (gemeente Haarlemmermeer)?",
+            "Nieuw-Vennep ligt in de gemeente",
+        ),
+        (
+            "veilig thuis hooge zwalwe",
+            "Bedoelde u Hooge Zwaluwe (gemeente Drimmelen)?",
+            "Hooge Zwaluwe ligt in de gemeente Drimmelen",
+        ),
+        (
+            "veilig thuis bergen op zom",
+            "Bedoelde u Bergen op Zoom?",
+            "Gemeente Bergen op Zoom valt onder",
+        ),
+        (
+            "kind woont in Mesch",
+            "Bedoelde u Esch (gemeente Boxtel)?",
+            "Esch ligt in de gemeente Boxtel",
+        ),
+        (
+            "ons gezin komt uit Apeldorn",
+            "Bedoelde u Apeldoorn?",
+            "Gemeente Apeldoorn valt onder",
+        ),
+    ],
+)
+async def test_a_corrected_place_is_asked_first(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str, asked: str, answer: str
+) -> None:
+    """A spelling-corrected place is asked ("Bedoelde u …?", with "Een andere plaats"), never
+    answered silently; the candidate's button gives the answer."""
+    chat = make_chat(shipped)
+    await chat.say(typed)
+    assert asked in chat.text
+    assert "valt onder" not in chat.text
+    assert "ligt in de gemeente" not in chat.text
+    assert chat.labels[-1] == "Een andere plaats"
+    await chat.click(chat.labels[0])
+    assert answer in chat.text
+
+
+async def test_another_place_asks_to_type_it(shipped: KnowledgeBase, make_chat: MakeChat) -> None:
+    """ "Een andere plaats" beside a corrected place asks for the gemeente to be typed."""
+    chat = make_chat(shipped)
+    await chat.say("kind woont in Mesch")
+    await chat.click("Een andere plaats")
+    assert "Typ de woonplaats of gemeente" in chat.text
+    await chat.say("Eijsden-Margraten")
+    assert "Gemeente Eijsden-Margraten valt onder Veilig Thuis-regio Zuid-Limburg" in chat.text
+
+
+@pytest.mark.parametrize("typed", ["Nijkerk of Nijmegen", "woont het kind in Almelo of Alkmaar?"])
+async def test_two_places_named_are_asked(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str
+) -> None:
+    """Two places named side by side are asked with their regions, never one answered."""
+    chat = make_chat(shipped)
+    await chat.say(typed)
+    assert "valt onder" not in chat.text
+    assert len(chat.labels) >= 2
+    assert all(" — " in label for label in chat.labels[:2])
 
 
 async def test_a_name_is_no_place_and_gets_the_reminder(

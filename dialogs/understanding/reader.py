@@ -218,6 +218,7 @@ class Understanding:
             role=stated.role if stated else (found.role if role is None else None),
             unknown_place=found.unknown_place,
             person=person,
+            guessed=found.guessed,
         )
 
     # -- deciding ------------------------------------------------------------------------------
@@ -256,7 +257,7 @@ class Understanding:
             # Only Veilig Thuis / SAVE sends the JGZ a bevraging, terugkoppeling or a scaling:
             # the message says whose side the request is on (a procesevaluatie is either's).
             implied = None if partner.value == _EITHER_SIDE else PARTNER_PROFESSION
-            if place is not None and len(place.targets) == 1:
+            if place is not None and _sure(place):
                 # "ik wil de jgz bevragen over een kind in Zeist": the request for that
                 # gemeente (several places: the request asks which gemeente itself).
                 beside = place.targets[0]
@@ -291,7 +292,10 @@ class Understanding:
             # "…, wie bel ik in Zeist?": the place's contacts answer it; the topic is offered.
             runner = ranked[0].target if ranked and ranked[0].score >= _TOPIC_MIN else None
             return Reading(
-                place.targets[:_MAX_CANDIDATES], runner_up=runner, evidence=place.evidence
+                place.targets[:_MAX_CANDIDATES],
+                runner_up=runner,
+                evidence=place.evidence,
+                guessed=_guessed(place),
             )
         return self._choose(message, ranked, place, contact=intent == "contact")
 
@@ -513,7 +517,9 @@ class Understanding:
         top = ranked[0] if ranked and ranked[0].score >= _TOPIC_MIN else None
         place_first = top is None or isinstance(top.target, OrgTarget) or self._place_answers(top)
         if place is not None and place_first:
-            return Reading(place.targets[:_MAX_CANDIDATES], evidence=place.evidence)
+            return Reading(
+                place.targets[:_MAX_CANDIDATES], evidence=place.evidence, guessed=_guessed(place)
+            )
         names_a_place = place is None and self._places.names_a_place(message, self._vocabulary)
         if top is None:
             if contact:
@@ -528,7 +534,7 @@ class Understanding:
             (c.target for c in ranked[1:] if top.score - c.score <= _RUNNER_UP),
             None,
         )
-        beside = place.targets[0] if place is not None and len(place.targets) == 1 else None
+        beside = place.targets[0] if place is not None and _sure(place) else None
         targets = tied if len(tied) > 1 else (top.target,)
         evidence = (top.evidence, *(place.evidence if beside is not None and place else ()))
         return Reading(
@@ -540,6 +546,16 @@ class Understanding:
 
     def _place_answers(self, candidate: _Candidate) -> bool:
         return encode(candidate.target) in self._stories.place_answers
+
+
+def _guessed(place: PlaceFind) -> bool:
+    """True when ``place`` is a spelling correction: asked, never answered silently."""
+    return any(e.kind == "typo" for e in place.evidence)
+
+
+def _sure(place: PlaceFind | None) -> bool:
+    """True when ``place`` names one place exactly: it may be acted on without asking."""
+    return place is not None and len(place.targets) == 1 and not _guessed(place)
 
 
 def _region_answers(knowledge: KnowledgeBase) -> tuple[dict[Target, str], frozenset[Target]]:

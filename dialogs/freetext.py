@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 
 from dialogs import phrases, profession
+from dialogs.commands import Command
 from dialogs.handlers import OTHER_PLACE, Desk, at_place
 from dialogs.places import resolve_place
 from dialogs.router import Danger, Reading
@@ -37,6 +38,8 @@ RUNNER_UP_FACT = "bedoeld"
 """The runner-up on offer (a target id), so only that button opens it."""
 _TOPICS = (FaqTarget, TreeTarget)
 """The answers a story is read as, so the reply says which reading it answers."""
+_FLOW_COMMANDS = frozenset({Command.REQUEST.value, Command.RECORD.value})
+"""Actions that take a place named beside them as the child's gemeente (no place card)."""
 _ID = re.compile(r"^[a-z0-9][a-z0-9:_-]{0,63}$")
 
 
@@ -127,7 +130,10 @@ class FreeText:
             # answer is given for that region, an action is started for that gemeente.
             session = at_place(session, place)
         opened = self._desk.open(session, here, target, turn)
-        if reading.beside is not None and not isinstance(target, FlowTarget):
+        flow = isinstance(target, FlowTarget) or (
+            isinstance(target, IntentTarget) and target.intent in _FLOW_COMMANDS
+        )
+        if reading.beside is not None and not flow:
             opened = self._desk.place_beside(opened, reading.beside)
         runner = reading.runner_up
         if runner is not None and (not self._desk.known(runner) or runner == target):

@@ -1112,3 +1112,36 @@ async def test_a_woonplaats_in_two_gemeenten_is_asked_by_gemeente(build: Build) 
     await chat.submit(gemeente="Meppel")
     assert "Collegiale consultatie" in chat.labels
     assert register.records == []
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "ik wil overleg aanvragen met de vertrouwensarts, kind woont in Nieuwegein",
+        "ik wil overleggen met de vertrouwensarts over een kind in Zeist",
+        "graag een consult aanvragen bij de vertrouwensarts voor een gezin uit Houten",
+    ],
+)
+async def test_a_request_takes_the_place_and_partner_said_beside_it(
+    build: Build, typed: str
+) -> None:
+    """A request typed with the child's gemeente and a partner goes to that partner of that
+    region: neither the gemeente nor the partner is asked again, and no place card comes first."""
+    desk = Desk("veilig-thuis-utrecht", "save", "vertrouwensarts-utrecht")
+    chat, _ = build(desk=desk)
+    await chat.say(typed)
+    assert "in welke gemeente" not in chat.text
+    assert "Veilig Thuis-regio Utrecht." not in chat.text
+    assert "SAVE Jeugdbescherming" not in chat.labels
+    await chat.click("Vandaag nog")
+    assert "Vertrouwensarts van Veilig Thuis Utrecht" in chat.text
+
+
+async def test_a_record_takes_the_place_said_beside_it(build: Build) -> None:
+    """ "overleg vastleggen, kind woont in Houten" asks the kind of consultation, not the
+    gemeente, and shows no place card."""
+    chat, _ = build()
+    await chat.say("overleg vastleggen, kind woont in Houten")
+    assert "Welk overleg" in chat.text
+    assert "in welke gemeente" not in chat.text
+    assert "valt onder" not in chat.text

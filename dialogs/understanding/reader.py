@@ -46,6 +46,13 @@ from knowledge.normalise import normalise
 
 __all__ = ["Understanding"]
 
+_REQUEST = "aanvragen"
+_FLOW_INTENTS = frozenset({_REQUEST, "vastleggen"})
+"""Actions that start a consultation flow: they take the place named beside them."""
+_SLOT_WORDS = {"vertrouwensarts": "vertrouwensarts", "veiligthuis": "veilig_thuis"}
+"""Words naming one of a region pack's partners (a ``RegionPack`` field), so a request
+starts to that partner of the child's region."""
+
 _TOPIC_MIN = 0.6
 """The least score an answer needs (below it: the honest fallback)."""
 _TIE = 0.02
@@ -266,7 +273,7 @@ class Understanding:
             return Reading((target,), evidence=evidence, role=implied)
         intent = self._intents.match(message, act)
         if intent is not None and intent != "contact":
-            return Reading((IntentTarget(intent),), evidence=(Evidence("intent", intent),))
+            return self._action(message, lead, intent, place)
         if exact is not None:
             return self._exact_org(message, exact)  # a partner's name: its card
         ground = self._ground(message, lead, place)
@@ -298,6 +305,28 @@ class Understanding:
                 guessed=_guessed(place),
             )
         return self._choose(message, ranked, place, contact=intent == "contact")
+
+    def _action(
+        self, message: Message, lead: frozenset[int], intent: str, place: PlaceFind | None
+    ) -> Reading:
+        """An action in words; a request or record carries the place named beside it (the
+        child's gemeente) and a request the partner it names ("overleg met de vertrouwensarts
+        over een kind in Zeist": the region's vertrouwensarts)."""
+        evidence: tuple[Evidence, ...] = (Evidence("intent", intent),)
+        if intent not in _FLOW_INTENTS or place is None or not _sure(place):
+            return Reading((IntentTarget(intent),), evidence=evidence)
+        beside = place.targets[0]
+        target: Target = IntentTarget(intent)
+        region = self._region_of(beside)
+        if intent == _REQUEST and region is not None:
+            pack = self._knowledge.pack_for(region)
+            words = {t for i, t in enumerate(message.tokens) if i not in lead}
+            slots = {_SLOT_WORDS[w] for w in words if w in _SLOT_WORDS}
+            named = [o for slot in sorted(slots) if (o := getattr(pack, slot, None))]
+            if len(named) == 1:
+                target = FlowTarget(Flow.REQUEST, Step.TO, named[0])
+                evidence = (*evidence, Evidence("partner-action", named[0]))
+        return Reading((target,), evidence=(*evidence, *place.evidence), beside=beside)
 
     # -- a region's own answers ----------------------------------------------------------------
 

@@ -553,3 +553,18 @@ async def test_a_typed_action_opens_the_request_at_its_kind(
     chat = make_chat(shipped)
     await chat.say(typed)
     assert kind_question in chat.text
+
+
+async def test_a_question_beside_a_place_is_answered_for_that_place(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """A place and a question in one message: the place is kept and the question answered for
+    it — a region's own answer elsewhere gives the "andere regio" national answer."""
+    chat = make_chat(shipped)
+    await chat.say("nog een vraag: ander kind woont in Groningen, wat doet SAVE daar")
+    assert "andere Veilig Thuis-regio" in chat.text
+    assert "Gemeente Groningen valt onder Veilig Thuis-regio Groningen" in chat.text
+    chat = make_chat(shipped)
+    await chat.say("kind woont in Zeist, wat doet SAVE daar eigenlijk")
+    assert chat.text.startswith("SAVE is de jeugdbescherming")
+    assert "Gemeente Zeist valt onder Veilig Thuis-regio Utrecht" in chat.text

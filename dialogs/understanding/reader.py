@@ -74,6 +74,8 @@ _TREE_ASKED = 0.1
 _TREE_ABOUT = 0.85
 """A question word ("welke", "wat", "wanneer") asks something about a tree, not to walk it:
 a matching answer beats it; without one the tree still answers ("wat zijn de stappen")."""
+_ASKS_ABOUT = frozenset("wat hoe waarom wanneer mag moet kan doet what how why when".split())
+"""Words that ask about something (not "welke", "wie", "waar": those ask for a contact)."""
 _WH = frozenset(
     "wat wie wanneer waarom welke welk hoe hoeveel waar what who when why which how".split()
 )
@@ -295,7 +297,21 @@ class Understanding:
             clause = self._gated(clause, allowed)
             if clause and (not ranked or clause[0].score >= ranked[0].score + _CLAUSE_MARGIN):
                 ranked = clause
-        if place is not None and self._intents.asks_contact(message):
+        asks_contact = place is not None and self._intents.asks_contact(message)
+        if place is not None and not asks_contact and _ASKS_ABOUT & set(message.tokens):
+            # "kind woont in Groningen, wat doet SAVE daar": a question about a partner, asked
+            # for that place — read with the partner's words, answered beside the place.
+            ground = self._ground(message, lead, place, partners=True)
+            about = self._gated(
+                self._ranked(message, act, who, lead, ground, message.focus), allowed
+            )
+            if (
+                about
+                and about[0].score >= _TOPIC_MIN
+                and (not ranked or about[0].score > ranked[0].score + _CLAUSE_MARGIN)
+            ):
+                ranked = about
+        if asks_contact and place is not None:
             # "…, wie bel ik in Zeist?": the place's contacts answer it; the topic is offered.
             runner = ranked[0].target if ranked and ranked[0].score >= _TOPIC_MIN else None
             return Reading(
@@ -379,13 +395,22 @@ class Understanding:
                 return Reading((target,), evidence=(Evidence("signal", stories[0].target),))
         return Reading((exact,), evidence=(Evidence("phrasing", "exact"),))
 
-    def _ground(self, message: Message, lead: frozenset[int], place: PlaceFind | None) -> _Ground:
-        """The words that can say what ``message`` is about, and the stories they tell."""
+    def _ground(
+        self,
+        message: Message,
+        lead: frozenset[int],
+        place: PlaceFind | None,
+        *,
+        partners: bool = False,
+    ) -> _Ground:
+        """The words that can say what ``message`` is about, and the stories they tell;
+        ``partners``: a place's contact words kept ("wat doet SAVE daar" asks about SAVE)."""
         placed = frozenset(range(place.span.start, place.span.end)) if place else frozenset()
+        blank = place is not None and not partners
         tokens = tuple(
             # The role's lead, the place and — with a place — "veilig thuis", "nummer",
             # "welke regio" (they ask for the place's contacts) say nothing of the topic.
-            "" if i in lead or i in placed or (place is not None and t in CONTACT_WORDS) else t
+            "" if i in lead or i in placed or (blank and t in CONTACT_WORDS) else t
             for i, t in enumerate(message.tokens)
         )
         # A story's signal may hold a contact word ("neemt SAVE het over"): the stories are

@@ -13,7 +13,8 @@ from dataclasses import replace
 
 from dialogs import phrases, profession
 from dialogs.commands import Command
-from dialogs.handlers import OTHER_PLACE, Desk, at_place
+from dialogs.consultation.state import STATED_ORGANISATION_FACT
+from dialogs.handlers import ASKED_SIDE_FACT, OTHER_PLACE, Desk, at_place
 from dialogs.places import resolve_place
 from dialogs.router import Danger, Reading
 from dialogs.screens import CHOOSE, Here, Result
@@ -29,6 +30,7 @@ from dialogs.targets import (
     encode,
 )
 from dialogs.turn import Button, Payload, Reply, Turn
+from knowledge.normalise import normalise
 
 __all__ = ["RUNNER_UP_FACT", "RUNNER_UP_NODE", "FreeText"]
 
@@ -55,6 +57,9 @@ class FreeText:
         # The role first, so what the message asks for already follows it ("ik werk bij VT, ik
         # wil overleg aanvragen" opens the request on the Veilig Thuis side).
         session, notice = self._with_role(session, reading.role)
+        if reading.employer is not None:
+            said = "-".join(normalise(reading.employer).split())  # a fact is an id
+            session = session.with_fact(STATED_ORGANISATION_FACT, said)
         result = self._rest(session, here, turn, reading)
         if notice is not None:
             result = replace(result, replies=[notice, *result.replies])
@@ -83,6 +88,8 @@ class FreeText:
         places = [t for t in targets if isinstance(t, PlaceTarget)]
         if reading.guessed and places and len(places) == len(targets):
             return self._guessed(session, here, places)
+        if reading.side is not None and places:
+            session = session.with_fact(ASKED_SIDE_FACT, reading.side)
         if len(targets) == 1:
             return self._one(session, here, turn, reading, targets[0])
         if targets:

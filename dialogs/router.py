@@ -68,6 +68,11 @@ class Reading:
     unknown_place: bool = False
     person: bool = False
     guessed: bool = False
+    side: Literal["jgz", "veilig-thuis"] | None = None
+    """For a place: whose contact the message asks for ("welke jgz hoort bij …"), answered
+    first whatever the user's role; None: the role decides."""
+    employer: str | None = None
+    """The organisation the writer says they work for, in the content's words ("save")."""
 
 
 class Router(Protocol):

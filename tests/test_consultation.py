@@ -1145,3 +1145,27 @@ async def test_a_record_takes_the_place_said_beside_it(build: Build) -> None:
     assert "Welk overleg" in chat.text
     assert "in welke gemeente" not in chat.text
     assert "valt onder" not in chat.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "sender"),
+    [
+        ("ik werk bij SAVE en wil de jgz bevragen over een kind in Zeist", "SAVE Jeugdbescherming"),
+        ("vanuit veilig thuis wil ik de jgz bevragen, kind woont in Zeist", "Veilig Thuis Utrecht"),
+    ],
+)
+async def test_the_organisation_said_is_the_sender(build: Build, typed: str, sender: str) -> None:
+    """ "ik werk bij SAVE en wil de jgz bevragen …" sends for SAVE: the region's own
+    organisation called so is taken, not asked ("Namens welke organisatie")."""
+    desk = Desk("veilig-thuis-utrecht", "save", "ggd-regio-utrecht")
+    chat, _ = build(desk=desk)
+    await chat.say(typed)
+    assert "Namens welke organisatie" not in chat.text
+    assert "in welke gemeente" not in chat.text
+    assert "Vandaag nog" in chat.labels
+    await chat.click("Vandaag nog")
+    await chat.submit(
+        gemeente="Zeist", vraag="Is het gezin bij u bekend?", telefoon="030 123 45 67"
+    )
+    [request] = desk.delivered
+    assert request.requester == sender

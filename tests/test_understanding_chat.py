@@ -568,3 +568,65 @@ async def test_a_question_beside_a_place_is_answered_for_that_place(
     await chat.say("kind woont in Zeist, wat doet SAVE daar eigenlijk")
     assert chat.text.startswith("SAVE is de jeugdbescherming")
     assert "Gemeente Zeist valt onder Veilig Thuis-regio Utrecht" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("welke jgz hoort bij Vijfheerenlanden", "JGZ voor een kind in Vijfheerenlanden"),
+        ("wie is de jgz in Houten", "JGZ voor een kind in Houten"),
+        ("welk veilig thuis hoort bij Vijfheerenlanden", "Gemeente Vijfheerenlanden valt onder"),
+    ],
+)
+async def test_a_place_question_names_the_side_it_asks_for(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str, first: str
+) -> None:
+    """Asking for the JGZ of a place answers JGZ-first, asking for Veilig Thuis VT-first,
+    whatever the role (none yet, Veilig Thuis, jeugdarts)."""
+    for role in (None, "ik werk bij veilig thuis", "ik ben jeugdarts"):
+        chat = make_chat(shipped)
+        if role is not None:
+            await chat.say(role)
+        await chat.say(typed)
+        assert chat.replies[-1].text.startswith(first), (role, chat.text)
+
+
+@pytest.mark.parametrize(
+    ("typed", "role"),
+    [
+        (
+            "I work at Veilig Thuis and need info from the youth health service about a family "
+            "in Utrecht",
+            "Veilig Thuis / jeugdbescherming",
+        ),
+        ("I am a youth doctor, what are the steps of the meldcode", "Jeugdarts"),
+        (
+            "I work for SAVE, which youth health service covers Zeist",
+            "Veilig Thuis / jeugdbescherming",
+        ),
+    ],
+)
+async def test_an_english_role_statement_sets_the_role(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str, role: str
+) -> None:
+    """A role stated in English is kept like one stated in Dutch."""
+    chat = make_chat(shipped)
+    await chat.say(typed)
+    assert f"Genoteerd: {role}." in chat.text
+
+
+@pytest.mark.parametrize(
+    "label", ["Veilig Thuis / jeugdbescherming", "Jeugdarts", "Jeugdverpleegkundige"]
+)
+async def test_a_role_button_label_typed_sets_the_role(
+    shipped: KnowledgeBase, make_chat: MakeChat, label: str
+) -> None:
+    """Typing a role button's own label sets the role like pressing it: after the welcome, as
+    the first message (Teams sends the welcome itself), in lower case."""
+    for before in ("hallo", None):
+        for typed in (label, label.lower()):
+            chat = make_chat(shipped)
+            if before is not None:
+                await chat.say(before)
+            await chat.say(typed)
+            assert f"Genoteerd: {label}." in chat.text, (before, typed)

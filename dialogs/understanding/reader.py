@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from dialogs.places import resolve_place
 from dialogs.router import Danger, Evidence, Reading
@@ -76,6 +77,9 @@ _TREE_ABOUT = 0.85
 a matching answer beats it; without one the tree still answers ("wat zijn de stappen")."""
 _ASKS_ABOUT = frozenset("wat hoe waarom wanneer mag moet kan doet what how why when".split())
 """Words that ask about something (not "welke", "wie", "waar": those ask for a contact)."""
+_JGZ_WORDS = frozenset("jgz ggd consultatiebureau jeugdgezondheidszorg".split())
+_VT_WORDS = frozenset("veiligthuis vt vertrouwensarts".split())
+"""Words that ask for one side's contact beside a place."""
 _WH = frozenset(
     "wat wie wanneer waarom welke welk hoe hoeveel waar what who when why which how".split()
 )
@@ -228,6 +232,8 @@ class Understanding:
             unknown_place=found.unknown_place,
             person=person,
             guessed=found.guessed,
+            employer=stated.organisation if stated else None,
+            side=_side(message, found.targets, stated),
         )
 
     # -- deciding ------------------------------------------------------------------------------
@@ -600,6 +606,21 @@ class Understanding:
 
     def _place_answers(self, candidate: _Candidate) -> bool:
         return encode(candidate.target) in self._stories.place_answers
+
+
+def _side(
+    message: Message, targets: tuple[Target, ...], stated: StatedRole | None
+) -> Literal["jgz", "veilig-thuis"] | None:
+    """Whose contact a place question asks for: "welke jgz hoort bij …" the JGZ, "welk veilig
+    thuis …" Veilig Thuis; None when it names neither or both (the role decides)."""
+    if not targets or not all(isinstance(t, PlaceTarget) for t in targets):
+        return None
+    own = range(stated.start, stated.end) if stated else range(0)
+    words = {t for i, t in enumerate(message.tokens) if i not in own}
+    jgz, vt = bool(words & _JGZ_WORDS), bool(words & _VT_WORDS)
+    if jgz == vt:
+        return None
+    return "jgz" if jgz else "veilig-thuis"
 
 
 def _guessed(place: PlaceFind) -> bool:

@@ -30,6 +30,7 @@ __all__ = [
     "MENU_LABEL",
     "MENU_PROMPT",
     "NEXT_STEP",
+    "NOT_UNDERSTOOD_CHOICE",
     "NO_PREVIOUS",
     "OTHER_PLACE",
     "PICKED_UP",
@@ -129,6 +130,7 @@ PLACE_GUESSES = "Die plaats ken ik niet precies. Welke bedoelde u?"
 OTHER_PLACE = "Een andere plaats"
 PLACE_IN_GEMEENTE = "{name} (gemeente {gemeente})"
 PICK_ANSWER = "Kies een van de antwoorden hieronder, of typ het nummer ervan."
+NOT_UNDERSTOOD_CHOICE = f"Dat begreep ik niet. {PICK_ANSWER}"
 REPORT = (
     "Het jaaroverzicht van consultaties (voor de evaluatie van het convenant) maakt de beheerder "
     "van Verbind met het commando 'verbind report'. Het telt alleen dat er overleg was, nooit "

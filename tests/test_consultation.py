@@ -1169,3 +1169,31 @@ async def test_the_organisation_said_is_the_sender(build: Build, typed: str, sen
     )
     [request] = desk.delivered
     assert request.requester == sender
+
+
+@pytest.mark.parametrize("typed", ["Andere gemeente", "ander kind", "een andere plaats"])
+async def test_another_place_typed_in_a_flow_asks_the_gemeente(build: Build, typed: str) -> None:
+    """ "Andere gemeente" typed at the kind question asks the child's gemeente again; it is
+    never taken as a kind of consultation."""
+    chat, register = build()
+    await chat.say("gezin uit Zeist")
+    await chat.say("overleg vastleggen")
+    assert "Welk overleg" in chat.text
+    await chat.say(typed)
+    assert "in welke gemeente woont het kind" in chat.text
+    assert "Met welke organisatie" not in chat.text
+    assert register.records == []
+
+
+@pytest.mark.parametrize("typed", ["blabla iets", "xyz", "geen idee eigenlijk"])
+async def test_a_typed_answer_matching_no_choice_is_said_not_understood(
+    build: Build, typed: str
+) -> None:
+    """Text in a flow that matches no choice gets "Dat begreep ik niet" and the choices again."""
+    chat, _ = build()
+    await chat.say("gezin uit Zeist")
+    await chat.say("overleg vastleggen")
+    await chat.say(typed)
+    assert chat.text.startswith("Dat begreep ik niet.")
+    assert "Collegiale consultatie" in chat.labels
+    assert "Met welke organisatie" not in chat.text

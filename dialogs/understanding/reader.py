@@ -305,7 +305,7 @@ class Understanding:
                 ranked = clause
         asks_contact = place is not None and self._intents.asks_contact(message)
         if place is not None and not asks_contact and _ASKS_ABOUT & set(message.tokens):
-            # "kind woont in Groningen, wat doet SAVE daar": a question about a partner, asked
+            # "kind woont in <plaats>, wat doet SAVE daar": a question about a partner, asked
             # for that place — read with the partner's words, answered beside the place.
             ground = self._ground(message, lead, place, partners=True)
             about = self._gated(

@@ -396,6 +396,15 @@ class Conversation:
         if answered is not None:
             return self._reminded(answered, text, person=False)
         reading = self._understand(session, text)
+        offer = session.offer.targets if session.offer is not None else ()
+        if self._flows.in_flow(offer) and not (reading.targets or reading.danger or reading.role):
+            # A typed answer in a flow that matches no choice and asks nothing else: said so,
+            # with the choices again — never taken as one of them.
+            replies = [
+                Reply(phrases.NOT_UNDERSTOOD_CHOICE, kind="warning"),
+                *self._desk.screens.prompt(session, here, turn),
+            ]
+            return self._reminded(Result(session, replies, "not-understood"), text, person=False)
         result = self._content.free_text.answer(session, here, turn, reading)
         return self._reminded(result, text, person=reading.person)
 
@@ -432,6 +441,9 @@ class Conversation:
             return self._desk.commands.run(session, here, command, new=new, turn=turn)
         if index is not None:
             return self._on_payload(session, here, buttons[index].payload, turn)
+        other = self._flows.typed_step(session.offer.targets, text) if session.offer else None
+        if other is not None:  # "Andere gemeente" at the kind question: the place step
+            return self._desk.open(session, here, other, turn)
         chosen = profession.typed(text)
         if chosen is not None:
             return self._desk.professions.chosen(session, chosen, here=here, turn=turn)

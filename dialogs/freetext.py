@@ -12,13 +12,25 @@ import re
 from dataclasses import replace
 
 from dialogs import phrases, profession
-from dialogs.handlers import Desk, at_place
+from dialogs.commands import Command
+from dialogs.consultation.state import STATED_ORGANISATION_FACT
+from dialogs.handlers import ASKED_SIDE_FACT, OTHER_PLACE, Desk, at_place
 from dialogs.places import resolve_place
 from dialogs.router import Danger, Reading
 from dialogs.screens import CHOOSE, Here, Result
 from dialogs.session import Offer, Session
-from dialogs.targets import FaqTarget, FlowTarget, Target, TreeTarget, decode, encode
+from dialogs.targets import (
+    FaqTarget,
+    FlowTarget,
+    IntentTarget,
+    PlaceTarget,
+    Target,
+    TreeTarget,
+    decode,
+    encode,
+)
 from dialogs.turn import Button, Payload, Reply, Turn
+from knowledge.normalise import normalise
 
 __all__ = ["RUNNER_UP_FACT", "RUNNER_UP_NODE", "FreeText"]
 
@@ -28,6 +40,8 @@ RUNNER_UP_FACT = "bedoeld"
 """The runner-up on offer (a target id), so only that button opens it."""
 _TOPICS = (FaqTarget, TreeTarget)
 """The answers a story is read as, so the reply says which reading it answers."""
+_FLOW_COMMANDS = frozenset({Command.REQUEST.value, Command.RECORD.value})
+"""Actions that take a place named beside them as the child's gemeente (no place card)."""
 _ID = re.compile(r"^[a-z0-9][a-z0-9:_-]{0,63}$")
 
 
@@ -43,6 +57,9 @@ class FreeText:
         # The role first, so what the message asks for already follows it ("ik werk bij VT, ik
         # wil overleg aanvragen" opens the request on the Veilig Thuis side).
         session, notice = self._with_role(session, reading.role)
+        if reading.employer is not None:
+            said = "-".join(normalise(reading.employer).split())  # a fact is an id
+            session = session.with_fact(STATED_ORGANISATION_FACT, said)
         result = self._rest(session, here, turn, reading)
         if notice is not None:
             result = replace(result, replies=[notice, *result.replies])
@@ -68,6 +85,11 @@ class FreeText:
         danger = reading.danger
         if not targets and danger is not None and danger.then is not None:
             targets = [danger.then] if self._desk.known(danger.then) else []
+        places = [t for t in targets if isinstance(t, PlaceTarget)]
+        if reading.guessed and places and len(places) == len(targets):
+            return self._guessed(session, here, places)
+        if reading.side is not None and places:
+            session = session.with_fact(ASKED_SIDE_FACT, reading.side)
         if len(targets) == 1:
             return self._one(session, here, turn, reading, targets[0])
         if targets:
@@ -87,6 +109,25 @@ class FreeText:
         menu = screens.menu(session, welcome=False)
         return Result(menu.session, [fallback, *menu.replies], "fallback")
 
+    def _guessed(self, session: Session, here: Here | None, targets: list[PlaceTarget]) -> Result:
+        """A spelling-corrected place is asked, never answered: "Bedoelde u Esch (gemeente
+        Boxtel)?", each candidate a button, and "Een andere plaats"."""
+        raw = (*(encode(t) for t in targets), encode(IntentTarget(OTHER_PLACE)))
+        offer = Offer(CHOOSE, raw)
+        buttons = self._desk.screens.offer_buttons(offer, here)
+        place = resolve_place(self._desk.knowledge, targets[0]) if len(targets) == 1 else None
+        if place is None:
+            text = phrases.PLACE_GUESSES
+        else:
+            named = place.name
+            if place.gemeente is not None and place.gemeente.name != place.name:
+                named = phrases.PLACE_IN_GEMEENTE.format(
+                    name=place.name, gemeente=place.gemeente.name
+                )
+            text = phrases.PLACE_GUESS.format(place=named)
+        reply = Reply(text, kind="question", buttons=buttons)
+        return Result(replace(session, offer=offer), [reply], "place-guess")
+
     def _one(
         self, session: Session, here: Here | None, turn: Turn, reading: Reading, target: Target
     ) -> Result:
@@ -96,7 +137,10 @@ class FreeText:
             # answer is given for that region, an action is started for that gemeente.
             session = at_place(session, place)
         opened = self._desk.open(session, here, target, turn)
-        if reading.beside is not None and not isinstance(target, FlowTarget):
+        flow = isinstance(target, FlowTarget) or (
+            isinstance(target, IntentTarget) and target.intent in _FLOW_COMMANDS
+        )
+        if reading.beside is not None and not flow:
             opened = self._desk.place_beside(opened, reading.beside)
         runner = reading.runner_up
         if runner is not None and (not self._desk.known(runner) or runner == target):

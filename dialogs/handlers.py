@@ -43,9 +43,11 @@ from knowledge.engine import Position, back, walk
 from knowledge.library import KnowledgeBase
 from knowledge.model import DecisionTree, FaqEntry
 
-__all__ = ["Desk", "Handler"]
+__all__ = ["ASKED_SIDE_FACT", "OTHER_PLACE", "Desk", "Handler"]
 
 _LABEL_LIMIT = 75
+OTHER_PLACE = "andere-plaats"
+"""The intent of the "Een andere plaats" button beside a spelling-corrected place."""
 
 
 class Handler(Protocol):
@@ -191,6 +193,9 @@ class Desk:
         return place_text(self.knowledge, place, partner_side=side, jgz_inbox=jgz_inbox)
 
 
+ASKED_SIDE_FACT = "gevraagde-kant"
+"""For the next place answer only: whose contact was asked (``jgz`` or ``veilig-thuis``)."""
+ASKED_JGZ = "jgz"
 AFTER_PLACE_FACT = "na-plaats"
 """The session fact holding a region's own question or tree (an encoded target) that waits for
 the child's gemeente, asked for while the child's region was not known."""
@@ -348,8 +353,12 @@ class _Places(_Kind):
         place = resolve_place(self.knowledge, target)
         assert place is not None
         waiting = self.desk.waiting(session)
+        asked = session.facts.get(ASKED_SIDE_FACT)
         session = at_place(session.with_fact(AFTER_PLACE_FACT, None), place)
-        side = partner_side(session)
+        session = session.with_fact(ASKED_SIDE_FACT, None)
+        # "welke jgz hoort bij …" is answered JGZ-first whatever the role, "welk veilig thuis
+        # …" Veilig Thuis-first; otherwise the role decides.
+        side = partner_side(session) if asked is None else asked == ASKED_JGZ
         contacts = place_contact_ids(self.knowledge, place, partner_side=side)
         answered = self.screens.aside(
             session,
@@ -455,13 +464,15 @@ class _Intents(_Kind):
         return True
 
     def label(self, target: IntentTarget, here: Here | None) -> str:
+        if target.intent == OTHER_PLACE:
+            return phrases.OTHER_PLACE
         return phrases.CONTACT_SEARCH_LABEL if target.intent == "contact" else target.intent
 
     def open(self, session: Session, here: Here | None, target: IntentTarget, turn: Turn) -> Result:
         command = next((c for c in Command if c.value == target.intent), None)
         if command is not None:
             return self.desk.commands.run(session, here, command, new=False, turn=turn)
-        if target.intent == "contact":
+        if target.intent in ("contact", OTHER_PLACE):
             return self._contact(session, here)
         if target.intent in phrases.SMALL_TALK:
             # "dank je wel!", "hoi hoe gaat het": a short reply, then on where it was.

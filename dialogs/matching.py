@@ -27,6 +27,9 @@ _FUZZY_CUTOFF = 80.0
 _FUZZY_MARGIN = 8.0
 # Words of an answer that tell nothing apart ("de", "om", "een"): left out of word matching.
 _FILLER = frozenset("de het een om van met via op naar en of te in maar graag dan".split())
+_MODIFIERS = frozenset("ander andere anders nieuw nieuwe zelfde other another new".split())
+"""Words that only qualify another ("Andere gemeente", "Ander overleg"): sharing one alone
+picks no label."""
 _MAX_WORDS = 8
 """Longer text is a message of its own, not an answer said another way."""
 
@@ -113,4 +116,5 @@ def _stems(text: str, synonyms: Mapping[str, str]) -> frozenset[str]:
     for typed, word in synonyms.items():
         if " " in typed and f" {typed} " in f" {joined} ":
             joined = f" {joined} ".replace(f" {typed} ", f" {word} ").strip()
-    return frozenset(stem(synonyms.get(w, w)) for w in joined.split() if w not in _FILLER)
+    words = [synonyms.get(w, w) for w in joined.split() if w not in _FILLER]
+    return frozenset(stem(w) for w in words if w not in _MODIFIERS)

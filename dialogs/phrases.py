@@ -30,11 +30,16 @@ __all__ = [
     "MENU_LABEL",
     "MENU_PROMPT",
     "NEXT_STEP",
+    "NOT_UNDERSTOOD_CHOICE",
     "NO_PREVIOUS",
+    "OTHER_PLACE",
     "PICKED_UP",
     "PICKUP",
     "PICK_ANSWER",
     "PLACE",
+    "PLACE_GUESS",
+    "PLACE_GUESSES",
+    "PLACE_IN_GEMEENTE",
     "REGION",
     "REPORT",
     "REPORT_LINK",
@@ -121,12 +126,18 @@ CONTACT_ASK = (
 )
 CONTACT_SEARCH_LABEL = "Contact zoeken"
 UNKNOWN_PLACE = "Die plaats ken ik niet. Typ de gemeente waar het kind woont."
+PLACE_GUESS = "Die plaats ken ik niet precies. Bedoelde u {place}?"
+"""A place name that was spelling-corrected: asked, never answered silently."""
+PLACE_GUESSES = "Die plaats ken ik niet precies. Welke bedoelde u?"
+OTHER_PLACE = "Een andere plaats"
+PLACE_IN_GEMEENTE = "{name} (gemeente {gemeente})"
 PICK_ANSWER = "Kies een van de antwoorden hieronder, of typ het nummer ervan."
 SMALL_TALK = {
     "bedankt": "Graag gedaan! Typ gerust uw volgende vraag.",
     "groet": "Goed, dank u! Waarmee kan ik u helpen? Typ uw vraag of beschrijf de situatie.",
 }
 """Small talk (intents ``bedankt``, ``groet``): a short friendly reply, without the menu."""
+NOT_UNDERSTOOD_CHOICE = f"Dat begreep ik niet. {PICK_ANSWER}"
 REPORT = (
     "Het jaaroverzicht van consultaties (voor de evaluatie van het convenant) maakt de beheerder "
     "van Verbind met het commando 'verbind report'. Het telt alleen dat er overleg was, nooit "

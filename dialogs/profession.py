@@ -80,4 +80,7 @@ def typed(text: str) -> str | None:
     for lead in ("ik ben een ", "ik ben ", "als "):
         said = said.removeprefix(lead)
     by_name = {normalise(name): p for p, name in PROFESSIONS.items()}
+    # A role button's own label typed ("Veilig Thuis / jeugdbescherming") is that role,
+    # with or without the welcome's buttons on screen.
+    by_name |= {normalise(name): p for p, name in KNOWN.items()}
     return by_name.get(said) or (said if said in PROFESSIONS else None) or _SAID.get(said)

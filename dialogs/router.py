@@ -54,7 +54,8 @@ class Reading:
     answered beside the topic (where the child lives). ``danger``: acute danger, answered first.
     ``role``: a role the text states (``beroep`` ids: ``jeugdarts``, ``veilig-thuis-save``,
     ``manager``, …). ``unknown_place``: the message names a place we do not know. ``person``:
-    a person's name was typed (never a place; the user gets a reminder).
+    a person's name was typed (never a place; the user gets a reminder). ``guessed``: the place
+    targets are a spelling correction ("Mesch": Esch?) — the conversation asks, never answers.
     """
 
     targets: tuple[Target, ...] = ()
@@ -66,6 +67,12 @@ class Reading:
     role: str | None = None
     unknown_place: bool = False
     person: bool = False
+    guessed: bool = False
+    side: Literal["jgz", "veilig-thuis"] | None = None
+    """For a place: whose contact the message asks for ("welke jgz hoort bij …"), answered
+    first whatever the user's role; None: the role decides."""
+    employer: str | None = None
+    """The organisation the writer says they work for, in the content's words ("save")."""
 
 
 class Router(Protocol):

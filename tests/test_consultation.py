@@ -1136,3 +1136,88 @@ async def test_a_woonplaats_in_two_gemeenten_is_asked_by_gemeente(build: Build) 
     await chat.submit(gemeente="Meppel")
     assert "Collegiale consultatie" in chat.labels
     assert register.records == []
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "ik wil overleg aanvragen met de vertrouwensarts, kind woont in Nieuwegein",
+        "ik wil overleggen met de vertrouwensarts over een kind in Zeist",
+        "graag een consult aanvragen bij de vertrouwensarts voor een gezin uit Houten",
+    ],
+)
+async def test_a_request_takes_the_place_and_partner_said_beside_it(
+    build: Build, typed: str
+) -> None:
+    """A request typed with the child's gemeente and a partner goes to that partner of that
+    region: neither the gemeente nor the partner is asked again, and no place card comes first."""
+    desk = Desk("veilig-thuis-utrecht", "save", "vertrouwensarts-utrecht")
+    chat, _ = build(desk=desk)
+    await chat.say(typed)
+    assert "in welke gemeente" not in chat.text
+    assert "Veilig Thuis-regio Utrecht." not in chat.text
+    assert "SAVE Jeugdbescherming" not in chat.labels
+    await chat.click("Vandaag nog")
+    assert "Vertrouwensarts van Veilig Thuis Utrecht" in chat.text
+
+
+async def test_a_record_takes_the_place_said_beside_it(build: Build) -> None:
+    """ "overleg vastleggen, kind woont in Houten" asks the kind of consultation, not the
+    gemeente, and shows no place card."""
+    chat, _ = build()
+    await chat.say("overleg vastleggen, kind woont in Houten")
+    assert "Welk overleg" in chat.text
+    assert "in welke gemeente" not in chat.text
+    assert "valt onder" not in chat.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "sender"),
+    [
+        ("ik werk bij SAVE en wil de jgz bevragen over een kind in Zeist", "SAVE Jeugdbescherming"),
+        ("vanuit veilig thuis wil ik de jgz bevragen, kind woont in Zeist", "Veilig Thuis Utrecht"),
+    ],
+)
+async def test_the_organisation_said_is_the_sender(build: Build, typed: str, sender: str) -> None:
+    """ "ik werk bij SAVE en wil de jgz bevragen …" sends for SAVE: the region's own
+    organisation called so is taken, not asked ("Namens welke organisatie")."""
+    desk = Desk("veilig-thuis-utrecht", "save", "ggd-regio-utrecht")
+    chat, _ = build(desk=desk)
+    await chat.say(typed)
+    assert "Namens welke organisatie" not in chat.text
+    assert "in welke gemeente" not in chat.text
+    assert "Vandaag nog" in chat.labels
+    await chat.click("Vandaag nog")
+    await chat.submit(
+        gemeente="Zeist", vraag="Is het gezin bij u bekend?", telefoon="030 123 45 67"
+    )
+    [request] = desk.delivered
+    assert request.requester == sender
+
+
+@pytest.mark.parametrize("typed", ["Andere gemeente", "ander kind", "een andere plaats"])
+async def test_another_place_typed_in_a_flow_asks_the_gemeente(build: Build, typed: str) -> None:
+    """ "Andere gemeente" typed at the kind question asks the child's gemeente again; it is
+    never taken as a kind of consultation."""
+    chat, register = build()
+    await chat.say("gezin uit Zeist")
+    await chat.say("overleg vastleggen")
+    assert "Welk overleg" in chat.text
+    await chat.say(typed)
+    assert "in welke gemeente woont het kind" in chat.text
+    assert "Met welke organisatie" not in chat.text
+    assert register.records == []
+
+
+@pytest.mark.parametrize("typed", ["blabla iets", "xyz", "geen idee eigenlijk"])
+async def test_a_typed_answer_matching_no_choice_is_said_not_understood(
+    build: Build, typed: str
+) -> None:
+    """Text in a flow that matches no choice gets "Dat begreep ik niet" and the choices again."""
+    chat, _ = build()
+    await chat.say("gezin uit Zeist")
+    await chat.say("overleg vastleggen")
+    await chat.say(typed)
+    assert chat.text.startswith("Dat begreep ik niet.")
+    assert "Collegiale consultatie" in chat.labels
+    assert "Met welke organisatie" not in chat.text

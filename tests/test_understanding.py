@@ -88,6 +88,9 @@ def predicted(knowledge: KnowledgeBase, reading: Reading) -> list[str]:
     if not targets and reading.danger is not None and reading.danger.then is not None:
         targets = (reading.danger.then,)
     labels = [label_of(knowledge, t) for t in targets]
+    if reading.guessed:
+        # A spelling-corrected place is asked ("Bedoelde u …?"), never answered.
+        labels = [f"guess:{label.removeprefix('place:')}" for label in labels]
     if labels:
         return labels
     return ["unknown-place"] if reading.unknown_place else ["none"]
@@ -95,10 +98,13 @@ def predicted(knowledge: KnowledgeBase, reading: Reading) -> list[str]:
 
 def correct_label(knowledge: KnowledgeBase, expected: str, found: list[str]) -> bool:
     """Top-1 is right; for a place, an honest question across regions that holds it counts."""
-    if not expected.startswith("place:"):
+    prefix = next((p for p in ("place:", "guess:") if expected.startswith(p)), None)
+    if prefix is None:
         return found[0] == expected
-    names = set(expected.removeprefix("place:").split("|"))
-    places = [f.removeprefix("place:") for f in found if f.startswith("place:")]
+    names = set(expected.removeprefix(prefix).split("|"))
+    places = [f.removeprefix(prefix) for f in found if f.startswith(prefix)]
+    if prefix == "guess:":
+        return names <= set(places)  # asked: the candidates must hold the place meant
     if len(names) > 1:
         return names <= set(places)
     regions = {g.region for g in knowledge.gemeenten.values() if g.name in places}

@@ -22,11 +22,6 @@ REMINDER = "Typ liever geen cliëntgegevens"
         ("ik heb een gezin uit Den Bosch", "Gemeente 's-Hertogenbosch valt onder"),
         ("kind uit Kraggenburg", "Kraggenburg ligt in de gemeente Noordoostpolder"),
         ("welke veilig thuis regio hoort bij zeist", "Gemeente Zeist valt onder"),
-        ("veilig thuis sint-oedenrod", "Sint-Oedenrode ligt in de gemeente Meierijstad"),
-        ("gezin uit niew-vennep, welk veilig thuis?", "Nieuw-Vennep ligt in de gemeente"),
-        ("veilig thuis hooge zwalwe", "Hooge Zwaluwe ligt in de gemeente Drimmelen"),
-        ("veilig thuis bergen op zom", "Gemeente Bergen op Zoom valt onder"),
-        ("sint oedenrod", "Sint-Oedenrode ligt in de gemeente Meierijstad"),
         (
             "Lingewaal",
             "Lingewaal was tot 2019 een gemeente en hoort nu bij de gemeente West Betuwe, "
@@ -44,6 +39,78 @@ async def test_places_in_any_phrasing(
     chat = make_chat(shipped)
     await chat.say(typed)
     assert answer in chat.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "asked", "answer"),
+    [
+        (
+            "veilig thuis sint-oedenrod",
+            "Bedoelde u Sint-Oedenrode (gemeente Meierijstad)?",
+            "Sint-Oedenrode ligt in de gemeente Meierijstad",
+        ),
+        (
+            "gezin uit niew-vennep, welk veilig thuis?",
+            "Bedoelde u Nieuw-Vennep (gemeente Haarlemmermeer)?",
+            "Nieuw-Vennep ligt in de gemeente",
+        ),
+        (
+            "veilig thuis hooge zwalwe",
+            "Bedoelde u Hooge Zwaluwe (gemeente Drimmelen)?",
+            "Hooge Zwaluwe ligt in de gemeente Drimmelen",
+        ),
+        (
+            "veilig thuis bergen op zom",
+            "Bedoelde u Bergen op Zoom?",
+            "Gemeente Bergen op Zoom valt onder",
+        ),
+        (
+            "kind woont in Mesch",
+            "Bedoelde u Esch (gemeente Boxtel)?",
+            "Esch ligt in de gemeente Boxtel",
+        ),
+        (
+            "ons gezin komt uit Apeldorn",
+            "Bedoelde u Apeldoorn?",
+            "Gemeente Apeldoorn valt onder",
+        ),
+    ],
+)
+async def test_a_corrected_place_is_asked_first(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str, asked: str, answer: str
+) -> None:
+    """A spelling-corrected place is asked ("Bedoelde u …?", with "Een andere plaats"), never
+    answered silently; the candidate's button gives the answer."""
+    chat = make_chat(shipped)
+    await chat.say(typed)
+    assert asked in chat.text
+    assert "valt onder" not in chat.text
+    assert "ligt in de gemeente" not in chat.text
+    assert chat.labels[-1] == "Een andere plaats"
+    await chat.click(chat.labels[0])
+    assert answer in chat.text
+
+
+async def test_another_place_asks_to_type_it(shipped: KnowledgeBase, make_chat: MakeChat) -> None:
+    """ "Een andere plaats" beside a corrected place asks for the gemeente to be typed."""
+    chat = make_chat(shipped)
+    await chat.say("kind woont in Mesch")
+    await chat.click("Een andere plaats")
+    assert "Typ de woonplaats of gemeente" in chat.text
+    await chat.say("Eijsden-Margraten")
+    assert "Gemeente Eijsden-Margraten valt onder Veilig Thuis-regio Zuid-Limburg" in chat.text
+
+
+@pytest.mark.parametrize("typed", ["Nijkerk of Nijmegen", "woont het kind in Almelo of Alkmaar?"])
+async def test_two_places_named_are_asked(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str
+) -> None:
+    """Two places named side by side are asked with their regions, never one answered."""
+    chat = make_chat(shipped)
+    await chat.say(typed)
+    assert "valt onder" not in chat.text
+    assert len(chat.labels) >= 2
+    assert all(" — " in label for label in chat.labels[:2])
 
 
 async def test_a_name_is_no_place_and_gets_the_reminder(
@@ -486,3 +553,80 @@ async def test_a_typed_action_opens_the_request_at_its_kind(
     chat = make_chat(shipped)
     await chat.say(typed)
     assert kind_question in chat.text
+
+
+async def test_a_question_beside_a_place_is_answered_for_that_place(
+    shipped: KnowledgeBase, make_chat: MakeChat
+) -> None:
+    """A place and a question in one message: the place is kept and the question answered for
+    it — a region's own answer elsewhere gives the "andere regio" national answer."""
+    chat = make_chat(shipped)
+    await chat.say("nog een vraag: ander kind woont in Groningen, wat doet SAVE daar")
+    assert "andere Veilig Thuis-regio" in chat.text
+    assert "Gemeente Groningen valt onder Veilig Thuis-regio Groningen" in chat.text
+    chat = make_chat(shipped)
+    await chat.say("kind woont in Zeist, wat doet SAVE daar eigenlijk")
+    assert chat.text.startswith("SAVE is de jeugdbescherming")
+    assert "Gemeente Zeist valt onder Veilig Thuis-regio Utrecht" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        ("welke jgz hoort bij Vijfheerenlanden", "JGZ voor een kind in Vijfheerenlanden"),
+        ("wie is de jgz in Houten", "JGZ voor een kind in Houten"),
+        ("welk veilig thuis hoort bij Vijfheerenlanden", "Gemeente Vijfheerenlanden valt onder"),
+    ],
+)
+async def test_a_place_question_names_the_side_it_asks_for(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str, first: str
+) -> None:
+    """Asking for the JGZ of a place answers JGZ-first, asking for Veilig Thuis VT-first,
+    whatever the role (none yet, Veilig Thuis, jeugdarts)."""
+    for role in (None, "ik werk bij veilig thuis", "ik ben jeugdarts"):
+        chat = make_chat(shipped)
+        if role is not None:
+            await chat.say(role)
+        await chat.say(typed)
+        assert chat.replies[-1].text.startswith(first), (role, chat.text)
+
+
+@pytest.mark.parametrize(
+    ("typed", "role"),
+    [
+        (
+            "I work at Veilig Thuis and need info from the youth health service about a family "
+            "in Utrecht",
+            "Veilig Thuis / jeugdbescherming",
+        ),
+        ("I am a youth doctor, what are the steps of the meldcode", "Jeugdarts"),
+        (
+            "I work for SAVE, which youth health service covers Zeist",
+            "Veilig Thuis / jeugdbescherming",
+        ),
+    ],
+)
+async def test_an_english_role_statement_sets_the_role(
+    shipped: KnowledgeBase, make_chat: MakeChat, typed: str, role: str
+) -> None:
+    """A role stated in English is kept like one stated in Dutch."""
+    chat = make_chat(shipped)
+    await chat.say(typed)
+    assert f"Genoteerd: {role}." in chat.text
+
+
+@pytest.mark.parametrize(
+    "label", ["Veilig Thuis / jeugdbescherming", "Jeugdarts", "Jeugdverpleegkundige"]
+)
+async def test_a_role_button_label_typed_sets_the_role(
+    shipped: KnowledgeBase, make_chat: MakeChat, label: str
+) -> None:
+    """Typing a role button's own label sets the role like pressing it: after the welcome, as
+    the first message (Teams sends the welcome itself), in lower case."""
+    for before in ("hallo", None):
+        for typed in (label, label.lower()):
+            chat = make_chat(shipped)
+            if before is not None:
+                await chat.say(before)
+            await chat.say(typed)
+            assert f"Genoteerd: {label}." in chat.text, (before, typed)

@@ -41,6 +41,7 @@ from dialogs.targets import (
 from dialogs.turn import Button, Payload, Reply, Turn
 from knowledge.library import KnowledgeBase
 from knowledge.model import RegionPack
+from knowledge.normalise import normalise
 
 __all__ = ["ConsultationFlows"]
 
@@ -69,8 +70,28 @@ _FIXED_STEPS = {
 }
 
 
+_PLACE_WORDS = frozenset("gemeente gemeenten plaats woonplaats kind regio".split())
+"""With "ander(e)": a typed answer that asks for the child's place again."""
+_OTHER = frozenset("ander andere anders".split())
+
+
 class ConsultationFlows:
     """Record a consultation, request one (both ways), pick one up."""
+
+    @staticmethod
+    def typed_step(offer: tuple[str, ...], text: str) -> FlowTarget | None:
+        """A typed answer that names another step of the flow on ``offer`` ("Andere gemeente"
+        at the kind question: the child's place asked again), or None."""
+        flows = {t.flow for raw in offer if isinstance(t := decode(raw), FlowTarget)}
+        words = set(normalise(text).split())
+        if len(flows) != 1 or not (words & _OTHER and words & _PLACE_WORDS) or len(words) > 4:
+            return None
+        return FlowTarget(flows.pop(), Step.PLACE, ChildPlace.OTHER)
+
+    @staticmethod
+    def in_flow(offer: tuple[str, ...]) -> bool:
+        """True when ``offer`` holds a consultation flow's choices."""
+        return any(isinstance(decode(raw), FlowTarget) for raw in offer)
 
     def __init__(
         self,

@@ -35,6 +35,7 @@ from dialogs.consultation.labels import REQUEST_KINDS, STAGES, URGENCIES, kind_l
 from dialogs.consultation.requester import Requester, RequesterBook
 from dialogs.consultation.state import (
     OWN_ORGANISATION_FACT,
+    STATED_ORGANISATION_FACT,
     FormWait,
     RequestState,
     waiting_for,
@@ -53,6 +54,7 @@ from dialogs.targets import CommandTarget, Flow, FlowTarget, Reach, Step
 from dialogs.turn import FormField, Reply, Turn
 from knowledge.library import KnowledgeBase
 from knowledge.model import Gemeente
+from knowledge.normalise import normalise
 
 __all__ = ["EVALUATION", "RequestFlow", "request_target"]
 
@@ -274,7 +276,7 @@ class RequestFlow(Steps):
 
     def _on_behalf(self, session: Session, state: RequestState, turn: Turn) -> FlowResult:
         ours = self._own_side(session)
-        own = session.facts.get(OWN_ORGANISATION_FACT)
+        own = session.facts.get(OWN_ORGANISATION_FACT) or self._stated(session, ours)
         # Who they work for was said once in this conversation (any region: the sender).
         if own in self._knowledge.organisations or len(ours) <= 1:
             chosen = own if own in self._knowledge.organisations else (ours[0] if ours else None)
@@ -284,6 +286,20 @@ class RequestFlow(Steps):
             FlowTarget(Flow.REQUEST, Step.CANCEL),
         )
         return self.ask(session, Flow.REQUEST, SAY["ask-on-behalf"], targets, "request-on-behalf")
+
+    def _stated(self, session: Session, ours: tuple[str, ...]) -> str | None:
+        """The one organisation of ``ours`` called what the professional said they work for
+        ("ik werk bij SAVE": SAVE Jeugdbescherming), or None."""
+        said = session.facts.get(STATED_ORGANISATION_FACT, "").replace("-", " ")
+        if not said:
+            return None
+        named = [
+            o
+            for o in ours
+            if said == normalise(o)
+            or f" {said} " in f" {normalise(self._knowledge.organisations[o].name)} "
+        ]
+        return named[0] if len(named) == 1 else None
 
     def _by_phone(self, session: Session, gemeente: Gemeente, partner: str | None) -> FlowResult:
         """No intake for this request: the phone route that exists, then the record."""

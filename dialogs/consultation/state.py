@@ -21,6 +21,7 @@ __all__ = [
     "GEMEENTE_FACT",
     "OWN_ORGANISATION_FACT",
     "REGION_FACT",
+    "STATED_ORGANISATION_FACT",
     "ChildFacts",
     "FormWait",
     "RecordState",
@@ -39,6 +40,10 @@ _FRESH_FACT = "gemeente-actueel"
 cleared once a request or record used it, so the next one asks "Voor een kind in …?"."""
 OWN_ORGANISATION_FACT = "eigen-organisatie"
 """The organisation a Veilig Thuis / SAVE professional works for (an id, chosen once)."""
+STATED_ORGANISATION_FACT = "gezegde-organisatie"
+"""The content's name of the organisation a professional said they work for, as an id
+("save", "veilig-thuis"): the
+request's sender when one of the region's own organisations is called so."""
 _FORM_FACT = "formulier"
 
 

@@ -293,7 +293,10 @@ class Gazetteer:
                     continue
                 taken.update(span)
                 where = Span(start, start + size)
-                targets = self._around(message, where) or self._places[key]
+                around = self._around(message, where)
+                if around:  # a longer name with a typo: a correction, asked like any other
+                    evidence = (*evidence, Evidence("typo"))
+                targets = around or self._places[key]
                 found.append(PlaceFind(targets, where, self._role(message, start), evidence))
         return sorted(found, key=lambda f: f.span.start)
 
@@ -306,11 +309,11 @@ class Gazetteer:
             for b in range(where.end, min(len(tokens), where.end + 3) + 1)
             if (a, b) != (where.start, where.end)
             and b - a <= _MAX_NGRAM
-            and _edge(tokens[a])
+            and (_edge(tokens[a]) or tokens[a] in _ARTICLES)  # "Oud-Wetering": Oude Wetering?
             and _edge(tokens[b - 1])
         ]
         # Around an exact name, common words may be a longer name mistyped ("Hoge Heel").
-        return self._nearest(tokens, spans, most=_AROUND_SHARE, around=True)
+        return self._nearest(tokens, spans, most=_AROUND_SHARE, around=True)[0]
 
     def _evidence(
         self, message: Message, start: int, size: int, key: str
@@ -383,7 +386,9 @@ class Gazetteer:
 
     def _choose(self, message: Message, found: list[PlaceFind]) -> PlaceFind | None:
         """Where the child lives now (the one about a child or family when several), else the
-        first place named plainly; never only a place of work or of the past in a story."""
+        first place named plainly; never only a place of work or of the past in a story.
+        Places named as alternatives ("Nijkerk of Nijmegen") are one find: asked."""
+        found = _alternatives(message, found)
         lives = [f for f in found if f.role == "lives"]
         if len(lives) > 1:
             about_child = [f for f in lives if _about_child(message, f.span.start)]
@@ -394,6 +399,11 @@ class Gazetteer:
                 chosen.targets, chosen.span, "lives", (*chosen.evidence, Evidence("lives"))
             )
         plain = [f for f in found if f.role == "plain"]
+        if len(plain) > 1:
+            # "Nijkerk of Nijmegen": two places named alike are asked, never one picked.
+            targets = tuple(dict.fromkeys(t for f in plain for t in f.targets))
+            evidence = tuple(dict.fromkeys(e for f in plain for e in f.evidence))
+            return PlaceFind(targets[:_MAX_CANDIDATES], plain[0].span, "plain", evidence)
         if plain:
             return plain[0]
         if len(found) == 1 and not message.is_story and found[0].role == "past":
@@ -423,12 +433,14 @@ class Gazetteer:
         ]
         if len(tokens) <= _MAX_NGRAM and not skip:
             spans.append((0, len(tokens)))  # the message is a name: "hooge zwalwe"
-        targets = self._nearest(tokens, spans, capitals=message.capitals)
+        targets, best = self._nearest(tokens, spans, capitals=message.capitals)
         if not targets:
             return []
         where = Span(min(slots), min(slots) + 1)
         role = self._role(message, where.start)
-        return [PlaceFind(targets, where, role, (Evidence("typo"),))]
+        # "ysselstein": only ij written as y, a spelling, not a guess; any edit is a guess.
+        evidence = Evidence("spelling") if best == 0 else Evidence("typo")
+        return [PlaceFind(targets, where, role, (evidence,))]
 
     def _nearest(
         self,
@@ -438,10 +450,10 @@ class Gazetteer:
         most: float = 1.0,
         capitals: frozenset[str] = frozenset(),
         around: bool = False,
-    ) -> tuple[PlaceTarget, ...]:
+    ) -> tuple[tuple[PlaceTarget, ...], float]:
         """The places nearest to any of the token ``spans``, by edits per letter (at most
-        ``most``). A known Dutch word, or words, is never a typo of a place, except ``around``
-        an exact name."""
+        ``most``), and that share (0: only ij written as y). A known Dutch word, or words, is
+        never a typo of a place, except ``around`` an exact name."""
         found: dict[str, float] = {}
         for a, b in spans:
             gram = " ".join(tokens[a:b])
@@ -456,13 +468,13 @@ class Gazetteer:
                 share = distance / len(gram)
                 found[key] = min(found.get(key, share), share)
         if not found or min(found.values()) > most:
-            return ()
+            return (), 1.0
         best = min(found.values())
         targets = sorted(
             {t for key, d in found.items() if d == best for t in self._places[key]},
             key=lambda t: (t.kind, t.code),
         )
-        return tuple(targets[:_MAX_CANDIDATES])
+        return tuple(targets[:_MAX_CANDIDATES]), best
 
     def _slots(self, message: Message) -> list[int]:
         """Where a misspelt place may be: anywhere in a message of one or two words, else
@@ -569,6 +581,25 @@ def _unknown_name(word: str, vocabulary: KnownWords, frequency: WordFrequency) -
 def _content_words(key: str) -> list[str]:
     """The words of a place name that are not articles ("de wijk": wijk)."""
     return [w for w in key.split() if w not in _ARTICLES and w not in STOPWORDS] or key.split()
+
+
+_OR = frozenset("of or".split())
+
+
+def _alternatives(message: Message, found: list[PlaceFind]) -> list[PlaceFind]:
+    """``found`` with places joined by "of" ("in Almelo of Alkmaar") as one find of both."""
+    joined: list[PlaceFind] = []
+    for find in found:
+        last = joined[-1] if joined else None
+        between = message.tokens[last.span.end : find.span.start] if last else ()
+        if last is not None and len(between) == 1 and between[0] in _OR:
+            targets = tuple(dict.fromkeys((*last.targets, *find.targets)))
+            evidence = tuple(dict.fromkeys((*last.evidence, *find.evidence)))
+            span = Span(last.span.start, find.span.end)
+            joined[-1] = PlaceFind(targets[:_MAX_CANDIDATES], span, last.role, evidence)
+        else:
+            joined.append(find)
+    return joined
 
 
 _CHILD = frozenset(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from dialogs.places import resolve_place
 from dialogs.router import Danger, Evidence, Reading
@@ -46,6 +47,13 @@ from knowledge.normalise import normalise
 
 __all__ = ["Understanding"]
 
+_REQUEST = "aanvragen"
+_FLOW_INTENTS = frozenset({_REQUEST, "vastleggen"})
+"""Actions that start a consultation flow: they take the place named beside them."""
+_SLOT_WORDS = {"vertrouwensarts": "vertrouwensarts", "veiligthuis": "veilig_thuis"}
+"""Words naming one of a region pack's partners (a ``RegionPack`` field), so a request
+starts to that partner of the child's region."""
+
 _TOPIC_MIN = 0.6
 """The least score an answer needs (below it: the honest fallback)."""
 _TIE = 0.02
@@ -67,6 +75,11 @@ _TREE_ASKED = 0.1
 _TREE_ABOUT = 0.85
 """A question word ("welke", "wat", "wanneer") asks something about a tree, not to walk it:
 a matching answer beats it; without one the tree still answers ("wat zijn de stappen")."""
+_ASKS_ABOUT = frozenset("wat hoe waarom wanneer mag moet kan doet what how why when".split())
+"""Words that ask about something (not "welke", "wie", "waar": those ask for a contact)."""
+_JGZ_WORDS = frozenset("jgz ggd consultatiebureau jeugdgezondheidszorg".split())
+_VT_WORDS = frozenset("veiligthuis vt vertrouwensarts".split())
+"""Words that ask for one side's contact beside a place."""
 _WH = frozenset(
     "wat wie wanneer waarom welke welk hoe hoeveel waar what who when why which how".split()
 )
@@ -220,6 +233,9 @@ class Understanding:
             role=stated.role if stated else (found.role if role is None else None),
             unknown_place=found.unknown_place,
             person=person,
+            guessed=found.guessed,
+            employer=stated.organisation if stated else None,
+            side=_side(message, found.targets, stated),
         )
 
     # -- deciding ------------------------------------------------------------------------------
@@ -259,7 +275,7 @@ class Understanding:
             # Only Veilig Thuis / SAVE sends the JGZ a bevraging, terugkoppeling or a scaling:
             # the message says whose side the request is on (a procesevaluatie is either's).
             implied = None if partner.value == _EITHER_SIDE else PARTNER_PROFESSION
-            if place is not None and len(place.targets) == 1:
+            if place is not None and _sure(place):
                 # "ik wil de jgz bevragen over een kind in Zeist": the request for that
                 # gemeente (several places: the request asks which gemeente itself).
                 beside = place.targets[0]
@@ -268,7 +284,7 @@ class Understanding:
             return Reading((target,), evidence=evidence, role=implied)
         intent = self._intents.match(message, act)
         if intent is not None and intent != "contact":
-            return Reading((IntentTarget(intent),), evidence=(Evidence("intent", intent),))
+            return self._action(message, lead, intent, place)
         if exact is not None:
             return self._exact_org(message, exact)  # a partner's name: its card
         denied = self._danger.denied(message, skip=placed)
@@ -291,13 +307,52 @@ class Understanding:
             clause = self._gated(clause, allowed)
             if clause and (not ranked or clause[0].score >= ranked[0].score + _CLAUSE_MARGIN):
                 ranked = clause
-        if place is not None and self._intents.asks_contact(message):
+        asks_contact = place is not None and self._intents.asks_contact(message)
+        if place is not None and not asks_contact and _ASKS_ABOUT & set(message.tokens):
+            # "kind woont in <plaats>, wat doet SAVE daar": a question about a partner, asked
+            # for that place — read with the partner's words, answered beside the place.
+            ground = self._ground(message, lead, place, partners=True)
+            about = self._gated(
+                self._ranked(message, act, who, lead, ground, message.focus), allowed
+            )
+            if (
+                about
+                and about[0].score >= _TOPIC_MIN
+                and (not ranked or about[0].score > ranked[0].score + _CLAUSE_MARGIN)
+            ):
+                ranked = about
+        if asks_contact and place is not None:
             # "…, wie bel ik in Zeist?": the place's contacts answer it; the topic is offered.
             runner = ranked[0].target if ranked and ranked[0].score >= _TOPIC_MIN else None
             return Reading(
-                place.targets[:_MAX_CANDIDATES], runner_up=runner, evidence=place.evidence
+                place.targets[:_MAX_CANDIDATES],
+                runner_up=runner,
+                evidence=place.evidence,
+                guessed=_guessed(place),
             )
         return self._choose(message, ranked, place, who, contact=intent == "contact")
+
+    def _action(
+        self, message: Message, lead: frozenset[int], intent: str, place: PlaceFind | None
+    ) -> Reading:
+        """An action in words; a request or record carries the place named beside it (the
+        child's gemeente) and a request the partner it names ("overleg met de vertrouwensarts
+        over een kind in Zeist": the region's vertrouwensarts)."""
+        evidence: tuple[Evidence, ...] = (Evidence("intent", intent),)
+        if intent not in _FLOW_INTENTS or place is None or not _sure(place):
+            return Reading((IntentTarget(intent),), evidence=evidence)
+        beside = place.targets[0]
+        target: Target = IntentTarget(intent)
+        region = self._region_of(beside)
+        if intent == _REQUEST and region is not None:
+            pack = self._knowledge.pack_for(region)
+            words = {t for i, t in enumerate(message.tokens) if i not in lead}
+            slots = {_SLOT_WORDS[w] for w in words if w in _SLOT_WORDS}
+            named = [o for slot in sorted(slots) if (o := getattr(pack, slot, None))]
+            if len(named) == 1:
+                target = FlowTarget(Flow.REQUEST, Step.TO, named[0])
+                evidence = (*evidence, Evidence("partner-action", named[0]))
+        return Reading((target,), evidence=(*evidence, *place.evidence), beside=beside)
 
     # -- a region's own answers ----------------------------------------------------------------
 
@@ -350,13 +405,22 @@ class Understanding:
                 return Reading((target,), evidence=(Evidence("signal", stories[0].target),))
         return Reading((exact,), evidence=(Evidence("phrasing", "exact"),))
 
-    def _ground(self, message: Message, lead: frozenset[int], place: PlaceFind | None) -> _Ground:
-        """The words that can say what ``message`` is about, and the stories they tell."""
+    def _ground(
+        self,
+        message: Message,
+        lead: frozenset[int],
+        place: PlaceFind | None,
+        *,
+        partners: bool = False,
+    ) -> _Ground:
+        """The words that can say what ``message`` is about, and the stories they tell;
+        ``partners``: a place's contact words kept ("wat doet SAVE daar" asks about SAVE)."""
         placed = frozenset(range(place.span.start, place.span.end)) if place else frozenset()
+        blank = place is not None and not partners
         tokens = tuple(
             # The role's lead, the place and — with a place — "veilig thuis", "nummer",
             # "welke regio" (they ask for the place's contacts) say nothing of the topic.
-            "" if i in lead or i in placed or (place is not None and t in CONTACT_WORDS) else t
+            "" if i in lead or i in placed or (blank and t in CONTACT_WORDS) else t
             for i, t in enumerate(message.tokens)
         )
         # A story's signal may hold a contact word ("neemt SAVE het over"): the stories are
@@ -518,7 +582,9 @@ class Understanding:
         top = ranked[0] if ranked and ranked[0].score >= _TOPIC_MIN else None
         place_first = top is None or isinstance(top.target, OrgTarget) or self._place_answers(top)
         if place is not None and place_first:
-            return Reading(place.targets[:_MAX_CANDIDATES], evidence=place.evidence)
+            return Reading(
+                place.targets[:_MAX_CANDIDATES], evidence=place.evidence, guessed=_guessed(place)
+            )
         names_a_place = place is None and self._places.names_a_place(message, self._vocabulary)
         if top is None and message.is_story and who.child and not names_a_place:
             # A described worry about a child that no topic answers: the meldcode's start
@@ -537,7 +603,7 @@ class Understanding:
             (c.target for c in ranked[1:] if top.score - c.score <= _RUNNER_UP),
             None,
         )
-        beside = place.targets[0] if place is not None and len(place.targets) == 1 else None
+        beside = place.targets[0] if place is not None and _sure(place) else None
         targets = tied if len(tied) > 1 else (top.target,)
         evidence = (top.evidence, *(place.evidence if beside is not None and place else ()))
         return Reading(
@@ -549,6 +615,31 @@ class Understanding:
 
     def _place_answers(self, candidate: _Candidate) -> bool:
         return encode(candidate.target) in self._stories.place_answers
+
+
+def _side(
+    message: Message, targets: tuple[Target, ...], stated: StatedRole | None
+) -> Literal["jgz", "veilig-thuis"] | None:
+    """Whose contact a place question asks for: "welke jgz hoort bij …" the JGZ, "welk veilig
+    thuis …" Veilig Thuis; None when it names neither or both (the role decides)."""
+    if not targets or not all(isinstance(t, PlaceTarget) for t in targets):
+        return None
+    own = range(stated.start, stated.end) if stated else range(0)
+    words = {t for i, t in enumerate(message.tokens) if i not in own}
+    jgz, vt = bool(words & _JGZ_WORDS), bool(words & _VT_WORDS)
+    if jgz == vt:
+        return None
+    return "jgz" if jgz else "veilig-thuis"
+
+
+def _guessed(place: PlaceFind) -> bool:
+    """True when ``place`` is a spelling correction: asked, never answered silently."""
+    return any(e.kind == "typo" for e in place.evidence)
+
+
+def _sure(place: PlaceFind | None) -> bool:
+    """True when ``place`` names one place exactly: it may be acted on without asking."""
+    return place is not None and len(place.targets) == 1 and not _guessed(place)
 
 
 def _region_answers(knowledge: KnowledgeBase) -> tuple[dict[Target, str], frozenset[Target]]:

@@ -26,6 +26,8 @@ class StatedRole:
     end: int
     name: int
     """Where the role's name starts (the lead is ``start``…``name``)."""
+    organisation: str | None = None
+    """The content's name of the organisation stated ("save", "veilig thuis"), if one was."""
 
 
 class RoleReader:
@@ -40,11 +42,13 @@ class RoleReader:
             self._leads[key] = (person, organisation, lead.article)
         self._people: dict[tuple[str, ...], str] = {}
         self._organisations: dict[tuple[str, ...], str] = {}
+        self._organisation_names: dict[tuple[str, ...], str] = {}
         for role in knowledge.roles.values():
             for name in role.people:
                 self._people[tuple(normalise_query(name))] = role.id
             for name in role.organisations:
                 self._organisations[tuple(normalise_query(name))] = role.id
+                self._organisation_names.setdefault(tuple(normalise_query(name)), name)
         self._lead_sizes = sorted({len(k) for k in self._leads}, reverse=True)
 
     def read(self, message: Message) -> StatedRole | None:
@@ -58,7 +62,8 @@ class RoleReader:
                 found = self._name_after(tokens, start + size, lead)
                 if found is not None:
                     role, name, end = found
-                    return StatedRole(role, start, end, name)
+                    said = self._organisation_names.get(tokens[name:end])
+                    return StatedRole(role, start, end, name, said if lead[1] else None)
         return None
 
     def _name_after(

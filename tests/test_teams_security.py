@@ -8,6 +8,7 @@ import json
 import logging
 import socket
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
@@ -39,7 +40,9 @@ def teams_settings(request: pytest.FixtureRequest) -> Settings:
 
 
 class Identity:
-    """A local OpenID metadata and JWKS endpoint, counting how often it is asked."""
+    """A local OpenID metadata and JWKS endpoint, counting how often it is asked. Its metadata
+    lives under a path of its own: a port reused by an earlier test's server must not hand this
+    one the keys the SDK cached for that earlier address."""
 
     def __init__(self, *, delay: float = 0.0, status: int = 200) -> None:
         self.delay = delay
@@ -47,7 +50,8 @@ class Identity:
         self.fetches = 0
         self.asked = asyncio.Event()
         self.app = web.Application()
-        self.app.router.add_get("/metadata", self.metadata)
+        self.path = f"/{uuid.uuid4().hex}/metadata"
+        self.app.router.add_get(self.path, self.metadata)
         self.app.router.add_get("/keys", self.keys)
 
     async def metadata(self, request: web.Request) -> web.Response:
@@ -104,7 +108,7 @@ async def secured(
         base,
         app_id=APP_ID,
         app_password="x",
-        teams_openid_metadata_url=str(server.make_url("/metadata")),
+        teams_openid_metadata_url=str(server.make_url(identity.path)),
         **more,
     )
     return await aiohttp_client(create_app(settings))
@@ -373,7 +377,7 @@ async def test_keys_in_hand_outlive_a_failed_refresh(aiohttp_server: ServerFacto
     )
 
     identity = Identity()
-    url = str((await aiohttp_server(identity.app)).make_url("/metadata"))
+    url = str((await aiohttp_server(identity.app)).make_url(identity.path))
     keys = SigningKeySet(url, timeout=1.0)
     assert await keys.get("k1") is not None
     identity.status = 500

@@ -188,4 +188,9 @@ class FreeText:
         """The 112 / 0800-2000 line before anything else (DOMAIN.md §1)."""
         contacts = self._desk.screens.contacts(danger.contacts)
         first = Reply(phrases.DANGER_FIRST, kind="warning", contacts=contacts, emergency=True)
-        return replace(result, replies=[first, *result.replies], action=f"danger-{result.action}")
+        # A contact shown with the danger line is not repeated by the answer below it.
+        rest = [
+            replace(r, contacts=tuple(c for c in r.contacts if c not in contacts))
+            for r in result.replies
+        ]
+        return replace(result, replies=[first, *rest], action=f"danger-{result.action}")

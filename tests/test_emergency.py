@@ -170,3 +170,22 @@ def test_a_reply_is_an_emergency_only_when_marked() -> None:
 
 
 MakeChat = Callable[[KnowledgeBase], Chat]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "meisje 14 vertelt dat haar stiefvader haar gisteravond heeft verkracht",
+        "jongen van 15 is vannacht aangerand door zijn oom",
+    ],
+)
+async def test_a_contact_with_the_danger_line_is_not_repeated(
+    shipped: KnowledgeBase, message: str
+) -> None:
+    """A contact card shown with the danger line appears once in the whole reply, not again
+    under the answer below it."""
+    replies = await Chat(Conversation(shipped, sessions=MemorySessionStore())).say(message)
+    names = [card.name for reply in replies for card in reply.contacts]
+    assert replies[0].emergency
+    assert replies[0].contacts
+    assert len(names) == len(set(names)), names

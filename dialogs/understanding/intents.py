@@ -18,8 +18,12 @@ __all__ = ["IntentIndex", "PartnerIndex", "StoryIndex", "StoryMatch"]
 # Politeness and filler that never change what a command means ("menu graag", "help aub").
 _POLITE = frozenset(
     """graag aub svp alsjeblieft alstublieft please even nu maar dan allemaal eens nog hoor ff
-    effe nou dus toch weer ajb pls""".split()
+    effe nou dus toch weer ajb pls fijn super top eigenlijk""".split()
 )
+_GREETINGS = frozenset(
+    "hoi hallo hey hee hi hello goedemorgen goedemiddag goedenavond morgen middag dag beste".split()
+)
+"""Greetings that open a message which goes on to ask something."""
 _ACTIONS = frozenset(("aanvragen",))
 """Intents that start something new: only from a request, never from what was done before."""
 _RECORDS = frozenset(("vastleggen",))
@@ -33,7 +37,11 @@ _CONTACT = "contact"
 
 
 def _key(text: str) -> str:
+    """The words that say what is asked: courtesy and a greeting before more words aside
+    ("goedemorgen, wat kun je allemaal?" -> "wat kun je"; "hoi" alone stays "hoi")."""
     words = normalise(text).split()
+    while len(words) > 1 and words[0] in _GREETINGS:
+        words = words[1:]
     return " ".join(w for w in words if w not in _POLITE) or " ".join(words)
 
 

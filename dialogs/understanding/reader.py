@@ -586,9 +586,9 @@ class Understanding:
                 place.targets[:_MAX_CANDIDATES], evidence=place.evidence, guessed=_guessed(place)
             )
         names_a_place = place is None and self._places.names_a_place(message, self._vocabulary)
-        if top is None and message.is_story and who.child and not names_a_place:
-            # A described worry about a child that no topic answers: the meldcode's start
-            # (signals, advice from Veilig Thuis), never nothing.
+        if top is None and message.is_story and who.anyone and not names_a_place:
+            # A message about a child, or a story about a parent, that no topic answers: the
+            # meldcode's start (signals, advice from Veilig Thuis), never nothing.
             return Reading((_MELDCODE,), evidence=(Evidence("worry", "child"),))
         if top is None:
             if contact:

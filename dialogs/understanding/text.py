@@ -61,7 +61,7 @@ STOPWORDS = frozenset(
     that with be you me your""".split()
 )
 """Words that carry no topic."""
-NEGATIONS = frozenset("niet geen nooit zonder not no never".split())
+NEGATIONS = frozenset("niet geen nooit niemand nergens nimmer zonder not no never nobody".split())
 _SENTENCE = re.compile(r"[^.?!\n]+[.?!]*")
 _CLAUSE = re.compile(r"[,;:()]")
 _SHORTHAND = re.compile(r"\s+a/d\s+", re.I)

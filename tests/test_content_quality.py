@@ -35,11 +35,13 @@ def test_every_faq_entry_offers_a_next_step(shipped: KnowledgeBase) -> None:
 
 
 def test_no_closed_partner_is_listed(shipped: KnowledgeBase) -> None:
-    """The FPKM closed in 2017 and is never listed; no text promises a 24/7 vertrouwensarts."""
-    texts = [o.name + o.role + (o.hours or "") for o in shipped.organisations.values()]
-    texts += [e.answer for e in shipped.faq.values()]
+    """The FPKM closed in 2017: it is never listed as a partner, and any answer that names it
+    says it no longer exists; no text promises a 24/7 vertrouwensarts."""
+    listed = [o.name + o.role + (o.hours or "") for o in shipped.organisations.values()]
+    assert not any("FPKM" in t for t in listed)
+    texts = listed + [e.answer for e in shipped.faq.values()]
     texts += [n.text for t in shipped.trees.values() for n in t.nodes]
-    assert not any("FPKM" in t for t in texts)
+    assert all("bestaat niet meer" in t for t in texts if "FPKM" in t)
     both = [t for t in texts if "vertrouwensarts" in t.casefold() and "24/7" in t]
     assert all("kantooruren" in t for t in both), "24/7 is 0800-2000, not the vertrouwensarts"
 

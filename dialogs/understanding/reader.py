@@ -208,6 +208,12 @@ class Understanding:
         stated = self._roles.read(message)
         owned = frozenset(range(stated.start, stated.end)) if stated else frozenset()
         place = self._places.find(message, skip=owned)
+        if stated is not None and place is not None and place.span.start == stated.end:
+            # "vertrouwensarts bij Veilig Thuis Utrecht": the place names the organisation
+            # (where she works), not where the child lives.
+            owned = owned | frozenset(range(place.span.start, place.span.end))
+            stated = replace(stated, end=place.span.end)
+            place = self._places.find(message, skip=owned)
         placed = frozenset(range(place.span.start, place.span.end)) if place else frozenset()
         who = self._people.read(message, skip=placed)
         act = read_act(message, people=who.anyone)

@@ -15,6 +15,15 @@ __all__ = ["RoleReader", "StatedRole"]
 
 _ARTICLES = frozenset("de het een the a an".split())
 _LONGEST = 6
+_TITLE = 3
+"""At most this many words of a job title between a person's lead and "bij <organisation>"."""
+_AT = frozenset("bij at for voor van".split())
+"""What joins a job title to where one works ("gedragswetenschapper *bij* SAVE")."""
+_NOT_TITLE = frozenset(
+    "ik we wij je u er niet nog al net ook wel even bang benieuwd gisteren vandaag".split()
+)
+"""Words that show the words before "bij" are no job title ("ik ben nog niet bij VT geweest")."""
+_GREETINGS = frozenset("hoi hallo hey hi hello goedemorgen goedemiddag goedenavond dag".split())
 
 
 @dataclass(frozen=True)
@@ -60,10 +69,33 @@ class RoleReader:
                 if lead is None:
                     continue
                 found = self._name_after(tokens, start + size, lead)
+                if found is None and lead[0] and tokens[start] in ("ik", "i"):
+                    found = self._title_at(tokens, start + size)
                 if found is not None:
                     role, name, end = found
+                    if end < len(tokens) and tokens[end] in _AT:
+                        # "aandachtsfunctionaris bij Veilig Thuis": where she works is hers too
+                        employer = self._name_after(tokens, end + 1, (False, True, True))
+                        end = employer[2] if employer is not None else end
                     said = self._organisation_names.get(tokens[name:end])
+                    if start > 0 and all(t in _GREETINGS for t in tokens[:start]):
+                        start = 0  # "hoi, ik ben jeugdarts": the greeting states nothing more
                     return StatedRole(role, start, end, name, said if lead[1] else None)
+        return None
+
+    def _title_at(self, tokens: tuple[str, ...], at: int) -> tuple[str, int, int] | None:
+        """A job title of any words, then "bij"/"at" and an organisation ("ik ben
+        gedragswetenschapper bij SAVE", "I'm a case worker at Veilig Thuis"): the
+        organisation's role, its name's span from the title on."""
+        for size in range(1, _TITLE + 1):
+            joint = at + size
+            title = tokens[at:joint]
+            if joint >= len(tokens) or any(t in _NOT_TITLE or not t.isalpha() for t in title):
+                return None
+            if tokens[joint] in _AT:
+                found = self._name_after(tokens, joint + 1, (False, True, True))
+                if found is not None:
+                    return found[0], at, found[2]
         return None
 
     def _name_after(

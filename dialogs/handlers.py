@@ -21,7 +21,16 @@ from dialogs.places import (
     place_text,
     resolve_place,
 )
-from dialogs.screens import FAQ, Here, Result, Screens, flow_result, overview, partner_side
+from dialogs.screens import (
+    FAQ,
+    Here,
+    Result,
+    Screens,
+    flow_result,
+    overview,
+    partner_side,
+    safety_line,
+)
 from dialogs.session import Offer, Session
 from dialogs.targets import (
     CommandTarget,
@@ -252,10 +261,10 @@ class _Trees(_Kind):
         if tree.asks_profession and profession.PROFESSION_FACT not in session.facts:
             # The steps first, then the profession for their wording; the safety line comes
             # with the steps, so acute danger never waits for the profession question.
-            first = Reply(f"{overview(tree)}\n{phrases.SAFETY_LINE}")
+            first = Reply(f"{overview(tree)}\n{safety_line(session)}")
             return self.screens.ask_profession(session, then_open=tree.id, first=[first])
         shown = self.screens.show(session, tree, (), action="open-tree")
-        intro = Reply(f"{tree.title}: {tree.summary}\n{phrases.SAFETY_LINE}")
+        intro = Reply(f"{tree.title}: {tree.summary}\n{safety_line(session)}")
         return Result(shown.session, [intro, *shown.replies], "open-tree")
 
 
@@ -435,7 +444,7 @@ class _Commands(_Kind):
     def _help(self, session: Session, here: Here | None, action: str, turn: Turn) -> Result:
         meta = self.knowledge.meta
         text = phrases.HELP.format(version=meta.version, reviewed=dutch_date(meta.reviewed))
-        help_reply = Reply(f"{text}\n{phrases.SAFETY_LINE}")
+        help_reply = Reply(f"{text}\n{safety_line(session)}")
         return Result(session, [help_reply, *self.screens.prompt(session, here, turn)], action)
 
     def _no_tree(self, session: Session, command: Command, action: str) -> Result:
@@ -496,7 +505,7 @@ class _Intents(_Kind):
             # Veilig Thuis / SAVE look for the JGZ: no "bel Veilig Thuis", no card of their own.
             text, national = f"{phrases.CONTACT_ASK_JGZ}\n{phrases.DANGER}", []
         else:
-            text = f"{phrases.CONTACT_ASK}\n{phrases.SAFETY_LINE}"
+            text = f"{phrases.CONTACT_ASK}\n{safety_line(session)}"
             national = [i for i in (NATIONAL_VEILIG_THUIS,) if i in self.knowledge.organisations]
         reply = Reply(
             text,

@@ -50,7 +50,7 @@ from dialogs.turn import Reply, Turn
 from knowledge.dates import dutch_date
 from knowledge.engine import Position, back, walk
 from knowledge.library import KnowledgeBase
-from knowledge.model import DecisionTree, FaqEntry
+from knowledge.model import NURSE_PROFESSION, DecisionTree, FaqEntry
 
 __all__ = ["ASKED_SIDE_FACT", "OTHER_PLACE", "Desk", "Handler"]
 
@@ -137,7 +137,7 @@ class Desk:
             session = result.session or session
         side = partner_side(session)
         reply = Reply(
-            self.place_text(place, side),
+            self.place_text(session, place, side),
             kind="advice",
             contacts=self.screens.contacts(
                 place_contact_ids(self.knowledge, place, partner_side=side)
@@ -193,13 +193,16 @@ class Desk:
         target = decode(raw)
         return target if target is not None and self.known(target) else None
 
-    def place_text(self, place: Place, side: bool) -> str:
+    def place_text(self, session: Session, place: Place, side: bool) -> str:
         """The place answer for the user's side of the covenant."""
         jgz_inbox = False
         if side and place.gemeente is not None and place.gemeente.code in self.knowledge.coverage:
             jgz = self.knowledge.coverage[place.gemeente.code].jgz
             jgz_inbox = jgz in self.flows.partners_with_intake()
-        return place_text(self.knowledge, place, partner_side=side, jgz_inbox=jgz_inbox)
+        nurse = session.facts.get(profession.PROFESSION_FACT) == NURSE_PROFESSION
+        return place_text(
+            self.knowledge, place, partner_side=side, jgz_inbox=jgz_inbox, nurse=nurse
+        )
 
 
 ASKED_SIDE_FACT = "gevraagde-kant"
@@ -373,7 +376,7 @@ class _Places(_Kind):
             session,
             here,
             action="place",
-            text=self.desk.place_text(place, side),
+            text=self.desk.place_text(session, place, side),
             contacts=contacts,
             sources=place_sources(self.knowledge, place),
             outcome="contact",

@@ -50,9 +50,17 @@ __all__ = ["Understanding"]
 _REQUEST = "aanvragen"
 _FLOW_INTENTS = frozenset({_REQUEST, "vastleggen"})
 """Actions that start a consultation flow: they take the place named beside them."""
-_SLOT_WORDS = {"vertrouwensarts": "vertrouwensarts", "veiligthuis": "veilig_thuis"}
-"""Words naming one of a region pack's partners (a ``RegionPack`` field), so a request
-starts to that partner of the child's region."""
+_SLOT_WORDS = {
+    "vertrouwensarts": "vertrouwensarts",
+    "veiligthuis": "veilig_thuis",
+    "vt": "veilig_thuis",
+    "save": "protection",
+    "jeugdbescherming": "protection",
+    "jgz": "jgz",
+    "consultatiebureau": "jgz",
+}
+"""Words naming one of a region pack's partners (a ``RegionPack`` field: one organisation or
+several), so a request starts to that partner of the child's region when the field holds one."""
 
 _TOPIC_MIN = 0.6
 """The least score an answer needs (below it: the honest fallback)."""
@@ -354,7 +362,7 @@ class Understanding:
             pack = self._knowledge.pack_for(region)
             words = {t for i, t in enumerate(message.tokens) if i not in lead}
             slots = {_SLOT_WORDS[w] for w in words if w in _SLOT_WORDS}
-            named = [o for slot in sorted(slots) if (o := getattr(pack, slot, None))]
+            named = [o for slot in sorted(slots) if (o := _one(getattr(pack, slot, None)))]
             if len(named) == 1:
                 target = FlowTarget(Flow.REQUEST, Step.TO, named[0])
                 evidence = (*evidence, Evidence("partner-action", named[0]))
@@ -641,6 +649,13 @@ def _side(
 def _guessed(place: PlaceFind) -> bool:
     """True when ``place`` is a spelling correction: asked, never answered silently."""
     return any(e.kind == "typo" for e in place.evidence)
+
+
+def _one(field: str | tuple[str, ...] | None) -> str | None:
+    """A region pack's partner field as one organisation, or None (none, or several)."""
+    if isinstance(field, tuple):
+        return field[0] if len(field) == 1 else None
+    return field or None
 
 
 def _sure(place: PlaceFind | None) -> bool:

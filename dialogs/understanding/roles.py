@@ -23,6 +23,8 @@ _NOT_TITLE = frozenset(
     "ik we wij je u er niet nog al net ook wel even bang benieuwd gisteren vandaag".split()
 )
 """Words that show the words before "bij" are no job title ("ik ben nog niet bij VT geweest")."""
+_HERE = "hier"
+"""After a role's name at the start, it states the role ("jeugdarts hier")."""
 _GREETINGS = frozenset("hoi hallo hey hi hello goedemorgen goedemiddag goedenavond dag".split())
 
 
@@ -63,6 +65,9 @@ class RoleReader:
     def read(self, message: Message) -> StatedRole | None:
         """The first role ``message`` states, or None."""
         tokens = message.tokens
+        here = self._here(tokens)
+        if here is not None:
+            return here
         for start in range(len(tokens)):
             for size in self._lead_sizes:
                 lead = self._leads.get(tokens[start : start + size])
@@ -82,6 +87,18 @@ class RoleReader:
                         start = 0  # "hoi, ik ben jeugdarts": the greeting states nothing more
                     return StatedRole(role, start, end, name, said if lead[1] else None)
         return None
+
+    def _here(self, tokens: tuple[str, ...]) -> StatedRole | None:
+        """A role named first and then "hier" ("jeugdverpleegkundige hier", "SAVE hier"): the
+        writer's own, the way one answers the phone."""
+        skip = 0
+        while skip < len(tokens) and tokens[skip] in _GREETINGS:
+            skip += 1
+        found = self._name_after(tokens, skip, (True, True, False))
+        if found is None or found[2] >= len(tokens) or tokens[found[2]] != _HERE:
+            return None
+        role, name, end = found
+        return StatedRole(role, 0, end + 1, name, self._organisation_names.get(tokens[name:end]))
 
     def _title_at(self, tokens: tuple[str, ...], at: int) -> tuple[str, int, int] | None:
         """A job title of any words, then "bij"/"at" and an organisation ("ik ben

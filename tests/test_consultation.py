@@ -1224,7 +1224,7 @@ async def test_a_typed_answer_matching_no_choice_is_said_not_understood(
 
 
 async def test_a_procesevaluatie_with_a_place_starts_for_that_gemeente(build: Build) -> None:
-    """"procesevaluatie plannen, het gaat om een kind uit Houten" asks whom to invite for Houten,
+    """ "procesevaluatie plannen, het gaat om een kind uit Houten" asks whom to invite for Houten,
     never the 0800-2000 route."""
     desk = Desk("save", "veilig-thuis-utrecht")
     chat, _ = build(desk=desk)
@@ -1234,7 +1234,7 @@ async def test_a_procesevaluatie_with_a_place_starts_for_that_gemeente(build: Bu
 
 
 async def test_a_named_partner_beside_a_request_is_its_recipient(build: Build) -> None:
-    """"overleg aanvragen bij jeugdbescherming over een jongen in Zeist" goes to SAVE without
+    """ "overleg aanvragen bij jeugdbescherming over een jongen in Zeist" goes to SAVE without
     asking which organisation."""
     desk = Desk("save", "veilig-thuis-utrecht")
     chat, _ = build(desk=desk)

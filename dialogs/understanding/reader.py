@@ -91,7 +91,8 @@ _JGZ_WORDS = frozenset(
 _VT_WORDS = frozenset("veiligthuis vt vertrouwensarts".split())
 _OFF_TOPIC = frozenset(
     """weerbericht weersverwachting regen regent regenen sneeuw sneeuwt sneeuwen zonnig onweer
-    temperatuur file files verkeer spits wegwerkzaamheden openingstijden geopend winkel winkels supermarkt restaurant bioscoop
+    temperatuur file files verkeer spits wegwerkzaamheden openingstijden geopend winkel winkels
+    supermarkt restaurant bioscoop
     trein treinen dienstregeling parkeren voetbal weather traffic shop shops""".split()
 )
 """Words of a question outside Verbind (weather, traffic, shops): a place in it is no question

@@ -17,7 +17,7 @@ from dialogs.consultation.state import STATED_ORGANISATION_FACT
 from dialogs.handlers import ASKED_SIDE_FACT, OTHER_PLACE, Desk, at_place
 from dialogs.places import resolve_place
 from dialogs.router import Danger, Reading
-from dialogs.screens import CHOOSE, Here, Result
+from dialogs.screens import CHOOSE, Here, Result, safety_line
 from dialogs.session import Offer, Session
 from dialogs.targets import (
     FaqTarget,
@@ -98,11 +98,11 @@ class FreeText:
             reply = Reply(phrases.AMBIGUOUS, kind="question", buttons=buttons)
             return Result(replace(session, offer=offer), [reply], "ambiguous")
         if reading.unknown_place:
-            unknown = Reply(f"{phrases.UNKNOWN_PLACE}\n{phrases.SAFETY_LINE}", kind="warning")
+            unknown = Reply(f"{phrases.UNKNOWN_PLACE}\n{safety_line(session)}", kind="warning")
             return Result(session, [unknown, *screens.prompt(session, here, turn)], "unknown-place")
         if reading.role is not None and danger is None:
             return Result(session, screens.prompt(session, here, turn), "role")
-        fallback = Reply(f"{phrases.FALLBACK}\n{phrases.SAFETY_LINE}", kind="warning")
+        fallback = Reply(f"{phrases.FALLBACK}\n{safety_line(session)}", kind="warning")
         if here is not None and not here.walk.finished:
             shown = screens.show(session, here.tree, session.answers, action="not-understood")
             return Result(shown.session, [fallback, *shown.replies], "not-understood")

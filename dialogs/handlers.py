@@ -21,7 +21,16 @@ from dialogs.places import (
     place_text,
     resolve_place,
 )
-from dialogs.screens import FAQ, Here, Result, Screens, flow_result, overview, partner_side
+from dialogs.screens import (
+    FAQ,
+    Here,
+    Result,
+    Screens,
+    flow_result,
+    overview,
+    partner_side,
+    safety_line,
+)
 from dialogs.session import Offer, Session
 from dialogs.targets import (
     CommandTarget,
@@ -41,7 +50,7 @@ from dialogs.turn import Reply, Turn
 from knowledge.dates import dutch_date
 from knowledge.engine import Position, back, walk
 from knowledge.library import KnowledgeBase
-from knowledge.model import DecisionTree, FaqEntry
+from knowledge.model import NURSE_PROFESSION, DecisionTree, FaqEntry
 
 __all__ = ["ASKED_SIDE_FACT", "OTHER_PLACE", "Desk", "Handler"]
 
@@ -128,7 +137,7 @@ class Desk:
             session = result.session or session
         side = partner_side(session)
         reply = Reply(
-            self.place_text(place, side),
+            self.place_text(session, place, side),
             kind="advice",
             contacts=self.screens.contacts(
                 place_contact_ids(self.knowledge, place, partner_side=side)
@@ -184,13 +193,16 @@ class Desk:
         target = decode(raw)
         return target if target is not None and self.known(target) else None
 
-    def place_text(self, place: Place, side: bool) -> str:
+    def place_text(self, session: Session, place: Place, side: bool) -> str:
         """The place answer for the user's side of the covenant."""
         jgz_inbox = False
         if side and place.gemeente is not None and place.gemeente.code in self.knowledge.coverage:
             jgz = self.knowledge.coverage[place.gemeente.code].jgz
             jgz_inbox = jgz in self.flows.partners_with_intake()
-        return place_text(self.knowledge, place, partner_side=side, jgz_inbox=jgz_inbox)
+        nurse = session.facts.get(profession.PROFESSION_FACT) == NURSE_PROFESSION
+        return place_text(
+            self.knowledge, place, partner_side=side, jgz_inbox=jgz_inbox, nurse=nurse
+        )
 
 
 ASKED_SIDE_FACT = "gevraagde-kant"
@@ -252,10 +264,10 @@ class _Trees(_Kind):
         if tree.asks_profession and profession.PROFESSION_FACT not in session.facts:
             # The steps first, then the profession for their wording; the safety line comes
             # with the steps, so acute danger never waits for the profession question.
-            first = Reply(f"{overview(tree)}\n{phrases.SAFETY_LINE}")
+            first = Reply(f"{overview(tree)}\n{safety_line(session)}")
             return self.screens.ask_profession(session, then_open=tree.id, first=[first])
         shown = self.screens.show(session, tree, (), action="open-tree")
-        intro = Reply(f"{tree.title}: {tree.summary}\n{phrases.SAFETY_LINE}")
+        intro = Reply(f"{tree.title}: {tree.summary}\n{safety_line(session)}")
         return Result(shown.session, [intro, *shown.replies], "open-tree")
 
 
@@ -364,7 +376,7 @@ class _Places(_Kind):
             session,
             here,
             action="place",
-            text=self.desk.place_text(place, side),
+            text=self.desk.place_text(session, place, side),
             contacts=contacts,
             sources=place_sources(self.knowledge, place),
             outcome="contact",
@@ -435,7 +447,7 @@ class _Commands(_Kind):
     def _help(self, session: Session, here: Here | None, action: str, turn: Turn) -> Result:
         meta = self.knowledge.meta
         text = phrases.HELP.format(version=meta.version, reviewed=dutch_date(meta.reviewed))
-        help_reply = Reply(f"{text}\n{phrases.SAFETY_LINE}")
+        help_reply = Reply(f"{text}\n{safety_line(session)}")
         return Result(session, [help_reply, *self.screens.prompt(session, here, turn)], action)
 
     def _no_tree(self, session: Session, command: Command, action: str) -> Result:
@@ -496,7 +508,7 @@ class _Intents(_Kind):
             # Veilig Thuis / SAVE look for the JGZ: no "bel Veilig Thuis", no card of their own.
             text, national = f"{phrases.CONTACT_ASK_JGZ}\n{phrases.DANGER}", []
         else:
-            text = f"{phrases.CONTACT_ASK}\n{phrases.SAFETY_LINE}"
+            text = f"{phrases.CONTACT_ASK}\n{safety_line(session)}"
             national = [i for i in (NATIONAL_VEILIG_THUIS,) if i in self.knowledge.organisations]
         reply = Reply(
             text,

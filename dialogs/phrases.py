@@ -200,6 +200,11 @@ PLACE: dict[str, str] = {
     "doctor": (
         "Overleg van arts tot arts: vraag naar de vertrouwensarts (normaal tijdens kantooruren)."
     ),
+    # DOMAIN.md §4: the vertrouwensarts advises doctor to doctor; Veilig Thuis advises anyone.
+    "nurse": (
+        "Veilig Thuis geeft u zelf advies. De vertrouwensarts overlegt van arts tot arts: "
+        "betrek daarvoor uw jeugdarts."
+    ),
     "jgz": "JGZ in {gemeente}: {jgz}{mark}.",
     "jgz-4-18": (
         "JGZ in {gemeente}: {jgz} voor 4–18 jaar{mark}; JGZ 0–4 jaar kan een andere organisatie "
@@ -243,6 +248,17 @@ CONSULTATION: dict[str, str] = {
         f"aanvragen. Bel {VEILIG_THUIS_NUMBER} en noem de woonplaats van het kind: {{gemeente}}; "
         "vraag naar de vertrouwensarts voor overleg van arts tot arts. Daarna kunt u hier "
         "vastleggen dat u overlegde."
+    ),
+    "no-region-intake-nurse": (
+        "Het kind woont in Veilig Thuis-regio {region}; daar kunt u via Verbind nog geen overleg "
+        f"aanvragen. Bel {VEILIG_THUIS_NUMBER} voor advies en noem de woonplaats van het kind: "
+        "{gemeente}. De vertrouwensarts overlegt van arts tot arts: betrek daarvoor uw jeugdarts. "
+        "Daarna kunt u hier vastleggen dat u overlegde."
+    ),
+    "no-region-evaluation": (
+        "Het kind woont in Veilig Thuis-regio {region}; daar kunt u via Verbind nog geen "
+        "procesevaluatie aanvragen. Spreek hem af met de partners die bij het kind uit "
+        "{gemeente} betrokken waren; daarna kunt u hier vastleggen dat die plaatsvond."
     ),
     "no-partner-intake": (
         "{partner} heeft hier geen inbox in Verbind. Bel {partner}: {phone}. Daarna kunt u hier "

@@ -81,12 +81,18 @@ def place_label(place: Place) -> str:
 
 
 def place_text(
-    knowledge: KnowledgeBase, place: Place, *, partner_side: bool = False, jgz_inbox: bool = False
+    knowledge: KnowledgeBase,
+    place: Place,
+    *,
+    partner_side: bool = False,
+    jgz_inbox: bool = False,
+    nurse: bool = False,
 ) -> str:
     """What to do for a child living at ``place``. For the JGZ (default): region, 0800-2000,
     what to say, the vertrouwensarts, who serves the gemeente. For a Veilig Thuis / SAVE
     professional (``partner_side``): the gemeente's JGZ first, with how to reach it (through
-    Verbind when it has an inbox here: ``jgz_inbox``), then the local team and the region."""
+    Verbind when it has an inbox here: ``jgz_inbox``), then the local team and the region.
+    ``nurse``: a jeugdverpleegkundige, who reaches the vertrouwensarts through the jeugdarts."""
     if partner_side:
         return "\n".join(_partner_lines(knowledge, place, jgz_inbox=jgz_inbox))
     if place.gemeente is None:
@@ -95,7 +101,7 @@ def place_text(
         # A former gemeente is no woonplaats: the caller names today's gemeente.
         named = place.gemeente.name if place.until is not None else place.name
         call = PLACE["call"].format(named=named)
-    lines = [_where(place), f"{call} {PLACE['doctor']}"]
+    lines = [_where(place), f"{call} {PLACE['nurse' if nurse else 'doctor']}"]
     coverage = _coverage(knowledge, place)
     if coverage:
         lines.append(" ".join(coverage))

@@ -57,6 +57,8 @@ __all__ = [
     "Screens",
     "flow_result",
     "overview",
+    "partner_side",
+    "safety_line",
 ]
 
 MENU = "_menu"
@@ -72,6 +74,12 @@ _PARTNER_ACTIONS = ("bevraging", "terugkoppeling", "opschalen", "afschalen")
 def partner_side(session: Session) -> bool:
     """True when the user works at Veilig Thuis or SAVE (answers face the JGZ)."""
     return session.facts.get(profession.PROFESSION_FACT) == PARTNER_PROFESSION
+
+
+def safety_line(session: Session) -> str:
+    """The 112 line beside help, trees and fallbacks: with "bel Veilig Thuis" for the JGZ,
+    without it for Veilig Thuis / SAVE themselves (as every place answer for that role)."""
+    return phrases.DANGER if partner_side(session) else phrases.SAFETY_LINE
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from knowledge.normalise import slug
 
 __all__ = [
     "MANAGER_PROFESSION",
+    "NURSE_PROFESSION",
     "PARTNER_PROFESSION",
     "PROFESSIONS",
     "ROLES",
@@ -70,6 +71,8 @@ PROFESSIONS: dict[str, str] = {
     "jeugdarts": "Jeugdarts",
     "jeugdverpleegkundige": "Jeugdverpleegkundige",
 }
+NURSE_PROFESSION = "jeugdverpleegkundige"
+"""The JGZ profession that is no doctor: the vertrouwensarts is reached through the jeugdarts."""
 PARTNER_PROFESSION = "veilig-thuis-save"
 """A professional of Veilig Thuis or SAVE: the covenant's other direction (partner → JGZ).
 Offered beside :data:`PROFESSIONS`; trees have no wording of their own for it."""

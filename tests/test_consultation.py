@@ -1221,3 +1221,23 @@ async def test_a_typed_answer_matching_no_choice_is_said_not_understood(
     assert chat.text.startswith("Dat begreep ik niet.")
     assert "Collegiale consultatie" in chat.labels
     assert "Met welke organisatie" not in chat.text
+
+
+async def test_a_procesevaluatie_with_a_place_starts_for_that_gemeente(build: Build) -> None:
+    """ "procesevaluatie plannen, het gaat om een kind uit Houten" asks whom to invite for Houten,
+    never the 0800-2000 route."""
+    desk = Desk("save", "veilig-thuis-utrecht")
+    chat, _ = build(desk=desk)
+    await chat.say("procesevaluatie plannen, het gaat om een kind uit Houten")
+    assert "Wie wilt u uitnodigen" in chat.text
+    assert "0800-2000" not in chat.text
+
+
+async def test_a_named_partner_beside_a_request_is_its_recipient(build: Build) -> None:
+    """ "overleg aanvragen bij jeugdbescherming over een jongen in Zeist" goes to SAVE without
+    asking which organisation."""
+    desk = Desk("save", "veilig-thuis-utrecht")
+    chat, _ = build(desk=desk)
+    await chat.say("graag overleg aanvragen met SAVE over een jongen in Zeist")
+    assert "Bij welke organisatie" not in chat.text
+    assert "Hoe snel is overleg nodig" in chat.text

@@ -48,12 +48,13 @@ from dialogs.openrequests import OpenRequest, open_request
 from dialogs.phrases import CONSULTATION as SAY
 from dialogs.phrases import CONSULTATION_LABELS as LABEL
 from dialogs.plaintext import UNCONFIRMED
+from dialogs.profession import PROFESSION_FACT
 from dialogs.register import Direction, Kind
 from dialogs.session import Session
 from dialogs.targets import CommandTarget, Flow, FlowTarget, Reach, Step
 from dialogs.turn import FormField, Reply, Turn
 from knowledge.library import KnowledgeBase
-from knowledge.model import Gemeente
+from knowledge.model import NURSE_PROFESSION, Gemeente
 from knowledge.normalise import normalise
 
 __all__ = ["EVALUATION", "RequestFlow", "request_target"]
@@ -322,8 +323,18 @@ class RequestFlow(Steps):
         elif phone and phone != "0800-2000":
             text = SAY["no-partner-intake"].format(partner=name, phone=phone)
         else:
+            # A procesevaluatie is no consultation of the vertrouwensarts; a nurse consults
+            # the vertrouwensarts through the jeugdarts (doctor to doctor).
             region = self._knowledge.regions[gemeente.region].name
-            text = SAY["no-region-intake"].format(region=region, gemeente=gemeente.name)
+            state = RequestState.read(session)
+            key = (
+                "no-region-evaluation"
+                if state.kind == EVALUATION
+                else "no-region-intake-nurse"
+                if session.facts.get(PROFESSION_FACT) == NURSE_PROFESSION
+                else "no-region-intake"
+            )
+            text = SAY[key].format(region=region, gemeente=gemeente.name)
         targets = (FlowTarget(Flow.RECORD, Step.START), CommandTarget(Command.MENU))
         result = self.ask(session, Flow.REQUEST, text, targets, "request-by-phone", kind="info")
         cards = contact_cards(self._knowledge, (organisation.id,) if organisation else ())

@@ -157,7 +157,10 @@ class PartnerIndex:
         """The action ``message`` asks for (the longest signal), or None; ``partner``: the
         user works at Veilig Thuis or SAVE, so the kind's own name is enough."""
         words = message.words(message.focus)
-        if not words or words[0] in _PERMISSION or NEGATIONS & set(words):
+        # Veilig Thuis / SAVE asking how to do their own action ("wat moet ik de jgz
+        # terugkoppelen") start it; anyone else asking is answered.
+        asked = not partner and words[:1] and words[0] in _PERMISSION
+        if not words or asked or NEGATIONS & set(words):
             return None
         found = self._signals.matches(message.lookup)
         if partner:

@@ -50,9 +50,17 @@ __all__ = ["Understanding"]
 _REQUEST = "aanvragen"
 _FLOW_INTENTS = frozenset({_REQUEST, "vastleggen"})
 """Actions that start a consultation flow: they take the place named beside them."""
-_SLOT_WORDS = {"vertrouwensarts": "vertrouwensarts", "veiligthuis": "veilig_thuis"}
-"""Words naming one of a region pack's partners (a ``RegionPack`` field), so a request
-starts to that partner of the child's region."""
+_SLOT_WORDS = {
+    "vertrouwensarts": "vertrouwensarts",
+    "veiligthuis": "veilig_thuis",
+    "vt": "veilig_thuis",
+    "save": "protection",
+    "jeugdbescherming": "protection",
+    "jgz": "jgz",
+    "consultatiebureau": "jgz",
+}
+"""Words naming one of a region pack's partners (a ``RegionPack`` field: one organisation or
+several), so a request starts to that partner of the child's region when the field holds one."""
 
 _TOPIC_MIN = 0.6
 """The least score an answer needs (below it: the honest fallback)."""
@@ -77,8 +85,20 @@ _TREE_ABOUT = 0.85
 a matching answer beats it; without one the tree still answers ("wat zijn de stappen")."""
 _ASKS_ABOUT = frozenset("wat hoe waarom wanneer mag moet kan doet what how why when".split())
 """Words that ask about something (not "welke", "wie", "waar": those ask for a contact)."""
-_JGZ_WORDS = frozenset("jgz ggd consultatiebureau jeugdgezondheidszorg".split())
+_JGZ_WORDS = frozenset(
+    "jgz ggd consultatiebureau jeugdgezondheidszorg jeugdverpleegkundige jeugdarts cb".split()
+)
 _VT_WORDS = frozenset("veiligthuis vt vertrouwensarts".split())
+_OFF_TOPIC = frozenset(
+    """weerbericht weersverwachting regen regent regenen sneeuw sneeuwt sneeuwen zonnig onweer
+    temperatuur file files verkeer spits wegwerkzaamheden openingstijden geopend winkel winkels
+    supermarkt restaurant bioscoop
+    trein treinen dienstregeling parkeren voetbal weather traffic shop shops""".split()
+)
+"""Words of a question outside Verbind (weather, traffic, shops): a place in it is no question
+for that place's contacts."""
+_OFF_TOPIC_RUNS = (("is", "het", "weer"), ("wordt", "het", "weer"), ("weer", "morgen"))
+"""Word runs asking for the weather ("wat is het weer morgen"); "weer" alone also means again."""
 """Words that ask for one side's contact beside a place."""
 _WH = frozenset(
     "wat wie wanneer waarom welke welk hoe hoeveel waar what who when why which how".split()
@@ -208,6 +228,14 @@ class Understanding:
         stated = self._roles.read(message)
         owned = frozenset(range(stated.start, stated.end)) if stated else frozenset()
         place = self._places.find(message, skip=owned)
+        if place is not None and _off_topic(message.tokens):
+            place = None  # "wat is het weer morgen in Utrecht": no question for Utrecht
+        if stated is not None and place is not None and place.span.start == stated.end:
+            # "vertrouwensarts bij Veilig Thuis Utrecht": the place names the organisation
+            # (where she works), not where the child lives.
+            owned = owned | frozenset(range(place.span.start, place.span.end))
+            stated = replace(stated, end=place.span.end)
+            place = self._places.find(message, skip=owned)
         placed = frozenset(range(place.span.start, place.span.end)) if place else frozenset()
         who = self._people.read(message, skip=placed)
         act = read_act(message, people=who.anyone)
@@ -348,7 +376,7 @@ class Understanding:
             pack = self._knowledge.pack_for(region)
             words = {t for i, t in enumerate(message.tokens) if i not in lead}
             slots = {_SLOT_WORDS[w] for w in words if w in _SLOT_WORDS}
-            named = [o for slot in sorted(slots) if (o := getattr(pack, slot, None))]
+            named = [o for slot in sorted(slots) if (o := _one(getattr(pack, slot, None)))]
             if len(named) == 1:
                 target = FlowTarget(Flow.REQUEST, Step.TO, named[0])
                 evidence = (*evidence, Evidence("partner-action", named[0]))
@@ -582,10 +610,22 @@ class Understanding:
         top = ranked[0] if ranked and ranked[0].score >= _TOPIC_MIN else None
         place_first = top is None or isinstance(top.target, OrgTarget) or self._place_answers(top)
         if place is not None and place_first:
+            regions = {self._region_of(t) for t in place.targets}
+            if len(place.targets) > 1 and len(regions) == 1 and None not in regions:
+                # "Zwolle en Kampen, welke vt": one region serves them all, so it is answered;
+                # only places in different regions are asked about.
+                (region,) = regions
+                assert region is not None
+                target = PlaceTarget(kind="region", code=region)
+                return Reading((target,), evidence=place.evidence, guessed=_guessed(place))
             return Reading(
                 place.targets[:_MAX_CANDIDATES], evidence=place.evidence, guessed=_guessed(place)
             )
-        names_a_place = place is None and self._places.names_a_place(message, self._vocabulary)
+        names_a_place = (
+            place is None
+            and not _off_topic(message.tokens)
+            and self._places.names_a_place(message, self._vocabulary)
+        )
         if top is None and message.is_story and who.anyone and not names_a_place:
             # A message about a child, or a story about a parent, that no topic answers: the
             # meldcode's start (signals, advice from Veilig Thuis), never nothing.
@@ -632,9 +672,25 @@ def _side(
     return "jgz" if jgz else "veilig-thuis"
 
 
+def _off_topic(tokens: tuple[str, ...]) -> bool:
+    """True when ``tokens`` ask about something outside Verbind (weather, traffic, shops)."""
+    if _OFF_TOPIC & set(tokens):
+        return True
+    return any(
+        tokens[i : i + len(run)] == run for run in _OFF_TOPIC_RUNS for i in range(len(tokens))
+    )
+
+
 def _guessed(place: PlaceFind) -> bool:
     """True when ``place`` is a spelling correction: asked, never answered silently."""
     return any(e.kind == "typo" for e in place.evidence)
+
+
+def _one(field: str | tuple[str, ...] | None) -> str | None:
+    """A region pack's partner field as one organisation, or None (none, or several)."""
+    if isinstance(field, tuple):
+        return field[0] if len(field) == 1 else None
+    return field or None
 
 
 def _sure(place: PlaceFind | None) -> bool:

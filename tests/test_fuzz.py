@@ -746,12 +746,13 @@ async def test_fuzz_teams_tokens(
 ) -> None:
     """With MicrosoftAppId set and a local identity endpoint, random and forged tokens get 401
     or 200, never a 5xx, and nothing is logged as an error."""
-    identity = await aiohttp_server(Identity().app)
+    keys = Identity()
+    identity = await aiohttp_server(keys.app)
     settings = replace(
         Settings(teams_sdk=teams_sdk),
         app_id=APP_ID,
         app_password="x",
-        teams_openid_metadata_url=str(identity.make_url("/metadata")),
+        teams_openid_metadata_url=str(identity.make_url(keys.path)),
     )
     client = await aiohttp_client(create_app(settings, knowledge=shipped))
     loop = asyncio.get_running_loop()

@@ -28,12 +28,13 @@ async def configured_by_sdk_names(
 ) -> TestClient[Any, Any]:
     """The real app as the environment configures it: the Agents SDK, the bot's id and secret
     under the SDK's own setting names, its signing keys at a local identity endpoint."""
-    identity = await aiohttp_server(Identity().app)
+    keys = Identity()
+    identity = await aiohttp_server(keys.app)
     env = {
         "VERBIND_TEAMS_SDK": "agents",
         AGENTS_CONNECTION + "CLIENTID": APP_ID,
         AGENTS_CONNECTION + "CLIENTSECRET": "x",
-        "VERBIND_TEAMS_OPENID_METADATA_URL": str(identity.make_url("/metadata")),
+        "VERBIND_TEAMS_OPENID_METADATA_URL": str(identity.make_url(keys.path)),
     }
     return await aiohttp_client(create_app(Settings.from_env(env)))
 

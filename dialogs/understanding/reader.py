@@ -229,9 +229,9 @@ class Understanding:
         owned = frozenset(range(stated.start, stated.end)) if stated else frozenset()
         place = self._places.find(message, skip=owned)
         if place is not None and _off_topic(message.tokens):
-            place = None  # "wat is het weer morgen in Utrecht": no question for Utrecht
+            place = None  # "wat is het weer morgen in <plaats>": no question about the place
         if stated is not None and place is not None and place.span.start == stated.end:
-            # "vertrouwensarts bij Veilig Thuis Utrecht": the place names the organisation
+            # "vertrouwensarts bij Veilig Thuis <regio>": the place names the organisation
             # (where she works), not where the child lives.
             owned = owned | frozenset(range(place.span.start, place.span.end))
             stated = replace(stated, end=place.span.end)
